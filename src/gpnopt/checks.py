@@ -1,0 +1,261 @@
+"""Meaning checks of an instance: references, loops, things no plant can do.
+
+Each ``check_<rule>(inst)`` returns the problems it finds as ``yaml.path: message`` lines;
+:func:`check_instance` runs them all so that a file's every problem is reported at once
+(PyPSA's ``consistency.py`` style). Tolerable oddities are warnings
+(:class:`~gpnopt.errors.GpnoptWarning`), never silent repairs. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable
+
+from gpnopt.errors import GpnoptWarning
+from gpnopt.schema import TIER_RANK, Instance
+
+
+def _unknown(where: str, kind: str, values: Iterable[str | None], known: Iterable[str]) -> list[str]:
+    known_set = set(known)
+    out = []
+    for v in values:
+        if v is not None and v not in known_set:
+            out.append(f"{where}: unknown {kind} {v!r}")
+    return out
+
+
+def check_countries(inst: Instance) -> list[str]:
+    """Every country referenced exists."""
+    c = inst.countries
+    out = []
+    for pid, p in inst.plants.items():
+        out += _unknown(f"plants.{pid}.country", "country", [p.country], c)
+    for sid, s in inst.suppliers.items():
+        out += _unknown(f"suppliers.{sid}.country", "country", [s.country], c)
+    for mid, m in inst.markets.items():
+        out += _unknown(f"markets.{mid}.country", "country", [m.country], c)
+    for oid, o in inst.purchasing_offices.items():
+        out += _unknown(f"purchasing_offices.{oid}.country", "country", [o.country], c)
+    for fid, f in inst.firms.items():
+        out += _unknown(f"firms.{fid}.home_country", "country", [f.home_country], c)
+    return out
+
+
+def check_owners(inst: Instance) -> list[str]:
+    """Owners are known firms."""
+    out = []
+    for pid, p in inst.plants.items():
+        out += _unknown(f"plants.{pid}.owners", "firm", p.owners, inst.firms)
+    for hid, h in (inst.channels or {}).items():
+        out += _unknown(f"channels.{hid}.owners", "firm", h.owners, inst.firms)
+    for oid, o in inst.purchasing_offices.items():
+        out += _unknown(f"purchasing_offices.{oid}.owners", "firm", o.owners, inst.firms)
+    return out
+
+
+def check_products_and_boms(inst: Instance) -> list[str]:
+    """Products' firms and bills of materials reference known entities."""
+    out = []
+    for iid, i in inst.products.items():
+        out += _unknown(f"products.{iid}.firm", "firm", [i.firm], inst.firms)
+        out += _unknown(f"products.{iid}.bom", "component", i.bom, inst.components)
+    for kid, k in inst.components.items():
+        out += _unknown(f"components.{kid}.bom", "component", k.bom, inst.components)
+    return out
+
+
+def check_bom_loops(inst: Instance) -> list[str]:
+    """Component bills of materials form no loop (a component cannot contain itself)."""
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    out: list[str] = []
+
+    def visit(k: str, stack: list[str]) -> None:
+        if state.get(k) == 2 or k not in inst.components:
+            return
+        if state.get(k) == 1:
+            loop = stack[stack.index(k) :] + [k]
+            out.append(f"components.{k}.bom: bill of materials loops: {' -> '.join(loop)}")
+            return
+        state[k] = 1
+        for sub in inst.components[k].bom:
+            visit(sub, [*stack, k])
+        state[k] = 2
+
+    for k in inst.components:
+        visit(k, [])
+    return out
+
+
+def check_plants(inst: Instance) -> list[str]:
+    """Plants' lines and make options name known products and components."""
+    out = []
+    for pid, p in inst.plants.items():
+        out += _unknown(f"plants.{pid}.lines", "product", p.lines, inst.products)
+        out += _unknown(f"plants.{pid}.components", "component", p.components, inst.components)
+        for iid in p.lines:
+            prod = inst.products.get(iid)
+            if prod is not None and TIER_RANK[prod.tier] > TIER_RANK[p.max_tier]:
+                warnings.warn(
+                    f"plants.{pid}.lines.{iid}: product tier {prod.tier} is above the plant's "
+                    f"max_tier {p.max_tier}; the line is unavailable",
+                    GpnoptWarning,
+                    stacklevel=2,
+                )
+    return out
+
+
+def check_makeable(inst: Instance) -> list[str]:
+    """Every product has a plant that may make it; every used component has a source."""
+    out = []
+    made = {i for p in inst.plants.values() for i in p.lines}
+    for iid in inst.products:
+        if iid not in made:
+            out.append(f"products.{iid}: no plant may make it (no plant lists it under lines)")
+    used = {k for i in inst.products.values() for k in i.bom}
+    used |= {s for k in inst.components.values() for s in k.bom}
+    sourced = {k for p in inst.plants.values() for k in p.components}
+    sourced |= {k for s in inst.suppliers.values() for k in s.components}
+    for kid in sorted(used & set(inst.components)):
+        if kid not in sourced:
+            out.append(
+                f"components.{kid}: used in a bill of materials but no plant makes it and "
+                "no supplier offers it"
+            )
+    return out
+
+
+def check_suppliers(inst: Instance) -> list[str]:
+    """Supplier offers and access lists reference known entities."""
+    out = []
+    for sid, s in inst.suppliers.items():
+        out += _unknown(f"suppliers.{sid}.components", "component", s.components, inst.components)
+        if s.access is not None:
+            out += _unknown(f"suppliers.{sid}.access.firms", "firm", s.access.firms or [], inst.firms)
+            out += _unknown(
+                f"suppliers.{sid}.access.plants", "plant", s.access.plants or [], inst.plants
+            )
+    return out
+
+
+def check_markets(inst: Instance) -> list[str]:
+    """Market demand names known products."""
+    out = []
+    for mid, m in inst.markets.items():
+        out += _unknown(f"markets.{mid}.demand", "product", m.demand, inst.products)
+    return out
+
+
+def check_channels(inst: Instance) -> list[str]:
+    """Channels reference known markets, plants, firms and products."""
+    out = []
+    for hid, h in (inst.channels or {}).items():
+        w = f"channels.{hid}"
+        out += _unknown(f"{w}.markets", "market", h.markets, inst.markets)
+        out += _unknown(f"{w}.plants", "plant", h.plants or [], inst.plants)
+        out += _unknown(f"{w}.plant_owners", "firm", h.plant_owners or [], inst.firms)
+        out += _unknown(f"{w}.product_firms", "firm", h.product_firms or [], inst.firms)
+        out += _unknown(f"{w}.products", "product", h.products or [], inst.products)
+    return out
+
+
+def check_offices_and_groups(inst: Instance) -> list[str]:
+    """Purchasing offices and exclusive groups reference known entities."""
+    out = []
+    for oid, o in inst.purchasing_offices.items():
+        w = f"purchasing_offices.{oid}"
+        out += _unknown(f"{w}.suppliers", "supplier", o.suppliers, inst.suppliers)
+        out += _unknown(f"{w}.plants", "plant", o.plants, inst.plants)
+    for gid, plants in inst.exclusive_groups.items():
+        out += _unknown(f"exclusive_groups.{gid}", "plant", plants, inst.plants)
+    return out
+
+
+def check_sourcing_rules(inst: Instance) -> list[str]:
+    """Sourcing rules reference known entities."""
+    out = []
+    for n, r in enumerate(inst.sourcing_rules):
+        w = f"sourcing_rules.{n}"
+        out += _unknown(f"{w}.plant", "plant", [r.plant], inst.plants)
+        out += _unknown(f"{w}.components", "component", r.components or [], inst.components)
+        s = r.sources
+        out += _unknown(f"{w}.sources.countries", "country", s.countries or [], inst.countries)
+        out += _unknown(f"{w}.sources.firms", "firm", s.firms or [], inst.firms)
+        out += _unknown(f"{w}.sources.plants", "plant", s.plants or [], inst.plants)
+        out += _unknown(f"{w}.sources.suppliers", "supplier", s.suppliers or [], inst.suppliers)
+    return out
+
+
+def check_trade(inst: Instance) -> list[str]:
+    """Transport and tariff entries reference known entities."""
+    out = []
+    for n, t in enumerate(inst.trade.transport):
+        w = f"trade.transport.{n}"
+        out += _unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
+        out += _unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
+        out += _unknown(f"{w}.from_plant", "plant", [t.from_plant], inst.plants)
+        out += _unknown(f"{w}.to_plant", "plant", [t.to_plant], inst.plants)
+        out += _unknown(f"{w}.to_market", "market", [t.to_market], inst.markets)
+    for n, t in enumerate(inst.trade.tariffs):
+        w = f"trade.tariffs.{n}"
+        out += _unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
+        out += _unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
+    return out
+
+
+def check_objective(inst: Instance) -> list[str]:
+    """The objective names known firms."""
+    out = _unknown("objective.firms", "firm", inst.objective.firms or [], inst.firms)
+    if inst.objective.mode.startswith("firm:"):
+        out += _unknown("objective.mode", "firm", [inst.objective.mode[5:]], inst.firms)
+    return out
+
+
+def check_expectations(inst: Instance) -> list[str]:
+    """Expectations have unique ids and reference known entities."""
+    out = []
+    seen: set[str] = set()
+    sources = set(inst.plants) | set(inst.suppliers)
+    for n, e in enumerate(inst.expectations):
+        w = f"expectations.{n}"
+        if e.id in seen:
+            out.append(f"{w}.id: duplicate expectation id {e.id!r}")
+        seen.add(e.id)
+        out += _unknown(f"{w}.plant", "plant", [e.plant], {*inst.plants})
+        out += _unknown(f"{w}.product", "product", [e.product], inst.products)
+        out += _unknown(f"{w}.firm", "firm", [e.firm, e.source_firm], inst.firms)
+        out += _unknown(f"{w}.market", "market", [e.market], inst.markets)
+        out += _unknown(f"{w}.channel", "channel", [e.channel], inst.channels or {})
+        out += _unknown(f"{w}.component", "component", [e.component, *(e.components or [])], inst.components)
+        out += _unknown(f"{w}.source", "plant or supplier", [e.source], sources)
+        out += _unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
+        out += _unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
+        if e.min is not None and e.max is not None and e.min > e.max:
+            out.append(f"{w}: min {e.min:g} exceeds max {e.max:g}")
+    return out
+
+
+CHECKS: list[Callable[[Instance], list[str]]] = [
+    check_countries,
+    check_owners,
+    check_products_and_boms,
+    check_bom_loops,
+    check_plants,
+    check_makeable,
+    check_suppliers,
+    check_markets,
+    check_channels,
+    check_offices_and_groups,
+    check_sourcing_rules,
+    check_trade,
+    check_objective,
+    check_expectations,
+]
+"""Every meaning check, in the order they run."""
+
+
+def check_instance(inst: Instance) -> list[str]:
+    """Run every check and return all problems found (empty when the instance is sound)."""
+    out: list[str] = []
+    for check in CHECKS:
+        out += check(inst)
+    return out

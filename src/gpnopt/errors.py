@@ -1,0 +1,49 @@
+"""Exceptions and warnings raised by gpnopt.
+
+Every error a user can cause by their input is an :class:`InstanceError`; the CLI maps
+it to exit code 1 and prints its message without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class GpnoptError(Exception):
+    """Base class of all gpnopt errors."""
+
+
+class InstanceError(GpnoptError, ValueError):
+    """The instance (or a scenario of it) is invalid.
+
+    Attributes:
+        problems: every problem found, each a line ``file: yaml.path: message``.
+    """
+
+    def __init__(self, problems: list[str] | str) -> None:
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(dict.fromkeys(problems))  # once each, in order
+        if len(self.problems) == 1:
+            text = self.problems[0]
+        else:
+            text = f"{len(self.problems)} problems:\n" + "\n".join(
+                f"  - {p}" for p in self.problems
+            )
+        super().__init__(text)
+
+
+class SolveError(GpnoptError, RuntimeError):
+    """The solver ended without a usable solution.
+
+    Attributes:
+        status: gpnopt's status word (``infeasible``, ``no_solution``, ...).
+        exit_code: the CLI exit code for this failure (3 infeasible, 4 otherwise).
+    """
+
+    def __init__(self, message: str, status: str, exit_code: int = 4) -> None:
+        super().__init__(message)
+        self.status = status
+        self.exit_code = exit_code
+
+
+class GpnoptWarning(UserWarning):
+    """Something in the input the model tolerates but the user should know of."""

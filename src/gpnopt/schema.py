@@ -1,0 +1,580 @@
+"""The instance schema: pydantic models of the YAML contract.
+
+One model per YAML section. Every model forbids unknown keys and is frozen; each field's
+docstring states its unit and bounds. Money is in the instance's money unit (``units.money``)
+per year, quantities in units per year. Cost-like keys contain ``cost``, prices ``price``.
+
+This module checks *shape* (types, ranges, per-record rules). Cross-references and other
+meaning rules live in :mod:`gpnopt.checks`. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Tier = Literal["low", "medium", "high"]
+"""Value tier of a product, and quality level of a component source (ordered)."""
+
+TIER_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+"""Order of tiers and quality levels: low < medium < high."""
+
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Provenance = str | dict[str, str] | None
+"""Where numbers come from: one text, or a text per field name."""
+Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class Base(BaseModel):
+    """Base config of every schema model (Calliope style)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        strict=False,
+        validate_default=True,
+    )
+
+
+class Units(Base):
+    """Units the instance's numbers are stated in (documentation only)."""
+
+    money: str = "kUSD"
+    """Unit of every cost, price and profit (per year)."""
+    quantity: str = "units/year"
+    """Unit of every quantity, demand and capacity."""
+
+
+class Country(Base):
+    """A country (or region) plants, suppliers and markets lie in."""
+
+    name: str | None = None
+    """Readable name."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+
+class TechnicianPolicy(Base):
+    """A firm's pool of expatriate technicians and what its foreign lines need."""
+
+    pool: NonNeg
+    """Technicians the firm can send abroad (persons)."""
+    per_line: dict[Tier, NonNeg] = Field(default_factory=dict)
+    """Technicians one open line of a product of this tier needs at a foreign plant."""
+    per_unit: dict[Tier, NonNeg] = Field(default_factory=dict)
+    """Technicians per unit of output of this tier at a foreign plant (persons/unit)."""
+
+
+class Firm(Base):
+    """A firm: owner of plants, channels and offices, designer of products."""
+
+    name: str | None = None
+    """Readable name."""
+    home_country: str | None = None
+    """Country id of the firm's home; its lines elsewhere are foreign (technicians)."""
+    capital_budget: NonNeg | None = None
+    """Bound on the firm's equity-weighted share of ``investment_cost`` (money)."""
+    reservation_profit: float | None = Field(default=None, allow_inf_nan=False)
+    """Least equity-weighted profit the firm accepts (participation; money/year)."""
+    technicians: TechnicianPolicy | None = None
+    """Expatriate technician pool; omitted = unlimited."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+
+class BomEntry(Base):
+    """One component of a bill of materials."""
+
+    quantity: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """Units of the component per unit of the parent."""
+    min_quality: Tier | None = None
+    """Least quality of the component's source this parent accepts."""
+
+
+def _bom_shorthand(value: Any) -> Any:
+    """Allow ``bom: {casting: 2}`` as shorthand for ``{casting: {quantity: 2}}``."""
+    if isinstance(value, dict):
+        return {
+            k: ({"quantity": v} if isinstance(v, int | float) and not isinstance(v, bool) else v)
+            for k, v in value.items()
+        }
+    return value
+
+
+class Component(Base):
+    """A component (part, casting, core unit) used in bills of materials."""
+
+    name: str | None = None
+    """Readable name."""
+    transfer_price: NonNeg = 0.0
+    """Price of one unit traded between plants; its customs value (money/unit)."""
+    bom: dict[str, BomEntry] = Field(default_factory=dict)
+    """Sub-components per unit made (multi-level bills of materials)."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "bom" in data:
+            data = {**data, "bom": _bom_shorthand(data["bom"])}
+        return data
+
+
+class Product(Base):
+    """A final product (a machine) sold in markets."""
+
+    name: str | None = None
+    """Readable name."""
+    tier: Tier
+    """Value tier: high, medium or low."""
+    firm: str | None = None
+    """Firm whose design (brand) it is; its technicians run foreign lines of it."""
+    capacity_use: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    """Assembly capacity one unit takes (capacity units/unit)."""
+    bom: dict[str, BomEntry] = Field(default_factory=dict)
+    """Components per unit of product."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "bom" in data:
+            data = {**data, "bom": _bom_shorthand(data["bom"])}
+        return data
+
+
+class Line(Base):
+    """A product line a plant may run."""
+
+    fixed_cost: NonNeg = 0.0
+    """Cost of running the line (money/year), paid when the line is open."""
+    unit_cost: NonNeg = 0.0
+    """Assembly cost per unit made, components excluded (money/unit)."""
+    capacity: NonNeg | None = None
+    """Most units per year on this line; omitted = only the plant's capacity."""
+    investment_cost: NonNeg = 0.0
+    """Capital the line needs, funded by the owners (money, counts in capital budgets)."""
+
+
+class MakeOption(Base):
+    """In-house production of a component at a plant (make-or-buy)."""
+
+    fixed_cost: NonNeg = 0.0
+    """Cost of making the component in-house (money/year), paid when in-house."""
+    unit_cost: NonNeg = 0.0
+    """Cost per unit made, sub-components excluded (money/unit)."""
+    min_quantity: NonNeg = 0.0
+    """Minimum production quantity when made in-house (units/year)."""
+    capacity: NonNeg | None = None
+    """Most units per year; omitted = unbounded."""
+    quality: Tier = "high"
+    """Quality level of the component made here."""
+    investment_cost: NonNeg = 0.0
+    """Capital the in-house process needs (money, counts in capital budgets)."""
+
+
+class Plant(Base):
+    """A plant (or candidate plant) in a country, owned by firms."""
+
+    name: str | None = None
+    """Readable name."""
+    country: str
+    """Country id."""
+    owners: dict[str, Share]
+    """Equity share of each firm (0-1, summing to at most 1)."""
+    fixed_cost: NonNeg = 0.0
+    """Cost of operating the plant (money/year), paid when it is open."""
+    investment_cost: NonNeg = 0.0
+    """Capital to open the plant (money, counts in the owners' capital budgets)."""
+    max_tier: Tier = "high"
+    """Highest product tier the plant is capable of; lines above it are unavailable."""
+    assembly_capacity: NonNeg | None = None
+    """Most capacity units of products per year; omitted = unbounded."""
+    lines: dict[str, Line] = Field(default_factory=dict)
+    """Products the plant may make, by product id."""
+    components: dict[str, MakeOption] = Field(default_factory=dict)
+    """Components the plant may make in-house, by component id."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+    @model_validator(mode="after")
+    def _owners_sum(self) -> Plant:
+        total = sum(self.owners.values())
+        if total > 1 + 1e-9:
+            msg = f"owners: shares sum to {total:g}, must be at most 1"
+            raise ValueError(msg)
+        return self
+
+
+class SupplyOffer(Base):
+    """What a supplier pool offers of one component."""
+
+    unit_price: NonNeg
+    """Price per unit at the supplier (money/unit)."""
+    capacity: NonNeg | None = None
+    """Most units per year; omitted = unbounded."""
+    quality: Tier = "medium"
+    """Quality level of the component from this pool."""
+
+
+class Access(Base):
+    """Who may buy from a supplier pool without a purchasing office."""
+
+    firms: list[str] | None = None
+    """Plants with equity of any of these firms may buy."""
+    plants: list[str] | None = None
+    """These plants may buy."""
+
+
+class Supplier(Base):
+    """An external supplier pool in a country."""
+
+    name: str | None = None
+    """Readable name."""
+    country: str
+    """Country id."""
+    access: Access | None = None
+    """Who may buy; omitted = every plant."""
+    components: dict[str, SupplyOffer]
+    """Offers by component id."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+
+class DemandEntry(Base):
+    """Demand for one product in one market."""
+
+    quantity: NonNeg
+    """Units per year the market buys at most."""
+    price: NonNeg
+    """Price per unit paid by the market (money/unit)."""
+    min_served: Share = 0.0
+    """Share of the quantity that must be served (1 = all demand is a hard requirement)."""
+
+
+class Market(Base):
+    """A market (or a customer segment of one) in a country."""
+
+    name: str | None = None
+    """Readable name."""
+    country: str
+    """Country id (for trade costs)."""
+    demand: dict[str, DemandEntry] = Field(default_factory=dict)
+    """Demand by product id."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+
+class Channel(Base):
+    """A sales channel: which output it may carry to which markets.
+
+    Filters left out do not restrict. A sale of product i from plant p to market m through
+    the channel is allowed when m is among ``markets`` and p, i pass every given filter.
+    """
+
+    name: str | None = None
+    """Readable name."""
+    owners: dict[str, Share] = Field(default_factory=dict)
+    """Equity share of each firm in the channel's profit (0-1, summing to at most 1)."""
+    markets: list[str]
+    """Markets reached."""
+    plants: list[str] | None = None
+    """Only output of these plants."""
+    plant_owners: list[str] | None = None
+    """Only output of plants with equity of one of these firms."""
+    product_firms: list[str] | None = None
+    """Only products designed by these firms."""
+    products: list[str] | None = None
+    """Only these products."""
+    tiers: list[Tier] | None = None
+    """Only products of these tiers."""
+    fixed_cost: NonNeg = 0.0
+    """Cost of running the channel (money/year), paid when it carries anything."""
+    investment_cost: NonNeg = 0.0
+    """Capital to open the channel (money, counts in capital budgets)."""
+    unit_cost: NonNeg = 0.0
+    """Selling and service cost per unit sold (money/unit), borne by the channel."""
+    margin_rate: Share = 0.0
+    """Share of the sale price the channel keeps; the plant receives the rest."""
+    capacity: NonNeg | None = None
+    """Most units per year; omitted = unbounded."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+    @model_validator(mode="after")
+    def _owners_sum(self) -> Channel:
+        total = sum(self.owners.values())
+        if total > 1 + 1e-9:
+            msg = f"owners: shares sum to {total:g}, must be at most 1"
+            raise ValueError(msg)
+        return self
+
+
+class PurchasingOffice(Base):
+    """An office that qualifies a supplier pool for plants that may not use it otherwise."""
+
+    name: str | None = None
+    """Readable name."""
+    country: str
+    """Country id."""
+    owners: dict[str, Share] = Field(default_factory=dict)
+    """Equity share of each firm (0-1, summing to at most 1)."""
+    fixed_cost: NonNeg = 0.0
+    """Cost of running the office (money/year), paid when it is open."""
+    investment_cost: NonNeg = 0.0
+    """Capital to open the office (money, counts in capital budgets)."""
+    suppliers: list[str]
+    """Supplier pools it qualifies."""
+    plants: list[str]
+    """Plants it qualifies them for."""
+    provenance: Provenance = None
+    """Where this record's numbers come from."""
+
+
+class SourceFilter(Base):
+    """Which component sources a sourcing rule counts (any that matches one given filter)."""
+
+    countries: list[str] | None = None
+    """Sources (plants or supplier pools) in these countries."""
+    firms: list[str] | None = None
+    """Plants with equity of one of these firms."""
+    plants: list[str] | None = None
+    """These plants."""
+    suppliers: list[str] | None = None
+    """These supplier pools."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> SourceFilter:
+        if not any([self.countries, self.firms, self.plants, self.suppliers]):
+            msg = "give at least one of countries, firms, plants, suppliers"
+            raise ValueError(msg)
+        return self
+
+
+class SourcingRule(Base):
+    """Bounds on the share of a plant's component supply that comes from given sources."""
+
+    plant: str
+    """Plant whose supply is bounded."""
+    components: list[str] | None = None
+    """Components counted; omitted = all the plant uses."""
+    sources: SourceFilter
+    """Sources whose share is bounded."""
+    min_share: Share = 0.0
+    """Least share of the plant's supply of those components."""
+    max_share: Share = 1.0
+    """Largest share of the plant's supply of those components."""
+    basis: Literal["quantity", "value"] = "quantity"
+    """Share by units, or by value (transfer price or supplier price)."""
+    provenance: Provenance = None
+    """Where the rule comes from."""
+
+    @model_validator(mode="after")
+    def _order(self) -> SourcingRule:
+        if self.min_share > self.max_share:
+            msg = f"min_share {self.min_share:g} exceeds max_share {self.max_share:g}"
+            raise ValueError(msg)
+        return self
+
+
+class TransportCost(Base):
+    """Cost of moving one unit of goods along a lane.
+
+    The origin is a country or a plant; the destination a country, a plant or a market.
+    The most specific entry wins (plant or market before country).
+    """
+
+    from_country: str | None = None
+    """Origin country id."""
+    from_plant: str | None = None
+    """Origin plant id (overrides country entries)."""
+    to_country: str | None = None
+    """Destination country id."""
+    to_plant: str | None = None
+    """Destination plant id (components; overrides country entries)."""
+    to_market: str | None = None
+    """Destination market id (machines; overrides country entries)."""
+    goods: Literal["machine", "component", "all"] = "all"
+    """Goods class the cost applies to."""
+    unit_cost: NonNeg
+    """Cost per unit moved (money/unit)."""
+    symmetric: bool = False
+    """Also apply in the opposite direction (country-to-country entries only)."""
+    provenance: Provenance = None
+    """Where the number comes from."""
+
+    @model_validator(mode="after")
+    def _ends(self) -> TransportCost:
+        origins = [x for x in (self.from_country, self.from_plant) if x is not None]
+        dests = [x for x in (self.to_country, self.to_plant, self.to_market) if x is not None]
+        if len(origins) != 1 or len(dests) != 1:
+            msg = "give exactly one of from_country/from_plant and one of to_country/to_plant/to_market"
+            raise ValueError(msg)
+        if self.symmetric and (self.from_country is None or self.to_country is None):
+            msg = "symmetric applies to country-to-country entries only"
+            raise ValueError(msg)
+        return self
+
+
+class Tariff(Base):
+    """Ad-valorem duty on goods crossing into a country."""
+
+    from_country: str | None = None
+    """Origin country id; omitted = every other country."""
+    to_country: str
+    """Importing country id."""
+    goods: Literal["machine", "component", "all"] = "all"
+    """Goods class."""
+    rate: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    """Duty as a share of the customs value (price in the market for machines, transfer or
+    supplier price for components)."""
+    provenance: Provenance = None
+    """Where the number comes from."""
+
+
+class Trade(Base):
+    """Transport costs, tariffs and who may trade components with whom."""
+
+    transport: list[TransportCost] = Field(default_factory=list)
+    """Lane costs; lanes not listed cost nothing."""
+    tariffs: list[Tariff] = Field(default_factory=list)
+    """Duties; the entry naming the origin wins over one that does not."""
+    cross_firm_supply: bool = False
+    """Let plants that share no owner trade components (otherwise only within a firm's network)."""
+
+
+class Objective(Base):
+    """What the optimum maximises."""
+
+    mode: str = "alliance"
+    """``alliance`` (total profit of all entities, or of ``firms`` equity-weighted) or
+    ``firm:ID`` (that firm's equity-weighted profit)."""
+    firms: list[str] | None = None
+    """With ``alliance``: count only these firms' equity-weighted profits."""
+
+    @model_validator(mode="after")
+    def _mode(self) -> Objective:
+        if self.mode != "alliance" and not (self.mode.startswith("firm:") and len(self.mode) > 5):
+            msg = f"mode {self.mode!r} must be 'alliance' or 'firm:ID'"
+            raise ValueError(msg)
+        return self
+
+
+class Expectation(Base):
+    """A declarative check of a solution (see ``docs/expectations.md``).
+
+    Kinds and the fields they use:
+
+    * ``makes``: ``plant`` makes ``product`` (or any product of ``tier``), optionally for
+      ``market`` and/or through ``channel``; ``firm`` restricts to products of that firm.
+    * ``in_house``: ``plant`` makes ``component`` in-house.
+    * ``flow``: ``component`` (or any) flows from ``source`` (plant or supplier, or any
+      source in ``source_country``) to ``destination``.
+    * ``share``: the share of ``destination``'s supply of ``components`` (or all) coming from
+      ``source``/``source_country``/``source_firm`` lies in [``min``, ``max``].
+    * ``sells``: products (of ``firm``/``tier``/``product``) reach ``market``, optionally only
+      through ``channel`` (``only_channel: true``).
+    * ``binding``: the technician pool of ``firm`` is used up.
+    * ``open``: entity ``plant`` or ``channel`` is open.
+
+    ``holds`` is the expected truth value (``false`` means the statement must not be true).
+    """
+
+    id: Id
+    """Unique id."""
+    description: str = ""
+    """The stylized fact in words."""
+    kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open"]
+    """What is checked."""
+    holds: bool = True
+    """Whether the statement is expected to be true."""
+    plant: str | None = None
+    """Plant id."""
+    product: str | None = None
+    """Product id."""
+    tier: Tier | None = None
+    """Product tier."""
+    firm: str | None = None
+    """Firm id (product designer for makes/sells, pool owner for binding)."""
+    market: str | None = None
+    """Market id."""
+    channel: str | None = None
+    """Channel id."""
+    only_channel: bool = False
+    """With ``sells``: every unit must go through ``channel``."""
+    component: str | None = None
+    """Component id."""
+    components: list[str] | None = None
+    """Component ids (share)."""
+    source: str | None = None
+    """Source plant or supplier id."""
+    source_country: str | None = None
+    """Source country id."""
+    source_firm: str | None = None
+    """Source: plants with equity of this firm."""
+    destination: str | None = None
+    """Destination plant id."""
+    min: Share | None = None
+    """Least share (share)."""
+    max: Share | None = None
+    """Largest share (share)."""
+    min_quantity: NonNeg = 1e-6
+    """Quantity above which something counts as happening."""
+    provenance: Provenance = None
+    """Where the fact comes from (case-facts section)."""
+
+
+class Instance(Base):
+    """A whole gpnopt instance, after scenarios are applied."""
+
+    name: str
+    """Instance name."""
+    description: str = ""
+    """What the instance represents."""
+    units: Units = Field(default_factory=Units)
+    """Units of its numbers."""
+    countries: dict[str, Country]
+    """Countries, by id."""
+    firms: dict[str, Firm]
+    """Firms, by id."""
+    components: dict[str, Component] = Field(default_factory=dict)
+    """Components, by id; none = products need no components."""
+    products: dict[str, Product]
+    """Products, by id."""
+    plants: dict[str, Plant]
+    """Plants, by id."""
+    suppliers: dict[str, Supplier] = Field(default_factory=dict)
+    """External supplier pools, by id."""
+    markets: dict[str, Market]
+    """Markets (and segments), by id."""
+    channels: dict[str, Channel] | None = None
+    """Sales channels, by id; omitted = every plant sells directly into every market."""
+    purchasing_offices: dict[str, PurchasingOffice] = Field(default_factory=dict)
+    """Purchasing offices, by id."""
+    exclusive_groups: dict[str, list[str]] = Field(default_factory=dict)
+    """Groups of alternative plants (entry modes) of which at most one opens."""
+    sourcing_rules: list[SourcingRule] = Field(default_factory=list)
+    """Sourcing-share rules."""
+    trade: Trade = Field(default_factory=Trade)
+    """Transport costs, tariffs and component trade rules."""
+    objective: Objective = Field(default_factory=Objective)
+    """Default objective (the CLI's ``--objective`` overrides it)."""
+    expectations: list[Expectation] = Field(default_factory=list)
+    """Checks of the solution."""
+    notes: dict[str, Any] = Field(default_factory=dict)
+    """Free-form notes (not used by the model)."""
+
+
+class InstanceFile(Instance):
+    """The file form of an instance: an instance plus its overrides and scenarios."""
+
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Named deep-merge patches of the instance."""
+    scenarios: dict[str, list[str] | dict[str, Any]] = Field(default_factory=dict)
+    """Named scenarios: a list of override names, or a mapping with ``overrides`` (list)
+    and ``description``."""
