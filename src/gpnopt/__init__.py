@@ -39,8 +39,8 @@ __all__ = [
 
 
 def solve(instance: Instance, **options: Any) -> Result:
-    """Build and solve the model of ``instance``; see :func:`gpnopt.solve.solve_instance`."""
-    from gpnopt.solve import solve_instance
+    """Build and solve the model of ``instance``; see :func:`gpnopt.solver.solve_instance`."""
+    from gpnopt.solver import solve_instance
 
     return solve_instance(instance, **options)
 
