@@ -39,10 +39,21 @@ __all__ = [
 
 
 def solve(instance: Instance, **options: Any) -> Result:
-    """Build and solve the model of ``instance``; see :func:`gpnopt.solver.solve_instance`."""
+    """Build and solve ``instance``, then evaluate its expectations.
+
+    Keyword options are those of :func:`gpnopt.solver.solve_instance`: ``objective``
+    (``alliance`` or ``firm:ID``), ``time_limit`` (s), ``mip_gap`` (relative), ``threads``,
+    ``scenario`` (a label recorded in the result).
+
+    Raises:
+        SolveError: infeasible (``exit_code`` 3) or no solution found (4).
+    """
+    from gpnopt.analysis.expectations import evaluate_expectations
     from gpnopt.solver import solve_instance
 
-    return solve_instance(instance, **options)
+    result = solve_instance(instance, **options)
+    result.expectations = evaluate_expectations(instance, result)
+    return result
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,42 @@
+"""Family 7, capability and quality.
+
+Capability: a plant makes a product only on a listed line whose tier is at most the
+plant's ``max_tier`` (lines above it are left out of the index set ``lines``; a warning
+says so).
+
+Quality: each component source has a quality level q(s) in low < medium < high; a use of
+component k (a product's or a component's bill-of-materials entry) may demand a minimum
+quality. Quality levels are nested, so the supply of quality at least q must cover every
+use demanding at least q (indices: d plant, k component, q quality level):
+
+    quality_cover[d,k,q]:  sum_{s: q(s) >= q} v_flow[k,s,d]
+                               >= sum_{uses u of k at d with min_quality(u) >= q} need_u
+
+With the balance of family 3 this is exact for any nested quality order: high-quality
+supply may serve low-quality uses, never the reverse. So "Chinese plants reach Taiwan's
+quality only with Taiwanese core parts" is: core parts from Taiwan have quality high, from
+Chinese pools medium, and the high tier's bill of materials asks for high.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gpnopt.data import ModelData
+from gpnopt.model.flows import need_expression
+
+
+def add_quality(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add the quality family to ``m`` in place (capability is in the index sets)."""
+    into = data.flows_into()
+    keys = []
+    for (d, k), terms in data.need_terms.items():
+        for q in sorted({t[3] for t in terms if t[3] > 0}):
+            keys.append((d, k, q))
+    if not keys:
+        return
+
+    @m.Constraint(keys, doc="sum_{s: q(s)>=q} v_flow[k,s,d] >= need of uses asking >= q")
+    def quality_cover(m, d, k, q):
+        good = sum(m.v_flow[a] for a in into.get((d, k), ()) if data.flows[a].quality >= q)
+        return good >= need_expression(m, data, d, k, min_rank=q)

@@ -1,0 +1,42 @@
+"""Family 8, technicians: a firm's pool of expatriates limits its foreign lines.
+
+Indices: f firm, p plant, i product. A line of a product designed by firm f at a plant
+outside f's home country is *foreign*; it needs per_line[f, tier(i)] technicians when open
+and per_unit[f, tier(i)] per unit made:
+
+    technician_pool[f]:  sum_{foreign (p,i) of f} ( per_line[f,t(i)] * v_line_open[p,i]
+                                                  + per_unit[f,t(i)] * production[p,i] )
+                             <= pool[f]
+
+Firms without a ``technicians`` entry have an unlimited pool.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gpnopt.data import ModelData
+
+
+def technicians_used(m: pyo.ConcreteModel, data: ModelData, f: str):
+    """Expression of the technicians firm f's foreign lines use."""
+    return sum(
+        per_line * m.v_line_open[p, i] + per_unit * m.production[p, i]
+        for p, i, per_line, per_unit in data.tech_lines[f]
+    )
+
+
+def add_technicians(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add the technicians family to ``m`` in place."""
+    firms = [f for f, rows in data.tech_lines.items() if rows]
+    if not firms:
+        return
+    firm_data = data.instance.firms
+
+    @m.Expression(firms, doc="technicians used by firm f's foreign lines")
+    def technicians(m, f):
+        return technicians_used(m, data, f)
+
+    @m.Constraint(firms, doc="technicians[f] <= pool[f]")
+    def technician_pool(m, f):
+        return m.technicians[f] <= firm_data[f].technicians.pool
