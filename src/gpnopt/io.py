@@ -26,6 +26,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIASES = 1000
 """Most YAML alias uses in one file (guards against alias-expansion bombs)."""
 
+MAX_NODES = 2_000_000
+"""Most values in the document once aliases are expanded (alias-expansion bombs)."""
+
 _FILE_KEYS = ("overrides", "scenarios")
 
 
@@ -88,6 +91,13 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     except RecursionError:
         msg = f"{name}: invalid YAML: nested too deeply"
         raise InstanceError(msg) from None
+    size = _expanded_size(data)
+    if size > MAX_NODES:
+        msg = (
+            f"{name}: the document expands to more than {MAX_NODES} values through its "
+            "aliases (anchors used with *); write the values out"
+        )
+        raise InstanceError(msg)
     if data is None:
         msg = f"{name}: the file is empty; an instance is a YAML mapping"
         raise InstanceError(msg)
@@ -95,6 +105,26 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         msg = f"{name}: the top level must be a mapping of sections, not a {type(data).__name__}"
         raise InstanceError(msg)
     return data
+
+
+def _expanded_size(data: Any) -> int:
+    """Number of values in ``data`` with shared (aliased) parts counted at every use."""
+    memo: dict[int, int] = {}
+
+    def size(x: Any) -> int:
+        if isinstance(x, dict | list):
+            key = id(x)
+            if key not in memo:
+                memo[key] = 0  # a self-referencing alias counts once
+                items = x.values() if isinstance(x, dict) else x
+                memo[key] = 1 + sum(size(v) for v in items)
+            return memo[key]
+        return 1
+
+    try:
+        return size(data)
+    except RecursionError:
+        return MAX_NODES + 1
 
 
 def format_loc(loc: Iterable[Any]) -> str:

@@ -1,0 +1,3 @@
+from gpnopt.cli import run
+
+run()

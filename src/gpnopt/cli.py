@@ -1,0 +1,281 @@
+"""The ``gpnopt`` command line: thin, calling the public API and mapping errors to exit codes.
+
+Exit codes: 0 solved (optimal, or feasible at a limit, said clearly); 1 invalid instance or
+scenario; 2 usage error; 3 infeasible; 4 no solution found (time limit, solver failure).
+Pyomo is imported only by commands that solve.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gpnopt import __version__
+from gpnopt.errors import GpnoptError, GpnoptWarning, InstanceError, SolveError
+
+app = typer.Typer(
+    name="gpnopt",
+    help=(
+        "Global production network design as a mixed-integer program (Pyomo + HiGHS).\n\n"
+        "Exit codes: 0 solved, 1 invalid instance, 2 usage error, 3 infeasible, "
+        "4 no solution found."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_INVALID = 1
+EXIT_INFEASIBLE = 3
+EXIT_NO_SOLUTION = 4
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(help="Instance YAML file.", show_default=False),
+]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario",
+        "-s",
+        help="Scenario or override name; several joined by commas are applied in order.",
+    ),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"gpnopt {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Global production network design as a mixed-integer program."""
+
+
+def _fail(exc: GpnoptError, debug: bool) -> typer.Exit:
+    """Print an error for a person and return the Exit carrying its code."""
+    if debug:
+        err.print(traceback.format_exc(), markup=False)
+    if isinstance(exc, SolveError):
+        err.print(f"[bold red]{exc.status}:[/] ", end="")
+        err.print(str(exc), markup=False)
+        return typer.Exit(exc.exit_code)
+    err.print("[bold red]error:[/] ", end="")
+    err.print(str(exc), markup=False)
+    return typer.Exit(EXIT_INVALID)
+
+
+def _load(path: Path, scenario: str | None):
+    import gpnopt
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GpnoptWarning)
+        inst = gpnopt.load(path, scenario=scenario)
+    for w in caught:
+        if issubclass(w.category, GpnoptWarning):
+            err.print("[yellow]warning:[/] ", end="")
+            err.print(f"{path}: {w.message}", markup=False)
+    return inst
+
+
+@app.command()
+def validate(path: FileArg, scenario: ScenarioOpt = None, debug: DebugOpt = False) -> None:
+    """Check an instance (schema, references, scenario) without solving it."""
+    from gpnopt.data import build_data
+
+    try:
+        inst = _load(path, scenario)
+        data = build_data(inst)
+    except GpnoptError as exc:
+        raise _fail(exc, debug) from None
+    label = f" (scenario {scenario})" if scenario else ""
+    out.print(
+        f"[green]valid[/]: {path}{label}: {len(inst.plants)} plants, {len(inst.products)} "
+        f"products, {len(inst.components)} components, {len(inst.markets)} markets, "
+        f"{len(data.lines)} lines, {len(data.sales)} sales arcs, {len(data.flows)} flow arcs, "
+        f"{len(inst.expectations)} expectations"
+    )
+
+
+@app.command()
+def solve(
+    path: FileArg,
+    scenario: ScenarioOpt = None,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            help="alliance (total profit) or firm:ID (that firm's equity-weighted profit); "
+            "default: the instance's own.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0, help="Seconds HiGHS may run."),
+    ] = None,
+    mip_gap: Annotated[
+        float | None,
+        typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at [default: 1e-6]."),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print summary.json to standard output.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Solve an instance: print a summary, optionally write the result tables."""
+    import gpnopt
+
+    if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
+        err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
+        raise typer.Exit(2)
+    try:
+        inst = _load(path, scenario)
+        result = gpnopt.solve(
+            inst,
+            objective=objective,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            scenario=scenario,
+        )
+    except GpnoptError as exc:
+        raise _fail(exc, debug) from None
+    if out_dir is not None:
+        try:
+            result.write(out_dir)
+        except OSError as exc:
+            err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_INVALID) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
+        return
+    print_summary(result)
+    if out_dir is not None:
+        out.print(f"\nTables written to {out_dir}/")
+
+
+def _money(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+def print_summary(result: Any) -> None:
+    """Print a readable summary of a Result."""
+    head = f"[bold]{result.instance}[/] scenario [bold]{result.scenario}[/], objective {result.objective_mode}"
+    out.print(head)
+    if result.status == "optimal":
+        out.print(
+            f"status [green]optimal[/] (gap {result.mip_gap:.2g}), profit {_money(result.objective)}"
+        )
+    else:
+        out.print(
+            f"status [yellow]feasible, not proven optimal[/] ({result.highs_status}): profit "
+            f"{_money(result.objective)}, bound {_money(result.bound)}, gap {result.mip_gap:.2%}"
+        )
+    t = result.seconds
+    out.print(
+        f"time: build {t.get('build', 0):.2f} s, solve {t.get('solve', 0):.2f} s, "
+        f"total {t.get('total', 0):.2f} s"
+    )
+
+    firms = Table(title="Profit by firm (equity-weighted)", title_justify="left")
+    firms.add_column("firm")
+    firms.add_column("profit", justify="right")
+    for f, v in result.firm_profit.items():
+        firms.add_row(f, _money(v))
+    out.print(firms)
+
+    plants = Table(title="Profit by plant", title_justify="left")
+    for c in ("plant", "country", "open", "revenue", "cost", "profit"):
+        plants.add_column(c, justify="right" if c in ("revenue", "cost", "profit") else "left")
+    for r in result.tables["plant_profit"].itertuples():
+        plants.add_row(
+            r.plant, r.country, "yes" if r.open else "no", _money(r.revenue), _money(r.cost), _money(r.profit)
+        )
+    out.print(plants)
+
+    ch = result.tables["channel_profit"]
+    if not ch.empty:
+        chan = Table(title="Channels and offices", title_justify="left")
+        for c in ("channel", "open", "units", "profit"):
+            chan.add_column(c, justify="right" if c in ("units", "profit") else "left")
+        for r in ch.itertuples():
+            chan.add_row(r.channel, "yes" if r.open else "no", f"{r.quantity:g}", _money(r.profit))
+        out.print(chan)
+
+    prod = Table(title="Who makes what for whom (units)", title_justify="left")
+    for c in ("plant", "product", "tier", "market", "channel", "units"):
+        prod.add_column(c, justify="right" if c == "units" else "left")
+    for r in result.tables["production"].itertuples():
+        prod.add_row(r.plant, r.product, r.tier, r.market, r.channel, f"{r.quantity:g}")
+    out.print(prod)
+
+    mob = result.tables["make_or_buy"]
+    if not mob.empty:
+        mk = Table(title="Make or buy", title_justify="left")
+        for c in ("plant", "component", "in-house", "units"):
+            mk.add_column(c, justify="right" if c == "units" else "left")
+        for r in mob.itertuples():
+            mk.add_row(r.plant, r.component, "yes" if r.in_house else "no", f"{r.quantity:g}")
+        out.print(mk)
+
+    flows = result.tables["component_flows"]
+    if not flows.empty:
+        ft = Table(title="Component flows between plants (units)", title_justify="left")
+        for c in ("component", "from", "to", "units"):
+            ft.add_column(c, justify="right" if c == "units" else "left")
+        inter = flows[(flows["source_type"] == "plant") & (flows["source"] != flows["destination"])]
+        for r in inter.itertuples():
+            ft.add_row(r.component, r.source, r.destination, f"{r.quantity:g}")
+        if len(inter):
+            out.print(ft)
+
+    tech = result.tables["technicians"]
+    for r in tech.itertuples():
+        out.print(f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used")
+
+    if result.expectations:
+        ex = Table(title="Expectations", title_justify="left")
+        for c in ("", "id", "description", "detail"):
+            ex.add_column(c)
+        for e in result.expectations:
+            mark = "[green]holds[/]" if e["holds"] else "[red]FAILS[/]"
+            desc = e["description"] + ("" if e["expected"] else " (expected not to)")
+            ex.add_row(mark, e["id"], desc, e["detail"])
+        out.print(ex)
+        held = sum(e["holds"] for e in result.expectations)
+        out.print(f"{held} of {len(result.expectations)} expectations hold")
+
+
+def run() -> None:  # pragma: no cover - console-script entry for python -m
+    """Entry point for ``python -m gpnopt``."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
