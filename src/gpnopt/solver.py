@@ -111,6 +111,39 @@ def _highs_model(info: Any) -> tuple[highspy.HighsLp, int]:
     return lp, int(a.nnz)
 
 
+def classify_termination(
+    status: highspy.HighsModelStatus,
+    has_solution: bool,
+    gap: float,
+    gap_limit: float,
+    *,
+    name: str = "",
+    time_limit: float | None = None,
+) -> str:
+    """Map HiGHS's model status to ``optimal`` or ``feasible``, or raise.
+
+    Raises:
+        SolveError: ``infeasible`` (exit 3) or ``no_solution`` (exit 4).
+    """
+    ms = highspy.HighsModelStatus
+    text = highspy.Highs().modelStatusToString(status)
+    if status == ms.kInfeasible:
+        msg = f"{name}: the instance is infeasible (HiGHS: {text})"
+        raise SolveError(msg, "infeasible", exit_code=3)
+    if status in (ms.kUnboundedOrInfeasible, ms.kUnbounded) and not has_solution:
+        msg = f"{name}: HiGHS reports the model {text.lower()}"
+        raise SolveError(msg, "infeasible", exit_code=3)
+    if not has_solution:
+        limit = f", time limit {time_limit:g} s" if time_limit is not None else ""
+        msg = f"{name}: no feasible solution found (HiGHS: {text}{limit})"
+        raise SolveError(msg, "no_solution", exit_code=4)
+    if status == ms.kOptimal:
+        return "optimal"
+    if status == ms.kUnknown and math.isfinite(gap) and gap <= gap_limit:
+        return "optimal"  # HiGHS sometimes ends a finished solve with "unknown"
+    return "feasible"
+
+
 def run_highs(
     model: pyo.ConcreteModel,
     *,
@@ -147,23 +180,14 @@ def run_highs(
     t2 = time.perf_counter()
 
     status = h.getModelStatus()
-    status_text = h.modelStatusToString(status)
     hinfo = h.getInfo()
     has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
-    ms = highspy.HighsModelStatus
-    if status == ms.kInfeasible:
-        msg = f"{name}: the instance is infeasible (HiGHS: {status_text})"
-        raise SolveError(msg, "infeasible", exit_code=3)
-    if status in (ms.kUnboundedOrInfeasible, ms.kUnbounded) and not has_solution:
-        msg = f"{name}: HiGHS reports the model {status_text.lower()}"
-        raise SolveError(msg, "infeasible", exit_code=3)
-    if not has_solution:
-        msg = (
-            f"{name}: no feasible solution found (HiGHS: {status_text}"
-            + (f", time limit {time_limit:g} s" if time_limit is not None else "")
-            + ")"
-        )
-        raise SolveError(msg, "no_solution", exit_code=4)
+    is_mip = lp.integrality_ is not None and len(lp.integrality_) > 0
+    gap = float(hinfo.mip_gap) if is_mip else 0.0
+    word = classify_termination(
+        status, has_solution, gap, gap_limit, name=name, time_limit=time_limit
+    )
+    status_text = h.modelStatusToString(status)
 
     x = h.getSolution().col_value
     for v, val in zip(info.columns, x, strict=True):
@@ -175,23 +199,14 @@ def run_highs(
 
     objective = float(pyo.value(model.objective))
     # HiGHS minimises -profit: its dual bound is the negated upper bound on profit.
-    is_mip = any(v.is_integer() or v.is_binary() for v in info.columns)
-    if is_mip:
-        bound = -float(hinfo.mip_dual_bound)
-        gap = float(hinfo.mip_gap) if math.isfinite(hinfo.mip_gap) else math.inf
-    else:
-        bound, gap = objective, 0.0
-    if status == ms.kOptimal or (status == ms.kUnknown and gap <= gap_limit):
-        word = "optimal"
-    else:
-        word = "feasible"
+    bound = -float(hinfo.mip_dual_bound) if is_mip else objective
     log.info("HiGHS: %s, objective %g, gap %g", status_text, objective, gap)
     return SolveOutcome(
         status=word,
         highs_status=status_text,
         objective=objective,
         bound=bound,
-        mip_gap=max(gap, 0.0) if math.isfinite(gap) else gap,
+        mip_gap=max(gap, 0.0) if math.isfinite(gap) else math.inf,
         time_limit=time_limit,
         mip_gap_limit=gap_limit,
         seconds={"handover": t1 - t0, "solve": t2 - t1},

@@ -1,0 +1,120 @@
+"""The command line: exit codes, messages, written tables."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from gpnopt.cli import app
+from gpnopt.io import read_yaml
+
+runner = CliRunner()
+
+CONTRACT = {
+    "lines.csv": ["plant", "product", "open"],
+    "production.csv": ["plant", "country", "product", "market", "channel", "quantity"],
+    "make_or_buy.csv": ["plant", "component", "in_house", "quantity"],
+    "component_flows.csv": [
+        "component", "source", "source_type", "source_country",
+        "destination", "destination_country", "quantity",
+    ],
+    "plant_profit.csv": ["plant", "revenue", "cost", "profit"],
+    "firm_profit.csv": ["firm", "profit"],
+}
+
+
+def test_help_lists_commands():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    assert "validate" in res.output
+    assert "solve" in res.output
+
+
+def test_validate_ok(tiny_path):
+    res = runner.invoke(app, ["validate", str(tiny_path)])
+    assert res.exit_code == 0, res.output
+    assert "valid" in res.output
+    assert "2 plants" in res.output
+
+
+def test_solve_writes_every_contract_table(tiny_path, tmp_path):
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["solve", str(tiny_path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "optimal" in res.output
+    assert "2 of 2 expectations hold" in res.output
+    for name, cols in CONTRACT.items():
+        df = pd.read_csv(out / name)
+        assert list(df.columns[: len(cols)]) == cols, name
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("instance", "scenario", "objective_mode", "status", "objective", "mip_gap",
+                "seconds", "firm_profit", "expectations"):
+        assert key in summary
+    assert set(summary["seconds"]) >= {"build", "solve", "total"}
+    assert summary["objective"] == pytest.approx(3740.0)
+    assert {"id", "description", "holds", "detail"} <= set(summary["expectations"][0])
+    assert not list(out.glob("*.tmp"))
+
+
+def test_solve_json(tiny_path):
+    res = runner.invoke(app, ["solve", str(tiny_path), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert summary["status"] == "optimal"
+    assert summary["firm_profit"]["TM"] == pytest.approx(3740.0)
+
+
+def test_solve_scenario_and_objective(tiny_path):
+    res = runner.invoke(
+        app, ["solve", str(tiny_path), "-s", "expensive_china", "--objective", "firm:TM", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert summary["scenario"] == "expensive_china"
+    assert summary["objective_mode"] == "firm:TM"
+    assert summary["objective"] < 3740.0
+
+
+def test_bad_file_exit_1_names_file_and_key(tiny_path, tmp_path):
+    raw = read_yaml(tiny_path)
+    raw["plants"]["JP_TM"]["owners"] = {"TM": 1.5}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(raw))
+    res = runner.invoke(app, ["solve", str(bad)])
+    assert res.exit_code == 1
+    assert "bad.yaml: plants.JP_TM.owners.TM" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_unknown_firm_objective_exit_1(tiny_path):
+    res = runner.invoke(app, ["solve", str(tiny_path), "--objective", "firm:NOPE"])
+    assert res.exit_code == 1
+    assert "NOPE" in res.output
+
+
+def test_usage_errors_exit_2(tiny_path):
+    assert runner.invoke(app, ["solve", str(tiny_path), "--bogus"]).exit_code == 2
+    assert runner.invoke(app, ["solve", str(tiny_path), "--objective", "nonsense"]).exit_code == 2
+    assert runner.invoke(app, ["solve"]).exit_code == 2
+
+
+def test_infeasible_exit_3(tiny_path, tmp_path):
+    raw = read_yaml(tiny_path)
+    # all Japanese high-tier demand must be served, but Japan's capacity is 100 < 40 + 80
+    raw["markets"]["JP"]["demand"]["lathe_high"]["quantity"] = 120
+    raw["markets"]["JP"]["demand"]["lathe_high"]["min_served"] = 1
+    bad = tmp_path / "infeasible.yaml"
+    bad.write_text(yaml.safe_dump(raw))
+    res = runner.invoke(app, ["solve", str(bad)])
+    assert res.exit_code == 3, res.output
+    assert "infeasible" in res.output
+
+
+def test_missing_file_exit_1():
+    res = runner.invoke(app, ["validate", "nowhere.yaml"])
+    assert res.exit_code == 1
+    assert "nowhere.yaml" in res.output

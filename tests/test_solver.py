@@ -1,0 +1,83 @@
+"""Termination mapping, determinism and the numbers of the tiny instance."""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import pytest
+
+import gpnopt
+from gpnopt.errors import SolveError
+from gpnopt.solver import classify_termination
+
+MS = highspy.HighsModelStatus
+
+
+@pytest.mark.parametrize(
+    ("status", "has_solution", "gap", "expected"),
+    [
+        (MS.kOptimal, True, 0.0, "optimal"),
+        (MS.kUnknown, True, 1e-9, "optimal"),
+        (MS.kUnknown, True, 0.05, "feasible"),
+        (MS.kTimeLimit, True, 0.02, "feasible"),
+        (MS.kSolutionLimit, True, math.inf, "feasible"),
+    ],
+)
+def test_classify_solutions(status, has_solution, gap, expected):
+    assert classify_termination(status, has_solution, gap, 1e-6) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "word", "code"),
+    [
+        (MS.kInfeasible, "infeasible", 3),
+        (MS.kUnboundedOrInfeasible, "infeasible", 3),
+        (MS.kTimeLimit, "no_solution", 4),
+        (MS.kUnknown, "no_solution", 4),
+        (MS.kSolveError, "no_solution", 4),
+    ],
+)
+def test_classify_failures(status, word, code):
+    with pytest.raises(SolveError) as info:
+        classify_termination(status, False, math.inf, 1e-6, name="x", time_limit=1.0)
+    assert info.value.status == word
+    assert info.value.exit_code == code
+
+
+def test_time_limit_without_incumbent(tiny):
+    with pytest.raises(SolveError, match="no feasible solution found") as info:
+        gpnopt.solve(tiny, time_limit=0)
+    assert info.value.exit_code == 4
+
+
+def test_tiny_optimum_by_hand(solved_tiny):
+    # CN_TM: 110 medium (80 CN at 25, 30 JP at 30) + 50 castings sold to JP_TM at 2
+    #   revenue 2000 + 900 + 100 = 3000; cost 30 + 5 + 6*110 + 40 + 0.5*160 + 2*30 = 875
+    # JP_TM: 50 high (40 JP at 60, 10 CN at 55): revenue 2950;
+    #   cost 50 + 10 + 20*50 + castings 2*50 + freight 2*50 + 2*10 + tariff 0.1*55*10 = 1335
+    r = solved_tiny
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(3740.0)
+    pp = r.tables["plant_profit"].set_index("plant")
+    assert pp.loc["CN_TM", "profit"] == pytest.approx(2125.0)
+    assert pp.loc["JP_TM", "profit"] == pytest.approx(1615.0)
+    mob = r.tables["make_or_buy"].set_index("plant")
+    assert mob.loc["CN_TM", "in_house"] == 1
+    assert mob.loc["CN_TM", "quantity"] == pytest.approx(160.0)
+
+
+def test_same_input_same_bytes(tiny, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    gpnopt.solve(tiny).write(a, timings=False)
+    gpnopt.solve(tiny).write(b, timings=False)
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for n in names:
+        assert (a / n).read_bytes() == (b / n).read_bytes(), n
+
+
+def test_result_tables_as_attributes(solved_tiny):
+    assert solved_tiny.production is solved_tiny.tables["production"]
+    with pytest.raises(AttributeError):
+        _ = solved_tiny.nonexistent_table
