@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gpnopt import __version__
-from gpnopt.errors import GpnoptError, GpnoptWarning, InstanceError, SolveError
+from gpnopt.errors import GpnoptError, GpnoptWarning, SolveError
 
 app = typer.Typer(
     name="gpnopt",
