@@ -81,3 +81,47 @@ def test_result_tables_as_attributes(solved_tiny):
     assert solved_tiny.production is solved_tiny.tables["production"]
     with pytest.raises(AttributeError):
         _ = solved_tiny.nonexistent_table
+
+
+def _tiny_raw(tiny_path):
+    from gpnopt.io import read_yaml
+
+    return read_yaml(tiny_path)
+
+
+def _diagnosis(raw):
+    with pytest.raises(SolveError) as info:
+        gpnopt.solve(gpnopt.instance_from_dict(raw, name="t.yaml"))
+    assert info.value.exit_code == 3
+    return str(info.value)
+
+
+def test_infeasible_capacity_is_named(tiny_path):
+    raw = _tiny_raw(tiny_path)
+    raw["markets"]["JP"]["demand"]["lathe_high"].update(quantity=120, min_served=1)
+    # JP_TM alone may make the high tier and holds 100 capacity units: 20 short
+    text = _diagnosis(raw)
+    assert "assembly_capacity[JP_TM]" in text
+    assert "20 capacity units short" in text
+
+
+def test_infeasible_technicians_are_named(tiny_path):
+    raw = _tiny_raw(tiny_path)
+    raw["markets"]["CN"]["demand"]["lathe_high"]["min_served"] = 1
+    del raw["plants"]["JP_TM"]["lines"]["lathe_high"]
+    raw["plants"]["CN_TM"].update(max_tier="high")
+    raw["plants"]["CN_TM"]["lines"]["lathe_high"] = {}
+    raw["firms"]["TM"]["technicians"] = {"pool": 1, "per_line": {"high": 2, "medium": 1}}
+    # the only high-tier line is foreign and needs 2 technicians; the pool holds 1
+    text = _diagnosis(raw)
+    assert "technician_pool[TM]" in text
+    assert "1 technicians short" in text
+
+
+def test_unreachable_minimum_demand_is_named(tiny_path):
+    raw = _tiny_raw(tiny_path)
+    raw["markets"]["CN"]["demand"]["lathe_high"]["min_served"] = 0.5
+    raw["channels"] = {"JP_ONLY": {"markets": ["JP"]}}
+    text = _diagnosis(raw)
+    assert "demand_minimum[CN,lathe_high]" in text
+    assert "5 units of product lathe_high" in text

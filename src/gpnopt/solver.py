@@ -35,6 +35,7 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from gpnopt.data import ModelData, build_data
+from gpnopt.diagnose import diagnose, unreachable_minimums
 from gpnopt.errors import SolveError
 from gpnopt.model import build_model
 from gpnopt.schema import Instance
@@ -216,6 +217,16 @@ def run_highs(
     )
 
 
+def _infeasible(name: str, lines: list[str]) -> SolveError:
+    """A SolveError (exit 3) whose message lists the diagnosis."""
+    text = "\n".join(f"  - {line}" for line in lines) or "  (no single culprit found)"
+    msg = (
+        f"{name}: the instance is infeasible. The smallest relaxation that would make it "
+        f"feasible:\n{text}"
+    )
+    return SolveError(msg, "infeasible", exit_code=3)
+
+
 def solve_instance(
     instance: Instance,
     objective: str | None = None,
@@ -245,11 +256,19 @@ def solve_instance(
 
     t0 = time.perf_counter()
     data: ModelData = build_data(instance)
+    unreachable = unreachable_minimums(data)
+    if unreachable:
+        raise _infeasible(instance.name, unreachable)
     model = build_model(data, objective)
     t1 = time.perf_counter()
-    outcome = run_highs(
-        model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=instance.name
-    )
+    try:
+        outcome = run_highs(
+            model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=instance.name
+        )
+    except SolveError as exc:
+        if exc.status != "infeasible":
+            raise
+        raise _infeasible(instance.name, diagnose(data, objective, threads)) from None
     t2 = time.perf_counter()
     outcome.seconds = {
         "build": (t1 - t0) + outcome.seconds["handover"],

@@ -1,0 +1,127 @@
+"""Explain an infeasible instance in its own terms (elastic mode).
+
+Only two kinds of rows force activity: ``demand_minimum`` (demand that must be served) and
+``participation`` (a firm's reservation profit). Every other row is a limit that the
+all-closed network satisfies. So an infeasible instance is one whose forced activity
+collides with limits. The elastic model adds a named, non-negative slack to every row of
+the limiting families and of the two forcing ones, and minimises
+
+    sum (slack on limits) + 1000 * sum (slack on forcing rows)
+
+The solution is the smallest relaxation that makes the instance feasible: each limit with
+positive slack is a culprit, by how much it falls short, in its own unit; forcing rows with
+slack are demands (or profits) no relaxation of the limits can meet (for example a market
+no plant can reach). A minimum served demand that has no sales arc at all is reported
+directly from the data.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gpnopt.data import ModelData
+
+FORCING = ("demand_minimum", "participation")
+"""Rows that force activity."""
+
+LIMITS = (
+    "assembly_capacity",
+    "line_capacity",
+    "component_capacity",
+    "supplier_capacity",
+    "channel_capacity",
+    "technician_pool",
+    "quality_cover",
+    "sourcing_share_lower",
+    "sourcing_share_upper",
+    "entry_mode_exclusive",
+    "capital_budget",
+    "minimum_quantity",
+    "demand_limit",
+)
+"""Limiting rows that may be relaxed to explain an infeasibility."""
+
+FORCING_WEIGHT = 1000.0
+
+_WORDS = {
+    "demand_minimum": "market {0} must get at least its minimum of product {1}: "
+    "{s:g} units cannot be delivered even with every limit relaxed",
+    "participation": "firm {0} cannot reach its reservation profit: {s:g} short",
+    "assembly_capacity": "plant {0}: assembly capacity is {s:g} capacity units short",
+    "line_capacity": "plant {0}, line {1}: line capacity is {s:g} units short",
+    "component_capacity": "plant {0}: capacity for component {1} is {s:g} units short",
+    "supplier_capacity": "supplier {0}: capacity for component {1} is {s:g} units short",
+    "channel_capacity": "channel {0}: capacity is {s:g} units short",
+    "technician_pool": "firm {0}: the technician pool is {s:g} technicians short",
+    "quality_cover": "plant {0}, component {1}: {s:g} units of quality rank >= {2} are "
+    "missing (no allowed source of that quality has enough)",
+    "sourcing_share_lower": "sourcing rule {0}: the minimum share is missed by {s:g} "
+    "(units or value)",
+    "sourcing_share_upper": "sourcing rule {0}: the maximum share is exceeded by {s:g} "
+    "(units or value)",
+    "entry_mode_exclusive": "exclusive group {0}: {s:g} more plant(s) would have to open",
+    "capital_budget": "firm {0}: the capital budget is {s:g} short",
+    "minimum_quantity": "plant {0}, component {1}: the minimum production quantity is "
+    "missed by {s:g} units",
+    "demand_limit": "market {0}, product {1}: {s:g} units more than demand would be sold",
+}
+
+
+def _words(family: str, index: object, slack: float) -> str:
+    idx = index if isinstance(index, tuple) else (index,)
+    text = _WORDS.get(family, family + " {0}: short by {s:g}")
+    return f"{family}[{','.join(map(str, idx))}]: " + text.format(*idx, s=round(slack, 6))
+
+
+def unreachable_minimums(data: ModelData) -> list[str]:
+    """Demands that must be served but that no plant's line reaches through any channel."""
+    reached = {(a[3], a[1]) for a in data.sales}
+    return [
+        f"demand_minimum[{mk},{i}]: market {mk} must get at least "
+        f"{data.min_served[mk, i] * data.demand[mk, i]:g} units of product {i}, but no open-able "
+        "line of any plant reaches it through any channel"
+        for (mk, i), share in data.min_served.items()
+        if share > 0 and (mk, i) not in reached
+    ]
+
+
+def diagnose(data: ModelData, objective: str | None = None, threads: int | None = None) -> list[str]:
+    """Lines naming the rows that conflict and by how much (empty if none found)."""
+    from gpnopt.errors import SolveError
+    from gpnopt.model import build_model
+    from gpnopt.solver import run_highs
+
+    lines = unreachable_minimums(data)
+    m = build_model(data, objective)
+    m.objective.deactivate()
+    slacks: list[tuple[str, object, pyo.Var, float]] = []
+    m.elastic = pyo.VarList(domain=pyo.NonNegativeReals)
+    for family in (*FORCING, *LIMITS):
+        comp = getattr(m, family, None)
+        if comp is None:
+            continue
+        weight = FORCING_WEIGHT if family in FORCING else 1.0
+        for index, con in comp.items():
+            s = m.elastic.add()
+            body, lb, ub = con.body, con.lower, con.upper
+            if ub is not None:
+                con.set_value((None, body - s, ub))
+            else:
+                con.set_value((lb, body + s, None))
+            slacks.append((family, index, s, weight))
+    m.elastic_objective = pyo.Objective(
+        expr=sum(w * s for _f, _i, s, w in slacks), sense=pyo.minimize
+    )
+    # run_highs reads ``model.objective``: point it at the elastic one.
+    m.del_component(m.objective)
+    m.objective = pyo.Objective(expr=-m.elastic_objective.expr, sense=pyo.maximize)
+    m.elastic_objective.deactivate()
+    try:
+        run_highs(m, threads=threads, name="elastic")
+    except SolveError:
+        return lines or ["the elastic model found no relaxation either"]
+    for family, index, s, _w in slacks:
+        v = s.value or 0.0
+        if v > 1e-6:
+            lines.append(_words(family, index, v))
+    return lines
