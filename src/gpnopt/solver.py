@@ -197,6 +197,10 @@ def run_highs(
         v.set_value(val, skip_validation=True)
     for v, expr in info.eliminated_vars:
         v.set_value(pyo.value(expr), skip_validation=True)
+    # Variables in no row and with no cost are not handed to HiGHS: any value is optimal.
+    for v in model.component_data_objects(pyo.Var, descend_into=True):
+        if v.value is None:
+            v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
 
     objective = float(pyo.value(model.objective))
     # HiGHS minimises -profit: its dual bound is the negated upper bound on profit.

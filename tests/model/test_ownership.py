@@ -1,0 +1,154 @@
+"""Family 11, ownership, profits and the objective: equity weights, participation, budgets."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpnopt.errors import InstanceError
+
+from .conftest import micro, plant_open, produced, solve
+
+# Two plants for M (10 units at 30): P owned by F alone (unit cost 10, margin 20 per unit)
+# and the joint venture PJ, 30% F and 70% G (unit cost 8, margin 22 per unit).
+# Per unit, F earns 20 from P and 0.3 * 22 = 6.6 from PJ; G earns 0.7 * 22 = 15.4 from PJ.
+JV = {
+    "firms": {"G": {}},
+    "plants": {
+        "PJ": {"country": "A", "owners": {"F": 0.3, "G": 0.7}, "lines": {"m": {"unit_cost": 8}}},
+    },
+}
+
+
+def test_alliance_objective_picks_the_jv():
+    # Alliance: total profit, PJ's 22 > P's 20: PJ makes 10: 220 (F 66, G 154).
+    res = solve(micro(JV))
+    assert res.objective == pytest.approx(220)
+    assert produced(res, "PJ") == pytest.approx(10)
+    assert res.firm_profit["F"] == pytest.approx(66)
+    assert res.firm_profit["G"] == pytest.approx(154)
+
+
+def test_firm_objective_picks_the_wholly_owned_plant():
+    # firm:F: F earns 20 per unit from P but only 6.6 from PJ: P makes 10: F's profit 200
+    # (G 0). Equity weights change the decision.
+    res = solve(micro(JV), objective="firm:F")
+    assert res.objective == pytest.approx(200)
+    assert res.objective_mode == "firm:F"
+    assert produced(res, "P") == pytest.approx(10)
+    assert produced(res, "PJ") == pytest.approx(0)
+    assert res.firm_profit["F"] == pytest.approx(200)
+    assert res.firm_profit["G"] == pytest.approx(0)
+
+
+def test_firm_objective_from_the_instance():
+    # The same through the instance's objective section: firm:G prefers PJ: G's 154.
+    res = solve(micro(JV, {"objective": {"mode": "firm:G"}}))
+    assert res.objective == pytest.approx(154)
+    assert produced(res, "PJ") == pytest.approx(10)
+
+
+def test_alliance_of_named_firms_counts_their_equity_only():
+    # alliance with firms [F]: maximise F's equity-weighted profit, as firm:F: 200.
+    res = solve(micro(JV, {"objective": {"firms": ["F"]}}))
+    assert res.objective == pytest.approx(200)
+    assert produced(res, "P") == pytest.approx(10)
+
+
+def test_unknown_objective_firm_is_refused():
+    with pytest.raises(InstanceError, match="objective"):
+        solve(micro(JV), objective="firm:X")
+
+
+def test_participation_of_partner_binds_firm_objective():
+    # Binding: under firm:F, G must earn at least 100. With x units at PJ and 10 - x at P,
+    # G earns 15.4x >= 100 and F 20(10 - x) + 6.6x = 200 - 13.4x, so F gives PJ the least
+    # x = 100 / 15.4: F's profit 200 - 13.4 * 100 / 15.4 = 112.987...
+    x = 100 / 15.4
+    res = solve(micro(JV, {"firms": {"G": {"reservation_profit": 100}}}), objective="firm:F")
+    assert res.objective == pytest.approx(200 - 13.4 * x)
+    assert produced(res, "PJ") == pytest.approx(x)
+    assert produced(res, "P") == pytest.approx(10 - x)
+    assert res.firm_profit["G"] == pytest.approx(100)
+
+
+def test_participation_already_met_does_not_bind():
+    # Not binding: G's reservation profit 0 is met by G earning nothing: F's 200 as before.
+    res = solve(micro(JV, {"firms": {"G": {"reservation_profit": 0}}}), objective="firm:F")
+    assert res.objective == pytest.approx(200)
+    assert produced(res, "P") == pytest.approx(10)
+
+
+def test_participation_binds_alliance_objective():
+    # Binding: the alliance prefers PJ (F would get 66), but F asks for 100:
+    # 200 - 13.4x >= 100 gives x <= 100 / 13.4; the total 20(10 - x) + 22x = 200 + 2x is
+    # largest at that x: 200 + 200 / 13.4 = 214.925...
+    x = 100 / 13.4
+    res = solve(micro(JV, {"firms": {"F": {"reservation_profit": 100}}}))
+    assert res.objective == pytest.approx(200 + 2 * x)
+    assert produced(res, "PJ") == pytest.approx(x)
+    assert res.firm_profit["F"] == pytest.approx(100)
+
+
+# Capital: P (F alone, margin 20) needs 100; the JV PJ2 (F and G half each, unit cost 12,
+# margin 18) needs 100 too, F's equity-weighted share being 50.
+BUDGET = {
+    "firms": {"G": {}},
+    "plants": {
+        "P": {"investment_cost": 100},
+        "PJ2": {
+            "country": "A",
+            "owners": {"F": 0.5, "G": 0.5},
+            "investment_cost": 100,
+            "lines": {"m": {"unit_cost": 12}},
+        },
+    },
+}
+
+
+def test_capital_budget_excludes_wholly_owned_plant():
+    # Binding: F's budget 50 < P's 100, but F's half of PJ2 (50) fits: PJ2 serves: 180.
+    res = solve(micro(BUDGET, {"firms": {"F": {"capital_budget": 50}}}))
+    assert res.objective == pytest.approx(180)
+    assert plant_open(res, "PJ2")
+    assert not plant_open(res, "P")
+
+
+def test_capital_budget_large_enough_does_not_bind():
+    # Not binding: budget 100 pays for P: 200.
+    res = solve(micro(BUDGET, {"firms": {"F": {"capital_budget": 100}}}))
+    assert res.objective == pytest.approx(200)
+    assert plant_open(res, "P")
+    assert produced(res, "P") == pytest.approx(10)
+
+
+def test_capital_budget_too_small_for_any_plant():
+    # Binding to the end: budget 40 < 50: nothing opens: 0.
+    res = solve(micro(BUDGET, {"firms": {"F": {"capital_budget": 40}}}))
+    assert res.objective == pytest.approx(0)
+    assert not plant_open(res, "P")
+    assert not plant_open(res, "PJ2")
+
+
+def test_partner_budget_binds_the_jv():
+    # Binding for G: G's budget 40 < its half of PJ2 (50); F's budget 50 excludes P: no
+    # plant can open: 0. (Compare test_capital_budget_excludes_wholly_owned_plant: 180.)
+    res = solve(
+        micro(BUDGET, {"firms": {"F": {"capital_budget": 50}, "G": {"capital_budget": 40}}})
+    )
+    assert res.objective == pytest.approx(0)
+    assert not plant_open(res, "PJ2")
+
+
+def test_line_investment_counts_in_budget():
+    # Binding: the investment sits on P's line instead of the plant: still 100 > 50: 180.
+    res = solve(
+        micro(
+            BUDGET,
+            {
+                "plants": {"P": {"investment_cost": 0, "lines": {"m": {"investment_cost": 100}}}},
+                "firms": {"F": {"capital_budget": 50}},
+            },
+        )
+    )
+    assert res.objective == pytest.approx(180)
+    assert produced(res, "PJ2") == pytest.approx(10)
