@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import gpnopt
+import gpnopt.io
 
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
 NO_EXPECTATIONS: dict[str, Any] = {"expectations": []}
@@ -227,3 +228,35 @@ def test_every_number_is_in_the_calibration_table():
         if not p.startswith(skip) and rows.get(p) != pytest.approx(v)
     ]
     assert not missing
+
+
+def _robustness_module():
+    import importlib.util
+
+    path = CASE.parents[1] / "benchmarks" / "robustness.py"
+    spec = importlib.util.spec_from_file_location("gpnopt_robustness", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", [None, "entry_2005"])
+def test_core_pattern_survives_cost_and_price_noise(scenario):
+    # 30 seeded draws of +-20% uniform multiplicative noise on every cost and price
+    # (benchmarks/robustness.py prints the per-expectation shares for more draws)
+    import copy
+    import random
+
+    rob = _robustness_module()
+    raw = gpnopt.io.read_yaml(CASE)
+    rng = random.Random(2026)
+    core = rob.CORE[scenario]
+    held = 0
+    for _ in range(30):
+        noisy = rob.perturb(copy.deepcopy(raw), rng, 0.2)
+        inst = gpnopt.instance_from_dict(noisy, name=str(CASE), scenario=scenario)
+        ok = {e["id"]: e["holds"] for e in gpnopt.solve(inst).expectations}
+        held += all(ok[i] for i in core)
+    assert rob.count_noisy(raw) > 50
+    assert held / 30 >= 0.9
