@@ -13,6 +13,8 @@ instances stays light.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gpnopt.errors import GpnoptError, GpnoptWarning, InstanceError, SolveError
@@ -20,6 +22,7 @@ from gpnopt.io import instance_from_dict, load
 from gpnopt.schema import Instance
 
 if TYPE_CHECKING:
+    from gpnopt.analysis.compare import Comparison
     from gpnopt.results import Result
 
 __version__ = "0.1.0"
@@ -32,6 +35,7 @@ __all__ = [
     "Result",
     "SolveError",
     "__version__",
+    "compare",
     "instance_from_dict",
     "load",
     "solve",
@@ -54,6 +58,59 @@ def solve(instance: Instance, **options: Any) -> Result:
     result = solve_instance(instance, **options)
     result.expectations = evaluate_expectations(instance, result)
     return result
+
+
+def compare(
+    path: str | Path,
+    scenarios: Sequence[str],
+    *,
+    threshold: float | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    scenario_files: Sequence[str | Path] = (),
+    **options: Any,
+) -> Comparison:
+    """Load, solve and compare several scenarios of one instance file.
+
+    Args:
+        path: the instance file.
+        scenarios: scenario names in order; the first is the reference of the diff. ``base``
+            is the instance as written; ``a+b`` applies scenarios a and b together.
+        threshold: relative volume change the diff reports (default 5%).
+        overrides: an extra patch applied to every scenario.
+        scenario_files: YAML files with more overrides and scenarios.
+        **options: passed to :func:`solve` (objective, time_limit, mip_gap, threads).
+
+    Returns:
+        A :class:`gpnopt.analysis.compare.Comparison` (``kpis``, ``kpis_wide``, ``diff``,
+        ``results``; ``write(dir)``, ``to_markdown()``).
+
+    Raises:
+        InstanceError: a scenario is unknown or invalid (nothing is solved then).
+    """
+    from gpnopt.analysis.compare import DEFAULT_THRESHOLD, compare_results
+
+    names = [s.strip() for s in scenarios if s.strip()]
+    if not names:
+        msg = f"{path}: give at least one scenario to compare"
+        raise InstanceError(msg)
+    instances = {
+        n: load(path, scenario=n.replace("+", ","), overrides=overrides, scenario_files=scenario_files)
+        for n in names
+    }
+    results: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    for n, inst in instances.items():
+        try:
+            results[n] = solve(inst, scenario=n, **options)
+        except SolveError as exc:
+            failed[n] = f"{exc.status}: {exc}"
+    if not results:
+        msg = "no scenario could be solved:\n" + "\n".join(failed.values())
+        raise SolveError(msg, "no_solution", exit_code=4)
+    solved = {n: instances[n] for n in results}
+    return compare_results(
+        results, solved, DEFAULT_THRESHOLD if threshold is None else threshold, failed
+    )
 
 
 def __getattr__(name: str) -> Any:

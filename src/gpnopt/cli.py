@@ -53,6 +53,13 @@ ScenarioOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+ScenarioFileOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--scenario-file",
+        help="YAML file with more overrides and scenarios (repeatable).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -84,12 +91,12 @@ def _fail(exc: GpnoptError, debug: bool) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
-def _load(path: Path, scenario: str | None):
+def _load(path: Path, scenario: str | None, scenario_files: list[Path] | None = None):
     import gpnopt
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GpnoptWarning)
-        inst = gpnopt.load(path, scenario=scenario)
+        inst = gpnopt.load(path, scenario=scenario, scenario_files=scenario_files or ())
     for w in caught:
         if issubclass(w.category, GpnoptWarning):
             err.print("[yellow]warning:[/] ", end="")
@@ -98,12 +105,17 @@ def _load(path: Path, scenario: str | None):
 
 
 @app.command()
-def validate(path: FileArg, scenario: ScenarioOpt = None, debug: DebugOpt = False) -> None:
+def validate(
+    path: FileArg,
+    scenario: ScenarioOpt = None,
+    scenario_file: ScenarioFileOpt = None,
+    debug: DebugOpt = False,
+) -> None:
     """Check an instance (schema, references, scenario) without solving it."""
     from gpnopt.data import build_data
 
     try:
-        inst = _load(path, scenario)
+        inst = _load(path, scenario, scenario_file)
         data = build_data(inst)
     except GpnoptError as exc:
         raise _fail(exc, debug) from None
@@ -138,7 +150,7 @@ def solve(
     ] = None,
     mip_gap: Annotated[
         float | None,
-        typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at [default: 1e-6]."),
+        typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
     threads: Annotated[
         int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
@@ -146,6 +158,7 @@ def solve(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to standard output.")
     ] = False,
+    scenario_file: ScenarioFileOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Solve an instance: print a summary, optionally write the result tables."""
@@ -155,7 +168,7 @@ def solve(
         err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
         raise typer.Exit(2)
     try:
-        inst = _load(path, scenario)
+        inst = _load(path, scenario, scenario_file)
         result = gpnopt.solve(
             inst,
             objective=objective,
@@ -178,6 +191,120 @@ def solve(
     print_summary(result)
     if out_dir is not None:
         out.print(f"\nTables written to {out_dir}/")
+
+
+@app.command()
+def compare(
+    path: FileArg,
+    scenarios: Annotated[
+        str,
+        typer.Option(
+            "--scenarios",
+            "-S",
+            help="Scenarios to compare, comma-separated; the first is the reference "
+            "(base = the instance as written; a+b applies a and b together).",
+        ),
+    ],
+    objective: Annotated[
+        str | None,
+        typer.Option("--objective", help="alliance or firm:ID, for every scenario."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each "
+            "scenario's tables here.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", min=0, help="Relative volume change the diff reports."),
+    ] = 0.05,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap per solve.")
+    ] = None,
+    scenario_file: ScenarioFileOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Solve several scenarios and show KPIs side by side and the decisions that differ."""
+    import gpnopt
+
+    if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
+        err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
+        raise typer.Exit(2)
+    names = [s.strip() for s in scenarios.split(",") if s.strip()]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GpnoptWarning)
+            comp = gpnopt.compare(
+                path,
+                names,
+                threshold=threshold,
+                objective=objective,
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                scenario_files=scenario_file or (),
+            )
+    except GpnoptError as exc:
+        raise _fail(exc, debug) from None
+    print_comparison(comp)
+    if out_dir is not None:
+        try:
+            comp.write(out_dir)
+        except OSError as exc:
+            err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_INVALID) from None
+        out.print(f"\nTables written to {out_dir}/")
+
+
+def print_comparison(comp: Any) -> None:
+    """Print KPIs side by side and the decision-level diff."""
+    wide = comp.kpis_wide
+    table = Table(title="KPIs by scenario", title_justify="left")
+    table.add_column("section")
+    table.add_column("item")
+    for n in comp.scenarios:
+        table.add_column(n, justify="right")
+    last = None
+    for row in wide.itertuples(index=False):
+        values = list(row)
+        section, item, cells = values[0], values[1], values[2:]
+        table.add_row(
+            section if section != last else "",
+            str(item),
+            *[_cell(v) for v in cells],
+        )
+        last = section
+    out.print(table)
+    ref = comp.scenarios[0]
+    for n in comp.scenarios[1:]:
+        rows = comp.diff[comp.diff["scenario"] == n]
+        if n not in comp.results:
+            continue
+        if rows.empty:
+            out.print(f"{n}: no decision differs from {ref}")
+            continue
+        t = Table(title=f"{n}: decisions that differ from {ref}", title_justify="left")
+        for c in ("kind", "entity", "before", "after", "change"):
+            t.add_column(c, justify="right" if c in ("before", "after") else "left")
+        for r in rows.itertuples():
+            t.add_row(r.kind, r.entity, _cell(r.before), _cell(r.after), r.change)
+        out.print(t)
+    for note in comp.notes:
+        err.print("[yellow]not solved:[/] ", end="")
+        err.print(note, markup=False)
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.1f}"
+    return str(v)
 
 
 def _money(x: float) -> str:

@@ -9,12 +9,12 @@ as an :class:`~gpnopt.errors.InstanceError` whose lines read ``file: yaml.path: 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
 from gpnopt.errors import InstanceError
@@ -200,10 +200,89 @@ def _scenario_overrides(
     return patches, problems
 
 
+def _leaves(patch: Mapping[str, Any], where: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Every leaf path of a patch with its value (a mapping value is not a leaf)."""
+    out: dict[tuple[str, ...], Any] = {}
+    for key, value in patch.items():
+        path = (*where, str(key))
+        if isinstance(value, Mapping) and value:
+            out.update(_leaves(value, path))
+        else:
+            out[path] = value
+    return out
+
+
+def override_clashes(name: str, patches: list[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """Pairs of selected overrides that set the same key to different values, or where one
+    replaces or removes what the other sets inside."""
+    problems = []
+    seen: list[tuple[str, dict[tuple[str, ...], Any]]] = []
+    for oname, patch in patches:
+        leaves = _leaves(patch) if isinstance(patch, Mapping) else {}
+        for other, other_leaves in seen:
+            if other == oname:
+                continue
+            for path, value in leaves.items():
+                for opath, ovalue in other_leaves.items():
+                    n = min(len(path), len(opath))
+                    if path[:n] != opath[:n]:
+                        continue
+                    if (len(path) == len(opath) and value != ovalue) or len(path) != len(opath):
+                        where = ".".join(path if len(path) <= len(opath) else opath)
+                        problems.append(
+                            f"{name}: overrides {other!r} and {oname!r} clash at {where}"
+                        )
+                        break
+                else:
+                    continue
+                break
+        seen.append((oname, leaves))
+    return problems
+
+
+class ScenarioFile(BaseModel):
+    """A file of overrides and scenarios kept beside an instance."""
+
+    model_config = ConfigDict(extra="forbid")
+    overrides: dict[str, dict[str, Any]] = {}
+    scenarios: dict[str, list[str] | dict[str, Any]] = {}
+
+
+def _merge_scenario_files(
+    name: str, raw: dict[str, Any], files: list[Path]
+) -> list[str]:
+    """Add the overrides and scenarios of ``files`` to ``raw`` in place; return problems."""
+    problems: list[str] = []
+    raw.setdefault("overrides", {})
+    raw.setdefault("scenarios", {})
+    origin = {n: name for key in _FILE_KEYS for n in (raw.get(key) or {})}
+    for f in files:
+        try:
+            extra = read_yaml(f)
+            ScenarioFile.model_validate(extra)
+        except InstanceError as exc:
+            problems += exc.problems
+            continue
+        except ValidationError as exc:
+            problems += validation_problems(str(f), exc)
+            continue
+        for key in _FILE_KEYS:
+            for n, spec in (extra.get(key) or {}).items():
+                if n in origin:
+                    problems.append(
+                        f"{f}: {key}.{n}: the name is already defined in {origin[n]}"
+                    )
+                    continue
+                origin[n] = str(f)
+                raw[key][n] = spec
+    return problems
+
+
 def load(
     path: str | Path,
     scenario: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    scenario_files: Sequence[str | Path] = (),
 ) -> Instance:
     """Load, patch and validate an instance file.
 
@@ -212,6 +291,8 @@ def load(
         scenario: a scenario or override name, or several joined by commas; ``base`` or
             ``None`` for the instance as written.
         overrides: an extra deep-merge patch applied last (Python callers).
+        scenario_files: YAML files with more ``overrides`` and ``scenarios`` (in addition to
+            those the instance lists under ``imports``, relative to the instance file).
 
     Returns:
         The validated :class:`~gpnopt.schema.Instance`.
@@ -226,6 +307,13 @@ def load(
         InstanceFile.model_validate(raw)
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc)) from None
+    base_dir = Path(path).parent
+    files = [base_dir / f for f in raw.pop("imports", None) or []]
+    files += [Path(f) for f in scenario_files]
+    if files:
+        problems = _merge_scenario_files(name, raw, files)
+        if problems:
+            raise InstanceError(problems)
     return instance_from_dict(raw, name=name, scenario=scenario, overrides=overrides)
 
 
@@ -244,10 +332,12 @@ def instance_from_dict(
         overrides: as in :func:`load`.
     """
     data = copy.deepcopy(dict(raw))
+    data.pop("imports", None)
     problems: list[str] = []
     label = ""
     if scenario:
         patches, problems = _scenario_overrides(name, data, scenario)
+        problems += override_clashes(name, patches)
         for oname, patch in patches:
             if not isinstance(patch, Mapping):
                 problems.append(f"{name}: overrides.{oname}: must be a mapping")

@@ -573,6 +573,8 @@ class Instance(Base):
 class InstanceFile(Instance):
     """The file form of an instance: an instance plus its overrides and scenarios."""
 
+    imports: list[str] = Field(default_factory=list)
+    """Files (relative to this one) with more ``overrides`` and ``scenarios``."""
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Named deep-merge patches of the instance."""
     scenarios: dict[str, list[str] | dict[str, Any]] = Field(default_factory=dict)

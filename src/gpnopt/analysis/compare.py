@@ -1,0 +1,274 @@
+"""Scenario comparison from several Results: KPIs side by side and a decision-level diff.
+
+Everything here reads Result tables (and the instances for names and ownership); no Pyomo.
+
+KPIs (long table ``kpis``: section, item, scenario, value; ``kpis_wide`` pivots scenarios
+into columns):
+
+* ``objective``, ``status``, ``expectations held``;
+* ``firm profit`` by firm, ``plant profit`` by plant;
+* ``volume by plant``, ``volume by country``, ``volume by tier`` (machines made);
+* ``sourcing share`` of each plant's component units by origin country;
+* ``role`` of each plant and its indices, when the specialization analysis is available.
+
+The diff (table ``diff``) compares each scenario with the first: plants, channels and offices
+opened or closed, lines opened or closed, make-or-buy switches, component flows that appear or
+vanish, and production volumes (plant, product, market) that shift by more than the threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gpnopt.schema import Instance
+
+DEFAULT_THRESHOLD = 0.05
+"""Relative change of a volume (against the first scenario) that the diff reports."""
+
+ABS_THRESHOLD = 1e-6
+"""Volumes at or below this are zero."""
+
+
+def _kpi_rows(name: str, inst: Instance, result: Any) -> list[dict[str, Any]]:
+    t = result.tables
+    rows: list[dict[str, Any]] = []
+
+    def add(section: str, item: str, value: Any) -> None:
+        rows.append({"section": section, "item": item, "scenario": name, "value": value})
+
+    add("objective", result.objective_mode, round(result.objective, 6))
+    add("status", "status", result.status)
+    held = sum(bool(e["holds"]) for e in result.expectations)
+    add("expectations", "held", f"{held} of {len(result.expectations)}")
+    for f, v in result.firm_profit.items():
+        add("firm profit", f, v)
+    for r in t["plant_profit"].itertuples():
+        add("plant profit", r.plant, r.profit)
+    prod = t["production"]
+    for key, section in (("plant", "volume by plant"), ("country", "volume by country"),
+                         ("tier", "volume by tier")):
+        for item, q in prod.groupby(key, sort=True)["quantity"].sum().items():
+            add(section, str(item), round(float(q), 6))
+    flows = t["component_flows"]
+    if not flows.empty:
+        totals = flows.groupby("destination")["quantity"].sum()
+        shares = flows.groupby(["destination", "source_country"])["quantity"].sum()
+        for (dest, origin), q in shares.items():
+            add("sourcing share", f"{dest} from {origin}", round(float(q / totals[dest]), 4))
+    roles = _roles(inst, result)
+    if roles is not None:
+        for r in roles.itertuples():
+            add("role", r.plant, r.role)
+    return rows
+
+
+def _roles(inst: Instance, result: Any) -> pd.DataFrame | None:
+    """The specialization roles, if that analysis is installed (``plant``, ``role``)."""
+    try:
+        from gpnopt.analysis.specialization import plant_roles
+    except ImportError:  # pragma: no cover - the analysis ships with gpnopt
+        return None
+    df = plant_roles(inst, result)
+    if "role" not in df.columns or "plant" not in df.columns:
+        return None
+    return df
+
+
+def _open_sets(result: Any) -> dict[str, set[str]]:
+    t = result.tables
+    pp, ch = t["plant_profit"], t["channel_profit"]
+    return {
+        "plant": set(pp[pp["open"] == 1]["plant"]),
+        "channel": set(ch[ch["open"] == 1]["channel"]),
+    }
+
+
+def diff_results(
+    base_name: str,
+    base: Any,
+    name: str,
+    other: Any,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[dict[str, Any]]:
+    """Decision-level differences of ``other`` against ``base`` (rows of the diff table)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, entity: str, before: Any, after: Any, change: str) -> None:
+        rows.append(
+            {
+                "scenario": name,
+                "against": base_name,
+                "kind": kind,
+                "entity": entity,
+                "before": before,
+                "after": after,
+                "change": change,
+            }
+        )
+
+    a, b = _open_sets(base), _open_sets(other)
+    for kind in ("plant", "channel"):
+        for e in sorted(b[kind] - a[kind]):
+            add(kind, e, 0, 1, "opened")
+        for e in sorted(a[kind] - b[kind]):
+            add(kind, e, 1, 0, "closed")
+
+    def opened(t: pd.DataFrame, cols: list[str], flag: str) -> set[tuple]:
+        return set(map(tuple, t[t[flag] == 1][cols].itertuples(index=False)))
+
+    la = opened(base.tables["lines"], ["plant", "product"], "open")
+    lb = opened(other.tables["lines"], ["plant", "product"], "open")
+    for p, i in sorted(lb - la):
+        add("line", f"{p}/{i}", 0, 1, "line opened")
+    for p, i in sorted(la - lb):
+        add("line", f"{p}/{i}", 1, 0, "line closed")
+
+    ma = opened(base.tables["make_or_buy"], ["plant", "component"], "in_house")
+    mb = opened(other.tables["make_or_buy"], ["plant", "component"], "in_house")
+    for p, k in sorted(mb - ma):
+        add("make_or_buy", f"{p}/{k}", "buy", "make", "in-sourced")
+    for p, k in sorted(ma - mb):
+        add("make_or_buy", f"{p}/{k}", "make", "buy", "out-sourced")
+
+    def flow_q(t: pd.DataFrame) -> dict[tuple, float]:
+        g = t.groupby(["component", "source", "destination"])["quantity"].sum()
+        return {k: float(v) for k, v in g.items() if v > ABS_THRESHOLD}
+
+    fa, fb = flow_q(base.tables["component_flows"]), flow_q(other.tables["component_flows"])
+    for key in sorted(set(fb) - set(fa)):
+        add("flow", f"{key[0]}: {key[1]} -> {key[2]}", 0.0, fb[key], "appears")
+    for key in sorted(set(fa) - set(fb)):
+        add("flow", f"{key[0]}: {key[1]} -> {key[2]}", fa[key], 0.0, "vanishes")
+    for key in sorted(set(fa) & set(fb)):
+        _shift(add, "flow", f"{key[0]}: {key[1]} -> {key[2]}", fa[key], fb[key], threshold)
+
+    def vol(t: pd.DataFrame) -> dict[tuple, float]:
+        g = t.groupby(["plant", "product", "market"])["quantity"].sum()
+        return {k: float(v) for k, v in g.items() if v > ABS_THRESHOLD}
+
+    va, vb = vol(base.tables["production"]), vol(other.tables["production"])
+    for key in sorted(set(va) | set(vb)):
+        _shift(add, "volume", f"{key[0]}: {key[1]} for {key[2]}", va.get(key, 0.0),
+               vb.get(key, 0.0), threshold)
+    return rows
+
+
+def _shift(add: Any, kind: str, entity: str, before: float, after: float, threshold: float) -> None:
+    delta = after - before
+    if abs(delta) <= ABS_THRESHOLD or abs(delta) <= threshold * abs(before):
+        return
+    if before <= ABS_THRESHOLD:
+        change = f"new: {after:g}"
+    elif after <= ABS_THRESHOLD:
+        change = f"stops: -{before:g}"
+    else:
+        change = f"{delta:+g} ({delta / before:+.0%})"
+    add(kind, entity, round(before, 6), round(after, 6), change)
+
+
+@dataclass
+class Comparison:
+    """Several scenarios' results side by side.
+
+    Attributes:
+        results: the Result of each scenario, in order (the first is the reference).
+        instances: the instance of each scenario.
+        kpis: long table (section, item, scenario, value).
+        diff: decision-level differences against the first scenario.
+    """
+
+    results: dict[str, Any]
+    instances: dict[str, Instance]
+    kpis: pd.DataFrame
+    diff: pd.DataFrame
+    threshold: float = DEFAULT_THRESHOLD
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario names in order (solved ones, then failed ones)."""
+        names = list(self.results)
+        return names + [n for n in dict.fromkeys(self.kpis["scenario"]) if n not in names]
+
+    @property
+    def kpis_wide(self) -> pd.DataFrame:
+        """KPIs with one column per scenario (rows section, item in first-seen order)."""
+        df = self.kpis.copy()
+        order = df[["section", "item"]].drop_duplicates().reset_index(drop=True)
+        wide = df.pivot_table(
+            index=["section", "item"], columns="scenario", values="value", aggfunc="first"
+        )
+        wide = wide.reindex(pd.MultiIndex.from_frame(order))
+        wide = wide.reindex(columns=self.scenarios)
+        return wide.reset_index()
+
+    def to_markdown(self) -> str:
+        """KPIs and diff as Markdown."""
+        parts = ["# Scenario comparison", "", "## KPIs", ""]
+        parts.append(self.kpis_wide.fillna("").to_markdown(index=False))
+        parts += ["", f"## Decisions that differ from `{self.scenarios[0]}`", ""]
+        if self.diff.empty:
+            parts.append("No decision differs.")
+        else:
+            parts.append(self.diff.to_markdown(index=False))
+        return "\n".join(parts) + "\n"
+
+    def write(self, out_dir: str | Path, *, timings: bool = True) -> list[Path]:
+        """Write kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each scenario's tables
+        (in a subfolder named after it), every file atomically."""
+        from gpnopt.results import atomic_write_text
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            atomic_write_text(out / "kpis.csv", self.kpis.to_csv(index=False, lineterminator="\n")),
+            atomic_write_text(
+                out / "kpis_wide.csv", self.kpis_wide.to_csv(index=False, lineterminator="\n")
+            ),
+            atomic_write_text(out / "diff.csv", self.diff.to_csv(index=False, lineterminator="\n")),
+            atomic_write_text(out / "comparison.md", self.to_markdown()),
+        ]
+        for name, result in self.results.items():
+            written += result.write(out / _folder(name), timings=timings)
+        return written
+
+
+def _folder(name: str) -> str:
+    return name.replace(",", "+").replace("/", "_") or "base"
+
+
+DIFF_COLUMNS = ["scenario", "against", "kind", "entity", "before", "after", "change"]
+KPI_COLUMNS = ["section", "item", "scenario", "value"]
+
+
+def compare_results(
+    results: dict[str, Any],
+    instances: dict[str, Instance],
+    threshold: float = DEFAULT_THRESHOLD,
+    failed: dict[str, str] | None = None,
+) -> Comparison:
+    """Compare solved scenarios; the first is the reference of the diff.
+
+    Args:
+        results: Result per scenario name, in order.
+        instances: the instance of each scenario (same keys).
+        threshold: relative volume change the diff reports.
+        failed: scenarios that could not be solved, with the reason (shown as their status).
+    """
+    names = list(results)
+    kpi_rows: list[dict[str, Any]] = []
+    for n in names:
+        kpi_rows += _kpi_rows(n, instances[n], results[n])
+    for n, reason in (failed or {}).items():
+        kpi_rows.append({"section": "status", "item": "status", "scenario": n, "value": reason})
+    diff_rows: list[dict[str, Any]] = []
+    for n in names[1:]:
+        diff_rows += diff_results(names[0], results[names[0]], n, results[n], threshold)
+    kpis = pd.DataFrame(kpi_rows, columns=KPI_COLUMNS)
+    diff = pd.DataFrame(diff_rows, columns=DIFF_COLUMNS)
+    notes = [f"{n}: {reason}" for n, reason in (failed or {}).items()]
+    return Comparison(dict(results), dict(instances), kpis, diff, threshold, notes)
