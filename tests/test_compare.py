@@ -136,3 +136,29 @@ def test_compare_reports_an_infeasible_scenario(tiny_path, tmp_path):
     assert list(comp.results) == ["base"]
     status = comp.kpis[(comp.kpis["section"] == "status") & (comp.kpis["scenario"] == "too_much")]
     assert status["value"].iloc[0].startswith("infeasible")
+
+
+def test_persistent_resolve_equals_a_fresh_solve(tiny_path):
+    from gpnopt.solver import ScenarioSolver
+
+    solver = ScenarioSolver()
+    base = gpnopt.load(tiny_path)
+    dearer = gpnopt.load(tiny_path, overrides={"plants": {"JP_TM": {"lines": {"lathe_high": {"unit_cost": 45}}}}})
+    moved = gpnopt.load(tiny_path, overrides={"plants": {"JP_TM": {"assembly_capacity": 30}}})
+    first = solver.solve(base)
+    again = solver.solve(dearer)  # costs only: the model and HiGHS object are re-used
+    assert (solver.rebuilt, solver.persistent) == (1, 1)
+    fresh = gpnopt.solve(dearer)
+    assert again.objective == pytest.approx(fresh.objective)
+    assert again.objective < first.objective
+    for name, table in fresh.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
+    solver.solve(moved)  # a capacity is a row: rebuilt
+    assert (solver.rebuilt, solver.persistent) == (2, 1)
+
+
+def test_compare_with_and_without_persistence_agree(tiny_path):
+    a = gpnopt.compare(tiny_path, ["base", "expensive_china"], persistent=True)
+    b = gpnopt.compare(tiny_path, ["base", "expensive_china"], persistent=False)
+    pd.testing.assert_frame_equal(a.kpis, b.kpis)
+    pd.testing.assert_frame_equal(a.diff, b.diff)

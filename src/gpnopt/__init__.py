@@ -52,12 +52,22 @@ def solve(instance: Instance, **options: Any) -> Result:
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution found (4).
     """
-    from gpnopt.analysis.expectations import evaluate_expectations
     from gpnopt.solver import solve_instance
 
-    result = solve_instance(instance, **options)
+    return _with_expectations(instance, solve_instance(instance, **options))
+
+
+def _with_expectations(instance: Instance, result: Result) -> Result:
+    from gpnopt.analysis.expectations import evaluate_expectations
+
     result.expectations = evaluate_expectations(instance, result)
     return result
+
+
+def _scenario_solver(**options: Any) -> Any:
+    from gpnopt.solver import ScenarioSolver
+
+    return ScenarioSolver(**options)
 
 
 def compare(
@@ -67,6 +77,7 @@ def compare(
     threshold: float | None = None,
     overrides: Mapping[str, Any] | None = None,
     scenario_files: Sequence[str | Path] = (),
+    persistent: bool = True,
     **options: Any,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
@@ -78,6 +89,8 @@ def compare(
         threshold: relative volume change the diff reports (default 5%).
         overrides: an extra patch applied to every scenario.
         scenario_files: YAML files with more overrides and scenarios.
+        persistent: re-use the model and the HiGHS object for scenarios that change only
+            costs and prices (:class:`gpnopt.solver.ScenarioSolver`); the results are the same.
         **options: passed to :func:`solve` (objective, time_limit, mip_gap, threads).
 
     Returns:
@@ -99,9 +112,13 @@ def compare(
     }
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
+    solver = _scenario_solver(**options) if persistent else None
     for n, inst in instances.items():
         try:
-            results[n] = solve(inst, scenario=n, **options)
+            if solver is None:
+                results[n] = solve(inst, scenario=n, **options)
+            else:
+                results[n] = _with_expectations(inst, solver.solve(inst, scenario=n))
         except SolveError as exc:
             failed[n] = f"{exc.status}: {exc}"
     if not results:

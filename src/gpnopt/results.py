@@ -242,8 +242,10 @@ def make_result(
     sold_via: dict[str, float] = {}
     for row in production:
         sold_via[row["channel"]] = sold_via.get(row["channel"], 0.0) + row["quantity"]
+    profits: dict[str, float] = {}
     for e, kind in data.entity_kind.items():
         rev, cost = val(model.revenue[e]), val(model.cost[e])
+        profits[e] = rev - cost
         row = {"revenue": _clean(rev), "cost": _clean(cost), "profit": _clean(rev - cost)}
         if kind == "plant":
             plant_profit.append(
@@ -272,17 +274,19 @@ def make_result(
                     "quantity": 0.0,
                 }
             )
-    firm_profit = {f: _clean(val(model.firm_profit[f])) for f in inst.firms}
+    # firm_profit[f] = sum_e share[f,e] * profit[e] (family 11), from the profits just read
+    firm_profit = {
+        f: _clean(sum(own.get(f, 0.0) * profits[e] for e, own in data.owners.items()))
+        for f in inst.firms
+    }
     techs = []
     for f, rows in data.tech_lines.items():
         used = val(model.technicians[f]) if rows else 0.0
         techs.append({"firm": f, "pool": inst.firms[f].technicians.pool, "used": _clean(used)})
 
     def frame(rows: list[dict[str, Any]], columns: list[str], keys: list[str]) -> pd.DataFrame:
-        df = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-        if rows:
-            df = df.sort_values(keys, kind="mergesort").reset_index(drop=True)
-        return df
+        rows = sorted(rows, key=lambda r: tuple(r[k] for k in keys))
+        return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)
 
     tables = {
         "lines": frame(lines, ["plant", "product", "open", "tier", "quantity"], ["plant", "product"]),

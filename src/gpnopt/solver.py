@@ -159,31 +159,55 @@ def run_highs(
         SolveError: infeasible (exit 3) or no solution found (exit 4).
     """
     t0 = time.perf_counter()
+    info, lp, nnz = _compile(model, name)
+    t1 = time.perf_counter()
+    gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+    h = _new_highs(gap_limit, time_limit, threads)
+    h.passModel(lp)
+    h.run()
+    t2 = time.perf_counter()
+    outcome = _read_solution(h, model, info, gap_limit, time_limit, name)
+    outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
+    outcome.n_nonzeros = nnz
+    return outcome
+
+
+def _compile(model: pyo.ConcreteModel, name: str) -> tuple[Any, highspy.HighsLp, int]:
+    """Standard form of ``model`` and the HighsLp built from it."""
     try:
         info = LinearStandardFormCompiler().write(model, mixed_form=True)
     except InfeasibleConstraintException as exc:
         msg = f"{name}: infeasible: {exc}"
         raise SolveError(msg, "infeasible", exit_code=3) from None
     lp, nnz = _highs_model(info)
-    t1 = time.perf_counter()
+    return info, lp, nnz
 
+
+def _new_highs(gap_limit: float, time_limit: float | None, threads: int | None) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
-    gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
     h.setOptionValue("mip_rel_gap", gap_limit)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     if threads is not None:
         h.setOptionValue("threads", int(threads))
-    h.passModel(lp)
-    h.run()
-    t2 = time.perf_counter()
+    return h
 
+
+def _read_solution(
+    h: highspy.Highs,
+    model: pyo.ConcreteModel,
+    info: Any,
+    gap_limit: float,
+    time_limit: float | None,
+    name: str,
+) -> SolveOutcome:
+    """Classify HiGHS's termination and write its solution into the model's variables."""
     status = h.getModelStatus()
     hinfo = h.getInfo()
     has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
-    is_mip = lp.integrality_ is not None and len(lp.integrality_) > 0
+    is_mip = any(v.is_integer() or v.is_binary() for v in info.columns)
     gap = float(hinfo.mip_gap) if is_mip else 0.0
     word = classify_termination(
         status, has_solution, gap, gap_limit, name=name, time_limit=time_limit
@@ -202,7 +226,8 @@ def run_highs(
         if v.value is None:
             v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
 
-    objective = float(pyo.value(model.objective))
+    # HiGHS minimises -profit (the compiler negates a maximised objective and its constant)
+    objective = -float(hinfo.objective_function_value)
     # HiGHS minimises -profit: its dual bound is the negated upper bound on profit.
     bound = -float(hinfo.mip_dual_bound) if is_mip else objective
     log.info("HiGHS: %s, objective %g, gap %g", status_text, objective, gap)
@@ -214,11 +239,32 @@ def run_highs(
         mip_gap=max(gap, 0.0) if math.isfinite(gap) else math.inf,
         time_limit=time_limit,
         mip_gap_limit=gap_limit,
-        seconds={"handover": t1 - t0, "solve": t2 - t1},
         n_vars=len(info.columns),
         n_cons=len(info.rows),
-        n_nonzeros=nnz,
     )
+
+
+def _run_and_keep(model: pyo.ConcreteModel, keep: ScenarioSolver, name: str) -> SolveOutcome:
+    """run_highs, keeping the model, its standard form and the HiGHS object in ``keep``."""
+    t0 = time.perf_counter()
+    info, lp, nnz = _compile(model, name)
+    t1 = time.perf_counter()
+    h = _new_highs(keep.gap_limit, keep.time_limit, keep.threads)
+    h.passModel(lp)
+    h.run()
+    t2 = time.perf_counter()
+    outcome = _read_solution(h, model, info, keep.gap_limit, keep.time_limit, name)
+    outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
+    outcome.n_nonzeros = nnz
+    keep._state = {  # noqa: SLF001 - the solver and its keeper work together
+        "model": model,
+        "highs": h,
+        "info": info,
+        "nnz": nnz,
+        "column": {id(v): j for j, v in enumerate(info.columns)},
+        "mode": model.objective_mode,
+    }
+    return outcome
 
 
 def _infeasible(name: str, lines: list[str]) -> SolveError:
@@ -238,6 +284,7 @@ def solve_instance(
     mip_gap: float | None = None,
     threads: int | None = None,
     scenario: str | None = None,
+    keep: ScenarioSolver | None = None,
 ) -> Any:
     """Build, solve and tabulate ``instance``.
 
@@ -248,6 +295,8 @@ def solve_instance(
         mip_gap: relative MIP gap to stop at (default 1e-6).
         threads: HiGHS threads; ``None`` lets HiGHS choose.
         scenario: the scenario's name, recorded in the result.
+        keep: a :class:`ScenarioSolver` that keeps the model and the HiGHS object for
+            re-solves.
 
     Returns:
         A :class:`gpnopt.results.Result`.
@@ -266,9 +315,12 @@ def solve_instance(
     model = build_model(data, objective)
     t1 = time.perf_counter()
     try:
-        outcome = run_highs(
-            model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=instance.name
-        )
+        if keep is None:
+            outcome = run_highs(
+                model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=instance.name
+            )
+        else:
+            outcome = _run_and_keep(model, keep, instance.name)
     except SolveError as exc:
         if exc.status != "infeasible":
             raise
@@ -282,3 +334,152 @@ def solve_instance(
     result.seconds["total"] = time.perf_counter() - t0
     result.seconds["results"] = time.perf_counter() - t2
     return result
+
+
+_STRUCTURE_FREE_KEYS = frozenset(
+    {"name", "description", "provenance", "expectations", "notes", "units", "objective"}
+)
+"""Keys that never change the rows of the model."""
+
+
+def _objective_only(key: str) -> bool:
+    """Whether a schema key's numbers enter only the objective (costs, prices, rates)."""
+    if key == "investment_cost":  # capital budgets are rows
+        return False
+    return "cost" in key or "price" in key or key in ("margin_rate", "rate")
+
+
+def structure_signature(instance: Instance) -> Any:
+    """The instance with every number that enters only the objective blanked out.
+
+    Two instances with equal signatures (and neither with participation constraints or
+    value-based sourcing rules, whose rows hold profits or prices) have the same rows and
+    columns: only the objective differs.
+    """
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {
+                k: ("*" if _objective_only(k) else strip(v))
+                for k, v in x.items()
+                if k not in _STRUCTURE_FREE_KEYS
+            }
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(instance.model_dump())
+
+
+def _prices_in_rows(instance: Instance) -> bool:
+    """Whether costs or prices appear in rows (participation, value-based sourcing)."""
+    return any(f.reservation_profit is not None for f in instance.firms.values()) or any(
+        r.basis == "value" for r in instance.sourcing_rules
+    )
+
+
+_OBJECTIVE_COMPONENTS = (
+    "transport_cost",
+    "tariff_cost",
+    "entities",
+    "firms",
+    "revenue",
+    "cost",
+    "profit",
+    "firm_profit",
+    "participation",
+    "capital_budget",
+    "objective",
+)
+
+
+class ScenarioSolver:
+    """Solve a sequence of scenarios, re-using the model when only costs and prices change.
+
+    The first instance is built and handed to HiGHS as usual. A later instance whose
+    :func:`structure_signature` equals the current one changes only the objective: its profit
+    expressions are rebuilt on the same Pyomo model, the new cost vector goes to the same
+    HiGHS object (``changeColsCost``) and HiGHS solves again. Any other change rebuilds the
+    model, which then serves the next scenarios.
+
+    Attributes:
+        persistent: number of solves that re-used the model.
+        rebuilt: number of solves that built it.
+    """
+
+    def __init__(
+        self,
+        objective: str | None = None,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.objective = objective
+        self.time_limit = time_limit
+        self.gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+        self.threads = threads
+        self.persistent = 0
+        self.rebuilt = 0
+        self._state: dict[str, Any] | None = None
+
+    def solve(self, instance: Instance, scenario: str | None = None) -> Any:
+        """Solve ``instance`` (a Result, without expectations evaluated)."""
+        from gpnopt.results import make_result
+
+        t0 = time.perf_counter()
+        sig = structure_signature(instance)
+        st = self._state
+        reuse = (
+            st is not None
+            and st["signature"] == sig
+            and not _prices_in_rows(instance)
+            and (self.objective or instance.objective.mode) == st["mode"]
+        )
+        if not reuse:
+            self._state = None
+            result = solve_instance(
+                instance,
+                objective=self.objective,
+                time_limit=self.time_limit,
+                mip_gap=self.gap_limit,
+                threads=self.threads,
+                scenario=scenario,
+                keep=self,
+            )
+            self.rebuilt += 1
+            if self._state is not None:
+                self._state["signature"] = sig
+            return result
+        data = build_data(instance)
+        m, h, info = st["model"], st["highs"], st["info"]
+        for name in _OBJECTIVE_COMPONENTS:
+            for n in (name, f"{name}_index"):
+                if hasattr(m, n):
+                    m.del_component(n)
+        from gpnopt.model.ownership import add_ownership_and_objective
+        from gpnopt.model.trade import add_trade
+
+        add_trade(m, data)
+        add_ownership_and_objective(m, data, self.objective)
+        from pyomo.repn import generate_standard_repn
+
+        repn = generate_standard_repn(m.objective.expr, compute_values=True, quadratic=False)
+        cost = np.zeros(len(info.columns))
+        for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+            j = st["column"].get(id(v))
+            if j is None:  # a variable the first build left out: rebuild
+                self._state = None
+                return self.solve(instance, scenario)
+            cost[j] -= coef  # HiGHS minimises -profit
+        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        h.changeObjectiveOffset(-float(repn.constant))
+        t1 = time.perf_counter()
+        h.run()
+        t2 = time.perf_counter()
+        outcome = _read_solution(h, m, info, self.gap_limit, self.time_limit, instance.name)
+        outcome.seconds = {"build": t1 - t0, "solve": t2 - t1}
+        outcome.n_nonzeros = st["nnz"]
+        result = make_result(m, data, outcome, scenario=scenario or "base")
+        result.seconds["total"] = time.perf_counter() - t0
+        self.persistent += 1
+        return result

@@ -1,0 +1,657 @@
+"""Specialization analysis: what role each plant plays, horizontal and vertical, measured.
+
+Works on a solved :class:`gpnopt.results.Result`'s tables and on the :class:`Instance` (for
+plant owners and market countries) only; no Pyomo here. Definitions, formulas and the
+reading of the TM/FFG case are in ``docs/specialization.md``.
+
+The case's terms (case-facts 1.1, quoting 004): *horizontal specialization* "involves plants
+specializing in specific products or service in a GN that serve different markets";
+*vertical specialization* "involves plants that are responsible for part of the value chain";
+*intra-firm* specialization is relative to "other foreign plants owned by a firm, including its
+international alliance and joint-ventures (JVs)", *inter-firm* relative to other firms.
+
+Values (money/year):
+
+* a machine sale is worth ``quantity * price`` (``production.price``, the market price);
+* a component flow is worth ``quantity * unit_value`` (``component_flows.unit_value``: the
+  transfer price between plants, the supplier's price from a pool), transport and duty
+  excluded;
+* a plant's use of its own in-house output (a flow from a plant to itself) is inside the
+  plant: it is neither an input nor an output.
+
+Per plant p (gross output, exports and imported inputs as in Hummels, Ishii & Yi 2001)::
+
+    final_sales_p      = sum of machine sales of p
+    component_sales_p  = sum of components p ships to other plants
+    output_p           = final_sales_p + component_sales_p                (gross output)
+    exports_p          = machine sales to markets in other countries
+                         + components shipped to plants in other countries
+    inputs_p           = components p receives from other plants and supplier pools
+    imported_inputs_p  = the part of inputs_p coming from other countries
+    VS_p               = imported_inputs_p / output_p * exports_p
+    vs_share_p         = VS_p / exports_p                                 (undefined: NaN)
+    horizontal_index_p = sum over cells c of (sales_pc / final_sales_p)^2   (Herfindahl)
+
+where a cell is a (product tier, market country) pair. Firms add their plants' additive
+amounts weighted by equity share, countries add their plants' amounts; the ratios are then
+taken of the sums (so a country's VS is the sum of its plants' VS, as HIY sum sectors).
+
+Roles (thresholds are the module constants below):
+
+* **horizontal** when final sales are at least ``ROLE_MIN_SHARE`` of the plant's output and
+  its sales are concentrated: ``horizontal_index >= HORIZONTAL_MIN_INDEX``; else, with
+  final sales but spread over many cells, the plant is a *generalist* (no horizontal role);
+* **vertical** when components shipped to other plants are at least ``ROLE_MIN_SHARE`` of its
+  output;
+* **both** when both hold, **none** when neither does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from gpnopt.schema import TIER_RANK, Instance
+
+if TYPE_CHECKING:
+    from gpnopt.results import Result
+
+ROLE_MIN_SHARE = 0.10
+"""Least share of a plant's gross output value that makes a side of its activity a role:
+final sales (horizontal) or components shipped to other plants (vertical)."""
+
+HORIZONTAL_MIN_INDEX = 0.25
+"""Least horizontal index (Herfindahl of final sales over tier x market-country cells) of a
+plant with a horizontal role: its sales are worth at most 4 equal cells. Below it the plant
+sells everything everywhere, a generalist."""
+
+EPS = 1e-9
+"""Values (money) at or below this count as zero."""
+
+ROLE_TYPES = ("horizontal", "vertical", "both", "none")
+"""Values of the ``role_type`` column."""
+
+FLOW_CLASSES = ("intra-firm", "inter-firm", "in-plant")
+"""Classes of component flows: between plants sharing an owner (a JV counts for each of
+its owners), between plants of different firms or from a supplier pool, and a plant's use of
+its own in-house output."""
+
+TIER_ORDER = sorted(TIER_RANK, key=lambda t: -TIER_RANK[t])
+"""Tiers from high to low (the order of tiers in texts)."""
+
+ADDITIVE = (
+    "final_sales",
+    "component_sales",
+    "output",
+    "exports",
+    "inputs",
+    "imported_inputs",
+    "vs",
+)
+"""Per-plant amounts that firms (equity-weighted) and countries add up."""
+
+TEXT_COLUMNS = ("products", "tiers", "markets", "market_countries", "supplies", "inputs_from")
+"""List-like columns of :func:`plant_roles` (``;``-joined texts)."""
+
+ROLE_COLUMNS = [
+    "plant", "country", "owners", "stage", "role_type", "role", "products", "tiers",
+    "markets", "market_countries", "output", "final_sales", "component_sales", "exports",
+    "export_share", "inputs", "imported_inputs", "cross_border_input_share",
+    "horizontal_index", "supply_share", "vs", "vs_share", "import_content",
+    "intra_firm_supply_share", "supplies", "inputs_from",
+]
+"""Columns of :func:`plant_roles` in order."""
+
+INDEX_COLUMNS = [
+    "plants", "output", "final_sales", "component_sales", "exports", "export_share",
+    "inputs", "imported_inputs", "cross_border_input_share", "horizontal_index",
+    "supply_share", "vs", "vs_share", "import_content",
+]
+"""Columns of :func:`specialization_indices` after the level's key column."""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den, NaN when den is zero (an undefined share)."""
+    return num / den if den > EPS else math.nan
+
+
+def _hhi(values: Iterable[float]) -> float:
+    """Herfindahl index of the shares of ``values``; NaN when they sum to zero."""
+    vals = [v for v in values if v > EPS]
+    total = sum(vals)
+    if total <= EPS:
+        return math.nan
+    return sum((v / total) ** 2 for v in vals)
+
+
+def _join_words(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _by_value(values: Mapping[str, float]) -> list[str]:
+    """Keys by value (largest first), then by name."""
+    return [k for k, _ in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _owners_text(owners: Mapping[str, float]) -> str:
+    """'TM:0.4;FFG:0.4;TTC:0.2'."""
+    return ";".join(f"{f}:{s:g}" for f, s in owners.items() if s > 0)
+
+
+def _open_plants(instance: Instance, result: Result) -> list[str]:
+    """Plants open in the solution (plant_profit.open), in table order."""
+    pp = result.tables["plant_profit"]
+    return [str(p) for p in pp.loc[pp["open"] == 1, "plant"] if p in instance.plants]
+
+
+def _sales(instance: Instance, result: Result) -> pd.DataFrame:
+    """The production table with market_country, value and export (bool) added."""
+    prod = result.tables["production"].copy()
+    if prod.empty:
+        return prod.assign(market_country=[], value=[], export=[])
+    prod["market_country"] = [instance.markets[m].country for m in prod["market"]]
+    prod["value"] = prod["quantity"].astype(float) * prod["price"].astype(float)
+    prod["export"] = prod["market_country"] != prod["country"]
+    return prod
+
+
+# --- flows ------------------------------------------------------------------------------------
+
+
+def flow_classes(instance: Instance, result: Result) -> pd.DataFrame:
+    """Every component flow of the solution, valued and classed intra- or inter-firm.
+
+    Columns: component, source, source_type, source_country, destination,
+    destination_country, quantity, unit_value, value (= quantity * unit_value),
+    cross_border (source and destination countries differ), shared_owners (firms with a
+    positive share in both ends, ``;``-joined), intra_firm (bool: the ends share an owner;
+    a JV counts for each of its owners; supplier pools are external, so never), flow_class
+    (``in-plant`` for a plant's use of its own output, ``intra-firm``, ``inter-firm``).
+    """
+    flows = result.tables["component_flows"]
+    rows = []
+    for r in flows.itertuples(index=False):
+        dest_owners = instance.plants[r.destination].owners
+        if r.source_type == "plant":
+            src_owners = instance.plants[r.source].owners
+            shared = [f for f, s in src_owners.items() if s > 0 and dest_owners.get(f, 0) > 0]
+        else:
+            shared = []
+        in_plant = r.source == r.destination
+        intra = in_plant or bool(shared)
+        if in_plant:
+            cls = "in-plant"
+        else:
+            cls = "intra-firm" if intra else "inter-firm"
+        q, uv = float(r.quantity), float(r.unit_value)
+        rows.append(
+            {
+                "component": r.component,
+                "source": r.source,
+                "source_type": r.source_type,
+                "source_country": r.source_country,
+                "destination": r.destination,
+                "destination_country": r.destination_country,
+                "quantity": q,
+                "unit_value": uv,
+                "value": q * uv,
+                "cross_border": r.source_country != r.destination_country,
+                "shared_owners": ";".join(shared),
+                "intra_firm": intra,
+                "flow_class": cls,
+            }
+        )
+    columns = [
+        "component", "source", "source_type", "source_country", "destination",
+        "destination_country", "quantity", "unit_value", "value", "cross_border",
+        "shared_owners", "intra_firm", "flow_class",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def flow_summary(instance: Instance, result: Result) -> pd.DataFrame:
+    """Component flows by class and source type, by quantity and by value.
+
+    One row per (flow_class, source_type) present, in the order intra-firm, inter-firm,
+    in-plant, and plant before supplier. Columns: flow_class, source_type, flows (count),
+    quantity, value, cross_border_quantity, cross_border_value, quantity_share, value_share.
+    Shares are of the flows *between* entities (intra-firm plus inter-firm); in-plant rows
+    have NaN shares.
+    """
+    fc = flow_classes(instance, result)
+    columns = [
+        "flow_class", "source_type", "flows", "quantity", "value", "cross_border_quantity",
+        "cross_border_value", "quantity_share", "value_share",
+    ]
+    if fc.empty:
+        return pd.DataFrame(columns=columns)
+    between = fc[fc["flow_class"] != "in-plant"]
+    tot_q, tot_v = float(between["quantity"].sum()), float(between["value"].sum())
+    rows = []
+    for cls in FLOW_CLASSES:
+        for st in ("plant", "supplier"):
+            g = fc[(fc["flow_class"] == cls) & (fc["source_type"] == st)]
+            if g.empty:
+                continue
+            xb = g[g["cross_border"]]
+            q, v = float(g["quantity"].sum()), float(g["value"].sum())
+            inside = cls == "in-plant"
+            rows.append(
+                {
+                    "flow_class": cls,
+                    "source_type": st,
+                    "flows": len(g),
+                    "quantity": q,
+                    "value": v,
+                    "cross_border_quantity": float(xb["quantity"].sum()),
+                    "cross_border_value": float(xb["value"].sum()),
+                    "quantity_share": math.nan if inside else _ratio(q, tot_q),
+                    "value_share": math.nan if inside else _ratio(v, tot_v),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- per-plant amounts ------------------------------------------------------------------------
+
+
+def _plant_amounts(
+    instance: Instance, result: Result
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[tuple[str, str], float]]]:
+    """Additive amounts per open plant, and its final sales by (tier, market country)."""
+    plants = _open_plants(instance, result)
+    sales = _sales(instance, result)
+    fc = flow_classes(instance, result)
+    between = fc[fc["flow_class"] != "in-plant"] if not fc.empty else fc
+    amounts: dict[str, dict[str, float]] = {}
+    cells: dict[str, dict[tuple[str, str], float]] = {}
+    for p in plants:
+        s = sales[sales["plant"] == p] if not sales.empty else sales
+        out_f = between[between["source"] == p] if not between.empty else between
+        in_f = between[between["destination"] == p] if not between.empty else between
+        final = float(s["value"].sum()) if not s.empty else 0.0
+        comp = float(out_f["value"].sum()) if not out_f.empty else 0.0
+        exports = 0.0
+        if not s.empty:
+            exports += float(s.loc[s["export"], "value"].sum())
+        if not out_f.empty:
+            exports += float(out_f.loc[out_f["cross_border"], "value"].sum())
+        inputs = float(in_f["value"].sum()) if not in_f.empty else 0.0
+        imported = float(in_f.loc[in_f["cross_border"], "value"].sum()) if not in_f.empty else 0.0
+        output = final + comp
+        vs = imported / output * exports if output > EPS else 0.0
+        amounts[p] = {
+            "final_sales": final,
+            "component_sales": comp,
+            "output": output,
+            "exports": exports,
+            "inputs": inputs,
+            "imported_inputs": imported,
+            "vs": vs,
+        }
+        c: dict[tuple[str, str], float] = defaultdict(float)
+        if not s.empty:
+            for r in s.itertuples(index=False):
+                c[(r.tier, r.market_country)] += float(r.value)
+        cells[p] = dict(c)
+    return amounts, cells
+
+
+def _ratios(a: Mapping[str, float], cells: Mapping[tuple[str, str], float]) -> dict[str, float]:
+    """The shares and indices of one unit (plant, firm or country) from its sums."""
+    return {
+        "export_share": _ratio(a["exports"], a["output"]),
+        "cross_border_input_share": _ratio(a["imported_inputs"], a["inputs"]),
+        "horizontal_index": _hhi(cells.values()),
+        "supply_share": _ratio(a["component_sales"], a["output"]),
+        "vs_share": _ratio(a["vs"], a["exports"]),
+        "import_content": _ratio(a["imported_inputs"], a["output"]),
+    }
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def _horizontal_text(sales: pd.DataFrame) -> str:
+    """'medium tier for CN (CN, CN_JPA)', 'high tier for JP, WEST and CN'.
+
+    Tiers high to low; market countries by sales value, each followed by its market ids in
+    brackets when they are not just the country's own id."""
+    tiers = [t for t in TIER_ORDER if t in set(sales["tier"])]
+    by_country = sales.groupby("market_country")["value"].sum().to_dict()
+    places = []
+    for c in _by_value(by_country):
+        ms = sorted(set(sales.loc[sales["market_country"] == c, "market"]))
+        places.append(c if ms == [c] else f"{c} ({', '.join(ms)})")
+    word = "tier" if len(tiers) == 1 else "tiers"
+    return f"{_join_words(tiers)} {word} for {_join_words(places)}"
+
+
+def _vertical_text(out_flows: pd.DataFrame) -> str:
+    """'casting supplier to CN_FT, JP_TM and TW_FFG' (components and plants by value)."""
+    by_comp = out_flows.groupby("component")["value"].sum().to_dict()
+    parts = []
+    for k in _by_value(by_comp):
+        f = out_flows[out_flows["component"] == k]
+        dests = f.groupby("destination")["value"].sum().to_dict()
+        parts.append(f"{k} supplier to {_join_words(_by_value(dests))}")
+    return _join_words(parts)
+
+
+def classify(final_share: float, supply_share: float, horizontal_index: float) -> str:
+    """The role type from a plant's shares (see the module docstring for the rules).
+
+    Args:
+        final_share: final (machine) sales / gross output.
+        supply_share: components shipped to other plants / gross output.
+        horizontal_index: Herfindahl of final sales over tier x market-country cells.
+
+    Returns:
+        ``horizontal``, ``vertical``, ``both`` or ``none``.
+    """
+    horizontal = (
+        final_share >= ROLE_MIN_SHARE - EPS
+        and not math.isnan(horizontal_index)
+        and horizontal_index >= HORIZONTAL_MIN_INDEX - EPS
+    )
+    vertical = supply_share >= ROLE_MIN_SHARE - EPS
+    if horizontal and vertical:
+        return "both"
+    if horizontal:
+        return "horizontal"
+    if vertical:
+        return "vertical"
+    return "none"
+
+
+def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
+    """One row per open plant: what it makes, for whom, whom it supplies, and its role.
+
+    Columns (:data:`ROLE_COLUMNS`): plant, country, owners (``firm:share`` ``;``-joined),
+    stage (``assembly``: sells machines; ``components``: makes components in-house;
+    ``both``; ``none``), role_type (``horizontal``, ``vertical``, ``both``, ``none``), role
+    (in words, e.g. ``horizontal: medium tier for CN; vertical: lathe_kit supplier to
+    TH_TM``), products, tiers (high to low), markets, market_countries (``;``-joined), output
+    (gross output value), final_sales, component_sales, exports, export_share, inputs,
+    imported_inputs, cross_border_input_share, horizontal_index, supply_share, vs, vs_share,
+    import_content (imported inputs / output), intra_firm_supply_share (of component_sales,
+    to plants sharing an owner), supplies (``component>plant`` ``;``-joined), inputs_from
+    (``component<source``). Undefined shares are NaN.
+    """
+    amounts, cells = _plant_amounts(instance, result)
+    sales = _sales(instance, result)
+    fc = flow_classes(instance, result)
+    between = fc[fc["flow_class"] != "in-plant"] if not fc.empty else fc
+    mob = result.tables["make_or_buy"]
+    rows = []
+    for p, a in amounts.items():
+        s = sales[sales["plant"] == p] if not sales.empty else sales
+        out_f = between[between["source"] == p] if not between.empty else between
+        in_f = between[between["destination"] == p] if not between.empty else between
+        r = _ratios(a, cells[p])
+        final_share = _ratio(a["final_sales"], a["output"])
+        final_share = 0.0 if math.isnan(final_share) else final_share
+        supply = 0.0 if math.isnan(r["supply_share"]) else r["supply_share"]
+        role_type = classify(final_share, supply, r["horizontal_index"])
+        texts = []
+        if role_type in ("horizontal", "both"):
+            texts.append("horizontal: " + _horizontal_text(s))
+        elif final_share >= ROLE_MIN_SHARE - EPS:
+            texts.append("generalist: " + _horizontal_text(s))
+        if role_type in ("vertical", "both"):
+            texts.append("vertical: " + _vertical_text(out_f))
+        if not texts:
+            texts.append("no output")
+        makes_comp = bool(
+            ((mob["plant"] == p) & (mob["in_house"] == 1) & (mob["quantity"] > 0)).any()
+        )
+        sells = not s.empty and float(s["quantity"].sum()) > 0
+        stage = {(True, True): "both", (True, False): "assembly", (False, True): "components"}
+        intra_v = float(out_f.loc[out_f["intra_firm"], "value"].sum()) if not out_f.empty else 0.0
+        products = sorted(set(s["product"])) if not s.empty else []
+        tiers = [t for t in TIER_ORDER if not s.empty and t in set(s["tier"])]
+        markets = sorted(set(s["market"])) if not s.empty else []
+        mcountries = sorted(set(s["market_country"])) if not s.empty else []
+        supplies = sorted(
+            {f"{k}>{d}" for k, d in zip(out_f["component"], out_f["destination"], strict=True)}
+        )
+        inputs_from = sorted(
+            {f"{k}<{src}" for k, src in zip(in_f["component"], in_f["source"], strict=True)}
+        )
+        rows.append(
+            {
+                "plant": p,
+                "country": instance.plants[p].country,
+                "owners": _owners_text(instance.plants[p].owners),
+                "stage": stage.get((sells, makes_comp), "none"),
+                "role_type": role_type,
+                "role": "; ".join(texts),
+                "products": ";".join(products),
+                "tiers": ";".join(tiers),
+                "markets": ";".join(markets),
+                "market_countries": ";".join(mcountries),
+                **{k: a[k] for k in ("output", "final_sales", "component_sales", "exports")},
+                "export_share": r["export_share"],
+                "inputs": a["inputs"],
+                "imported_inputs": a["imported_inputs"],
+                "cross_border_input_share": r["cross_border_input_share"],
+                "horizontal_index": r["horizontal_index"],
+                "supply_share": r["supply_share"],
+                "vs": a["vs"],
+                "vs_share": r["vs_share"],
+                "import_content": r["import_content"],
+                "intra_firm_supply_share": _ratio(intra_v, a["component_sales"]),
+                "supplies": ";".join(supplies),
+                "inputs_from": ";".join(inputs_from),
+            }
+        )
+    return pd.DataFrame(rows, columns=ROLE_COLUMNS)
+
+
+# --- indices by level -------------------------------------------------------------------------
+
+
+def specialization_indices(
+    instance: Instance,
+    result: Result,
+    level: Literal["plant", "firm", "country"] = "plant",
+) -> pd.DataFrame:
+    """Horizontal and vertical indices per plant, firm or country.
+
+    Plants: each open plant. Firms: every firm of the instance, adding its plants' amounts
+    (:data:`ADDITIVE`) and sales cells weighted by its equity share (a JV's amounts are split
+    among its owners; an outside partner's share is not counted). Countries: every country
+    with a plant of the instance, adding its open plants' amounts. Ratios are taken of the
+    sums, so a firm's or country's VS is the (weighted) sum of its plants' VS and its VS share
+    is that sum over its exports.
+
+    Columns: the level's key (``plant``, ``firm`` or ``country``), then
+    :data:`INDEX_COLUMNS`: plants (open plants counted), output, final_sales,
+    component_sales, exports, export_share, inputs, imported_inputs,
+    cross_border_input_share, horizontal_index, supply_share, vs, vs_share, import_content.
+    Undefined ratios are NaN.
+    """
+    if level not in ("plant", "firm", "country"):
+        msg = f"level {level!r}: use plant, firm or country"
+        raise ValueError(msg)
+    amounts, cells = _plant_amounts(instance, result)
+    groups: dict[str, dict[str, float]] = {}
+    if level == "plant":
+        groups = {p: {p: 1.0} for p in amounts}
+    elif level == "firm":
+        for f in instance.firms:
+            groups[f] = {
+                p: instance.plants[p].owners.get(f, 0.0)
+                for p in amounts
+                if instance.plants[p].owners.get(f, 0.0) > 0
+            }
+    else:
+        used = {pl.country for pl in instance.plants.values()}
+        for c in (c for c in instance.countries if c in used):
+            groups[c] = {p: 1.0 for p in amounts if instance.plants[p].country == c}
+    rows = []
+    for key, weights in groups.items():
+        a = {k: sum(w * amounts[p][k] for p, w in weights.items()) for k in ADDITIVE}
+        c: dict[tuple[str, str], float] = defaultdict(float)
+        for p, w in weights.items():
+            for cell, v in cells[p].items():
+                c[cell] += w * v
+        rows.append({level: key, "plants": len(weights), **a, **_ratios(a, c)})
+    return pd.DataFrame(rows, columns=[level, *INDEX_COLUMNS])
+
+
+def specialization_table(instance: Instance, result: Result) -> pd.DataFrame:
+    """The content of ``specialization.csv``: one row per plant of the solution.
+
+    Every plant of ``plant_profit`` (open or not), with the columns of :func:`plant_roles`
+    followed by ``open`` and ``profit`` (from ``plant_profit``). A closed plant has
+    role_type ``none``, role ``closed``, zero amounts and empty (NaN) ratios.
+    """
+    roles = plant_roles(instance, result).set_index("plant")
+    pp = result.tables["plant_profit"]
+    rows = []
+    for r in pp.itertuples(index=False):
+        p = str(r.plant)
+        if p in roles.index:
+            row = {"plant": p, **roles.loc[p].to_dict()}
+        else:
+            owners = instance.plants[p].owners if p in instance.plants else {}
+            row = dict.fromkeys(ROLE_COLUMNS, math.nan)
+            row.update(
+                {
+                    "plant": p,
+                    "country": r.country,
+                    "owners": _owners_text(owners),
+                    "stage": "none",
+                    "role_type": "none",
+                    "role": "closed",
+                    **dict.fromkeys(TEXT_COLUMNS, ""),
+                    **dict.fromkeys(ADDITIVE, 0.0),
+                }
+            )
+        row["open"] = int(r.open)
+        row["profit"] = float(r.profit)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*ROLE_COLUMNS, "open", "profit"])
+
+
+# --- comparison across scenarios --------------------------------------------------------------
+
+
+def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Roles and indices of each plant across solutions, in long form.
+
+    Args:
+        tables: label (a scenario, an objective) -> :func:`specialization_table` (or
+            :func:`plant_roles`) of that solution, in the order to compare.
+
+    Returns:
+        One row per plant and label (plants in order of first appearance): plant, scenario,
+        role_type, role, horizontal_index, supply_share, vs, vs_share, export_share,
+        changed (role_type differs from the plant's row under the first label, or the
+        plant is missing there). A plant missing under a label has role_type ``absent``.
+    """
+    labels = list(tables)
+    plants: list[str] = []
+    for df in tables.values():
+        for p in df["plant"]:
+            if p not in plants:
+                plants.append(p)
+    keep = [
+        "role_type", "role", "horizontal_index", "supply_share", "vs", "vs_share", "export_share",
+    ]
+    rows = []
+    for p in plants:
+        first: str | None = None
+        for i, lab in enumerate(labels):
+            df = tables[lab]
+            hit = df[df["plant"] == p]
+            if hit.empty:
+                vals: dict[str, Any] = dict.fromkeys(keep, math.nan)
+                vals.update(role_type="absent", role="")
+            else:
+                vals = {k: hit.iloc[0][k] for k in keep}
+            if i == 0:
+                first = vals["role_type"]
+            changed = i > 0 and vals["role_type"] != first
+            rows.append({"plant": p, "scenario": lab, **vals, "changed": changed})
+    return pd.DataFrame(rows, columns=["plant", "scenario", *keep, "changed"])
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _num(x: Any, fmt: str) -> str:
+    """Format a number, '-' for NaN or None."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return format(x, fmt)
+
+
+def _pct(x: Any) -> str:
+    return _num(x * 100 if isinstance(x, int | float) and not math.isnan(x) else x, ".1f")
+
+
+def format_roles(df: pd.DataFrame) -> list[str]:
+    """Plain-text lines (no markup) of a :func:`plant_roles` or :func:`specialization_table`
+    frame: a header, then one line per plant with its stage, role type, horizontal index H,
+    export share, cross-border input share, VS (value) and VS share, and the role in words.
+    Closed plants are left out."""
+    if "open" in df.columns:
+        df = df[df["open"] == 1]
+    head = (
+        f"{'plant':<10} {'country':<7} {'stage':<10} {'type':<10} {'H':>5} {'export%':>7} "
+        f"{'xb-in%':>6} {'VS':>9} {'VS%':>5}  role"
+    )
+    lines = [head]
+    for r in df.itertuples(index=False):
+        lines.append(
+            f"{r.plant:<10} {r.country:<7} {r.stage:<10} {r.role_type:<10} "
+            f"{_num(r.horizontal_index, '.2f'):>5} {_pct(r.export_share):>7} "
+            f"{_pct(r.cross_border_input_share):>6} {_num(r.vs, ',.1f'):>9} "
+            f"{_pct(r.vs_share):>5}  {r.role}"
+        )
+    return lines
+
+
+def format_indices(df: pd.DataFrame) -> list[str]:
+    """Plain-text lines of a :func:`specialization_indices` frame (any level)."""
+    key = df.columns[0]
+    head = (
+        f"{key:<10} {'output':>10} {'exports':>10} {'export%':>7} {'H':>5} {'supply%':>7} "
+        f"{'VS':>9} {'VS%':>5}"
+    )
+    lines = [head]
+    for r in df.itertuples(index=False):
+        lines.append(
+            f"{getattr(r, key):<10} {_num(r.output, ',.1f'):>10} {_num(r.exports, ',.1f'):>10} "
+            f"{_pct(r.export_share):>7} {_num(r.horizontal_index, '.2f'):>5} "
+            f"{_pct(r.supply_share):>7} {_num(r.vs, ',.1f'):>9} {_pct(r.vs_share):>5}"
+        )
+    return lines
+
+
+def format_compare_roles(df: pd.DataFrame) -> list[str]:
+    """Plain-text lines of a :func:`compare_roles` frame: one line per plant, its role type,
+    H and VS share under each label, marked ``*`` where the role type changed."""
+    lines = []
+    for p, g in df.groupby("plant", sort=False):
+        cells = []
+        for r in g.itertuples(index=False):
+            mark = "*" if r.changed else ""
+            cells.append(
+                f"{r.scenario}: {r.role_type}{mark} (H {_num(r.horizontal_index, '.2f')}, "
+                f"VS% {_pct(r.vs_share)})"
+            )
+        lines.append(f"{p:<10} " + " | ".join(cells))
+    return lines
