@@ -151,8 +151,8 @@ def test_persistent_resolve_equals_a_fresh_solve(tiny_path):
     fresh = gpnopt.solve(dearer)
     assert again.objective == pytest.approx(fresh.objective)
     assert again.objective < first.objective
-    for name, table in fresh.tables.items():
-        pd.testing.assert_frame_equal(again.tables[name], table, check_dtype=False)
+    for name, table in again.tables.items():
+        pd.testing.assert_frame_equal(table, fresh.tables[name], check_dtype=False)
     solver.solve(moved)  # a capacity is a row: rebuilt
     assert (solver.rebuilt, solver.persistent) == (2, 1)
 

@@ -43,7 +43,7 @@ __all__ = [
 
 
 def solve(instance: Instance, **options: Any) -> Result:
-    """Build and solve ``instance``, then evaluate its expectations.
+    """Build and solve ``instance``, evaluate its expectations and the plants' roles.
 
     Keyword options are those of :func:`gpnopt.solver.solve_instance`: ``objective``
     (``alliance`` or ``firm:ID``), ``time_limit`` (s), ``mip_gap`` (relative), ``threads``,
@@ -54,13 +54,16 @@ def solve(instance: Instance, **options: Any) -> Result:
     """
     from gpnopt.solver import solve_instance
 
-    return _with_expectations(instance, solve_instance(instance, **options))
+    return _analyse(instance, solve_instance(instance, **options))
 
 
-def _with_expectations(instance: Instance, result: Result) -> Result:
+def _analyse(instance: Instance, result: Result) -> Result:
+    """Evaluate the expectations and add the ``specialization`` table to a Result."""
     from gpnopt.analysis.expectations import evaluate_expectations
+    from gpnopt.analysis.specialization import specialization_table
 
     result.expectations = evaluate_expectations(instance, result)
+    result.tables["specialization"] = specialization_table(instance, result)
     return result
 
 
@@ -118,7 +121,7 @@ def compare(
             if solver is None:
                 results[n] = solve(inst, scenario=n, **options)
             else:
-                results[n] = _with_expectations(inst, solver.solve(inst, scenario=n))
+                results[n] = _analyse(inst, solver.solve(inst, scenario=n))
         except SolveError as exc:
             failed[n] = f"{exc.status}: {exc}"
     if not results:

@@ -188,7 +188,7 @@ def solve(
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
         return
-    print_summary(result)
+    print_summary(result, inst)
     if out_dir is not None:
         out.print(f"\nTables written to {out_dir}/")
 
@@ -294,6 +294,15 @@ def print_comparison(comp: Any) -> None:
         for r in rows.itertuples():
             t.add_row(r.kind, r.entity, _cell(r.before), _cell(r.after), r.change)
         out.print(t)
+    if len(comp.results) > 1:
+        from gpnopt.analysis.specialization import compare_roles, format_compare_roles
+
+        tables = {n: r.tables["specialization"] for n, r in comp.results.items()
+                  if "specialization" in r.tables}
+        if tables:
+            out.print("\n[bold]Plant roles by scenario[/] (* the role type changed)")
+            for line in format_compare_roles(compare_roles(tables)):
+                out.print(line, markup=False)
     for note in comp.notes:
         err.print("[yellow]not solved:[/] ", end="")
         err.print(note, markup=False)
@@ -311,8 +320,8 @@ def _money(x: float) -> str:
     return f"{x:,.1f}"
 
 
-def print_summary(result: Any) -> None:
-    """Print a readable summary of a Result."""
+def print_summary(result: Any, instance: Any = None) -> None:
+    """Print a readable summary of a Result (with the roles when ``instance`` is given)."""
     head = f"[bold]{result.instance}[/] scenario [bold]{result.scenario}[/], objective {result.objective_mode}"
     out.print(head)
     if result.status == "optimal":
@@ -385,6 +394,22 @@ def print_summary(result: Any) -> None:
     tech = result.tables["technicians"]
     for r in tech.itertuples():
         out.print(f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used")
+
+    if instance is not None and "specialization" in result.tables:
+        from gpnopt.analysis.specialization import (
+            format_indices,
+            format_roles,
+            specialization_indices,
+        )
+
+        out.print("\n[bold]Plant roles[/] (H: horizontal index; VS: Hummels-Ishii-Yi vertical "
+                  "specialization; see docs/specialization.md)")
+        for line in format_roles(result.tables["specialization"]):
+            out.print(line, markup=False)
+        for level in ("firm", "country"):
+            out.print(f"\n[bold]Indices by {level}[/]")
+            for line in format_indices(specialization_indices(instance, result, level)):
+                out.print(line, markup=False)
 
     if result.expectations:
         ex = Table(title="Expectations", title_justify="left")

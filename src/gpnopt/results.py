@@ -17,6 +17,9 @@ firm_profit        firm, profit
 technicians        firm, pool, used
 =================  ==================================================================
 
+``gpnopt.solve`` adds ``specialization`` (each plant's role and indices, see
+``docs/specialization.md``); :meth:`Result.write` writes every table it holds.
+
 Values below ``ZERO`` are dropped (quantities) or set to zero (money). Tables are sorted
 by their key columns, so the same input gives the same bytes.
 """
@@ -142,7 +145,8 @@ class Result:
         if not timings:
             summary["seconds"] = {}
         written = [atomic_write_text(out / "summary.json", json.dumps(summary, indent=2) + "\n")]
-        for name in TABLE_NAMES:
+        extra = sorted(n for n in self.tables if n not in TABLE_NAMES)
+        for name in [*TABLE_NAMES, *extra]:
             text = self.tables[name].to_csv(index=False, lineterminator="\n")
             written.append(atomic_write_text(out / f"{name}.csv", text))
         return written

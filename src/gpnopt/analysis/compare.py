@@ -9,7 +9,8 @@ into columns):
 * ``firm profit`` by firm, ``plant profit`` by plant;
 * ``volume by plant``, ``volume by country``, ``volume by tier`` (machines made);
 * ``sourcing share`` of each plant's component units by origin country;
-* ``role`` of each plant and its indices, when the specialization analysis is available.
+* each plant's ``role type``, ``horizontal index``, ``VS share`` and ``role`` in words
+  (``analysis/specialization.py``).
 
 The diff (table ``diff``) compares each scenario with the first: plants, channels and offices
 opened or closed, lines opened or closed, make-or-buy switches, component flows that appear or
@@ -62,8 +63,18 @@ def _kpi_rows(name: str, inst: Instance, result: Any) -> list[dict[str, Any]]:
     roles = _roles(inst, result)
     if roles is not None:
         for r in roles.itertuples():
+            add("role type", r.plant, r.role_type)
+        for r in roles.itertuples():
+            add("horizontal index", r.plant, _rounded(r.horizontal_index))
+        for r in roles.itertuples():
+            add("VS share", r.plant, _rounded(r.vs_share))
+        for r in roles.itertuples():
             add("role", r.plant, r.role)
     return rows
+
+
+def _rounded(x: Any) -> Any:
+    return round(float(x), 4) if isinstance(x, int | float) and x == x else None
 
 
 def _roles(inst: Instance, result: Any) -> pd.DataFrame | None:

@@ -157,11 +157,11 @@ def _open_plants(instance: Instance, result: Result) -> list[str]:
 def _sales(instance: Instance, result: Result) -> pd.DataFrame:
     """The production table with market_country, value and export (bool) added."""
     prod = result.tables["production"].copy()
-    if prod.empty:
-        return prod.assign(market_country=[], value=[], export=[])
-    prod["market_country"] = [instance.markets[m].country for m in prod["market"]]
+    prod["market_country"] = pd.Series(
+        [instance.markets[m].country for m in prod["market"]], index=prod.index, dtype=object
+    )
     prod["value"] = prod["quantity"].astype(float) * prod["price"].astype(float)
-    prod["export"] = prod["market_country"] != prod["country"]
+    prod["export"] = (prod["market_country"] != prod["country"]).astype(bool)
     return prod
 
 
@@ -216,7 +216,9 @@ def flow_classes(instance: Instance, result: Result) -> pd.DataFrame:
         "destination_country", "quantity", "unit_value", "value", "cross_border",
         "shared_owners", "intra_firm", "flow_class",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    types = {"quantity": float, "unit_value": float, "value": float, "cross_border": bool,
+             "intra_firm": bool}
+    return pd.DataFrame(rows, columns=columns).astype(types)
 
 
 def flow_summary(instance: Instance, result: Result) -> pd.DataFrame:
@@ -272,22 +274,19 @@ def _plant_amounts(
     plants = _open_plants(instance, result)
     sales = _sales(instance, result)
     fc = flow_classes(instance, result)
-    between = fc[fc["flow_class"] != "in-plant"] if not fc.empty else fc
+    between = fc[fc["flow_class"] != "in-plant"]
     amounts: dict[str, dict[str, float]] = {}
     cells: dict[str, dict[tuple[str, str], float]] = {}
     for p in plants:
-        s = sales[sales["plant"] == p] if not sales.empty else sales
-        out_f = between[between["source"] == p] if not between.empty else between
-        in_f = between[between["destination"] == p] if not between.empty else between
-        final = float(s["value"].sum()) if not s.empty else 0.0
-        comp = float(out_f["value"].sum()) if not out_f.empty else 0.0
-        exports = 0.0
-        if not s.empty:
-            exports += float(s.loc[s["export"], "value"].sum())
-        if not out_f.empty:
-            exports += float(out_f.loc[out_f["cross_border"], "value"].sum())
-        inputs = float(in_f["value"].sum()) if not in_f.empty else 0.0
-        imported = float(in_f.loc[in_f["cross_border"], "value"].sum()) if not in_f.empty else 0.0
+        s = sales[sales["plant"] == p]
+        out_f = between[between["source"] == p]
+        in_f = between[between["destination"] == p]
+        final = float(s["value"].sum())
+        comp = float(out_f["value"].sum())
+        exports = float(s.loc[s["export"], "value"].sum())
+        exports += float(out_f.loc[out_f["cross_border"], "value"].sum())
+        inputs = float(in_f["value"].sum())
+        imported = float(in_f.loc[in_f["cross_border"], "value"].sum())
         output = final + comp
         vs = imported / output * exports if output > EPS else 0.0
         amounts[p] = {
@@ -300,9 +299,8 @@ def _plant_amounts(
             "vs": vs,
         }
         c: dict[tuple[str, str], float] = defaultdict(float)
-        if not s.empty:
-            for r in s.itertuples(index=False):
-                c[(r.tier, r.market_country)] += float(r.value)
+        for r in s.itertuples(index=False):
+            c[(r.tier, r.market_country)] += float(r.value)
         cells[p] = dict(c)
     return amounts, cells
 
@@ -391,13 +389,13 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
     amounts, cells = _plant_amounts(instance, result)
     sales = _sales(instance, result)
     fc = flow_classes(instance, result)
-    between = fc[fc["flow_class"] != "in-plant"] if not fc.empty else fc
+    between = fc[fc["flow_class"] != "in-plant"]
     mob = result.tables["make_or_buy"]
     rows = []
     for p, a in amounts.items():
-        s = sales[sales["plant"] == p] if not sales.empty else sales
-        out_f = between[between["source"] == p] if not between.empty else between
-        in_f = between[between["destination"] == p] if not between.empty else between
+        s = sales[sales["plant"] == p]
+        out_f = between[between["source"] == p]
+        in_f = between[between["destination"] == p]
         r = _ratios(a, cells[p])
         final_share = _ratio(a["final_sales"], a["output"])
         final_share = 0.0 if math.isnan(final_share) else final_share
@@ -415,13 +413,13 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
         makes_comp = bool(
             ((mob["plant"] == p) & (mob["in_house"] == 1) & (mob["quantity"] > 0)).any()
         )
-        sells = not s.empty and float(s["quantity"].sum()) > 0
+        sells = float(s["quantity"].sum()) > 0
         stage = {(True, True): "both", (True, False): "assembly", (False, True): "components"}
-        intra_v = float(out_f.loc[out_f["intra_firm"], "value"].sum()) if not out_f.empty else 0.0
-        products = sorted(set(s["product"])) if not s.empty else []
-        tiers = [t for t in TIER_ORDER if not s.empty and t in set(s["tier"])]
-        markets = sorted(set(s["market"])) if not s.empty else []
-        mcountries = sorted(set(s["market_country"])) if not s.empty else []
+        intra_v = float(out_f.loc[out_f["intra_firm"], "value"].sum())
+        products = sorted(set(s["product"]))
+        tiers = [t for t in TIER_ORDER if t in set(s["tier"])]
+        markets = sorted(set(s["market"]))
+        mcountries = sorted(set(s["market_country"]))
         supplies = sorted(
             {f"{k}>{d}" for k, d in zip(out_f["component"], out_f["destination"], strict=True)}
         )
@@ -501,7 +499,7 @@ def specialization_indices(
             groups[c] = {p: 1.0 for p in amounts if instance.plants[p].country == c}
     rows = []
     for key, weights in groups.items():
-        a = {k: sum(w * amounts[p][k] for p, w in weights.items()) for k in ADDITIVE}
+        a = {k: sum((w * amounts[p][k] for p, w in weights.items()), 0.0) for k in ADDITIVE}
         c: dict[tuple[str, str], float] = defaultdict(float)
         for p, w in weights.items():
             for cell, v in cells[p].items():

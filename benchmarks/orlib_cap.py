@@ -1,0 +1,158 @@
+"""Solve OR-Library capacitated facility location instances with gpnopt.
+
+Each instance of ``optima.csv`` is mapped onto gpnopt (see :mod:`gpnopt.orlib`) and solved;
+the table compares minus the gpnopt objective with the published optimum. Not part of the
+test suite: capa/capb/capc (100 warehouses x 1000 customers) take minutes each.
+
+Usage::
+
+    python benchmarks/orlib_cap.py                       # capa, capb, capc (12 instances)
+    python benchmarks/orlib_cap.py --instances cap41 capb-5000 --time-limit 60
+    python benchmarks/orlib_cap.py --instances small     # cap41..cap134
+
+The benchmark folder is ``--dir``, else ``GPNOPT_ORLIB_DIR``, else
+``shared/benchmarks/orlib-cap`` beside the repository.
+"""
+
+# ruff: noqa: T201 (a command-line script prints its table)
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import gpnopt
+from gpnopt.errors import GpnoptError
+from gpnopt.orlib import ENV_DIR, CapEntry, load_cap, read_optima
+
+LARGE_PREFIXES = ("capa", "capb", "capc")
+
+
+def default_dir() -> Path:
+    """The benchmark folder: ``GPNOPT_ORLIB_DIR`` or ``shared/`` beside the repository."""
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib-cap"
+
+
+def select(optima: dict[str, CapEntry], names: list[str] | None) -> list[str]:
+    """Instance names to run: given names, ``small``/``large``, or by default all large ones.
+
+    A name that is a file prefix (``capa``) selects every instance of that file.
+    """
+    large = [n for n in optima if n.startswith(LARGE_PREFIXES)]
+    small = [n for n in optima if n not in large]
+    if not names:
+        return large
+    out: list[str] = []
+    for name in names:
+        if name == "small":
+            out += small
+        elif name == "large":
+            out += large
+        elif name in optima:
+            out.append(name)
+        else:
+            matches = [n for n in optima if n.split("-")[0] == name]
+            if not matches:
+                msg = f"unknown instance {name!r} (known: {', '.join(optima)}, small, large)"
+                raise SystemExit(msg)
+            out += matches
+    return list(dict.fromkeys(out))
+
+
+def _fmt(value: Any, spec: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    try:
+        return format(value, spec)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def run(
+    name: str,
+    entry: CapEntry,
+    folder: Path,
+    time_limit: float,
+    threads: int | None,
+    mip_gap: float | None,
+) -> dict[str, Any]:
+    """Load, solve and time one instance; a row of the table."""
+    row: dict[str, Any] = {"instance": name, "optimum": entry.optimal_cost}
+    t0 = time.perf_counter()
+    try:
+        inst = load_cap(name, folder)
+        row["load_s"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        result = gpnopt.solve(inst, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+        wall = time.perf_counter() - t1
+    except GpnoptError as exc:
+        row["status"] = f"error: {exc}".splitlines()[0]
+        return row
+    cost = -result.objective
+    row.update(
+        cost=cost,
+        rel_diff=(cost - entry.optimal_cost) / abs(entry.optimal_cost),
+        status=result.status,
+        gap=result.mip_gap,
+        build_s=result.seconds.get("build"),
+        solve_s=result.seconds.get("solve"),
+        wall_s=wall,
+    )
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit code 1 when an optimum is missed by more than 1e-6."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--instances",
+        nargs="*",
+        metavar="NAME",
+        help="instance names of optima.csv, file prefixes (capa), 'small' or 'large' "
+        "(default: all of capa, capb, capc)",
+    )
+    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per solve (600)")
+    parser.add_argument(
+        "--mip-gap", type=float, default=None, help="relative MIP gap (gpnopt default 1e-6)"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="solver threads")
+    parser.add_argument("--dir", type=Path, default=None, help="benchmark folder")
+    args = parser.parse_args(argv)
+
+    folder = args.dir or default_dir()
+    optima = read_optima(folder)
+    names = select(optima, args.instances)
+
+    header = (
+        f"{'instance':<12} {'published':>15} {'gpnopt':>15} {'rel.diff':>10} {'status':<12} "
+        f"{'gap':>9} {'load s':>7} {'build s':>8} {'solve s':>8} {'wall s':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    for name in names:
+        row = run(name, optima[name], folder, args.time_limit, args.threads, args.mip_gap)
+        rel = row.get("rel_diff")
+        if rel is None or abs(rel) > 1e-6:
+            missed += 1
+        print(
+            f"{name:<12} {_fmt(row['optimum'], '15.3f')} {_fmt(row.get('cost'), '15.3f')} "
+            f"{_fmt(rel, '10.2e')} {row.get('status', '-'):<12} {_fmt(row.get('gap'), '9.2e')} "
+            f"{_fmt(row.get('load_s'), '7.2f')} {_fmt(row.get('build_s'), '8.2f')} "
+            f"{_fmt(row.get('solve_s'), '8.2f')} {_fmt(row.get('wall_s'), '8.2f')}",
+            flush=True,
+        )
+    print(f"\n{len(names) - missed}/{len(names)} published optima reproduced (rel. diff <= 1e-6)")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
