@@ -44,7 +44,7 @@ def test_owner_sum_above_one_names_the_sum(tmp_path, raw):
     raw["firms"]["FFG"] = {"home_country": "CN"}
     raw["plants"]["CN_TM"]["owners"] = {"TM": 0.6, "FFG": 0.6}
     probs = problems_of(write(tmp_path, raw))
-    assert any(p.endswith("plants.CN_TM: owners: shares sum to 1.2, must be at most 1") for p in probs), probs
+    assert any(p.endswith("plants.CN_TM.owners: shares sum to 1.2, must be at most 1") for p in probs), probs
 
 
 def test_unknown_key_is_an_error_with_path(tmp_path, raw):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Tier = Literal["low", "medium", "high"]
 """Value tier of a product, and quality level of a component source (ordered)."""
@@ -25,6 +25,15 @@ Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Provenance = str | dict[str, str] | None
 """Where numbers come from: one text, or a text per field name."""
 Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
+    """Equity shares of one entity sum to at most 1."""
+    total = sum(owners.values())
+    if total > 1 + 1e-9:
+        msg = f"shares sum to {total:g}, must be at most 1"
+        raise ValueError(msg)
+    return owners
 
 
 class Base(BaseModel):
@@ -202,13 +211,7 @@ class Plant(Base):
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
-    @model_validator(mode="after")
-    def _owners_sum(self) -> Plant:
-        total = sum(self.owners.values())
-        if total > 1 + 1e-9:
-            msg = f"owners: shares sum to {total:g}, must be at most 1"
-            raise ValueError(msg)
-        return self
+    _owners_sum = field_validator("owners")(_check_owner_shares)
 
 
 class SupplyOffer(Base):
@@ -306,13 +309,7 @@ class Channel(Base):
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
-    @model_validator(mode="after")
-    def _owners_sum(self) -> Channel:
-        total = sum(self.owners.values())
-        if total > 1 + 1e-9:
-            msg = f"owners: shares sum to {total:g}, must be at most 1"
-            raise ValueError(msg)
-        return self
+    _owners_sum = field_validator("owners")(_check_owner_shares)
 
 
 class PurchasingOffice(Base):
@@ -326,6 +323,8 @@ class PurchasingOffice(Base):
     """Equity share of each firm (0-1, summing to at most 1)."""
     fixed_cost: NonNeg = 0.0
     """Cost of running the office (money/year), paid when it is open."""
+
+    _owners_sum = field_validator("owners")(_check_owner_shares)
     investment_cost: NonNeg = 0.0
     """Capital to open the office (money, counts in capital budgets)."""
     suppliers: list[str]
@@ -457,12 +456,13 @@ class Objective(Base):
     firms: list[str] | None = None
     """With ``alliance``: count only these firms' equity-weighted profits."""
 
-    @model_validator(mode="after")
-    def _mode(self) -> Objective:
-        if self.mode != "alliance" and not (self.mode.startswith("firm:") and len(self.mode) > 5):
-            msg = f"mode {self.mode!r} must be 'alliance' or 'firm:ID'"
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, mode: str) -> str:
+        if mode != "alliance" and not (mode.startswith("firm:") and len(mode) > 5):
+            msg = f"mode {mode!r} must be 'alliance' or 'firm:ID'"
             raise ValueError(msg)
-        return self
+        return mode
 
 
 class Expectation(Base):
