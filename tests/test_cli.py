@@ -118,3 +118,46 @@ def test_missing_file_exit_1():
     res = runner.invoke(app, ["validate", "nowhere.yaml"])
     assert res.exit_code == 1
     assert "nowhere.yaml" in res.output
+
+
+def test_out_dir_with_foreign_files_needs_force(tiny_path, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    res = runner.invoke(app, ["solve", str(tiny_path), "--out", str(out)])
+    assert res.exit_code == 1
+    assert "thesis.docx" in res.output
+    assert "--force" in res.output
+    assert not (out / "production.csv").exists()
+    res = runner.invoke(app, ["solve", str(tiny_path), "--out", str(out), "--force"])
+    assert res.exit_code == 0, res.output
+    assert (out / "production.csv").exists()
+    assert (out / "thesis.docx").read_text() == "precious"
+
+
+def test_rewriting_own_out_dir_needs_no_force(tiny_path, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", str(tiny_path), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["solve", str(tiny_path), "--out", str(out)]).exit_code == 0
+
+
+def test_summary_of_a_solve_stopped_at_its_limit(solved_tiny, capsys):
+    import dataclasses
+
+    from gpnopt.cli import print_summary
+
+    stopped = dataclasses.replace(
+        solved_tiny, status="feasible", highs_status="Time limit reached", bound=4000.0,
+        mip_gap=0.065, time_limit=5.0,
+    )
+    print_summary(stopped)
+    text = capsys.readouterr().out
+    assert "feasible, not proven optimal" in text
+    assert "Time limit reached" in text
+    assert "bound 4,000.0" in text
+    assert "gap 6.50%" in text
+    summary = stopped.summary()
+    assert summary["status"] == "feasible"
+    assert summary["bound"] == pytest.approx(4000.0)
+    assert summary["mip_gap"] == pytest.approx(0.065)
+    assert summary["time_limit"] == 5.0

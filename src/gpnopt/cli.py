@@ -53,6 +53,10 @@ ScenarioOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Write into --out even if it holds files gpnopt did not write."),
+]
 ScenarioFileOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -159,11 +163,13 @@ def solve(
         bool, typer.Option("--json", help="Print summary.json to standard output.")
     ] = False,
     scenario_file: ScenarioFileOpt = None,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Solve an instance: print a summary, optionally write the result tables."""
     import gpnopt
 
+    _check_out_dir(out_dir, force)
     if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
         err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
         raise typer.Exit(2)
@@ -228,11 +234,13 @@ def compare(
         float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap per solve.")
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Solve several scenarios and show KPIs side by side and the decisions that differ."""
     import gpnopt
 
+    _check_out_dir(out_dir, force)
     if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
         err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
         raise typer.Exit(2)
@@ -314,6 +322,50 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.1f}"
     return str(v)
+
+
+OWN_FILES = frozenset({"summary.json", "comparison.md", "index.html"})
+OWN_STEMS = frozenset({
+    "lines", "production", "make_or_buy", "component_flows", "plant_profit", "channel_profit",
+    "firm_profit", "technicians", "specialization", "kpis", "kpis_wide", "diff",
+})
+
+
+def foreign_files(out_dir: Path) -> list[str]:
+    """Files in ``out_dir`` (recursively) that gpnopt does not write itself."""
+    if not out_dir.exists():
+        return []
+    if not out_dir.is_dir():
+        return [str(out_dir)]
+    foreign = []
+    for p in sorted(out_dir.rglob("*")):
+        if p.is_dir():
+            continue
+        name = p.name
+        own = (
+            name in OWN_FILES
+            or (p.suffix == ".csv" and p.stem in OWN_STEMS)
+            or p.suffix in (".png", ".svg")
+            or (name.startswith(".") and name.endswith(".tmp"))
+        )
+        if not own:
+            foreign.append(str(p.relative_to(out_dir)))
+    return foreign
+
+
+def _check_out_dir(out_dir: Path | None, force: bool) -> None:
+    """Refuse to write into a folder holding files gpnopt did not write, unless forced."""
+    if out_dir is None or force:
+        return
+    foreign = foreign_files(out_dir)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        err.print(
+            f"[bold red]error:[/] {out_dir} holds files gpnopt did not write ({shown}); "
+            "choose another folder or pass --force to write there anyway",
+            markup=True,
+        )
+        raise typer.Exit(EXIT_INVALID)
 
 
 def _money(x: float) -> str:

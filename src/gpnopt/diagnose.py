@@ -1,18 +1,19 @@
-"""Explain an infeasible instance in its own terms (elastic mode).
+"""Explain an infeasible instance in its own terms (elastic mode, two phases).
 
 Only two kinds of rows force activity: ``demand_minimum`` (demand that must be served) and
 ``participation`` (a firm's reservation profit). Every other row is a limit that the
 all-closed network satisfies. So an infeasible instance is one whose forced activity
-collides with limits. The elastic model adds a named, non-negative slack to every row of
-the limiting families and of the two forcing ones, and minimises
+collides with limits. The elastic copy of the model gives every forcing row and every
+limiting row a named, non-negative slack, and is solved twice:
 
-    sum (slack on limits) + 1000 * sum (slack on forcing rows)
+1. limits hard, forcing rows elastic, ``min sum slack(forcing)``: what cannot be met, and by
+   how much (units of demand, money of profit);
+2. the participation slacks of phase 1 kept, demand slacks weighted 1000 and limit slacks 1,
+   ``min sum slack``: the smallest relaxation of the limits that would serve the compulsory
+   demand; each limit with positive slack is a culprit, by how much it falls short, in its
+   own unit (units, technicians, money).
 
-The solution is the smallest relaxation that makes the instance feasible: each limit with
-positive slack is a culprit, by how much it falls short, in its own unit; forcing rows with
-slack are demands (or profits) no relaxation of the limits can meet (for example a market
-no plant can reach). A minimum served demand that has no sales arc at all is reported
-directly from the data.
+A minimum served demand that has no sales arc at all is reported directly from the data.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ LIMITS = (
     "entry_mode_exclusive",
     "capital_budget",
     "minimum_quantity",
-    "demand_limit",
 )
 """Limiting rows that may be relaxed to explain an infeasibility."""
 
@@ -45,7 +45,7 @@ FORCING_WEIGHT = 1000.0
 
 _WORDS = {
     "demand_minimum": "market {0} must get at least its minimum of product {1}: "
-    "{s:g} units cannot be delivered even with every limit relaxed",
+    "{s:g} units cannot be delivered",
     "participation": "firm {0} cannot reach its reservation profit: {s:g} short",
     "assembly_capacity": "plant {0}: assembly capacity is {s:g} capacity units short",
     "line_capacity": "plant {0}, line {1}: line capacity is {s:g} units short",
@@ -63,7 +63,6 @@ _WORDS = {
     "capital_budget": "firm {0}: the capital budget is {s:g} short",
     "minimum_quantity": "plant {0}, component {1}: the minimum production quantity is "
     "missed by {s:g} units",
-    "demand_limit": "market {0}, product {1}: {s:g} units more than demand would be sold",
 }
 
 
@@ -86,7 +85,7 @@ def unreachable_minimums(data: ModelData) -> list[str]:
 
 
 def diagnose(data: ModelData, objective: str | None = None, threads: int | None = None) -> list[str]:
-    """Lines naming the rows that conflict and by how much (empty if none found)."""
+    """Lines naming what cannot be met and the limits that conflict, by how much."""
     from gpnopt.errors import SolveError
     from gpnopt.model import build_model
     from gpnopt.solver import run_highs
@@ -94,13 +93,13 @@ def diagnose(data: ModelData, objective: str | None = None, threads: int | None 
     lines = unreachable_minimums(data)
     m = build_model(data, objective)
     m.objective.deactivate()
-    slacks: list[tuple[str, object, pyo.Var, float]] = []
     m.elastic = pyo.VarList(domain=pyo.NonNegativeReals)
+    forcing: list[tuple[str, object, pyo.Var]] = []
+    limits: list[tuple[str, object, pyo.Var]] = []
     for family in (*FORCING, *LIMITS):
         comp = getattr(m, family, None)
         if comp is None:
             continue
-        weight = FORCING_WEIGHT if family in FORCING else 1.0
         for index, con in comp.items():
             s = m.elastic.add()
             body, lb, ub = con.body, con.lower, con.upper
@@ -108,20 +107,36 @@ def diagnose(data: ModelData, objective: str | None = None, threads: int | None 
                 con.set_value((None, body - s, ub))
             else:
                 con.set_value((lb, body + s, None))
-            slacks.append((family, index, s, weight))
-    m.elastic_objective = pyo.Objective(
-        expr=sum(w * s for _f, _i, s, w in slacks), sense=pyo.minimize
-    )
-    # run_highs reads ``model.objective``: point it at the elastic one.
-    m.del_component(m.objective)
-    m.objective = pyo.Objective(expr=-m.elastic_objective.expr, sense=pyo.maximize)
-    m.elastic_objective.deactivate()
-    try:
-        run_highs(m, threads=threads, name="elastic")
-    except SolveError:
+            (forcing if family in FORCING else limits).append((family, index, s))
+
+    def run(expr) -> bool:
+        if hasattr(m, "objective"):
+            m.del_component(m.objective)
+        m.objective = pyo.Objective(expr=-expr, sense=pyo.maximize)  # run_highs maximises
+        try:
+            run_highs(m, threads=threads, name="elastic")
+        except SolveError:
+            return False
+        return True
+
+    # Phase 1: what cannot be met with every limit as it is.
+    for _f, _i, s in limits:
+        s.fix(0)
+    if not run(sum(s for _f, _i, s in forcing)):
         return lines or ["the elastic model found no relaxation either"]
-    for family, index, s, _w in slacks:
-        v = s.value or 0.0
-        if v > 1e-6:
-            lines.append(_words(family, index, v))
+    short = {id(s): s.value or 0.0 for _f, _i, s in forcing}
+    lines += [_words(f, i, short[id(s)]) for f, i, s in forcing if short[id(s)] > 1e-6]
+
+    # Phase 2: the smallest relaxation of the limits that serves the compulsory demand.
+    for _f, _i, s in limits:
+        s.unfix()
+    for f, _i, s in forcing:
+        if f == "participation":
+            s.fix(short[id(s)])
+    expr = sum(s for _f, _i, s in limits) + FORCING_WEIGHT * sum(
+        s for f, _i, s in forcing if f == "demand_minimum"
+    )
+    if isinstance(expr, int | float) or not run(expr):
+        return lines
+    lines += [_words(f, i, s.value) for f, i, s in limits if (s.value or 0.0) > 1e-6]
     return lines
