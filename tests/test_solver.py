@@ -125,3 +125,21 @@ def test_unreachable_minimum_demand_is_named(tiny_path):
     text = _diagnosis(raw)
     assert "demand_minimum[CN,lathe_high]" in text
     assert "5 units of product lathe_high" in text
+
+
+def test_interrupted_write_keeps_the_old_table(solved_tiny, tmp_path, monkeypatch):
+    import os
+
+    solved_tiny.write(tmp_path)
+    before = (tmp_path / "production.csv").read_bytes()
+
+    def crash(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        solved_tiny.write(tmp_path)
+    monkeypatch.undo()
+    assert (tmp_path / "summary.json").exists()
+    assert (tmp_path / "production.csv").read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp")), "a temporary file was left behind"
