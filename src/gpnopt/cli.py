@@ -303,14 +303,32 @@ def print_comparison(comp: Any) -> None:
             t.add_row(r.kind, r.entity, _cell(r.before), _cell(r.after), r.change)
         out.print(t)
     if len(comp.results) > 1:
-        from gpnopt.analysis.specialization import compare_roles, format_compare_roles
+        from gpnopt.analysis.specialization import compare_roles
 
         tables = {n: r.tables["specialization"] for n, r in comp.results.items()
                   if "specialization" in r.tables}
         if tables:
-            out.print("\n[bold]Plant roles by scenario[/] (* the role type changed)")
-            for line in format_compare_roles(compare_roles(tables)):
-                out.print(line, markup=False)
+            roles = compare_roles(tables)
+            t = Table(
+                title="Plant roles by scenario (H horizontal index, VS vertical share; "
+                "* the role type changed)",
+                title_justify="left",
+            )
+            t.add_column("plant")
+            for n in tables:
+                t.add_column(n)
+            for plant, g in roles.groupby("plant", sort=False):
+                cells = []
+                for r in g.itertuples(index=False):
+                    mark = "[bold yellow]*[/]" if r.changed else ""
+                    idx = []
+                    if r.horizontal_index == r.horizontal_index:  # not NaN
+                        idx.append(f"H {r.horizontal_index:.2f}")
+                    if r.vs_share == r.vs_share:
+                        idx.append(f"VS {r.vs_share:.0%}")
+                    cells.append(f"{r.role_type}{mark}" + (f"\n{', '.join(idx)}" if idx else ""))
+                t.add_row(plant, *cells)
+            out.print(t)
     for note in comp.notes:
         err.print("[yellow]not solved:[/] ", end="")
         err.print(note, markup=False)
