@@ -162,3 +162,8 @@ def test_compare_with_and_without_persistence_agree(tiny_path):
     b = gpnopt.compare(tiny_path, ["base", "expensive_china"], persistent=False)
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
     pd.testing.assert_frame_equal(a.diff, b.diff)
+
+
+def test_compare_all_expands_to_every_scenario(tiny_path):
+    comp = gpnopt.compare(tiny_path, ["all"])
+    assert comp.scenarios == ["base", "expensive_china"]

@@ -88,7 +88,8 @@ def compare(
     Args:
         path: the instance file.
         scenarios: scenario names in order; the first is the reference of the diff. ``base``
-            is the instance as written; ``a+b`` applies scenarios a and b together.
+            is the instance as written; ``a+b`` applies scenarios a and b together; ``all``
+            stands for ``base`` and every scenario the file defines.
         threshold: relative volume change the diff reports (default 5%).
         overrides: an extra patch applied to every scenario.
         scenario_files: YAML files with more overrides and scenarios.
@@ -105,7 +106,15 @@ def compare(
     """
     from gpnopt.analysis.compare import DEFAULT_THRESHOLD, compare_results
 
-    names = [s.strip() for s in scenarios if s.strip()]
+    names = []
+    for s in (s.strip() for s in scenarios):
+        if s == "all":  # base and every scenario the file defines
+            from gpnopt.io import scenario_names
+
+            names += ["base", *scenario_names(path)]
+        elif s:
+            names.append(s)
+    names = list(dict.fromkeys(names))
     if not names:
         msg = f"{path}: give at least one scenario to compare"
         raise InstanceError(msg)

@@ -208,7 +208,8 @@ def compare(
             "--scenarios",
             "-S",
             help="Scenarios to compare, comma-separated; the first is the reference "
-            "(base = the instance as written; a+b applies a and b together).",
+            "(base = the instance as written; a+b applies a and b together; all = base and "
+            "every scenario of the file).",
         ),
     ],
     objective: Annotated[
