@@ -17,6 +17,7 @@ import pytest
 
 import gpnopt
 import gpnopt.io
+from case_helpers import firm_profit, flow, in_house, sold
 
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
 NO_EXPECTATIONS: dict[str, Any] = {"expectations": []}
@@ -39,35 +40,6 @@ def merged(*patches: dict[str, Any]) -> dict[str, Any]:
     for patch in patches:
         gpnopt.io.deep_merge(out, patch)
     return out
-
-
-def sold(r, **conds: str) -> float:
-    """Units in the production table matching column == value for every condition."""
-    df = r.tables["production"]
-    for col, v in conds.items():
-        df = df[df[col] == v]
-    return float(df["quantity"].sum())
-
-
-def flow(r, **conds: str) -> float:
-    """Units in the component-flow table matching every condition."""
-    df = r.tables["component_flows"]
-    for col, v in conds.items():
-        df = df[df[col] == v]
-    return float(df["quantity"].sum())
-
-
-def in_house(r, plant: str, component: str) -> bool:
-    """Whether the plant makes the component in-house (with positive output)."""
-    df = r.tables["make_or_buy"]
-    row = df[(df["plant"] == plant) & (df["component"] == component)]
-    return bool(((row["in_house"] == 1) & (row["quantity"] > 0)).any())
-
-
-def firm_profit(r, firm: str) -> float:
-    """Equity-weighted profit of a firm."""
-    df = r.tables["firm_profit"]
-    return float(df.loc[df["firm"] == firm, "profit"].sum())
 
 
 @pytest.fixture(scope="module")

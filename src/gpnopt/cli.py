@@ -53,6 +53,24 @@ ScenarioOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+def _objective_value(value: str | None) -> str | None:
+    if value is not None and value != "alliance" and not (
+        value.startswith("firm:") and len(value) > 5
+    ):
+        msg = f"{value!r}: use alliance or firm:ID"
+        raise typer.BadParameter(msg)
+    return value
+
+
+ObjectiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--objective",
+        callback=_objective_value,
+        help="alliance (total profit) or firm:ID (that firm's equity-weighted profit); "
+        "default: the instance's own.",
+    ),
+]
 ForceOpt = Annotated[
     bool,
     typer.Option("--force", help="Write into --out even if it holds files gpnopt did not write."),
@@ -136,14 +154,7 @@ def validate(
 def solve(
     path: FileArg,
     scenario: ScenarioOpt = None,
-    objective: Annotated[
-        str | None,
-        typer.Option(
-            "--objective",
-            help="alliance (total profit) or firm:ID (that firm's equity-weighted profit); "
-            "default: the instance's own.",
-        ),
-    ] = None,
+    objective: ObjectiveOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
@@ -170,9 +181,6 @@ def solve(
     import gpnopt
 
     _check_out_dir(out_dir, force)
-    if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
-        err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
-        raise typer.Exit(2)
     try:
         inst = _load(path, scenario, scenario_file)
         result = gpnopt.solve(
@@ -212,10 +220,7 @@ def compare(
             "every scenario of the file).",
         ),
     ],
-    objective: Annotated[
-        str | None,
-        typer.Option("--objective", help="alliance or firm:ID, for every scenario."),
-    ] = None,
+    objective: ObjectiveOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -242,9 +247,6 @@ def compare(
     import gpnopt
 
     _check_out_dir(out_dir, force)
-    if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
-        err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
-        raise typer.Exit(2)
     names = [s.strip() for s in scenarios.split(",") if s.strip()]
     try:
         with warnings.catch_warnings():

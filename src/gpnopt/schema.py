@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Tier = Literal["low", "medium", "high"]
 """Value tier of a product, and quality level of a component source (ordered)."""
@@ -113,6 +113,10 @@ def _bom_shorthand(value: Any) -> Any:
     return value
 
 
+BillOfMaterials = Annotated[dict[str, BomEntry], BeforeValidator(_bom_shorthand)]
+"""Components by id; ``{casting: 2}`` is shorthand for ``{casting: {quantity: 2}}``."""
+
+
 class Component(Base):
     """A component (part, casting, core unit) used in bills of materials."""
 
@@ -120,17 +124,10 @@ class Component(Base):
     """Readable name."""
     transfer_price: NonNeg = 0.0
     """Price of one unit traded between plants; its customs value (money/unit)."""
-    bom: dict[str, BomEntry] = Field(default_factory=dict)
+    bom: BillOfMaterials = Field(default_factory=dict)
     """Sub-components per unit made (multi-level bills of materials)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "bom" in data:
-            data = {**data, "bom": _bom_shorthand(data["bom"])}
-        return data
 
 
 class Product(Base):
@@ -144,17 +141,10 @@ class Product(Base):
     """Firm whose design (brand) it is; its technicians run foreign lines of it."""
     capacity_use: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
     """Assembly capacity one unit takes (capacity units/unit)."""
-    bom: dict[str, BomEntry] = Field(default_factory=dict)
+    bom: BillOfMaterials = Field(default_factory=dict)
     """Components per unit of product."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "bom" in data:
-            data = {**data, "bom": _bom_shorthand(data["bom"])}
-        return data
 
 
 class Line(Base):
