@@ -161,3 +161,16 @@ def test_summary_of_a_solve_stopped_at_its_limit(solved_tiny, capsys):
     assert summary["bound"] == pytest.approx(4000.0)
     assert summary["mip_gap"] == pytest.approx(0.065)
     assert summary["time_limit"] == 5.0
+
+
+def test_solve_writes_plots(tiny_path, tmp_path):
+    res = runner.invoke(app, ["solve", str(tiny_path), "--plots", str(tmp_path / "p")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "p" / "network.png").exists()
+    assert (tmp_path / "p" / "index.html").exists()
+
+
+def test_report_is_a_command():
+    res = runner.invoke(app, ["report", "--help"])
+    assert res.exit_code == 0
+    assert "--scenarios" in res.output

@@ -47,13 +47,16 @@ def solve(instance: Instance, **options: Any) -> Result:
 
     Keyword options are those of :func:`gpnopt.solver.solve_instance`: ``objective``
     (``alliance`` or ``firm:ID``), ``time_limit`` (s), ``mip_gap`` (relative), ``threads``,
-    ``scenario`` (a label recorded in the result).
+    ``scenario`` (a label recorded in the result; default: the scenario the instance was
+    loaded with).
 
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution found (4).
     """
     from gpnopt.solver import solve_instance
 
+    if options.get("scenario") is None:
+        options["scenario"] = instance.scenario
     return _analyse(instance, solve_instance(instance, **options))
 
 

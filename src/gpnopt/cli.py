@@ -173,6 +173,13 @@ def solve(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to standard output.")
     ] = False,
+    plots_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plots",
+            help="Write the network and specialization pictures (PNG) and index.html here.",
+        ),
+    ] = None,
     scenario_file: ScenarioFileOpt = None,
     force: ForceOpt = False,
     debug: DebugOpt = False,
@@ -199,12 +206,23 @@ def solve(
         except OSError as exc:
             err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_INVALID) from None
+    if plots_dir is not None:
+        from gpnopt.cli_report import plots_for
+
+        _check_out_dir(plots_dir, force)
+        try:
+            plots_for(inst, result, plots_dir)
+        except OSError as exc:
+            err.print(f"[bold red]error:[/] cannot write to {plots_dir}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_INVALID) from None
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
         return
     print_summary(result, inst)
     if out_dir is not None:
         out.print(f"\nTables written to {out_dir}/")
+    if plots_dir is not None:
+        out.print(f"Pictures written to {plots_dir}/")
 
 
 @app.command()
@@ -270,6 +288,15 @@ def compare(
             err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_INVALID) from None
         out.print(f"\nTables written to {out_dir}/")
+
+
+def _register_report() -> None:
+    from gpnopt.cli_report import report
+
+    app.command()(report)
+
+
+_register_report()
 
 
 def print_comparison(comp: Any) -> None:

@@ -359,6 +359,7 @@ def instance_from_dict(
     problems = check_instance(instance)
     if problems:
         raise InstanceError([f"{name}{label}: {p}" for p in problems])
+    instance._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
     return instance
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 Tier = Literal["low", "medium", "high"]
 """Value tier of a product, and quality level of a component source (ordered)."""
@@ -558,6 +566,13 @@ class Instance(Base):
     """Checks of the solution."""
     notes: dict[str, Any] = Field(default_factory=dict)
     """Free-form notes (not used by the model)."""
+
+    _scenario: str | None = PrivateAttr(default=None)
+
+    @property
+    def scenario(self) -> str | None:
+        """The scenario this instance was loaded with (``None`` for the file as written)."""
+        return self._scenario
 
 
 class InstanceFile(Instance):

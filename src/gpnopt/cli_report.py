@@ -1,0 +1,152 @@
+"""Pictures from the command line: ``gpnopt report`` and the helper of ``gpnopt solve --plots``.
+
+:func:`report` is a Typer command function (registered in ``cli.py`` as ``gpnopt report``):
+it solves a scenario (and optionally compares several) and writes the pictures of
+:mod:`gpnopt.plots` as PNG files with an ``index.html``. :func:`plots_for` is what
+``gpnopt solve --plots DIR`` calls with the Result it already has.
+
+Nothing heavy is imported at module level (matplotlib and Pyomo load when a command runs),
+so registering the command keeps ``gpnopt --help`` light. Exit codes are those of the CLI:
+0 written, 1 invalid instance or scenario or an unwritable folder, 2 usage error,
+3 infeasible, 4 no solution found.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from gpnopt.errors import GpnoptError, GpnoptWarning
+
+if TYPE_CHECKING:
+    from gpnopt.analysis.compare import Comparison
+    from gpnopt.results import Result
+    from gpnopt.schema import Instance
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def plots_for(
+    instance: Instance,
+    result: Result,
+    out_dir: str | Path,
+    comparison: Comparison | None = None,
+) -> list[Path]:
+    """Write the pictures of a solved instance into ``out_dir`` (for ``solve --plots``).
+
+    ``network.png``, ``specialization.png`` (and with a comparison ``comparison.png`` and a
+    network per scenario), then ``index.html``; see :func:`gpnopt.plots.write_plots`.
+
+    Returns:
+        The paths written, ``index.html`` last.
+
+    Raises:
+        OSError: the folder cannot be created or written.
+    """
+    from gpnopt.plots import write_plots
+
+    return write_plots(instance, result, out_dir, comparison)
+
+
+def report(
+    path: Annotated[Path, typer.Argument(help="Instance YAML file.", show_default=False)],
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="Scenario of the network and specialization pictures (a scenario or override "
+            "name; several joined by commas). Default: the first of --scenarios, else the "
+            "instance as written.",
+        ),
+    ] = None,
+    scenarios: Annotated[
+        str | None,
+        typer.Option(
+            "--scenarios",
+            "-S",
+            help="Also compare these scenarios, comma-separated, the first the reference "
+            "(base = the instance as written; a+b applies a and b together): adds "
+            "comparison.png and a network picture per scenario.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the PNG files and index.html. Default: out/<instance>/plots.",
+        ),
+    ] = None,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            help="alliance (total profit) or firm:ID (that firm's equity-weighted profit); "
+            "default: the instance's own.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0, help="Seconds HiGHS may run per solve.")
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
+    ] = None,
+    scenario_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario-file", help="YAML file with more overrides and scenarios (repeatable)."
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
+
+    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; and an index.html showing them.
+    """
+    import gpnopt
+    from gpnopt import cli
+
+    if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
+        cli.err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
+        raise typer.Exit(EXIT_USAGE)
+    names = [s.strip() for s in (scenarios or "").split(",") if s.strip()]
+    if scenarios is not None and not names:
+        cli.err.print("[bold red]usage:[/] --scenarios: give at least one scenario name")
+        raise typer.Exit(EXIT_USAGE)
+    options: dict[str, Any] = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap}
+    comparison = None
+    try:
+        if names:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", GpnoptWarning)
+                comparison = gpnopt.compare(
+                    path, names, scenario_files=scenario_file or (), **options
+                )
+        key = names[0] if scenario is None and names else scenario
+        if comparison is not None and key in comparison.results:
+            instance, result = comparison.instances[key], comparison.results[key]
+        else:
+            instance = cli._load(path, scenario, scenario_file)
+            result = gpnopt.solve(instance, scenario=scenario, **options)
+    except GpnoptError as exc:
+        raise cli._fail(exc, debug) from None
+    target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
+    try:
+        written = plots_for(instance, result, target, comparison)
+    except OSError as exc:
+        cli.err.print(f"[bold red]error:[/] cannot write to {target}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INVALID) from None
+    status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
+    cli.out.print(
+        f"{result.instance} scenario {result.scenario}: {status}, "
+        f"{result.objective_mode} profit {result.objective:,.1f}"
+    )
+    for note in comparison.notes if comparison is not None else []:
+        cli.err.print("[yellow]not solved:[/] ", end="")
+        cli.err.print(note, markup=False)
+    cli.out.print(f"Pictures written to {target}/: " + ", ".join(p.name for p in written))
