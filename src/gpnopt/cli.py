@@ -290,13 +290,16 @@ def compare(
         out.print(f"\nTables written to {out_dir}/")
 
 
-def _register_report() -> None:
+def _register_commands() -> None:
+    """Commands that live in their own modules (each imports only typer and rich at first)."""
     from gpnopt.cli_report import report
+    from gpnopt.cli_sweep import sweep
 
     app.command()(report)
+    app.command(name="sweep")(sweep)
 
 
-_register_report()
+_register_commands()
 
 
 def print_comparison(comp: Any) -> None:

@@ -278,6 +278,31 @@ def _merge_scenario_files(
     return problems
 
 
+def read_instance_file(path: str | Path, scenario_files: Sequence[str | Path] = ()) -> dict[str, Any]:
+    """Read an instance file with its imported (and extra) scenario files merged in.
+
+    The mapping still holds ``overrides`` and ``scenarios``; no scenario is applied yet.
+
+    Raises:
+        InstanceError: the file or a scenario file is unreadable or of the wrong shape, or a
+            scenario name is defined twice.
+    """
+    name = str(path)
+    raw = read_yaml(path)
+    # Shape of the file as written (catches errors in overrides/scenarios sections too).
+    try:
+        InstanceFile.model_validate(raw)
+    except ValidationError as exc:
+        raise InstanceError(validation_problems(name, exc)) from None
+    files = [Path(path).parent / f for f in raw.pop("imports", None) or []]
+    files += [Path(f) for f in scenario_files]
+    if files:
+        problems = _merge_scenario_files(name, raw, files)
+        if problems:
+            raise InstanceError(problems)
+    return raw
+
+
 def load(
     path: str | Path,
     scenario: str | None = None,
@@ -300,21 +325,56 @@ def load(
     Raises:
         InstanceError: with every problem found, each naming the file and the YAML path.
     """
+    raw = read_instance_file(path, scenario_files)
+    return instance_from_dict(raw, name=str(path), scenario=scenario, overrides=overrides)
+
+
+def resolve_raw(
+    path: str | Path,
+    scenario: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    scenario_files: Sequence[str | Path] = (),
+) -> dict[str, Any]:
+    """The instance mapping of a file with its scenario and overrides applied.
+
+    This is what :func:`load` validates, as plain data (for sweeps that perturb numbers
+    before validating). The scenario is checked as :func:`load` checks it.
+
+    Raises:
+        InstanceError: as :func:`load`.
+    """
     name = str(path)
-    raw = read_yaml(path)
-    # Shape of the file as written (catches errors in overrides/scenarios sections too).
-    try:
-        InstanceFile.model_validate(raw)
-    except ValidationError as exc:
-        raise InstanceError(validation_problems(name, exc)) from None
-    base_dir = Path(path).parent
-    files = [base_dir / f for f in raw.pop("imports", None) or []]
-    files += [Path(f) for f in scenario_files]
-    if files:
-        problems = _merge_scenario_files(name, raw, files)
-        if problems:
-            raise InstanceError(problems)
-    return instance_from_dict(raw, name=name, scenario=scenario, overrides=overrides)
+    data = _apply_scenario(name, read_instance_file(path, scenario_files), scenario, overrides)
+    load(path, scenario=scenario, overrides=overrides, scenario_files=scenario_files)
+    return data
+
+
+def _apply_scenario(
+    name: str,
+    raw: Mapping[str, Any],
+    scenario: str | None,
+    overrides: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A copy of ``raw`` with the scenario's patches and ``overrides`` merged in and the
+    file-only keys removed."""
+    data = copy.deepcopy(dict(raw))
+    data.pop("imports", None)
+    problems: list[str] = []
+    if scenario:
+        patches, problems = _scenario_overrides(name, data, scenario)
+        problems += override_clashes(name, patches)
+        for oname, patch in patches:
+            if not isinstance(patch, Mapping):
+                problems.append(f"{name}: overrides.{oname}: must be a mapping")
+                continue
+            problems += [f"{name}: overrides.{oname}.{p}" for p in deep_merge(data, patch)]
+    if overrides:
+        problems += [f"{name}: overrides (argument).{p}" for p in deep_merge(data, overrides)]
+    if problems:
+        raise InstanceError(problems)
+    for key in _FILE_KEYS:
+        data.pop(key, None)
+    return data
 
 
 def instance_from_dict(
@@ -331,27 +391,8 @@ def instance_from_dict(
         scenario: as in :func:`load`.
         overrides: as in :func:`load`.
     """
-    data = copy.deepcopy(dict(raw))
-    data.pop("imports", None)
-    problems: list[str] = []
-    label = ""
-    if scenario:
-        patches, problems = _scenario_overrides(name, data, scenario)
-        problems += override_clashes(name, patches)
-        for oname, patch in patches:
-            if not isinstance(patch, Mapping):
-                problems.append(f"{name}: overrides.{oname}: must be a mapping")
-                continue
-            problems += [
-                f"{name}: overrides.{oname}.{p}" for p in deep_merge(data, patch)
-            ]
-        label = f" (scenario {scenario})"
-    if overrides:
-        problems += [f"{name}: overrides (argument).{p}" for p in deep_merge(data, overrides)]
-    if problems:
-        raise InstanceError(problems)
-    for key in _FILE_KEYS:
-        data.pop(key, None)
+    data = _apply_scenario(name, raw, scenario, overrides)
+    label = f" (scenario {scenario})" if scenario else ""
     try:
         instance = Instance.model_validate(data)
     except ValidationError as exc:

@@ -202,29 +202,39 @@ def _read_solution(
     gap_limit: float,
     time_limit: float | None,
     name: str,
+    layout: dict[str, Any] | None = None,
 ) -> SolveOutcome:
-    """Classify HiGHS's termination and write its solution into the model's variables."""
+    """Classify HiGHS's termination and write its solution into the model's variables.
+
+    ``layout`` (from :func:`_layout`, kept by a :class:`ScenarioSolver`) says which columns
+    are integer; with it, variables HiGHS never saw are not looked for again (they kept the
+    value the first solve of the model gave them).
+    """
     status = h.getModelStatus()
     hinfo = h.getInfo()
     has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
-    is_mip = any(v.is_integer() or v.is_binary() for v in info.columns)
+    fresh = layout is None
+    if layout is None:
+        layout = _layout(info)
+    is_mip = layout["is_mip"]
     gap = float(hinfo.mip_gap) if is_mip else 0.0
     word = classify_termination(
         status, has_solution, gap, gap_limit, name=name, time_limit=time_limit
     )
     status_text = h.modelStatusToString(status)
 
-    x = h.getSolution().col_value
+    x = list(h.getSolution().col_value)
+    for j in layout["integer"]:
+        x[j] = round(x[j])
     for v, val in zip(info.columns, x, strict=True):
-        if v.is_integer() or v.is_binary():
-            val = round(val)
         v.set_value(val, skip_validation=True)
     for v, expr in info.eliminated_vars:
         v.set_value(pyo.value(expr), skip_validation=True)
-    # Variables in no row and with no cost are not handed to HiGHS: any value is optimal.
-    for v in model.component_data_objects(pyo.Var, descend_into=True):
-        if v.value is None:
-            v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
+    if fresh:
+        # Variables in no row and with no cost are not handed to HiGHS: any value is optimal.
+        for v in model.component_data_objects(pyo.Var, descend_into=True):
+            if v.value is None:
+                v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
 
     # HiGHS minimises -profit (the compiler negates a maximised objective and its constant)
     objective = -float(hinfo.objective_function_value)
@@ -244,10 +254,17 @@ def _read_solution(
     )
 
 
+def _layout(info: Any) -> dict[str, Any]:
+    """Which columns of a standard form are integer (positions), and whether any is."""
+    integer = [j for j, v in enumerate(info.columns) if v.is_integer() or v.is_binary()]
+    return {"integer": integer, "is_mip": bool(integer)}
+
+
 def _run_and_keep(model: pyo.ConcreteModel, keep: ScenarioSolver, name: str) -> SolveOutcome:
     """run_highs, keeping the model, its standard form and the HiGHS object in ``keep``."""
     t0 = time.perf_counter()
     info, lp, nnz = _compile(model, name)
+    layout = _layout(info)
     t1 = time.perf_counter()
     h = _new_highs(keep.gap_limit, keep.time_limit, keep.threads)
     h.passModel(lp)
@@ -262,17 +279,42 @@ def _run_and_keep(model: pyo.ConcreteModel, keep: ScenarioSolver, name: str) -> 
         "info": info,
         "nnz": nnz,
         "column": {id(v): j for j, v in enumerate(info.columns)},
+        "layout": layout,
         "mode": model.objective_mode,
     }
     return outcome
+
+
+def _objective_vector(
+    model: pyo.ConcreteModel, column: dict[int, int], n_cols: int
+) -> tuple[np.ndarray, float] | None:
+    """HiGHS's cost vector and offset of ``model.objective`` (maximised: both negated).
+
+    The objective is read with the same visitor the standard-form compiler uses, so the
+    numbers are bit for bit those a fresh build would hand to HiGHS. ``None`` when the
+    objective holds a variable that is not a column (the model must be rebuilt).
+    """
+    from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
+
+    repn = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None)).walk_expression(
+        model.objective.expr
+    )
+    try:
+        idx = np.fromiter((column[v] for v in repn.linear), dtype=np.int64, count=len(repn.linear))
+    except KeyError:
+        return None
+    cost = np.zeros(n_cols)
+    cost[idx] = np.fromiter(repn.linear.values(), dtype=float, count=len(repn.linear))
+    sign = -1.0 if model.objective.sense == pyo.maximize else 1.0
+    return sign * cost, sign * float(repn.constant)
 
 
 def _infeasible(name: str, lines: list[str]) -> SolveError:
     """A SolveError (exit 3) whose message lists the diagnosis."""
     text = "\n".join(f"  - {line}" for line in lines) or "  (no single culprit found)"
     msg = (
-        f"{name}: the instance is infeasible. The smallest relaxation that would make it "
-        f"feasible:\n{text}"
+        f"{name}: the instance is infeasible. What cannot be met, and the smallest "
+        f"relaxation of the limits that would make it feasible:\n{text}"
     )
     return SolveError(msg, "infeasible", exit_code=3)
 
@@ -308,6 +350,32 @@ def solve_instance(
     from gpnopt.results import make_result
 
     t0 = time.perf_counter()
+    model, data, outcome = _build_and_run(
+        instance, objective, time_limit, mip_gap, threads, keep, diagnose_infeasible=True
+    )
+    t2 = time.perf_counter()
+    result = make_result(model, data, outcome, scenario=scenario or "base")
+    result.seconds["total"] = time.perf_counter() - t0
+    result.seconds["results"] = time.perf_counter() - t2
+    return result
+
+
+def _build_and_run(
+    instance: Instance,
+    objective: str | None,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+    keep: ScenarioSolver | None,
+    *,
+    diagnose_infeasible: bool,
+) -> tuple[pyo.ConcreteModel, ModelData, SolveOutcome]:
+    """Build ``instance``'s model and solve it (``seconds``: build, solve).
+
+    With ``diagnose_infeasible`` an infeasible model is diagnosed (elastic re-solves) and
+    the diagnosis is the error's message; without, the plain SolveError is raised.
+    """
+    t0 = time.perf_counter()
     data: ModelData = build_data(instance)
     unreachable = unreachable_minimums(data)
     if unreachable:
@@ -322,18 +390,14 @@ def solve_instance(
         else:
             outcome = _run_and_keep(model, keep, instance.name)
     except SolveError as exc:
-        if exc.status != "infeasible":
+        if exc.status != "infeasible" or not diagnose_infeasible:
             raise
         raise _infeasible(instance.name, diagnose(data, objective, threads)) from None
-    t2 = time.perf_counter()
     outcome.seconds = {
         "build": (t1 - t0) + outcome.seconds["handover"],
         "solve": outcome.seconds["solve"],
     }
-    result = make_result(model, data, outcome, scenario=scenario or "base")
-    result.seconds["total"] = time.perf_counter() - t0
-    result.seconds["results"] = time.perf_counter() - t2
-    return result
+    return model, data, outcome
 
 
 _STRUCTURE_FREE_KEYS = frozenset(
@@ -393,14 +457,38 @@ _OBJECTIVE_COMPONENTS = (
 )
 
 
+@dataclass
+class Solved:
+    """A solved model before its tables are read (:meth:`ScenarioSolver.solve_model`).
+
+    Attributes:
+        model: the Pyomo model, its variables holding the solution.
+        data: the derived data the model was built from.
+        outcome: what HiGHS reported (status, objective, bound, gap, seconds).
+        reused: whether the model was re-used (only the objective changed).
+    """
+
+    model: Any
+    data: ModelData
+    outcome: SolveOutcome
+    reused: bool
+
+
 class ScenarioSolver:
     """Solve a sequence of scenarios, re-using the model when only costs and prices change.
 
     The first instance is built and handed to HiGHS as usual. A later instance whose
     :func:`structure_signature` equals the current one changes only the objective: its profit
     expressions are rebuilt on the same Pyomo model, the new cost vector goes to the same
-    HiGHS object (``changeColsCost``) and HiGHS solves again. Any other change rebuilds the
-    model, which then serves the next scenarios.
+    HiGHS object (``changeColsCost``) and HiGHS solves again from scratch (``clearSolver``:
+    no basis or solution of an earlier scenario is re-used, so a scenario's result does not
+    depend on the scenarios solved before it, and equals a fresh build's). Any other change
+    rebuilds the model, which then serves the next scenarios.
+
+    Args:
+        objective, time_limit, mip_gap, threads: as for :func:`solve_instance`.
+        diagnose: diagnose an infeasible rebuilt instance (elastic re-solves, slow) for the
+            error message; ``False`` raises the plain SolveError (sweeps).
 
     Attributes:
         persistent: number of solves that re-used the model.
@@ -413,11 +501,14 @@ class ScenarioSolver:
         time_limit: float | None = None,
         mip_gap: float | None = None,
         threads: int | None = None,
+        *,
+        diagnose: bool = True,
     ) -> None:
         self.objective = objective
         self.time_limit = time_limit
         self.gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
         self.threads = threads
+        self.diagnose = diagnose
         self.persistent = 0
         self.rebuilt = 0
         self._state: dict[str, Any] | None = None
@@ -426,6 +517,26 @@ class ScenarioSolver:
         """Solve ``instance`` (a Result, without expectations evaluated)."""
         from gpnopt.results import make_result
 
+        t0 = time.perf_counter()
+        solved = self.solve_model(instance)
+        t2 = time.perf_counter()
+        result = make_result(
+            solved.model, solved.data, solved.outcome, scenario=scenario or "base"
+        )
+        result.seconds["total"] = time.perf_counter() - t0
+        if not solved.reused:
+            result.seconds["results"] = time.perf_counter() - t2
+        return result
+
+    def solve_model(self, instance: Instance) -> Solved:
+        """Solve ``instance`` and return the solved model without reading its tables.
+
+        The model belongs to the solver: read what is needed before the next solve, which
+        may overwrite its values.
+
+        Raises:
+            SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        """
         t0 = time.perf_counter()
         sig = structure_signature(instance)
         st = self._state
@@ -436,20 +547,8 @@ class ScenarioSolver:
             and (self.objective or instance.objective.mode) == st["mode"]
         )
         if not reuse:
-            self._state = None
-            result = solve_instance(
-                instance,
-                objective=self.objective,
-                time_limit=self.time_limit,
-                mip_gap=self.gap_limit,
-                threads=self.threads,
-                scenario=scenario,
-                keep=self,
-            )
-            self.rebuilt += 1
-            if self._state is not None:
-                self._state["signature"] = sig
-            return result
+            return self._rebuild(instance, sig)
+        assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
         for name in _OBJECTIVE_COMPONENTS:
@@ -461,25 +560,37 @@ class ScenarioSolver:
 
         add_trade(m, data)
         add_ownership_and_objective(m, data, self.objective)
-        from pyomo.repn import generate_standard_repn
-
-        repn = generate_standard_repn(m.objective.expr, compute_values=True, quadratic=False)
-        cost = np.zeros(len(info.columns))
-        for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-            j = st["column"].get(id(v))
-            if j is None:  # a variable the first build left out: rebuild
-                self._state = None
-                return self.solve(instance, scenario)
-            cost[j] -= coef  # HiGHS minimises -profit
+        vector = _objective_vector(m, st["column"], len(info.columns))
+        if vector is None:  # a variable the first build left out: rebuild
+            return self._rebuild(instance, sig)
+        cost, offset = vector
         h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-        h.changeObjectiveOffset(-float(repn.constant))
+        h.changeObjectiveOffset(offset)
+        h.clearSolver()
         t1 = time.perf_counter()
         h.run()
         t2 = time.perf_counter()
-        outcome = _read_solution(h, m, info, self.gap_limit, self.time_limit, instance.name)
+        outcome = _read_solution(
+            h, m, info, self.gap_limit, self.time_limit, instance.name, layout=st["layout"]
+        )
         outcome.seconds = {"build": t1 - t0, "solve": t2 - t1}
         outcome.n_nonzeros = st["nnz"]
-        result = make_result(m, data, outcome, scenario=scenario or "base")
-        result.seconds["total"] = time.perf_counter() - t0
         self.persistent += 1
-        return result
+        return Solved(m, data, outcome, reused=True)
+
+    def _rebuild(self, instance: Instance, sig: Any) -> Solved:
+        """Build ``instance``'s model, solve it and keep it for the next scenarios."""
+        self._state = None
+        model, data, outcome = _build_and_run(
+            instance,
+            self.objective,
+            self.time_limit,
+            self.gap_limit,
+            self.threads,
+            self,
+            diagnose_infeasible=self.diagnose,
+        )
+        if self._state is not None:
+            self._state["signature"] = sig
+        self.rebuilt += 1
+        return Solved(model, data, outcome, reused=False)

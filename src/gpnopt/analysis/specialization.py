@@ -55,25 +55,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from gpnopt.analysis.roles import (  # the role rule, re-exported here
+    EPS,
+    HORIZONTAL_MIN_INDEX,  # noqa: F401
+    ROLE_MIN_SHARE,  # noqa: F401
+    ROLE_TYPES,  # noqa: F401
+    classify,
+)
 from gpnopt.schema import TIER_RANK, Instance
 
 if TYPE_CHECKING:
     from gpnopt.results import Result
-
-ROLE_MIN_SHARE = 0.10
-"""Least share of a plant's gross output value that makes a side of its activity a role:
-final sales (horizontal) or components shipped to other plants (vertical)."""
-
-HORIZONTAL_MIN_INDEX = 0.25
-"""Least horizontal index (Herfindahl of final sales over tier x market-country cells) of a
-plant with a horizontal role: its sales are worth at most 4 equal cells. Below it the plant
-sells everything everywhere, a generalist."""
-
-EPS = 1e-9
-"""Values (money) at or below this count as zero."""
-
-ROLE_TYPES = ("horizontal", "vertical", "both", "none")
-"""Values of the ``role_type`` column."""
 
 FLOW_CLASSES = ("intra-firm", "inter-firm", "in-plant")
 """Classes of component flows: between plants sharing an owner (a JV counts for each of
@@ -344,32 +336,6 @@ def _vertical_text(out_flows: pd.DataFrame) -> str:
         dests = f.groupby("destination")["value"].sum().to_dict()
         parts.append(f"{k} supplier to {_join_words(_by_value(dests))}")
     return _join_words(parts)
-
-
-def classify(final_share: float, supply_share: float, horizontal_index: float) -> str:
-    """The role type from a plant's shares (see the module docstring for the rules).
-
-    Args:
-        final_share: final (machine) sales / gross output.
-        supply_share: components shipped to other plants / gross output.
-        horizontal_index: Herfindahl of final sales over tier x market-country cells.
-
-    Returns:
-        ``horizontal``, ``vertical``, ``both`` or ``none``.
-    """
-    horizontal = (
-        final_share >= ROLE_MIN_SHARE - EPS
-        and not math.isnan(horizontal_index)
-        and horizontal_index >= HORIZONTAL_MIN_INDEX - EPS
-    )
-    vertical = supply_share >= ROLE_MIN_SHARE - EPS
-    if horizontal and vertical:
-        return "both"
-    if horizontal:
-        return "horizontal"
-    if vertical:
-        return "vertical"
-    return "none"
 
 
 def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
