@@ -382,8 +382,9 @@ def _build_and_run(
         raise _infeasible(instance.name, unreachable)
     model = build_model(data, objective)
     t1 = time.perf_counter()
+    firm_mode = model.objective_mode.startswith("firm:")
     try:
-        if keep is None:
+        if keep is None or firm_mode:  # a firm's objective is solved twice: never kept
             outcome = run_highs(
                 model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=instance.name
             )
@@ -393,11 +394,61 @@ def _build_and_run(
         if exc.status != "infeasible" or not diagnose_infeasible:
             raise
         raise _infeasible(instance.name, diagnose(data, objective, threads)) from None
+    if firm_mode:
+        outcome = _break_ties_for_the_alliance(model, outcome, time_limit, mip_gap, threads)
     outcome.seconds = {
         "build": (t1 - t0) + outcome.seconds["handover"],
         "solve": outcome.seconds["solve"],
     }
     return model, data, outcome
+
+
+def _break_ties_for_the_alliance(
+    model: pyo.ConcreteModel,
+    first: SolveOutcome,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+) -> SolveOutcome:
+    """Second stage of a ``firm:F`` objective: among the solutions that give F its optimum,
+    the one best for the alliance.
+
+    F's objective leaves every decision that does not touch F's profit free, so without this
+    stage other firms' plants would do arbitrary things. The stage keeps
+    ``firm_profit[F] >= optimum`` and maximises the sum of all profits (should HiGHS find
+    that row infeasible by rounding, the first stage's solution stands); the
+    result still reports F's profit as the objective, with the first stage's bound and gap.
+    """
+    firm = model.objective_mode[5:]
+    floor = first.objective  # HiGHS's feasibility tolerance (1e-7) is the only slack
+    model.firm_optimum = pyo.Constraint(expr=model.firm_profit[firm] >= floor)
+    primary = model.objective
+    primary.deactivate()
+    model.alliance_objective = pyo.Objective(
+        expr=sum(model.profit[e] for e in model.entities), sense=pyo.maximize
+    )
+    try:
+        second = run_highs(
+            model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name="tie-break"
+        )
+    except SolveError:  # cannot happen in exact arithmetic: keep the first stage's solution
+        log.warning("the alliance tie-break of %s failed; decisions may be arbitrary", firm)
+        second = None
+    finally:
+        model.del_component(model.alliance_objective)
+        model.del_component(model.firm_optimum)
+        primary.activate()
+    if second is None:
+        return first
+    second.objective = float(pyo.value(model.firm_profit[firm]))
+    second.bound, second.mip_gap = first.bound, first.mip_gap
+    if first.status != "optimal":
+        second.status, second.highs_status = first.status, first.highs_status
+    second.seconds = {
+        "handover": first.seconds["handover"] + second.seconds["handover"],
+        "solve": first.seconds["solve"] + second.seconds["solve"],
+    }
+    return second
 
 
 _STRUCTURE_FREE_KEYS = frozenset(

@@ -152,3 +152,22 @@ def test_line_investment_counts_in_budget():
     )
     assert res.objective == pytest.approx(180)
     assert produced(res, "PJ2") == pytest.approx(10)
+
+
+def test_firm_objective_breaks_ties_for_the_alliance():
+    # firm:F. G alone owns PG, the only plant that may make product g (market N buys 10
+    # at 25, unit cost 5: margin 20 per unit for G, nothing for F). F's optimum (200 from
+    # P) does not depend on PG, so F's objective alone leaves PG's decision free; the second
+    # stage maximises the alliance among F's optima: PG makes 10, G earns 200.
+    raw = micro(
+        {
+            "firms": {"G": {}},
+            "products": {"g": {"tier": "medium", "firm": "G"}},
+            "plants": {"PG": {"country": "A", "owners": {"G": 1.0}, "lines": {"g": {"unit_cost": 5}}}},
+            "markets": {"N": {"country": "A", "demand": {"g": {"quantity": 10, "price": 25}}}},
+        }
+    )
+    res = solve(raw, objective="firm:F")
+    assert res.objective == pytest.approx(200)
+    assert produced(res, "PG") == pytest.approx(10)
+    assert res.firm_profit["G"] == pytest.approx(200)
