@@ -174,3 +174,13 @@ def test_report_is_a_command():
     res = runner.invoke(app, ["report", "--help"])
     assert res.exit_code == 0
     assert "--scenarios" in res.output
+
+
+def test_generate_writes_a_valid_instance(tmp_path):
+    path = tmp_path / "syn.yaml"
+    res = runner.invoke(app, ["generate", str(path), "--seed", "3", "--plants", "4", "--markets", "5"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "4 plants" in res.output
+    assert runner.invoke(app, ["generate", str(path)]).exit_code == 1  # exists: needs --force

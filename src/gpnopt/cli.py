@@ -290,6 +290,44 @@ def compare(
         out.print(f"\nTables written to {out_dir}/")
 
 
+@app.command()
+def generate(
+    out_file: Annotated[Path, typer.Argument(help="YAML file to write.", show_default=False)],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    countries: Annotated[int, typer.Option("--countries", min=1)] = 6,
+    firms: Annotated[int, typer.Option("--firms", min=1)] = 3,
+    plants: Annotated[int, typer.Option("--plants", min=1)] = 12,
+    products: Annotated[int, typer.Option("--products", min=1)] = 8,
+    components: Annotated[int, typer.Option("--components", min=1)] = 10,
+    suppliers: Annotated[int, typer.Option("--suppliers", min=0)] = 20,
+    markets: Annotated[int, typer.Option("--markets", min=1)] = 20,
+    force: ForceOpt = False,
+) -> None:
+    """Write a seeded synthetic instance (feasible by construction) for tests and benchmarks."""
+    from gpnopt.generate import generate as make
+    from gpnopt.generate import write_instance
+
+    if out_file.exists() and not force:
+        err.print(f"[bold red]error:[/] {out_file} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_INVALID)
+    raw = make(
+        seed,
+        countries=countries,
+        firms=firms,
+        plants=plants,
+        products=products,
+        components=components,
+        suppliers=suppliers,
+        markets=markets,
+    )
+    try:
+        write_instance(raw, out_file)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write {out_file}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INVALID) from None
+    out.print(f"wrote {out_file}: {len(raw['plants'])} plants, {len(raw['markets'])} markets")
+
+
 def _register_commands() -> None:
     """Commands that live in their own modules (each imports only typer and rich at first)."""
     from gpnopt.cli_report import report

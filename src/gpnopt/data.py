@@ -9,9 +9,13 @@ plant, m market, h channel, o purchasing office, f firm, q quality level.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from gpnopt.schema import TIER_RANK, Instance
 
@@ -19,9 +23,13 @@ DIRECT = "direct"
 """Channel name of direct sales when an instance defines no channels."""
 
 
-@dataclass
+@dataclass(slots=True, frozen=True)
 class SalesArc:
-    """Economics of selling product i made at plant p in market m through channel h."""
+    """Economics of selling product i made at plant p in market m through channel h.
+
+    Arcs with the same economics (plants in one country selling one product in one market
+    through one channel) share one record: records are frozen.
+    """
 
     price: float
     plant_revenue: float  # price * (1 - margin)
@@ -31,9 +39,9 @@ class SalesArc:
     channel_unit_cost: float
 
 
-@dataclass
+@dataclass(slots=True, frozen=True)
 class FlowArc:
-    """Economics of moving component k from source s to plant d."""
+    """Economics of moving component k from source s to plant d (shared like SalesArc)."""
 
     source_is_plant: bool
     quality: int
@@ -136,6 +144,38 @@ def _lookup_transport(
     return 0.0
 
 
+class _Lanes:
+    """Cached transport and tariff lookups (entries are few, lanes many).
+
+    A lane's cost depends only on the origin and destination keys that some entry names, so
+    lookups are cached on those keys: lanes between countries share one lookup.
+    """
+
+    def __init__(self, inst: Instance) -> None:
+        self.transport = _transport_table(inst)
+        self.tariffs = _tariff_table(inst)
+        self.named = {o for _g, o, _d, _t in self.transport} | {d for _g, _o, d, _t in self.transport}
+        self._cost: dict[tuple[str, tuple[str, ...], tuple[str, ...]], float] = {}
+        self._rate: dict[tuple[str, str, str], float] = {}
+
+    def cost(self, goods: str, origins: list[str], dests: list[str]) -> float:
+        """Transport cost per unit (see :func:`_lookup_transport`)."""
+        named = self.named
+        key = (goods, tuple(o for o in origins if o in named), tuple(d for d in dests if d in named))
+        v = self._cost.get(key)
+        if v is None:
+            v = self._cost[key] = _lookup_transport(self.transport, goods, list(key[1]), list(key[2]))
+        return v
+
+    def rate(self, goods: str, frm: str, to: str) -> float:
+        """Tariff rate (see :func:`_lookup_tariff`)."""
+        key = (goods, frm, to)
+        v = self._rate.get(key)
+        if v is None:
+            v = self._rate[key] = _lookup_tariff(self.tariffs, goods, frm, to)
+        return v
+
+
 def _tariff_table(inst: Instance) -> dict[tuple[str, str | None, str], tuple[float, bool]]:
     table: dict[tuple[str, str | None, str], tuple[float, bool]] = {}
     for t in inst.trade.tariffs:
@@ -160,19 +200,53 @@ def _lookup_tariff(
     return 0.0
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (restored after it).
+
+    Building a model creates millions of small objects that live as long as the model; each
+    automatic collection would walk all of them again, which makes a build quadratic in
+    practice (half of the model-build time at a million nonzeros, ``docs/performance.md``).
+    The objects built hold no reference cycles, so reference counting frees what is not
+    kept. Nests safely.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_data(inst: Instance) -> ModelData:
     """Derive the sparse sets and parameters of ``inst`` (see :class:`ModelData`)."""
+    with paused_gc():
+        return _build_data(inst)
+
+
+def _build_data(inst: Instance) -> ModelData:
+    """Derive the sparse sets and parameters of ``inst`` (see :class:`ModelData`).
+
+    Every loop runs over an index built once (plants by line, channels by market, makers and
+    offers by component, arcs by source), so the work is linear in the number of arcs; the
+    arcs come out in the order of the instance's plants, channels and suppliers.
+    """
     d = ModelData(instance=inst)
     d.plants = list(inst.plants)
-    transport = _transport_table(inst)
-    tariffs = _tariff_table(inst)
+    lanes = _Lanes(inst)
+    plants = inst.plants
+    products = inst.products
 
     # Lines: listed and within the plant's capability.
-    for p, plant in inst.plants.items():
+    for p, plant in plants.items():
+        rank = TIER_RANK[plant.max_tier]
         for i in plant.lines:
-            if TIER_RANK[inst.products[i].tier] <= TIER_RANK[plant.max_tier]:
+            if TIER_RANK[products[i].tier] <= rank:
                 d.lines.append((p, i))
-    line_set = set(d.lines)
+    plants_with_line: dict[str, list[str]] = defaultdict(list)  # i -> plants, in plant order
+    for p, i in d.lines:
+        plants_with_line[i].append(p)
 
     # Demand.
     for m, market in inst.markets.items():
@@ -183,81 +257,119 @@ def build_data(inst: Instance) -> ModelData:
 
     # Channels and sales arcs.
     channels = inst.channels
+    channels_at: dict[str, list[str]] = defaultdict(list)  # m -> channels, in channel order
+    allowed: dict[tuple[str, str], frozenset[str]] = {}  # (p, i) -> channels it passes
     if channels is not None:
         d.channels = list(channels)
-    for (m, i), _q in d.demand.items():
+        for h, ch in channels.items():
+            for m in dict.fromkeys(ch.markets):
+                channels_at[m].append(h)
+        owners_pos = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in plants.items()}
+        filters = {
+            h: (
+                None if ch.plants is None else set(ch.plants),
+                None if ch.plant_owners is None else set(ch.plant_owners),
+                None if ch.product_firms is None else set(ch.product_firms),
+                None if ch.products is None else set(ch.products),
+                None if ch.tiers is None else set(ch.tiers),
+            )
+            for h, ch in channels.items()
+        }
+        for p, i in d.lines:
+            prod = products[i]
+            ok = []
+            for h, (f_pl, f_own, f_firm, f_prod, f_tier) in filters.items():
+                if f_pl is not None and p not in f_pl:
+                    continue
+                if f_own is not None and not (owners_pos[p] & f_own):
+                    continue
+                if f_firm is not None and prod.firm not in f_firm:
+                    continue
+                if f_prod is not None and i not in f_prod:
+                    continue
+                if f_tier is not None and prod.tier not in f_tier:
+                    continue
+                ok.append(h)
+            allowed[p, i] = frozenset(ok)
+    sales = d.sales
+    for m, i in d.demand:
+        makers = plants_with_line.get(i)
+        if not makers:
+            continue
         market = inst.markets[m]
+        mc = market.country
         price = market.demand[i].price
-        product = inst.products[i]
-        for p, plant in inst.plants.items():
-            if (p, i) not in line_set:
-                continue
-            origins = ["plant:" + p, "country:" + plant.country]
-            dests = ["market:" + m, "country:" + market.country]
-            tcost = _lookup_transport(transport, "machine", origins, dests)
-            tariff = _lookup_tariff(tariffs, "machine", plant.country, market.country) * price
+        dests = ["market:" + m, "country:" + mc]
+        reaching = channels_at.get(m, ()) if channels is not None else ()
+        shared: dict[tuple[str, float, float], SalesArc] = {}  # (h, transport, tariff) -> arc
+        tariff_from: dict[str, float] = {}  # plant country -> tariff per unit
+        for p in makers:
+            pc = plants[p].country
+            tcost = lanes.cost("machine", ["plant:" + p, "country:" + pc], dests)
+            tariff = tariff_from.get(pc)
+            if tariff is None:
+                tariff = tariff_from[pc] = lanes.rate("machine", pc, mc) * price
             if channels is None:
-                d.sales[p, i, DIRECT, m] = SalesArc(price, price, 0.0, tcost, tariff, 0.0)
+                arc = shared.get((DIRECT, tcost, tariff))
+                if arc is None:
+                    arc = shared[DIRECT, tcost, tariff] = SalesArc(
+                        price, price, 0.0, tcost, tariff, 0.0
+                    )
+                sales[p, i, DIRECT, m] = arc
                 continue
-            for h, ch in channels.items():
-                if m not in ch.markets:
+            ok = allowed[p, i]
+            for h in reaching:
+                if h not in ok:
                     continue
-                if ch.plants is not None and p not in ch.plants:
-                    continue
-                if ch.plant_owners is not None and not any(
-                    plant.owners.get(f, 0) > 0 for f in ch.plant_owners
-                ):
-                    continue
-                if ch.product_firms is not None and product.firm not in ch.product_firms:
-                    continue
-                if ch.products is not None and i not in ch.products:
-                    continue
-                if ch.tiers is not None and product.tier not in ch.tiers:
-                    continue
-                d.sales[p, i, h, m] = SalesArc(
-                    price,
-                    price * (1 - ch.margin_rate),
-                    price * ch.margin_rate,
-                    tcost,
-                    tariff,
-                    ch.unit_cost,
-                )
+                arc = shared.get((h, tcost, tariff))
+                if arc is None:
+                    ch = channels[h]
+                    arc = shared[h, tcost, tariff] = SalesArc(
+                        price,
+                        price * (1 - ch.margin_rate),
+                        price * ch.margin_rate,
+                        tcost,
+                        tariff,
+                        ch.unit_cost,
+                    )
+                sales[p, i, h, m] = arc
 
     # Largest possible production of each line: demand reachable, line and plant capacity.
-    reach: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for p, i, _h, m in d.sales:
-        reach[p, i].add(m)
+    reach: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+    for p, i, _h, m in sales:
+        reach[p, i][m] = None
     for p, i in d.lines:
-        bound = sum(d.demand[m, i] for m in reach[p, i])
-        line = inst.plants[p].lines[i]
+        bound = sum(d.demand[m, i] for m in reach.get((p, i), ()))
+        line = plants[p].lines[i]
         if line.capacity is not None:
             bound = min(bound, line.capacity)
-        cap = inst.plants[p].assembly_capacity
+        cap = plants[p].assembly_capacity
         if cap is not None:
-            bound = min(bound, cap / inst.products[i].capacity_use)
+            bound = min(bound, cap / products[i].capacity_use)
         d.max_production[p, i] = bound
 
     # Make options and requirements, in bill-of-materials order (parents before children).
-    d.make = [(p, k) for p, plant in inst.plants.items() for k in plant.components]
+    d.make = [(p, k) for p, plant in plants.items() for k in plant.components]
+    makers_of: dict[str, list[str]] = defaultdict(list)  # k -> plants, in make order
+    for p, k in d.make:
+        makers_of[k].append(p)
     order = _components_top_down(inst)
     need_terms: dict[tuple[str, str], list[tuple[float, str, tuple[str, str], int]]] = defaultdict(
         list
     )
     max_need: dict[tuple[str, str], float] = defaultdict(float)
     for p, i in d.lines:
-        for k, entry in inst.products[i].bom.items():
+        for k, entry in products[i].bom.items():
             q = TIER_RANK[entry.min_quality] if entry.min_quality else 0
             need_terms[p, k].append((entry.quantity, "line", (p, i), q))
             max_need[p, k] += entry.quantity * d.max_production[p, i]
-    make_set = set(d.make)
     for k in order:  # a parent component's need is known before its sub-components'
-        for p in inst.plants:
-            if (p, k) not in make_set:
-                continue
-            opt = inst.plants[p].components[k]
+        sub_bom = inst.components[k].bom
+        for p in makers_of.get(k, ()):
+            opt = plants[p].components[k]
             # Output can serve own need and other plants' need: bounded below by capacity.
             d.max_output[p, k] = math.inf if opt.capacity is None else opt.capacity
-            for sub, entry in inst.components[k].bom.items():
+            for sub, entry in sub_bom.items():
                 q = TIER_RANK[entry.min_quality] if entry.min_quality else 0
                 need_terms[p, sub].append((entry.quantity, "make", (p, k), q))
     # Bound make outputs by the total need of k across plants that may receive it (set below).
@@ -265,58 +377,70 @@ def build_data(inst: Instance) -> ModelData:
     d.need_terms = dict(need_terms)
 
     # Flow arcs.
-    owners = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in inst.plants.items()}
+    owners = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in plants.items()}
+    offers_of: dict[str, list[str]] = defaultdict(list)  # k -> supplier pools, in order
+    for s, sup in inst.suppliers.items():
+        for k in sup.components:
+            offers_of[k].append(s)
+    cross = inst.trade.cross_firm_supply
+    access = _AccessTable(inst, owners)
+    flows = d.flows
+    shared_flows: dict[tuple, FlowArc] = {}  # equal economics share one record
+
+    def flow_arc(*fields: Any) -> FlowArc:
+        arc = shared_flows.get(fields)
+        if arc is None:
+            arc = shared_flows[fields] = FlowArc(*fields)
+        return arc
+
     for dd, k in d.need:
-        dest = inst.plants[dd]
-        dests = ["plant:" + dd, "country:" + dest.country]
-        for s, k2 in d.make:
-            if k2 != k:
+        dc = plants[dd].country
+        dests = ["plant:" + dd, "country:" + dc]
+        comp = inst.components[k]
+        for s in makers_of.get(k, ()):
+            if s != dd and not cross and not (owners[s] & owners[dd]):
                 continue
-            if s != dd and not inst.trade.cross_firm_supply and not (owners[s] & owners[dd]):
-                continue
-            src = inst.plants[s]
-            price = inst.components[k].transfer_price if s != dd else 0.0
-            tcost = _lookup_transport(
-                transport, "component", ["plant:" + s, "country:" + src.country], dests
-            )
-            tariff = _lookup_tariff(tariffs, "component", src.country, dest.country)
-            d.flows[k, s, dd] = FlowArc(
+            src = plants[s]
+            price = comp.transfer_price if s != dd else 0.0
+            tcost = lanes.cost("component", ["plant:" + s, "country:" + src.country], dests)
+            rate = lanes.rate("component", src.country, dc)
+            flows[k, s, dd] = flow_arc(
                 True,
                 TIER_RANK[src.components[k].quality],
                 price,
                 tcost,
-                tariff * inst.components[k].transfer_price,
+                rate * comp.transfer_price,
                 None,
             )
-        for s, sup in inst.suppliers.items():
-            offer = sup.components.get(k)
-            if offer is None:
-                continue
-            office = _supplier_access(inst, s, dd, owners[dd])
+        for s in offers_of.get(k, ()):
+            sup = inst.suppliers[s]
+            offer = sup.components[k]
+            office = access.get(s, dd)
             if office is False:
                 continue
-            tcost = _lookup_transport(transport, "component", ["country:" + sup.country], dests)
-            tariff = _lookup_tariff(tariffs, "component", sup.country, dest.country)
-            d.flows[k, s, dd] = FlowArc(
+            tcost = lanes.cost("component", ["country:" + sup.country], dests)
+            rate = lanes.rate("component", sup.country, dc)
+            flows[k, s, dd] = flow_arc(
                 False,
                 TIER_RANK[offer.quality],
                 offer.unit_price,
                 tcost,
-                tariff * offer.unit_price,
+                rate * offer.unit_price,
                 office if isinstance(office, str) else None,
             )
     d.offices = list(inst.purchasing_offices)
 
     # Bounds on needs (for per-lane linking rows): top-down through the bill of materials.
+    served_by: dict[tuple[str, str], list[str]] = defaultdict(list)  # (s, k) -> d, flow order
+    for k, s, dd in flows:
+        served_by[s, k].append(dd)
     for k in order:
-        for p in inst.plants:
-            if (p, k) in make_set:
-                served = sum(
-                    max_need.get((dd, k), 0.0) for (k2, s, dd) in d.flows if k2 == k and s == p
-                )
-                d.max_output[p, k] = min(d.max_output[p, k], served)
-                for sub, entry in inst.components[k].bom.items():
-                    max_need[p, sub] += entry.quantity * d.max_output[p, k]
+        sub_bom = inst.components[k].bom
+        for p in makers_of.get(k, ()):
+            served = sum(max_need.get((dd, k), 0.0) for dd in served_by.get((p, k), ()))
+            d.max_output[p, k] = min(d.max_output[p, k], served)
+            for sub, entry in sub_bom.items():
+                max_need[p, sub] += entry.quantity * d.max_output[p, k]
     d.max_need = dict(max_need)
 
     # Technicians: lines of a firm's products at plants outside its home country.
@@ -359,6 +483,32 @@ def _supplier_access(inst: Instance, s: str, dd: str, dest_owners: set[str]) -> 
         if s in off.suppliers and dd in off.plants:
             return o
     return False
+
+
+class _AccessTable:
+    """:func:`_supplier_access` for every (pool, plant), from sets built once."""
+
+    def __init__(self, inst: Instance, owners: dict[str, set[str]]) -> None:
+        self.owners = owners
+        self.rules: dict[str, tuple[set[str], set[str]] | None] = {}
+        for s, sup in inst.suppliers.items():
+            acc = sup.access
+            self.rules[s] = None if acc is None else (set(acc.plants or ()), set(acc.firms or ()))
+        self.office: dict[tuple[str, str], str] = {}
+        for o, off in inst.purchasing_offices.items():
+            for s in off.suppliers:
+                for dd in off.plants:
+                    self.office.setdefault((s, dd), o)
+
+    def get(self, s: str, dd: str) -> bool | str:
+        """True, an office id, or False (as :func:`_supplier_access`)."""
+        rule = self.rules[s]
+        if rule is None:
+            return True
+        plants, firms = rule
+        if dd in plants or (firms and self.owners[dd] & firms):
+            return True
+        return self.office.get((s, dd), False)
 
 
 def _components_top_down(inst: Instance) -> list[str]:

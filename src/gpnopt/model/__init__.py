@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from gpnopt.data import ModelData
+from gpnopt.data import ModelData, paused_gc
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.flows import add_bom_and_flows
@@ -21,7 +21,7 @@ from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
 from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
-from gpnopt.model.variables import add_variables
+from gpnopt.model.variables import add_variables, release_build_state
 
 __all__ = ["build_model"]
 
@@ -37,6 +37,13 @@ def build_model(data: ModelData, objective: str | None = None) -> pyo.ConcreteMo
         A concrete model with objective ``m.objective`` (maximised) and, per profit centre,
         the expressions ``m.revenue[e]``, ``m.cost[e]`` and ``m.profit[e]``.
     """
+    with paused_gc():  # millions of long-lived objects: see gpnopt.data.paused_gc
+        m = _build(data, objective)
+        release_build_state(m)
+        return m
+
+
+def _build(data: ModelData, objective: str | None) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=data.instance.name)
     add_variables(m, data)
     add_lines(m, data)  # 1 product lines

@@ -16,32 +16,47 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import ge, le, production_term, term, var_tables
 
 
 def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the capacity family to ``m`` in place."""
     inst = data.instance
+    v = var_tables(m)
     lines_at: dict[str, list[str]] = {}
     for p, i in data.lines:
         lines_at.setdefault(p, []).append(i)
     capped = [p for p in data.plants if inst.plants[p].assembly_capacity is not None]
     if capped:
+        is_open = v.is_open
 
         @m.Constraint(capped, doc="sum_i use[i]*production[p,i] <= capacity[p]*v_is_open[p]")
         def assembly_capacity(m, p):
-            used = sum(
-                inst.products[i].capacity_use * m.production[p, i] for i in lines_at.get(p, ())
-            )
-            return used <= inst.plants[p].assembly_capacity * m.v_is_open[p]
+            cap = inst.plants[p].assembly_capacity
+            if not lines_at.get(p):  # 0 <= cap * v_is_open[p]: Pyomo keeps it as a lower bound
+                return ge([term(cap, is_open[p])], 0)
+            used = [production_term(m, inst.products[i].capacity_use, p, i) for i in lines_at[p]]
+            used.append(term(-cap, is_open[p]))
+            return le(used, 0, general=True)
 
     comp = [(p, k) for p, k in data.make if inst.plants[p].components[k].capacity is not None]
     if comp:
+        output, in_house = v.output, v.in_house
 
         @m.Constraint(comp, doc="v_output[p,k] <= capacity[p,k] * v_in_house[p,k]")
         def component_capacity(m, p, k):
-            return m.v_output[p, k] <= inst.plants[p].components[k].capacity * m.v_in_house[p, k]
+            cap = inst.plants[p].components[k].capacity
+            return le([output[p, k], term(-cap, in_house[p, k])], 0)
 
-    out_of = data.flows_out_of()
+    flow = v.flow
+    out_of: dict[tuple[str, str], list] = {}
+    for a in data.flows:
+        key = (a[1], a[0])
+        row = out_of.get(key)
+        if row is None:
+            out_of[key] = [flow[a]]
+        else:
+            row.append(flow[a])
     pools = [
         (s, k)
         for s, sup in inst.suppliers.items()
@@ -52,5 +67,4 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
 
         @m.Constraint(pools, doc="sum_d v_flow[k,s,d] <= capacity[s,k]")
         def supplier_capacity(m, s, k):
-            cap = inst.suppliers[s].components[k].capacity
-            return sum(m.v_flow[a] for a in out_of[s, k]) <= cap
+            return le(out_of[s, k], inst.suppliers[s].components[k].capacity)

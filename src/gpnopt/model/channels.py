@@ -17,44 +17,60 @@ price * margin_rate[h] and pays unit_cost[h] per unit and fixed_cost[h] when ope
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import ge, le, term, var_tables
 
 
 def add_markets_and_channels(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the markets-and-channels family to ``m`` in place."""
-    into_market: dict[tuple[str, str], list] = defaultdict(list)
-    via: dict[tuple[str, str, str], list] = defaultdict(list)
-    via_h: dict[str, list] = defaultdict(list)
+    sales = var_tables(m).sales
+    into_market: dict[tuple[str, str], list] = {}  # (m, i) -> sales variables
+    via: dict[tuple[str, str, str], list] = {}  # (h, m, i) -> sales variables
+    via_h: dict[str, list] = {}  # h -> sales variables
     for a in data.sales:
-        p, i, h, mk = a
-        into_market[mk, i].append(a)
-        via[h, mk, i].append(a)
-        via_h[h].append(a)
+        _p, i, h, mk = a
+        x = sales[a]
+        row = into_market.get((mk, i))
+        if row is None:
+            into_market[mk, i] = [x]
+        else:
+            row.append(x)
+        row = via.get((h, mk, i))
+        if row is None:
+            via[h, mk, i] = [x]
+        else:
+            row.append(x)
+        row = via_h.get(h)
+        if row is None:
+            via_h[h] = [x]
+        else:
+            row.append(x)
     served = [key for key in data.demand if into_market.get(key)]
+    demand = data.demand
 
     @m.Constraint(served, doc="sum_{p,h} v_sales[p,i,h,m] <= demand[m,i]")
     def demand_limit(m, mk, i):
-        return sum(m.v_sales[a] for a in into_market[mk, i]) <= data.demand[mk, i]
+        return le(into_market[mk, i], demand[mk, i])
 
     minimum = [key for key in served if data.min_served[key] > 0]
     if minimum:
 
         @m.Constraint(minimum, doc="sum_{p,h} v_sales[p,i,h,m] >= min_served*demand[m,i]")
         def demand_minimum(m, mk, i):
-            need = data.min_served[mk, i] * data.demand[mk, i]
-            return sum(m.v_sales[a] for a in into_market[mk, i]) >= need
+            return ge(into_market[mk, i], data.min_served[mk, i] * demand[mk, i])
 
     if not data.has_channels:
         return
-    keys = [key for key in via if key[0] in data.channels]
+    known = set(data.channels)
+    keys = [key for key in via if key[0] in known]
+    channel_open = var_tables(m).channel_open
+    minus_demand = {key: -q for key, q in demand.items()}
 
     @m.Constraint(keys, doc="sum_p v_sales[p,i,h,m] <= demand[m,i] * v_channel_open[h]")
     def channel_link(m, h, mk, i):
-        return sum(m.v_sales[a] for a in via[h, mk, i]) <= data.demand[mk, i] * m.v_channel_open[h]
+        return le([*via[h, mk, i], term(minus_demand[mk, i], channel_open[h])], 0)
 
     channels = data.instance.channels or {}
     capped = [h for h in data.channels if channels[h].capacity is not None and via_h.get(h)]
@@ -62,4 +78,4 @@ def add_markets_and_channels(m: pyo.ConcreteModel, data: ModelData) -> None:
 
         @m.Constraint(capped, doc="sum v_sales[.,.,h,.] <= capacity[h]")
         def channel_capacity(m, h):
-            return sum(m.v_sales[a] for a in via_h[h]) <= channels[h].capacity
+            return le(via_h[h], channels[h].capacity)

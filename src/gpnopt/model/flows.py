@@ -23,37 +23,75 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import eq, le, production_term, scaled, term, var_tables
+
+
+def need_terms(
+    m: pyo.ConcreteModel, data: ModelData, d: str, k: str, min_rank: int = -1, sign: float = 1.0
+) -> list:
+    """The terms of sign * need[d,k], restricted to uses whose minimum quality rank is at
+    least ``min_rank`` (``coef * production[p,i]`` or ``coef * v_output[p,k']``)."""
+    output = var_tables(m).output
+    terms: list = []
+    for coef, kind, idx, q in data.need_terms[d, k]:
+        if q < min_rank:
+            continue
+        if kind == "line":
+            terms.append(production_term(m, sign * coef, *idx))
+        else:
+            terms.append(term(sign * coef, output[idx]))
+    return terms
 
 
 def need_expression(m: pyo.ConcreteModel, data: ModelData, d: str, k: str, min_rank: int = -1):
     """need[d,k] restricted to uses whose minimum quality rank is at least ``min_rank``."""
-    terms = []
-    for coef, kind, idx, q in data.need_terms[d, k]:
-        if q < min_rank:
-            continue
-        var = m.production[idx] if kind == "line" else m.v_output[idx]
-        terms.append(coef * var)
-    return sum(terms)
+    from pyomo.core.expr.numeric_expr import SumExpression
+
+    terms = need_terms(m, data, d, k, min_rank)
+    if not terms:
+        return 0
+    return terms[0] if len(terms) == 1 else SumExpression(terms)
 
 
 def add_bom_and_flows(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the bill-of-materials and flow family to ``m`` in place."""
-    into = data.flows_into()
-    out_of = data.flows_out_of()
+    v = var_tables(m)
+    flow, output = v.flow, v.output
+    into: dict[tuple[str, str], list] = {}  # (d, k) -> flow variables
+    out_of: dict[tuple[str, str], list] = {}  # (s, k) -> flow variables
+    for a in data.flows:
+        k, s, d = a
+        x = flow[a]
+        row = into.get((d, k))
+        if row is None:
+            into[d, k] = [x]
+        else:
+            row.append(x)
+        row = out_of.get((s, k))
+        if row is None:
+            out_of[s, k] = [x]
+        else:
+            row.append(x)
     m.needs = pyo.Set(initialize=data.need, dimen=2, ordered=True, doc="(d, k) uses")
 
     @m.Constraint(m.needs, doc="sum_s v_flow[k,s,d] == need[d,k]")
     def component_balance(m, d, k):
-        return sum(m.v_flow[a] for a in into.get((d, k), ())) == need_expression(m, data, d, k)
+        supply = into.get((d, k))
+        if not supply:  # 0 == need[d,k]: Pyomo keeps need on the left
+            return eq(need_terms(m, data, d, k), 0, general=True)
+        return eq([*supply, *need_terms(m, data, d, k, sign=-1.0)], 0, general=True)
 
     @m.Constraint(m.make, doc="v_output[p,k] == sum_d v_flow[k,p,d]")
     def output_balance(m, p, k):
-        return m.v_output[p, k] == sum(m.v_flow[a] for a in out_of.get((p, k), ()))
+        return eq([output[p, k], *scaled(-1, out_of.get((p, k), ()))], 0)
 
     via_office = [a for a, arc in data.flows.items() if arc.office is not None]
     if not via_office:
         return
+    office_open = v.office_open
+    minus_need = {key: -q for key, q in data.max_need.items()}
 
     @m.Constraint(via_office, doc="v_flow[k,s,d] <= max_need[d,k] * v_office_open[o]")
     def office_link(m, k, s, d):
-        return m.v_flow[k, s, d] <= data.max_need[d, k] * m.v_office_open[data.flows[k, s, d].office]
+        bound = minus_need[d, k]
+        return le([flow[k, s, d], term(bound, office_open[data.flows[k, s, d].office])], 0)

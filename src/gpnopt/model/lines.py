@@ -18,19 +18,23 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import le, production_term, term, var_tables
 
 
 def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the product-line family to ``m`` in place."""
     plants = data.instance.plants
+    v = var_tables(m)
+    is_open, line_open, sales = v.is_open, v.line_open, v.sales
+    minus_demand = {key: -q for key, q in data.demand.items()}  # one float per (m, i)
 
     @m.Constraint(m.lines, doc="v_line_open[p,i] <= v_is_open[p]")
     def line_requires_plant(m, p, i):
-        return m.v_line_open[p, i] <= m.v_is_open[p]
+        return le([line_open[p, i], term(-1, is_open[p])], 0)
 
     @m.Constraint(m.sales_arcs, doc="v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]")
     def line_sales_link(m, p, i, h, mk):
-        return m.v_sales[p, i, h, mk] <= data.demand[mk, i] * m.v_line_open[p, i]
+        return le([sales[p, i, h, mk], term(minus_demand[mk, i], line_open[p, i])], 0)
 
     capped = [(p, i) for p, i in data.lines if plants[p].lines[i].capacity is not None]
     if not capped:
@@ -38,4 +42,5 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     @m.Constraint(capped, doc="production[p,i] <= capacity[p,i] * v_line_open[p,i]")
     def line_capacity(m, p, i):
-        return m.production[p, i] <= plants[p].lines[i].capacity * m.v_line_open[p, i]
+        cap = plants[p].lines[i].capacity
+        return le([production_term(m, 1, p, i), term(-cap, line_open[p, i])], 0, general=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import le, term, var_tables
 
 
 def add_make_or_buy(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -25,20 +26,25 @@ def add_make_or_buy(m: pyo.ConcreteModel, data: ModelData) -> None:
     if not data.make:
         return
     plants = data.instance.plants
+    v = var_tables(m)
+    in_house, is_open, output, flow = v.in_house, v.is_open, v.output, v.flow
 
     @m.Constraint(m.make, doc="v_in_house[p,k] <= v_is_open[p]")
     def in_house_requires_plant(m, p, k):
-        return m.v_in_house[p, k] <= m.v_is_open[p]
+        return le([in_house[p, k], term(-1, is_open[p])], 0)
 
     mpq = [(p, k) for p, k in data.make if plants[p].components[k].min_quantity > 0]
     if mpq:
 
         @m.Constraint(mpq, doc="v_output[p,k] >= min_quantity[p,k] * v_in_house[p,k]")
         def minimum_quantity(m, p, k):
-            return m.v_output[p, k] >= plants[p].components[k].min_quantity * m.v_in_house[p, k]
+            # Pyomo writes x >= c*y as c*y - x <= 0
+            mq = plants[p].components[k].min_quantity
+            return le([term(mq, in_house[p, k]), term(-1, output[p, k])], 0)
 
     own = [a for a, arc in data.flows.items() if arc.source_is_plant]
+    minus_need = {key: -q for key, q in data.max_need.items()}  # one float per (d, k)
 
     @m.Constraint(own, doc="v_flow[k,p,d] <= max_need[d,k] * v_in_house[p,k]")
     def in_house_link(m, k, p, d):
-        return m.v_flow[k, p, d] <= data.max_need.get((d, k), 0.0) * m.v_in_house[p, k]
+        return le([flow[k, p, d], term(minus_need.get((d, k), -0.0), in_house[p, k])], 0)

@@ -29,9 +29,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import NegationExpression, ProductExpression, SumExpression
 
 from gpnopt.data import ModelData
 from gpnopt.errors import InstanceError
+from gpnopt.model.variables import linear, production_term, term, var_tables
 
 
 def add_ownership_and_objective(
@@ -39,16 +41,18 @@ def add_ownership_and_objective(
 ) -> None:
     """Add profits, firm profits, participation, capital budgets and the objective."""
     inst = data.instance
+    v = var_tables(m)
+    sales_var, flow_var = v.sales, v.flow
     sales_from: dict[str, list] = defaultdict(list)
     sales_via: dict[str, list] = defaultdict(list)
-    for a in data.sales:
-        sales_from[a[0]].append(a)
-        sales_via[a[2]].append(a)
+    for a, arc in data.sales.items():
+        sales_from[a[0]].append((arc, sales_var[a]))
+        sales_via[a[2]].append((arc, sales_var[a]))
     flows_from: dict[str, list] = defaultdict(list)
     flows_to: dict[str, list] = defaultdict(list)
-    for a in data.flows:
-        flows_from[a[1]].append(a)
-        flows_to[a[2]].append(a)
+    for a, arc in data.flows.items():
+        flows_from[a[1]].append((a, flow_var[a]))
+        flows_to[a[2]].append((arc, flow_var[a]))
     lines_at: dict[str, list] = defaultdict(list)
     for p, i in data.lines:
         lines_at[p].append(i)
@@ -59,49 +63,56 @@ def add_ownership_and_objective(
     m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
     m.firms = pyo.Set(initialize=list(inst.firms), ordered=True, doc="firms f")
 
+    # Each generator sum of the formulation is built directly (linear(), one expression
+    # object); the few sub-sums of an entity are then joined with Pyomo's own "+", so the
+    # expressions have the structure (and the standard form the columns) they always had.
     def revenue_rule(m, e):
         kind = data.entity_kind[e]
         if kind == "plant":
-            sales = sum(data.sales[a].plant_revenue * m.v_sales[a] for a in sales_from[e])
-            parts = sum(
-                inst.components[a[0]].transfer_price * m.v_flow[a]
-                for a in flows_from[e]
-                if a[2] != e
+            sales = linear([term(arc.plant_revenue, x) for arc, x in sales_from[e]])
+            parts = linear(
+                [
+                    term(inst.components[a[0]].transfer_price, x)
+                    for a, x in flows_from[e]
+                    if a[2] != e
+                ]
             )
             return sales + parts
         if kind == "channel":
-            return sum(data.sales[a].channel_revenue * m.v_sales[a] for a in sales_via[e])
+            return linear([term(arc.channel_revenue, x) for arc, x in sales_via[e]])
         return 0.0
 
     def cost_rule(m, e):
         kind = data.entity_kind[e]
         if kind == "plant":
             plant = inst.plants[e]
-            lines = sum(
-                plant.lines[i].fixed_cost * m.v_line_open[e, i]
-                + plant.lines[i].unit_cost * m.production[e, i]
-                for i in lines_at[e]
-            )
-            make = sum(
-                plant.components[k].fixed_cost * m.v_in_house[e, k]
-                + plant.components[k].unit_cost * m.v_output[e, k]
-                for k in make_at[e]
-            )
-            buy = sum(data.flows[a].price * m.v_flow[a] for a in flows_to[e])
-            return (
-                plant.fixed_cost * m.v_is_open[e]
-                + lines
-                + make
-                + buy
-                + m.transport_cost[e]
-                + m.tariff_cost[e]
+            # sum_i (fixed * v_line_open + unit * production): one sum of the lines' terms
+            line_terms: list = []
+            for i in lines_at[e]:
+                line = plant.lines[i]
+                line_terms.append(term(line.fixed_cost, v.line_open[e, i]))
+                line_terms.append(production_term(m, line.unit_cost, e, i))
+            lines = SumExpression(line_terms) if line_terms else 0
+            make_terms: list = []
+            for k in make_at[e]:
+                opt = plant.components[k]
+                make_terms.append(term(opt.fixed_cost, v.in_house[e, k]))
+                make_terms.append(term(opt.unit_cost, v.output[e, k]))
+            make = linear(make_terms)
+            buy = linear([term(arc.price, x) for arc, x in flows_to[e]])
+            own_terms = term(plant.fixed_cost, v.is_open[e]) + lines + make + buy
+            # "+ transport_cost[e] + tariff_cost[e]" appends two children to that sum; they
+            # are the trade expressions themselves, so no named expression is walked twice
+            children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
+            return SumExpression(
+                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr]
             )
         if kind == "channel":
             ch = inst.channels[e]
-            return ch.fixed_cost * m.v_channel_open[e] + sum(
-                ch.unit_cost * m.v_sales[a] for a in sales_via[e]
+            return term(ch.fixed_cost, v.channel_open[e]) + linear(
+                [term(ch.unit_cost, x) for _arc, x in sales_via[e]]
             )
-        return inst.purchasing_offices[e].fixed_cost * m.v_office_open[e]
+        return term(inst.purchasing_offices[e].fixed_cost, v.office_open[e])
 
     m.revenue = pyo.Expression(m.entities, rule=revenue_rule, doc="revenue of e")
     m.cost = pyo.Expression(m.entities, rule=cost_rule, doc="cost of e")
@@ -138,19 +149,45 @@ def add_ownership_and_objective(
                 return pyo.Constraint.Feasible
             return used <= inst.firms[f].capital_budget
 
+    # The objective is the sum of the profits (or of firm profits) built from the same
+    # expression objects as m.profit and m.firm_profit but without their named wrappers:
+    # the compiler then walks each profit once and keeps no copy of every named profit,
+    # revenue and cost (a fifth of the hand-over's memory); the arithmetic, and so the
+    # standard form, is the same.
+    profits = {
+        e: SumExpression([m.revenue[e].expr, NegationExpression((m.cost[e].expr,))])
+        for e in data.owners
+    }
+
+    def firm_profit_expr(f: str):
+        terms = [
+            profits[e] if own[f] == 1 else ProductExpression((own[f], profits[e]))
+            for e, own in data.owners.items()
+            if own.get(f, 0) > 0
+        ]
+        return _sum_of(terms)
+
     mode = objective or inst.objective.mode
     if mode == "alliance":
         if inst.objective.firms:
-            expr = sum(m.firm_profit[f] for f in inst.objective.firms)
+            firm_terms = [firm_profit_expr(f) for f in inst.objective.firms]
+            expr = _sum_of([t for t in firm_terms if t.__class__ is not int])
         else:
-            expr = sum(m.profit[e] for e in m.entities)
+            expr = _sum_of([profits[e] for e in m.entities])
     elif mode.startswith("firm:") and mode[5:] in inst.firms:
-        expr = m.firm_profit[mode[5:]]
+        expr = firm_profit_expr(mode[5:])
     else:
         msg = f"objective {mode!r}: must be 'alliance' or 'firm:ID' with a firm of the instance"
         raise InstanceError(msg)
     m.objective = pyo.Objective(expr=expr, sense=pyo.maximize, doc=f"maximise {mode} profit")
     m.objective_mode = mode
+
+
+def _sum_of(terms: list):
+    """``sum(terms)`` of expression objects, as Pyomo builds it from named expressions."""
+    if not terms:
+        return 0
+    return terms[0] if len(terms) == 1 else SumExpression(terms)
 
 
 def _investment_terms(m: pyo.ConcreteModel, data: ModelData) -> list[tuple[str, object]]:

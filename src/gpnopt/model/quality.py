@@ -23,20 +23,23 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
-from gpnopt.model.flows import need_expression
+from gpnopt.model.flows import need_terms
+from gpnopt.model.variables import le, term, var_tables
 
 
 def add_quality(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the quality family to ``m`` in place (capability is in the index sets)."""
-    into = data.flows_into()
     keys = []
     for (d, k), terms in data.need_terms.items():
         for q in sorted({t[3] for t in terms if t[3] > 0}):
             keys.append((d, k, q))
     if not keys:
         return
+    flow = var_tables(m).flow
+    into = data.flows_into()
 
     @m.Constraint(keys, doc="sum_{s: q(s)>=q} v_flow[k,s,d] >= need of uses asking >= q")
     def quality_cover(m, d, k, q):
-        good = sum(m.v_flow[a] for a in into.get((d, k), ()) if data.flows[a].quality >= q)
-        return good >= need_expression(m, data, d, k, min_rank=q)
+        # Pyomo writes good >= need as need - good <= 0
+        good = [term(-1, flow[a]) for a in into.get((d, k), ()) if data.flows[a].quality >= q]
+        return le([*need_terms(m, data, d, k, min_rank=q), *good], 0, general=True)

@@ -14,16 +14,26 @@ Firms without a ``technicians`` entry have an unlimited pool.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import SumExpression
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import production_term, term, var_tables
+
+
+def technician_terms(m: pyo.ConcreteModel, data: ModelData, f: str) -> list:
+    """Terms of the technicians firm f's foreign lines use."""
+    line_open = var_tables(m).line_open
+    terms: list = []
+    for p, i, per_line, per_unit in data.tech_lines[f]:
+        terms.append(term(per_line, line_open[p, i]))
+        terms.append(production_term(m, per_unit, p, i))
+    return terms
 
 
 def technicians_used(m: pyo.ConcreteModel, data: ModelData, f: str):
     """Expression of the technicians firm f's foreign lines use."""
-    return sum(
-        per_line * m.v_line_open[p, i] + per_unit * m.production[p, i]
-        for p, i, per_line, per_unit in data.tech_lines[f]
-    )
+    terms = technician_terms(m, data, f)
+    return SumExpression(terms) if terms else 0
 
 
 def add_technicians(m: pyo.ConcreteModel, data: ModelData) -> None:

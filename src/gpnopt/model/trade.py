@@ -17,30 +17,31 @@ These are cost terms of the plants' profits (family 11); the family adds no cons
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.variables import linear, term, var_tables
 
 
 def add_trade(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the trade-cost expressions to ``m`` in place."""
-    sales_from: dict[str, list] = defaultdict(list)
-    for a in data.sales:
-        sales_from[a[0]].append(a)
-    flows_to: dict[str, list] = defaultdict(list)
-    for a in data.flows:
-        flows_to[a[2]].append(a)
+    v = var_tables(m)
+    sales_var, flow_var = v.sales, v.flow
+    sales_from: dict[str, list] = {p: [] for p in data.plants}
+    for a, arc in data.sales.items():
+        sales_from[a[0]].append((arc, sales_var[a]))
+    flows_to: dict[str, list] = {p: [] for p in data.plants}
+    for a, arc in data.flows.items():
+        flows_to[a[2]].append((arc, flow_var[a]))
 
     @m.Expression(m.plants, doc="transport cost of plant p's machines and components")
     def transport_cost(m, p):
-        machines = sum(data.sales[a].transport_cost * m.v_sales[a] for a in sales_from[p])
-        parts = sum(data.flows[a].transport_cost * m.v_flow[a] for a in flows_to[p])
+        machines = linear([term(arc.transport_cost, x) for arc, x in sales_from[p]])
+        parts = linear([term(arc.transport_cost, x) for arc, x in flows_to[p]])
         return machines + parts
 
     @m.Expression(m.plants, doc="tariffs on plant p's machines and components")
     def tariff_cost(m, p):
-        machines = sum(data.sales[a].tariff_cost * m.v_sales[a] for a in sales_from[p])
-        parts = sum(data.flows[a].tariff_cost * m.v_flow[a] for a in flows_to[p])
+        machines = linear([term(arc.tariff_cost, x) for arc, x in sales_from[p]])
+        parts = linear([term(arc.tariff_cost, x) for arc, x in flows_to[p]])
         return machines + parts

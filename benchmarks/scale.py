@@ -1,0 +1,724 @@
+"""Scale and speed: gpnopt's cost outside HiGHS, from the case to a million nonzeros.
+
+For each size (the case, synthetic networks of :mod:`gpnopt.generate`, OR-Library
+capa/capb/capc) a fresh Python process loads the instance and times, in turn:
+
+* ``build``: :func:`gpnopt.data.build_data` and :func:`gpnopt.model.build_model`;
+* ``hand-over``: the standard-form compiler and the ``HighsLp`` (``solver._compile``), then
+  ``Highs.passModel`` (shown split as ``compile`` + ``pass``);
+* ``HiGHS``: ``Highs.run`` (with ``--mip-gap`` and ``--time-limit``: a row that stops at the
+  limit says ``limit``);
+* ``extract``: the solution written back into the model (``solver._read_solution``), the
+  result tables (:func:`gpnopt.results.make_result`) and the analysis ``gpnopt.solve`` adds
+  (expectations, specialization);
+
+and the resident memory above the process's size once the instance is loaded (Linux
+``/proc``): ``MB pre``, gpnopt's peak up to the solve, HiGHS's copy included, and ``MB peak``,
+the whole run's. The floor is HiGHS alone on the same model: written to MPS by HiGHS, then
+read and solved in a fresh process with the same options (``floor read``, ``floor HiGHS``;
+``MB copy``, its size after reading, is HiGHS's own copy of the model). ``us/nnz out`` is
+(build + hand-over + extract) per nonzero; ``KB/col`` is (``MB pre`` - ``MB copy``) per
+column. ``--handover direct`` measures the proposed hand-over :func:`direct_compile` instead
+of ``solver._compile``.
+
+Then the end-to-end figures: ``gpnopt solve instances/tm_ffg.yaml`` against
+``python -c "import pyomo.environ, highspy"`` (best of ``--repeat`` runs each), and whether
+``gpnopt --help`` and ``gpnopt validate`` import Pyomo.
+
+Usage::
+
+    python benchmarks/scale.py                          # default sizes and the capa/b/c tier
+    python benchmarks/scale.py --sizes case,s,m --orlib none
+    python benchmarks/scale.py --sizes xl --time-limit 120
+    python benchmarks/scale.py --handover direct        # the proposed hand-over
+    python benchmarks/scale.py --json out/scale.json    # also keep every figure as JSON
+
+Targets (printed with the table): outside HiGHS at most 10 us per nonzero at the largest
+size; peak memory at most 3 KB per column above HiGHS's own copy; the case end to end at
+most 2 times the import line; ``--help`` and ``validate`` without Pyomo.
+"""
+
+# ruff: noqa: T201 (a command-line script prints its table)
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CASE = ROOT / "instances" / "tm_ffg.yaml"
+
+SIZES: dict[str, dict[str, int]] = {
+    "xs": dict(
+        countries=6, firms=3, plants=12, products=8, components=10, suppliers=20, markets=20
+    ),
+    "s": dict(
+        countries=12, firms=6, plants=40, products=30, components=40, suppliers=80, markets=100
+    ),
+    "m": dict(
+        countries=20, firms=12, plants=120, products=80, components=100, suppliers=250, markets=400
+    ),
+    "l": dict(
+        countries=30,
+        firms=20,
+        plants=300,
+        products=150,
+        components=200,
+        suppliers=600,
+        markets=1000,
+    ),
+    "xl": dict(
+        countries=40,
+        firms=30,
+        plants=600,
+        products=250,
+        components=300,
+        suppliers=1200,
+        markets=2000,
+    ),
+}
+"""Synthetic sizes: counts passed to :func:`gpnopt.generate.generate` (seed ``--seed``)."""
+
+DEFAULT_SIZES = "case,xs,s,m,l"
+DEFAULT_ORLIB = "capa-8000,capb-5000,capc-5000"
+
+TARGET_US_PER_NNZ = 10.0
+TARGET_KB_PER_COL = 3.0
+TARGET_CLI_RATIO = 2.0
+
+
+# --- measuring inside a worker process ----------------------------------------------------
+def _status_kb(field: str) -> int:
+    """A ``VmRSS``/``VmHWM`` line of /proc/self/status, in KB (0 where there is none)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _reset_peak() -> bool:
+    """Reset the peak resident size (Linux: ``clear_refs`` 5); whether it worked."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _settle() -> int:
+    """Collect garbage, return freed heap to the system, and give the resident size (KB)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    return _status_kb("VmRSS")
+
+
+def _load(size: str, seed: int, orlib_dir: Path | None) -> Any:
+    import gpnopt
+
+    if size == "case":
+        return gpnopt.load(CASE)
+    if size in SIZES:
+        from gpnopt.generate import generate
+
+        raw = generate(seed, min_served_share=0.0, name=f"synthetic-{size}", **SIZES[size])
+        return gpnopt.instance_from_dict(raw, name=f"synthetic-{size}")
+    from gpnopt.orlib import load_cap
+
+    return load_cap(size, orlib_dir)
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Measure one size in this process (see the module docstring)."""
+    # Everything a solve imports is imported first (the compiler imports scipy.sparse on
+    # first use): the stages time work, not imports (the end-to-end figures time those).
+    import highspy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    import gpnopt
+    from gpnopt import solver
+    from gpnopt.analysis import expectations, specialization  # noqa: F401
+    from gpnopt.data import build_data
+    from gpnopt.model import build_model
+    from gpnopt.results import make_result
+
+    inst = _load(args.worker, args.seed, args.orlib_dir)
+    base_kb = _settle()
+    peak_ok = _reset_peak()
+    tl, gap = args.time_limit, args.mip_gap
+    t0 = time.perf_counter()
+    data = build_data(inst)
+    model = build_model(data)
+    t1 = time.perf_counter()
+    if args.handover == "direct":
+        info, lp, nnz = direct_compile(model, inst.name)
+    else:
+        info, lp, nnz = solver._compile(model, inst.name)  # noqa: SLF001 - the hand-over measured
+    t2 = time.perf_counter()
+    h = solver._new_highs(gap, tl, args.threads)  # noqa: SLF001
+    h.passModel(lp)
+    t3 = time.perf_counter()
+    pre_kb = _status_kb("VmHWM")  # gpnopt's peak, HiGHS's copy included, before the solve
+    h.run()
+    t4 = time.perf_counter()
+    run_kb = _status_kb("VmHWM")
+    _reset_peak()
+    before_kb = _status_kb("VmRSS")
+    outcome = solver._read_solution(h, model, info, gap, tl, inst.name)  # noqa: SLF001
+    outcome.seconds = {"build": t3 - t0, "solve": t4 - t3}
+    outcome.n_nonzeros = nnz
+    result = gpnopt._analyse(inst, make_result(model, data, outcome))  # noqa: SLF001
+    t5 = time.perf_counter()
+    extract_kb = _status_kb("VmHWM") - before_kb
+    out = {
+        "size": args.worker,
+        "instance": inst.name,
+        "cols": len(info.columns),
+        "rows": len(info.rows),
+        "nnz": nnz,
+        "build_s": t1 - t0,
+        "compile_s": t2 - t1,
+        "pass_s": t3 - t2,
+        "highs_s": t4 - t3,
+        "extract_s": t5 - t4,
+        "status": result.status,
+        "highs_status": result.highs_status,
+        "objective": result.objective,
+        "gap": result.mip_gap,
+        "base_mb": base_kb / 1024,
+        "pre_mb": (pre_kb - base_kb) / 1024,
+        "peak_mb": (max(pre_kb, run_kb) - base_kb) / 1024,
+        "extract_mb": extract_kb / 1024,
+        "peak_ok": peak_ok,
+    }
+    if args.mps:
+        h.writeModel(str(args.mps))
+    return out
+
+
+def floor(args: argparse.Namespace) -> dict[str, Any]:
+    """HiGHS alone: read the MPS file and solve it with the worker's options."""
+    import highspy
+
+    base_kb = _settle()
+    peak_ok = _reset_peak()
+    t0 = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", args.mip_gap)
+    if args.time_limit is not None:
+        h.setOptionValue("time_limit", float(args.time_limit))
+    if args.threads is not None:
+        h.setOptionValue("threads", int(args.threads))
+    h.readModel(str(args.floor))
+    t1 = time.perf_counter()
+    copy_kb = _status_kb("VmRSS")  # HiGHS's own copy of the model
+    h.run()
+    t2 = time.perf_counter()
+    return {
+        "read_s": t1 - t0,
+        "highs_s": t2 - t1,
+        "objective": h.getInfo().objective_function_value,
+        "status": h.modelStatusToString(h.getModelStatus()),
+        "base_mb": base_kb / 1024,
+        "copy_mb": (copy_kb - base_kb) / 1024,
+        "peak_mb": (_status_kb("VmHWM") - base_kb) / 1024,
+        "peak_ok": peak_ok,
+    }
+
+
+# --- the proposed hand-over (a prototype for solver.py) ----------------------------------------
+def direct_compile(model: Any, name: str = "") -> tuple[Any, Any, int]:
+    """The model's standard form straight into a ``HighsLp``: a drop-in for ``solver._compile``.
+
+    The same rows, columns and numbers as ``LinearStandardFormCompiler(mixed_form=True)``
+    followed by ``solver._highs_model``, bit for bit (same column order: a variable component
+    is numbered when the objective, then the rows, first meet it; same row order, row kinds
+    and right-hand sides; the same empty columns dropped), but:
+
+    * no scipy: Pyomo's compiler builds scipy matrices, and Pyomo's deferred scipy import
+      pulls in ``scipy.stats`` (about 0.45 s on the first solve of a process);
+    * rows whose body is one linear expression with a number on the other side (almost all
+      of gpnopt's) are read straight from the expression's terms; other rows go through the
+      same ``LinearRepnVisitor`` the compiler uses (one visitor, so named expressions such as
+      ``production[p,i]`` are walked once);
+    * the matrix goes column-wise to HiGHS from numpy (a stable sort of the row-wise terms).
+
+    Returns ``(info, lp, nnz)`` like ``solver._compile``; ``info`` has ``columns``, ``rows``
+    (constraint, kind) and ``eliminated_vars``. Runs with the garbage collector paused, as
+    Pyomo's compiler does (a first call without it is half as slow again).
+    """
+    from gpnopt.data import paused_gc
+
+    with paused_gc():
+        return _direct_compile(model, name)
+
+
+def _direct_compile(model: Any, name: str) -> tuple[Any, Any, int]:
+    from types import SimpleNamespace
+
+    import highspy
+    import numpy as np
+    import pyomo.environ as pyo
+    from pyomo.common.errors import InfeasibleConstraintException
+    from pyomo.core.base.var import VarData
+    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+    from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
+    from pyomo.repn.linear import LinearRepnVisitor
+    from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
+
+    sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
+    native = (int, float)
+
+    class Recorder:  # pyomo.repn.util.VarRecorder, also numbering the columns
+        def __init__(self) -> None:
+            self.var_map: dict[int, Any] = {}
+            self.pos: dict[int, int] = {}
+
+        def add(self, var: Any) -> None:
+            vm, pos = self.var_map, self.pos
+            try:
+                values = var.parent_component().values(sorter)
+            except AttributeError:
+                values = (var,)
+            for v in values:
+                if not v.fixed:
+                    vid = id(v)
+                    if vid not in vm:
+                        pos[vid] = len(vm)
+                        vm[vid] = v
+
+    rec = Recorder()
+    var_map, pos = rec.var_map, rec.pos
+    visitor = LinearRepnVisitor({}, var_recorder=rec)
+
+    objectives = list(model.component_data_objects(pyo.Objective, active=True, sort=sorter))
+    if len(objectives) != 1:
+        msg = f"{name}: expected one active objective, found {len(objectives)}"
+        raise ValueError(msg)
+    obj = objectives[0]
+    repn = visitor.walk_expression(obj.expr)
+    obj_linear = dict(repn.linear)
+    obj_offset = repn.constant
+    flip = obj.sense != pyo.minimize  # the compiler minimises: negate a maximised objective
+
+    rows: list[tuple[Any, int]] = []
+    rhs: list[float] = []
+    row_ptr = [0]
+    cols: list[int] = []
+    vals: list[float] = []
+    for con in model.component_data_objects(pyo.Constraint, active=True, sort=sorter):
+        e = con._expr  # noqa: SLF001
+        body = None
+        cls = e.__class__
+        if cls is InequalityExpression and not e._strict:  # noqa: SLF001
+            a, b = e._args_  # noqa: SLF001
+            if a.__class__ is LinearExpression and b.__class__ in native:
+                lb, body, ub = None, a, b
+            elif b.__class__ is LinearExpression and a.__class__ in native:
+                lb, body, ub = a, b, None
+        elif cls is EqualityExpression:
+            a, b = e._args_  # noqa: SLF001
+            if a.__class__ is LinearExpression and b.__class__ in native:
+                lb, body, ub = b, a, b
+        lin = None
+        if body is not None:
+            # LinearRepnVisitor._before_linear and _filter_zeros, keyed by column
+            lin = {}
+            const = 0
+            offset = 0
+            for arg in body.args:
+                c = arg.__class__
+                if c is MonomialTermExpression:
+                    coef, var = arg._args_  # noqa: SLF001
+                    if coef.__class__ not in native:
+                        lin = None
+                        break
+                elif c is VarData:
+                    coef, var = 1, arg
+                elif c in native:
+                    const += arg
+                    continue
+                elif arg.is_variable_type():
+                    coef, var = 1, arg
+                else:
+                    lin = None  # anything else: the visitor
+                    break
+                j = pos.get(id(var))
+                if j is None:
+                    if var.fixed:
+                        offset += coef * var.value
+                        continue
+                    rec.add(var)
+                    j = pos[id(var)]
+                if j in lin:
+                    lin[j] += coef
+                elif coef:
+                    lin[j] = coef
+            if lin is not None:
+                offset += const
+                if 0 in lin.values():
+                    lin = {j: c for j, c in lin.items() if c}
+        if lin is None:
+            lb, body, ub = con.to_bounded_expression()
+            if lb.__class__ not in native:
+                lb = pyo.value(lb)
+            if ub.__class__ not in native:
+                ub = pyo.value(ub)
+            r = visitor.walk_expression(body)
+            if r.nonlinear is not None:
+                msg = f"{name}: constraint {con.name} is not linear"
+                raise ValueError(msg)
+            lin = {pos[vid]: coef for vid, coef in r.linear.items()}
+            offset = r.constant
+        if lb is None and ub is None:
+            continue
+        if not lin and offset.__class__ in native:
+            if (lb is None or lb <= offset) and (ub is None or ub >= offset):
+                continue
+            msg = f"model contains a trivially infeasible constraint, '{con.name}'"
+            raise InfeasibleConstraintException(msg)
+        if lb == ub:
+            kinds: tuple = ((0, ub),)
+        elif lb is None:
+            kinds = ((1, ub),)
+        elif ub is None:
+            kinds = ((-1, lb),)
+        else:
+            kinds = ((1, ub), (-1, lb))
+        for kind, bound in kinds:
+            rows.append((con, kind))
+            rhs.append(bound - offset)
+            cols.extend(lin)
+            vals.extend(lin.values())
+            row_ptr.append(len(cols))
+
+    # drop the columns no row and no cost uses, as the compiler does
+    columns_all = list(var_map.values())
+    n_all = len(columns_all)
+    col = np.fromiter(cols, dtype=np.int64, count=len(cols))
+    val = np.fromiter(vals, dtype=np.float64, count=len(vals))
+    c_all = np.zeros(n_all)
+    if obj_linear:
+        c_pos = np.fromiter((pos[vid] for vid in obj_linear), dtype=np.int64, count=len(obj_linear))
+        c_val = np.fromiter(obj_linear.values(), dtype=np.float64, count=len(obj_linear))
+        c_all[c_pos] = -c_val if flip else c_val
+    used = np.zeros(n_all, dtype=bool)
+    used[col] = True
+    if obj_linear:
+        used[c_pos] = True
+    new = np.cumsum(used) - 1
+    columns = [v for v, u in zip(columns_all, used, strict=True) if u]
+    n_cols, n_rows = len(columns), len(rows)
+    col = new[col]
+    row = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(np.asarray(row_ptr)))
+    order = np.argsort(col, kind="stable")  # column-wise, rows ascending within a column
+    start = np.zeros(n_cols + 1, dtype=np.int64)
+    np.cumsum(np.bincount(col, minlength=n_cols), out=start[1:])
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    lp.col_cost_ = c_all[used]
+    lp.offset_ = float(-obj_offset if flip else obj_offset)
+    lower = np.empty(n_cols)
+    upper = np.empty(n_cols)
+    integrality = []
+    any_int = False
+    inf = highspy.kHighsInf
+    kind_of: dict[int, Any] = {}  # integrality depends on the domain only
+    for j, v in enumerate(columns):
+        lo, up = v.bounds
+        lower[j] = -inf if lo is None else lo
+        upper[j] = inf if up is None else up
+        dom = id(v.domain)
+        vtype = kind_of.get(dom)
+        if vtype is None:
+            is_int = v.is_integer() or v.is_binary()
+            vtype = kind_of[dom] = (
+                highspy.HighsVarType.kInteger if is_int else highspy.HighsVarType.kContinuous
+            )
+        if vtype == highspy.HighsVarType.kInteger:
+            any_int = True
+        integrality.append(vtype)
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    b = np.asarray(rhs, dtype=float)
+    kind = np.fromiter((k for _c, k in rows), dtype=np.int8, count=n_rows)
+    lp.row_lower_ = np.where(kind <= 0, b, -inf)
+    lp.row_upper_ = np.where(kind >= 0, b, inf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = start.astype(np.int32)
+    lp.a_matrix_.index_ = row[order].astype(np.int32)
+    lp.a_matrix_.value_ = val[order]
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    if any_int:
+        lp.integrality_ = integrality
+    info = SimpleNamespace(columns=columns, rows=rows, eliminated_vars=[])
+    return info, lp, int(len(val))
+
+
+# --- the driver -----------------------------------------------------------------------------
+def _run_json(cmd: list[str], timeout: float) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        path = Path(fh.name)
+    try:
+        proc = subprocess.run(
+            [*cmd, "--out-json", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            return {"error": " | ".join(tail) or f"exit {proc.returncode}"}
+        return json.loads(path.read_text())
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:g} s"}
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def measure(size: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Worker and floor for one size, each in a fresh process."""
+    mps = tmp / f"{size}.mps"
+    common = [
+        "--seed",
+        str(args.seed),
+        "--mip-gap",
+        repr(args.mip_gap if size in SIZES or size == "case" else args.orlib_gap),
+        "--time-limit",
+        repr(args.time_limit),
+    ]
+    if args.threads is not None:
+        common += ["--threads", str(args.threads)]
+    common += ["--handover", args.handover]
+    if args.orlib_dir is not None:
+        common += ["--orlib-dir", str(args.orlib_dir)]
+    budget = 4 * (args.time_limit or 600) + 600
+    row = _run_json(
+        [sys.executable, __file__, "--worker", size, "--mps", str(mps), *common], budget
+    )
+    if "error" in row:
+        row["size"] = size
+        return row
+    row["floor"] = _run_json([sys.executable, __file__, "--floor", str(mps), *common], budget)
+    mps.unlink(missing_ok=True)
+    return row
+
+
+def _best_of(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False, env=env, cwd=ROOT)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _imports_pyomo(cli_args: list[str]) -> bool:
+    """Whether ``gpnopt <cli_args>`` imports Pyomo (checked in a fresh process)."""
+    code = (
+        "import sys\n"
+        "from gpnopt.cli import app\n"
+        f"sys.argv = ['gpnopt', *{cli_args!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('PYOMO' if any(n == 'pyomo' or n.startswith('pyomo.') for n in sys.modules) "
+        "else 'NOPYOMO', file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    return "NOPYOMO" not in proc.stderr
+
+
+def end_to_end(repeat: int) -> dict[str, Any]:
+    """The CLI figures: the case solved end to end against the import line."""
+    gp = shutil.which("gpnopt", path=str(Path(sys.executable).parent)) or "gpnopt"
+    solve_s = _best_of([gp, "solve", str(CASE)], repeat)
+    import_s = _best_of([sys.executable, "-c", "import pyomo.environ, highspy"], repeat)
+    help_s = _best_of([gp, "--help"], repeat)
+    validate_s = _best_of([gp, "validate", str(CASE)], repeat)
+    return {
+        "solve_s": solve_s,
+        "import_s": import_s,
+        "ratio": solve_s / import_s,
+        "help_s": help_s,
+        "validate_s": validate_s,
+        "help_imports_pyomo": _imports_pyomo(["--help"]),
+        "validate_imports_pyomo": _imports_pyomo(["validate", str(CASE)]),
+    }
+
+
+def _f(x: Any, spec: str) -> str:
+    if x is None:
+        return "-"
+    try:
+        return format(x, spec)
+    except (TypeError, ValueError):
+        return str(x)
+
+
+def print_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """The table of the module docstring."""
+    head = (
+        f"{'size':<8} {'cols':>7} {'rows':>7} {'nnz':>9} {'build':>6} {'hand-over':>9} "
+        f"{'(compile':>8} {'pass)':>6} {'HiGHS':>6} {'extract':>7} {'us/nnz out':>10} "
+        f"{'MB pre':>7} {'MB copy':>7} {'KB/col':>6} {'MB peak':>7} {'MB floor':>8} "
+        f"{'floor read':>10} {'floor HiGHS':>11} {'status':<7}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        if "error" in r:
+            print(f"{r['size']:<10} error: {r['error']}")
+            continue
+        fl = r.get("floor", {})
+        hand = r["compile_s"] + r["pass_s"]
+        outside = r["build_s"] + hand + r["extract_s"]
+        r["hand_s"] = hand
+        r["us_per_nnz"] = outside / r["nnz"] * 1e6
+        copy = fl.get("copy_mb")
+        r["kb_per_col"] = (r["pre_mb"] - copy) * 1024 / r["cols"] if copy is not None else None
+        limit = "limit" if "limit" in r["highs_status"].lower() else r["status"]
+        print(
+            f"{r['size']:<8} {r['cols']:>7} {r['rows']:>7} {r['nnz']:>9} {r['build_s']:>6.2f} "
+            f"{hand:>9.2f} {r['compile_s']:>8.2f} {r['pass_s']:>6.2f} {r['highs_s']:>6.1f} "
+            f"{r['extract_s']:>7.2f} {r['us_per_nnz']:>10.2f} {r['pre_mb']:>7.0f} "
+            f"{_f(copy, '7.0f')} {_f(r['kb_per_col'], '6.2f')} {r['peak_mb']:>7.0f} "
+            f"{_f(fl.get('peak_mb'), '8.0f')} {_f(fl.get('read_s'), '10.2f')} "
+            f"{_f(fl.get('highs_s'), '11.1f')} {limit:<7}"
+        )
+    print(
+        f"\nseconds; HiGHS with mip_rel_gap {args.mip_gap:g} (OR-Library {args.orlib_gap:g}) and "
+        f"a time limit of {args.time_limit:g} s (status 'limit' = stopped there). Memory is "
+        "resident memory above the process once the instance is loaded: MB pre = gpnopt's peak "
+        "up to the solve (data, model, compiler, HighsLp and HiGHS's copy); MB copy = HiGHS's "
+        "own copy (the floor process after reading the MPS); KB/col = (MB pre - MB copy) per "
+        "column; MB peak and MB floor = whole-run peaks with HiGHS's solve (time-limited solves "
+        "stop at different points, so these two differ by HiGHS's progress). floor = HiGHS alone "
+        "reading the same model from MPS in a fresh process."
+    )
+
+
+def print_targets(rows: list[dict[str, Any]], e2e: dict[str, Any] | None) -> None:
+    """Each target, met or missed and by how much."""
+    ok = [r for r in rows if "error" not in r]
+    print("\ntargets")
+    if ok:
+        big = max(ok, key=lambda r: r["nnz"])
+        us = big["us_per_nnz"]
+        verdict = "met" if us <= TARGET_US_PER_NNZ else f"missed by {us - TARGET_US_PER_NNZ:.2f}"
+        print(
+            f"  outside HiGHS at the largest size ({big['size']}, {big['nnz']} nnz): {us:.2f} "
+            f"us/nnz (target <= {TARGET_US_PER_NNZ:g}): {verdict}"
+        )
+        worst = [r for r in ok if r.get("kb_per_col") is not None and r["cols"] >= 10_000]
+        if worst:
+            w = max(worst, key=lambda r: r["kb_per_col"])
+            kb = w["kb_per_col"]
+            verdict = (
+                "met" if kb <= TARGET_KB_PER_COL else f"missed by {kb - TARGET_KB_PER_COL:.2f}"
+            )
+            print(
+                f"  memory above HiGHS's copy, worst size of 10,000 columns or more "
+                f"({w['size']}): {kb:.2f} KB/col (target <= {TARGET_KB_PER_COL:g}): {verdict}"
+            )
+    if e2e:
+        ratio = e2e["ratio"]
+        verdict = (
+            "met" if ratio <= TARGET_CLI_RATIO else f"missed by {ratio - TARGET_CLI_RATIO:.2f}"
+        )
+        print(
+            f"  gpnopt solve instances/tm_ffg.yaml: {e2e['solve_s']:.2f} s vs import line "
+            f"{e2e['import_s']:.2f} s = {ratio:.2f}x (target <= {TARGET_CLI_RATIO:g}x): {verdict}"
+        )
+        for cmd in ("help", "validate"):
+            imp = e2e[f"{cmd}_imports_pyomo"]
+            print(
+                f"  gpnopt {'--help' if cmd == 'help' else 'validate'}: {e2e[cmd + '_s']:.2f} s, "
+                f"{'imports Pyomo: missed' if imp else 'no Pyomo import: met'}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default=DEFAULT_SIZES,
+        help=f"comma-separated: case, {', '.join(SIZES)} (default {DEFAULT_SIZES}); 'none' for none",
+    )
+    parser.add_argument(
+        "--orlib",
+        default=DEFAULT_ORLIB,
+        help=f"OR-Library instances of optima.csv (default {DEFAULT_ORLIB}); 'none' for none",
+    )
+    parser.add_argument("--orlib-dir", type=Path, default=None, help="OR-Library folder")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (1)")
+    parser.add_argument("--mip-gap", type=float, default=0.01, help="relative MIP gap (0.01)")
+    parser.add_argument(
+        "--orlib-gap", type=float, default=1e-6, help="relative MIP gap of the OR-Library tier"
+    )
+    parser.add_argument("--time-limit", type=float, default=60.0, help="HiGHS seconds (60)")
+    parser.add_argument("--threads", type=int, default=None, help="HiGHS threads")
+    parser.add_argument(
+        "--handover",
+        choices=("solver", "direct"),
+        default="solver",
+        help="solver: gpnopt's hand-over (solver._compile); direct: the proposed one "
+        "(direct_compile in this file, no scipy)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="end-to-end runs, best kept (5)")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end figures")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure here")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--mps", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out-json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.orlib_dir is None:
+        env = os.environ.get("GPNOPT_ORLIB_DIR")
+        args.orlib_dir = Path(env) if env else ROOT.parent / "shared" / "benchmarks" / "orlib-cap"
+    if args.worker or args.floor:
+        out = worker(args) if args.worker else floor(args)
+        args.out_json.write_text(json.dumps(out))
+        return 0
+
+    names = [] if args.sizes == "none" else [s.strip() for s in args.sizes.split(",") if s.strip()]
+    names += [] if args.orlib == "none" else [s.strip() for s in args.orlib.split(",") if s.strip()]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gpnopt-scale-") as tmp:
+        for name in names:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            rows.append(measure(name, args, Path(tmp)))
+    print_table(rows, args)
+    e2e = None if args.no_e2e else end_to_end(args.repeat)
+    print_targets(rows, e2e)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"rows": rows, "end_to_end": e2e}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

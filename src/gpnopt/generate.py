@@ -1,0 +1,632 @@
+"""Synthetic production networks: seeded, feasible by construction, of any size.
+
+:func:`generate` returns an instance mapping (as read from YAML, valid for
+:func:`gpnopt.instance_from_dict`) with the structure of a real network: countries in
+regions with wage levels and distances, firms with home countries and technician pools,
+products in three tiers with bills of materials (some parts asking for a minimum quality),
+modules with sub-components, plants (wholly owned and joint ventures, capability by wage
+level) with a few product lines and in-house make options with minimum production
+quantities, supplier pools with access by firm, by plant or through purchasing offices,
+markets demanding a few products each, each firm's sales channels in some regions plus
+independent distributors (margin, capacity, tier filter), transport costs by distance,
+tariffs with free trade inside a region, exclusive entry-mode groups, local-content
+sourcing rules and capital budgets. Lanes are sparse: a plant reaches only the markets of
+the regions where one of its owners has a channel, and buys only from the pools it may use.
+
+Feasible by construction: every limit (capacities, technicians, quality, sourcing shares,
+exclusive groups, capital budgets, minimum quantities) is met by the all-closed network, and
+the only forcing rows, ``min_served`` demand shares, are put only on demand that an *anchor*
+line can serve: a line of the product's own firm at a plant it owns wholly in its home
+country (so no technicians), in no exclusive group, with no line capacity, an assembly
+capacity raised to cover what it must serve, no sourcing rule, through an uncapacitated
+channel of the firm, and every component available at high quality from an open global
+catalogue pool (``G_<component>``, uncapacitated). A firm that owns an anchor and has a capital
+budget can fund the anchor plant, its lines and the firm's channels. No firm states a
+reservation profit.
+
+Pure Python (``random.Random(seed)``): the same arguments give the same mapping on every
+platform. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+TIERS = ("low", "medium", "high")
+WAGES = (10.0, 30.0, 100.0)
+"""Labour cost index of a low-, middle- and high-wage country (high = 100)."""
+
+_CAPACITY_USE = {"low": 0.6, "medium": 1.0, "high": 1.8}
+_MARKUP = {"low": 1.5, "medium": 1.9, "high": 2.6}
+_LABOUR = {"low": 2.0, "medium": 5.0, "high": 12.0}  # assembly labour at wage 100 (money/unit)
+_DEMAND = {"low": 120.0, "medium": 60.0, "high": 15.0}  # typical units per market and product
+
+
+def _ids(prefix: str, n: int, width: int | None = None) -> list[str]:
+    w = width or max(2, len(str(n)))
+    return [f"{prefix}{j + 1:0{w}d}" for j in range(n)]
+
+
+def _r(x: float, digits: int = 3) -> float:
+    """Round to ``digits`` significant digits (readable YAML, exact floats)."""
+    if x == 0:
+        return 0.0
+    return float(f"{x:.{digits}g}")
+
+
+def generate(
+    seed: int = 0,
+    *,
+    countries: int = 6,
+    firms: int = 3,
+    plants: int = 12,
+    products: int = 8,
+    components: int = 10,
+    suppliers: int = 20,
+    markets: int = 20,
+    lines_per_plant: int = 4,
+    makes_per_plant: int = 2,
+    offers_per_supplier: int = 4,
+    products_per_market: int = 5,
+    min_served_share: float = 0.05,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """A seeded synthetic instance mapping, feasible by construction.
+
+    Args:
+        seed: random seed; the same arguments give the same mapping.
+        countries: number of countries (grouped into about ``countries / 5`` regions).
+        firms: number of firms.
+        plants: number of plants (candidate plants; about a quarter joint ventures).
+        products: number of products (tiers low, medium, high).
+        components: number of components (about a fifth are modules with sub-components).
+        suppliers: number of supplier pools, besides one open global catalogue pool per
+            component (``G_<component>``).
+        markets: number of markets.
+        lines_per_plant: product lines a plant may run (on average).
+        makes_per_plant: components a plant may make in-house (on average).
+        offers_per_supplier: components a supplier pool offers (on average).
+        products_per_market: products a market demands (on average).
+        min_served_share: share of the demand entries an anchor line can serve that get a
+            ``min_served`` requirement (0 for none).
+        name: instance name (default ``synthetic-s<seed>-<plants>p``).
+
+    Returns:
+        The raw instance mapping (plain dicts, lists, strings and floats).
+    """
+    counts = {
+        "countries": countries,
+        "firms": firms,
+        "plants": plants,
+        "products": products,
+        "components": components,
+        "markets": markets,
+    }
+    for key, n in counts.items():
+        if n < 1:
+            msg = f"{key} must be at least 1, not {n}"
+            raise ValueError(msg)
+    if suppliers < 0:
+        msg = f"suppliers must be at least 0, not {suppliers}"
+        raise ValueError(msg)
+    if not 0.0 <= min_served_share <= 1.0:
+        msg = f"min_served_share must lie in [0, 1], not {min_served_share}"
+        raise ValueError(msg)
+    rng = random.Random(seed)
+    name = name or f"synthetic-s{seed}-{plants}p"
+
+    # --- countries and regions ----------------------------------------------------------
+    n_regions = max(1, round(countries / 5))
+    region_ids = _ids("R", n_regions)
+    centres = [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in region_ids]
+    country_ids = _ids("C", countries)
+    region_of: dict[str, int] = {}
+    loc: dict[str, tuple[float, float]] = {}
+    wage: dict[str, float] = {}
+    for j, c in enumerate(country_ids):
+        r = j % n_regions
+        region_of[c] = r
+        cx, cy = centres[r]
+        loc[c] = (cx + rng.gauss(0, 6), cy + rng.gauss(0, 6))
+        wage[c] = rng.choices(WAGES, weights=(4, 3, 3))[0]
+    countries_in: dict[int, list[str]] = defaultdict(list)
+    for c in country_ids:
+        countries_in[region_of[c]].append(c)
+    rich = [c for c in country_ids if wage[c] >= 30] or country_ids
+
+    def dist(a: str, b: str) -> float:
+        return math.hypot(loc[a][0] - loc[b][0], loc[a][1] - loc[b][1])
+
+    # --- firms -------------------------------------------------------------------------
+    firm_ids = _ids("F", firms)
+    home = {f: rng.choice(rich) for f in firm_ids}
+
+    # --- components: modules (with sub-components) first, then leaf parts --------------
+    comp_ids = _ids("K", components, max(3, len(str(components))))
+    n_mod = components // 5 if components >= 5 else 0
+    modules, leaves = comp_ids[:n_mod], comp_ids[n_mod:]
+    value: dict[str, float] = {}
+    comp_bom: dict[str, dict[str, Any]] = {}
+    for k in leaves:
+        value[k] = _r(math.exp(rng.gauss(0.3, 0.9)))
+    for k in modules:
+        subs = rng.sample(leaves, min(len(leaves), rng.randint(2, 3)))
+        comp_bom[k] = {s: float(rng.randint(1, 3)) for s in subs}
+        value[k] = _r(1.3 * sum(value[s] * q for s, q in comp_bom[k].items()) + 1.0)
+
+    # --- products ----------------------------------------------------------------------
+    prod_ids = _ids("P", products, max(3, len(str(products))))
+    tier: dict[str, str] = {}
+    pfirm: dict[str, str] = {}
+    base_price: dict[str, float] = {}
+    prod_bom: dict[str, dict[str, Any]] = {}
+    for i in prod_ids:
+        t = rng.choices(TIERS, weights=(3, 4.5, 2.5))[0]
+        tier[i] = t
+        pfirm[i] = rng.choice(firm_ids)
+        n_parts = min(components, rng.randint(3, 5))
+        parts = rng.sample(comp_ids, n_parts)
+        bom: dict[str, Any] = {}
+        for n, k in enumerate(parts):
+            q = float(rng.randint(1, 4))
+            mq = None
+            if t == "high" and n < 2:
+                mq = "high"
+            elif t == "medium" and n == 0:
+                mq = "medium"
+            bom[k] = {"quantity": q, "min_quality": mq} if mq else q
+        prod_bom[i] = bom
+        parts_value = sum(
+            value[k] * (e if isinstance(e, float) else e["quantity"]) for k, e in bom.items()
+        )
+        base_price[i] = _r((parts_value + _LABOUR[t]) * _MARKUP[t] * rng.uniform(0.9, 1.1))
+    products_of: dict[str, list[str]] = defaultdict(list)
+    for i in prod_ids:
+        products_of[pfirm[i]].append(i)
+
+    # --- plants ------------------------------------------------------------------------
+    plant_ids = _ids("PL", plants, max(3, len(str(plants))))
+    p_country: dict[str, str] = {}
+    p_owners: dict[str, dict[str, float]] = {}
+    p_tier: dict[str, str] = {}
+    for n, p in enumerate(plant_ids):
+        # the first plant of each firm is a home plant: wholly owned, in its home country
+        if n < firms:
+            f = firm_ids[n]
+            p_country[p] = home[f]
+            p_owners[p] = {f: 1.0}
+        else:
+            p_country[p] = rng.choice(country_ids)
+            if firms >= 2 and rng.random() < 0.25:
+                a, b = rng.sample(firm_ids, 2)
+                sa = rng.choice((0.5, 0.6))
+                p_owners[p] = {a: sa, b: _r(1 - sa)}
+            else:
+                p_owners[p] = {rng.choice(firm_ids): 1.0}
+        w = wage[p_country[p]]
+        if w >= 100:
+            p_tier[p] = "high"
+        elif w >= 30:
+            p_tier[p] = rng.choice(("medium", "high"))
+        else:
+            p_tier[p] = rng.choices(("low", "medium"), weights=(1, 3))[0]
+    p_lines: dict[str, list[str]] = {}
+    for p in plant_ids:
+        ok = [i for i in prod_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])]
+        own = [i for i in ok if pfirm[i] in p_owners[p]]
+        other = [i for i in ok if pfirm[i] not in p_owners[p]]
+        n_lines = max(1, min(len(ok), round(rng.uniform(0.5, 1.5) * lines_per_plant)))
+        pick = rng.sample(own, min(len(own), n_lines))
+        if len(pick) < n_lines and other:
+            pick += rng.sample(other, min(len(other), n_lines - len(pick)))  # licensed
+        p_lines[p] = pick
+    # every product has a line: a high-tier capable plant of its firm, else any
+    made = {i for ls in p_lines.values() for i in ls}
+    for i in prod_ids:
+        if i in made:
+            continue
+        cands = [p for p in plant_ids if pfirm[i] in p_owners[p] and p_tier[p] == "high"]
+        cands = cands or [p for p in plant_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])]
+        if not cands:
+            cands = plant_ids
+            p_tier[cands[0]] = "high"
+        p_lines[rng.choice(cands)].append(i)
+
+    # --- anchors: home plants whose own-firm lines may carry min_served demand ----------
+    anchor_lines: dict[str, str] = {}  # product -> anchor plant
+    for n in range(min(firms, plants)):
+        p, f = plant_ids[n], firm_ids[n]
+        p_tier[p] = "high"
+        for i in p_lines[p]:
+            if pfirm[i] == f:
+                anchor_lines.setdefault(i, p)
+    anchors = set(anchor_lines.values()) if min_served_share > 0 else set()
+
+    # --- markets and demand --------------------------------------------------------------
+    market_ids = _ids("M", markets, max(4, len(str(markets))))
+    m_country = {m: rng.choice(country_ids) for m in market_ids}
+    demand: dict[str, dict[str, dict[str, float]]] = {}
+    for m in market_ids:
+        c = m_country[m]
+        rich_factor = wage[c] / 50.0
+        n_dem = max(1, min(products, round(rng.uniform(0.5, 1.5) * products_per_market)))
+        entries: dict[str, dict[str, float]] = {}
+        for i in rng.sample(prod_ids, n_dem):
+            t = tier[i]
+            scale = {"low": 1.5 / (1 + rich_factor), "medium": 1.0, "high": rich_factor}[t]
+            q = max(1.0, round(_DEMAND[t] * scale * math.exp(rng.gauss(0, 0.6))))
+            price = _r(base_price[i] * (0.85 + 0.1 * rich_factor) * rng.uniform(0.9, 1.1))
+            entries[i] = {"quantity": q, "price": price}
+        demand[m] = entries
+    markets_in: dict[int, list[str]] = defaultdict(list)
+    for m in market_ids:
+        markets_in[region_of[m_country[m]]].append(m)
+
+    # --- channels: each firm's own channels in some regions, plus distributors -----------
+    channels: dict[str, dict[str, Any]] = {}
+    firm_regions: dict[str, list[int]] = {}
+    for f in firm_ids:
+        regs = {region_of[home[f]]}
+        for r in range(n_regions):
+            if rng.random() < 0.35:
+                regs.add(r)
+        firm_regions[f] = sorted(regs)
+        for r in firm_regions[f]:
+            if not markets_in[r]:
+                continue
+            channels[f"H_{f}_{region_ids[r]}"] = {
+                "owners": {f: 1.0},
+                "markets": list(markets_in[r]),
+                "plant_owners": [f],
+                "product_firms": [f],
+                "fixed_cost": _r(rng.uniform(50, 300)),
+                "investment_cost": _r(rng.uniform(100, 500)),
+                "unit_cost": _r(rng.uniform(0.5, 3.0)),
+            }
+    for n in range(max(1, firms // 2)):
+        regs = rng.sample(range(n_regions), min(n_regions, rng.randint(1, 2)))
+        mk = [m for r in regs for m in markets_in[r]]
+        if not mk:
+            continue
+        total = sum(e["quantity"] for m in mk for e in demand[m].values())
+        channels[f"H_D{n + 1:02d}"] = {
+            "markets": mk,
+            "tiers": ["low", "medium"],
+            "fixed_cost": _r(rng.uniform(100, 400)),
+            "unit_cost": _r(rng.uniform(0.3, 1.5)),
+            "margin_rate": _r(rng.uniform(0.06, 0.15)),
+            "capacity": _r(max(10.0, 0.2 * total)),
+        }
+
+    # min_served: demand an anchor line reaches through its firm's channel
+    if anchors:
+        needed: dict[str, float] = defaultdict(float)
+        for m in market_ids:
+            for i, e in demand[m].items():
+                p = anchor_lines.get(i)
+                if p is None or region_of[m_country[m]] not in firm_regions[pfirm[i]]:
+                    continue
+                if rng.random() < min_served_share:
+                    share = _r(rng.uniform(0.3, 0.8))
+                    e["min_served"] = share
+                    needed[p] += share * e["quantity"] * _CAPACITY_USE[tier[i]]
+    else:
+        needed = {}
+
+    # --- plant records -----------------------------------------------------------------
+    plant_recs: dict[str, dict[str, Any]] = {}
+    total_demand = defaultdict(float)
+    for m in market_ids:
+        for i, e in demand[m].items():
+            total_demand[i] += e["quantity"]
+    for p in plant_ids:
+        w = wage[p_country[p]]
+        wf = 0.3 + 0.7 * w / 100.0
+        lines = {}
+        cap_units = 0.0
+        for i in p_lines[p]:
+            t = tier[i]
+            typical = max(5.0, total_demand[i] / max(1, plants) * 3)
+            line: dict[str, float] = {
+                "fixed_cost": _r(rng.uniform(0.5, 1.5) * 40 * base_price[i] ** 0.5 * wf),
+                "unit_cost": _r(_LABOUR[t] * wf * rng.uniform(0.8, 1.2)),
+            }
+            if rng.random() < 0.3 and not (p in anchors and anchor_lines.get(i) == p):
+                line["capacity"] = _r(typical * rng.uniform(0.5, 1.5))
+            if rng.random() < 0.3:
+                line["investment_cost"] = _r(rng.uniform(50, 300))
+            lines[i] = line
+            cap_units += typical * _CAPACITY_USE[t]
+        rec: dict[str, Any] = {
+            "country": p_country[p],
+            "owners": p_owners[p],
+            "fixed_cost": _r(rng.uniform(0.5, 1.5) * 300 * wf),
+            "max_tier": p_tier[p],
+            "lines": lines,
+        }
+        if rng.random() < 0.5:
+            rec["investment_cost"] = _r(rng.uniform(200, 1500))
+        if rng.random() < 0.7 or p in needed:
+            cap = cap_units * rng.uniform(0.4, 1.0)
+            if p in needed:
+                cap = max(cap, 1.25 * needed[p])
+            rec["assembly_capacity"] = _r(max(cap, 1.0))
+        makes: dict[str, Any] = {}
+        used = sorted({k for i in p_lines[p] for k in prod_bom[i]})
+        pool = used + [k for k in comp_ids if k not in used]
+        n_make = min(len(pool), max(0, round(rng.uniform(0.0, 2.0) * makes_per_plant)))
+        for k in pool[:n_make] if rng.random() < 0.7 else rng.sample(pool, n_make):
+            opt: dict[str, Any] = {
+                "fixed_cost": _r(rng.uniform(20, 120) * value[k] ** 0.5 * wf),
+                "unit_cost": _r(value[k] * rng.uniform(0.45, 0.8) * (0.6 + 0.4 * wf)),
+                "quality": "high"
+                if w >= 100
+                else ("high" if w >= 30 and rng.random() < 0.5 else "medium"),
+            }
+            if rng.random() < 0.5:
+                opt["min_quantity"] = float(round(rng.uniform(20, 150)))
+            if rng.random() < 0.5:
+                opt["capacity"] = float(
+                    round(max(opt.get("min_quantity", 0.0) * 1.5, rng.uniform(100, 800)))
+                )
+            if rng.random() < 0.2:
+                opt["investment_cost"] = _r(rng.uniform(50, 400))
+            makes[k] = opt
+        if makes:
+            rec["components"] = makes
+        plant_recs[p] = rec
+
+    # exclusive entry modes: a wholly owned plant versus a JV of the same firm in a country
+    groups: dict[str, list[str]] = {}
+    by_country_firm: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in plant_ids:
+        if p in anchors:
+            continue
+        for f in p_owners[p]:
+            by_country_firm[p_country[p], f].append(p)
+    used_in_group: set[str] = set()
+    for (c, f), ps in sorted(by_country_firm.items()):
+        solo = [p for p in ps if len(p_owners[p]) == 1 and p not in used_in_group]
+        jv = [p for p in ps if len(p_owners[p]) > 1 and p not in used_in_group]
+        if solo and jv and rng.random() < 0.7:
+            g = [solo[0], jv[0]]
+            used_in_group.update(g)
+            groups[f"G_{c}_{f}"] = g
+
+    # --- supplier pools, purchasing offices ---------------------------------------------
+    sup_ids = _ids("S", suppliers, max(4, len(str(suppliers)))) if suppliers else []
+    sup_recs: dict[str, dict[str, Any]] = {}
+    office_candidates: dict[str, list[str]] = defaultdict(list)  # firm -> pools restricted to it
+    plants_in_region: dict[int, list[str]] = defaultdict(list)
+    for p in plant_ids:
+        plants_in_region[region_of[p_country[p]]].append(p)
+    for s in sup_ids:
+        c = rng.choices(country_ids, weights=[3 if wage[x] < 100 else 1 for x in country_ids])[0]
+        w = wage[c]
+        n_off = max(1, min(components, round(rng.uniform(0.5, 1.5) * offers_per_supplier)))
+        offers: dict[str, Any] = {}
+        for k in rng.sample(
+            leaves if len(leaves) >= n_off and rng.random() < 0.8 else comp_ids, n_off
+        ):
+            q = "high" if w >= 100 else ("medium" if w <= 10 else rng.choice(("medium", "high")))
+            offer: dict[str, Any] = {
+                "unit_price": _r(value[k] * (0.7 + 0.4 * w / 100) * rng.uniform(0.85, 1.15)),
+                "quality": q,
+            }
+            if rng.random() < 0.6:
+                offer["capacity"] = float(round(rng.uniform(100, 2000)))
+            offers[k] = offer
+        rec = {"country": c, "components": offers}
+        u = rng.random()
+        if u < 0.25:
+            fs = rng.sample(firm_ids, min(firms, rng.randint(1, 2)))
+            rec["access"] = {"firms": fs}
+            for f in fs:
+                office_candidates[f].append(s)
+        elif u < 0.35:
+            local = plants_in_region[region_of[c]] or plant_ids
+            rec["access"] = {"plants": rng.sample(local, min(len(local), rng.randint(2, 6)))}
+        sup_recs[s] = rec
+    for k in comp_ids:  # open global catalogue: high quality, dear, uncapacitated
+        c = rng.choice(rich)
+        sup_recs[f"G_{k}"] = {
+            "name": f"global catalogue of {k}",
+            "country": c,
+            "components": {k: {"unit_price": _r(value[k] * 1.6), "quality": "high"}},
+        }
+    offices: dict[str, dict[str, Any]] = {}
+    for n, f in enumerate(firm_ids):
+        pools = office_candidates.get(f, [])
+        if not pools or firms < 2 or rng.random() < 0.4:
+            continue
+        buyer = firm_ids[(n + 1) % firms]
+        buyer_plants = [p for p in plant_ids if buyer in p_owners[p] and f not in p_owners[p]]
+        if not buyer_plants:
+            continue
+        offices[f"O_{buyer}_{f}"] = {
+            "country": sup_recs[pools[0]]["country"],
+            "owners": {buyer: 1.0},
+            "fixed_cost": _r(rng.uniform(50, 300)),
+            "suppliers": pools[: max(1, min(len(pools), 5))],
+            "plants": buyer_plants[: max(1, min(len(buyer_plants), 8))],
+        }
+
+    # --- firms' records: technicians, capital budgets -----------------------------------
+    firm_recs: dict[str, dict[str, Any]] = {}
+    anchor_firms = {next(iter(p_owners[p])) for p in anchors}
+    for f in firm_ids:
+        rec = {"name": f"firm {f}", "home_country": home[f]}
+        foreign = [
+            (p, i)
+            for p in plant_ids
+            for i in p_lines[p]
+            if pfirm[i] == f and p_country[p] != home[f]
+        ]
+        if foreign and rng.random() < 0.6:
+            per_line = {"medium": 2.0, "high": 5.0}
+            need = sum(per_line.get(tier[i], 0.0) for _, i in foreign)
+            rec["technicians"] = {
+                "pool": float(max(2, math.ceil(need * rng.uniform(0.3, 0.7)))),
+                "per_line": per_line,
+                "per_unit": {"high": 0.01},
+            }
+        if rng.random() < 0.5:
+            invest = sum(
+                share * plant_recs[p].get("investment_cost", 0.0)
+                for p in plant_ids
+                for g, share in p_owners[p].items()
+                if g == f
+            )
+            budget = 0.6 * invest
+            if f in anchor_firms:  # the anchor plant, its lines and the firm's channels fit
+                need = sum(
+                    plant_recs[p].get("investment_cost", 0.0)
+                    + sum(ln.get("investment_cost", 0.0) for ln in plant_recs[p]["lines"].values())
+                    for p in anchors
+                    if f in p_owners[p]
+                )
+                need += sum(
+                    ch.get("investment_cost", 0.0)
+                    for ch in channels.values()
+                    if ch.get("owners", {}).get(f)
+                )
+                budget = max(budget, need)
+            if budget > 0:
+                rec["capital_budget"] = float(math.ceil(budget))
+        firm_recs[f] = rec
+
+    # --- sourcing rules: local content at some plants outside high-wage countries ---------
+    rules = []
+    for p in plant_ids:
+        if p in anchors or wage[p_country[p]] > 30 or rng.random() > 0.25:
+            continue
+        rules.append(
+            {
+                "plant": p,
+                "sources": {"countries": [p_country[p]]},
+                "min_share": _r(rng.uniform(0.1, 0.3)),
+                "basis": rng.choice(("quantity", "value")),
+            }
+        )
+
+    # --- trade: transport by distance, tariffs with free trade inside a region ----------
+    transport = []
+    for a in country_ids:
+        for b in country_ids:
+            d = dist(a, b)
+            transport.append(
+                {
+                    "from_country": a,
+                    "to_country": b,
+                    "goods": "machine",
+                    "unit_cost": _r(0.3 + 0.02 * d),
+                }
+            )
+            transport.append(
+                {
+                    "from_country": a,
+                    "to_country": b,
+                    "goods": "component",
+                    "unit_cost": _r(0.01 + 0.001 * d),
+                }
+            )
+    tariffs = []
+    for c in country_ids:
+        tariffs.append(
+            {"to_country": c, "goods": "machine", "rate": _r(rng.choice((0.0, 0.03, 0.05, 0.1)))}
+        )
+        tariffs.append(
+            {"to_country": c, "goods": "component", "rate": _r(rng.choice((0.0, 0.02, 0.05, 0.08)))}
+        )
+        for o in countries_in[region_of[c]]:
+            if o != c:
+                tariffs.append({"from_country": o, "to_country": c, "rate": 0.0})
+
+    return {
+        "name": name,
+        "description": (
+            f"Synthetic network (gpnopt.generate, seed {seed}): {countries} countries in "
+            f"{n_regions} regions, {firms} firms, {plants} plants, {products} products, "
+            f"{components} components, {suppliers} supplier pools (+{components} global), "
+            f"{markets} markets."
+        ),
+        "units": {"money": "kUSD", "quantity": "units/year"},
+        "countries": {
+            c: {"name": f"country {c} (region {region_ids[region_of[c]]}, wage {wage[c]:g})"}
+            for c in country_ids
+        },
+        "firms": firm_recs,
+        "components": {
+            k: (
+                {"transfer_price": value[k], "bom": comp_bom[k]}
+                if k in comp_bom
+                else {"transfer_price": value[k]}
+            )
+            for k in comp_ids
+        },
+        "products": {
+            i: {
+                "tier": tier[i],
+                "firm": pfirm[i],
+                "capacity_use": _CAPACITY_USE[tier[i]],
+                "bom": prod_bom[i],
+            }
+            for i in prod_ids
+        },
+        "plants": plant_recs,
+        "suppliers": sup_recs,
+        "markets": {m: {"country": m_country[m], "demand": demand[m]} for m in market_ids},
+        "channels": channels,
+        "purchasing_offices": offices,
+        "exclusive_groups": groups,
+        "sourcing_rules": rules,
+        "trade": {"transport": transport, "tariffs": tariffs},
+        "objective": {"mode": "alliance"},
+        "notes": {"generator": "gpnopt.generate", "seed": seed},
+    }
+
+
+def write_instance(raw: dict[str, Any], path: str | Path) -> Path:
+    """Write an instance mapping as YAML (block style, keys in insertion order), atomically.
+
+    Args:
+        raw: an instance mapping (from :func:`generate`).
+        path: the file to write; its folder is created if missing.
+
+    Returns:
+        The path written.
+    """
+    import os
+    import tempfile
+
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class _Dumper(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def _flow_small(dumper: Any, data: dict[str, Any]) -> Any:
+        flat = len(data) <= 6 and all(not isinstance(v, dict | list) for v in data.values())
+        return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat)
+
+    _Dumper.add_representer(dict, _flow_small)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.dump(raw, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
+    header = (
+        f"# {raw.get('description', '')}\n# Generated by gpnopt.generate: do not edit by hand.\n"
+    )
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(header + text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
