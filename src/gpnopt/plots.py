@@ -28,9 +28,7 @@ from __future__ import annotations
 import html
 import io
 import math
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -52,6 +50,7 @@ from matplotlib.patches import (
     Wedge,
 )
 
+from gpnopt.atomic import write_bytes
 from gpnopt.schema import TIER_RANK, Instance
 
 if TYPE_CHECKING:
@@ -184,21 +183,7 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata=PNG_METADATA)
-    return _atomic_write_bytes(path, buf.getvalue())
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes(path, buf.getvalue())
 
 
 # --- the network ------------------------------------------------------------------------------

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from gpnopt.atomic import write_text as atomic_write_text
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -150,21 +150,6 @@ class Result:
             text = self.tables[name].to_csv(index=False, lineterminator="\n")
             written.append(atomic_write_text(out / f"{name}.csv", text))
         return written
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _evaluator() -> Any:

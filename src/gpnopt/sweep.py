@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from gpnopt.analysis.roles import classify
+from gpnopt.analysis.roles import classify, herfindahl, share
 from gpnopt.errors import GpnoptError, GpnoptWarning, InstanceError, SolveError
 from gpnopt.schema import Instance
 
@@ -713,18 +713,6 @@ def _clean(x: float, digits: int = 6) -> float:
     return round(float(x), digits)
 
 
-def _ratio(num: float, den: float) -> float:
-    return num / den if den > EPS else math.nan
-
-
-def _hhi(values: Iterable[float]) -> float:
-    vals = [v for v in values if v > EPS]
-    total = sum(vals)
-    if total <= EPS:
-        return math.nan
-    return sum((v / total) ** 2 for v in vals)
-
-
 @dataclass
 class _Tables:
     """The rows a record needs, as plain Python (the Result tables' columns)."""
@@ -891,10 +879,10 @@ def _statement(inst: Instance, t: _Tables, e: Any) -> bool:  # noqa: PLR0911
         part = sum(r["quantity"] for r in rows if _from_source(inst, r, e))
         if total <= eps:
             return False
-        share = part / total
+        fraction = part / total
         lo = 0.0 if e.min is None else e.min
         hi = 1.0 if e.max is None else e.max
-        return lo - 1e-9 <= share <= hi + 1e-9
+        return lo - 1e-9 <= fraction <= hi + 1e-9
     if e.kind == "binding":
         if e.firm not in t.technicians:
             return False
@@ -941,16 +929,16 @@ def _roles(inst: Instance, t: _Tables) -> dict[str, dict[str, Any]]:
                     imported += v
         output = final + comp
         vs = imported / output * exports if output > EPS else 0.0
-        h = _hhi(cells.values())
-        supply = _ratio(comp, output)
-        final_share = _ratio(final, output)
+        h = herfindahl(cells.values())
+        supply = share(comp, output)
+        final_share = share(final, output)
         role = classify(
             0.0 if math.isnan(final_share) else final_share,
             0.0 if math.isnan(supply) else supply,
             h,
         )
-        out[p] = {"role": role, "h": h, "supply_share": supply, "vs_share": _ratio(vs, exports),
-                  "export_share": _ratio(exports, output)}
+        out[p] = {"role": role, "h": h, "supply_share": supply, "vs_share": share(vs, exports),
+                  "export_share": share(exports, output)}
     return out
 
 

@@ -7,6 +7,7 @@ sweep workers compute them from the model directly. Both classify with this one 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 ROLE_MIN_SHARE = 0.10
 """Least share of a plant's gross output value that makes a side of its activity a role:
@@ -22,6 +23,20 @@ EPS = 1e-9
 
 ROLE_TYPES = ("horizontal", "vertical", "both", "none")
 """Values of the ``role_type`` column."""
+
+
+def share(num: float, den: float) -> float:
+    """num / den, NaN when den is zero (an undefined share)."""
+    return num / den if den > EPS else math.nan
+
+
+def herfindahl(values: Iterable[float]) -> float:
+    """Herfindahl index of the shares of ``values``; NaN when they sum to zero."""
+    vals = [v for v in values if v > EPS]
+    total = sum(vals)
+    if total <= EPS:
+        return math.nan
+    return sum((v / total) ** 2 for v in vals)
 
 
 def classify(final_share: float, supply_share: float, horizontal_index: float) -> str:

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -61,6 +61,8 @@ from gpnopt.analysis.roles import (  # the role rule, re-exported here
     ROLE_MIN_SHARE,  # noqa: F401
     ROLE_TYPES,  # noqa: F401
     classify,
+    herfindahl,
+    share,
 )
 from gpnopt.schema import TIER_RANK, Instance
 
@@ -107,20 +109,6 @@ INDEX_COLUMNS = [
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _ratio(num: float, den: float) -> float:
-    """num / den, NaN when den is zero (an undefined share)."""
-    return num / den if den > EPS else math.nan
-
-
-def _hhi(values: Iterable[float]) -> float:
-    """Herfindahl index of the shares of ``values``; NaN when they sum to zero."""
-    vals = [v for v in values if v > EPS]
-    total = sum(vals)
-    if total <= EPS:
-        return math.nan
-    return sum((v / total) ** 2 for v in vals)
 
 
 def _join_words(items: list[str]) -> str:
@@ -249,8 +237,8 @@ def flow_summary(instance: Instance, result: Result) -> pd.DataFrame:
                     "value": v,
                     "cross_border_quantity": float(xb["quantity"].sum()),
                     "cross_border_value": float(xb["value"].sum()),
-                    "quantity_share": math.nan if inside else _ratio(q, tot_q),
-                    "value_share": math.nan if inside else _ratio(v, tot_v),
+                    "quantity_share": math.nan if inside else share(q, tot_q),
+                    "value_share": math.nan if inside else share(v, tot_v),
                 }
             )
     return pd.DataFrame(rows, columns=columns)
@@ -300,12 +288,12 @@ def _plant_amounts(
 def _ratios(a: Mapping[str, float], cells: Mapping[tuple[str, str], float]) -> dict[str, float]:
     """The shares and indices of one unit (plant, firm or country) from its sums."""
     return {
-        "export_share": _ratio(a["exports"], a["output"]),
-        "cross_border_input_share": _ratio(a["imported_inputs"], a["inputs"]),
-        "horizontal_index": _hhi(cells.values()),
-        "supply_share": _ratio(a["component_sales"], a["output"]),
-        "vs_share": _ratio(a["vs"], a["exports"]),
-        "import_content": _ratio(a["imported_inputs"], a["output"]),
+        "export_share": share(a["exports"], a["output"]),
+        "cross_border_input_share": share(a["imported_inputs"], a["inputs"]),
+        "horizontal_index": herfindahl(cells.values()),
+        "supply_share": share(a["component_sales"], a["output"]),
+        "vs_share": share(a["vs"], a["exports"]),
+        "import_content": share(a["imported_inputs"], a["output"]),
     }
 
 
@@ -363,7 +351,7 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
         out_f = between[between["source"] == p]
         in_f = between[between["destination"] == p]
         r = _ratios(a, cells[p])
-        final_share = _ratio(a["final_sales"], a["output"])
+        final_share = share(a["final_sales"], a["output"])
         final_share = 0.0 if math.isnan(final_share) else final_share
         supply = 0.0 if math.isnan(r["supply_share"]) else r["supply_share"]
         role_type = classify(final_share, supply, r["horizontal_index"])
@@ -414,7 +402,7 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
                 "vs": a["vs"],
                 "vs_share": r["vs_share"],
                 "import_content": r["import_content"],
-                "intra_firm_supply_share": _ratio(intra_v, a["component_sales"]),
+                "intra_firm_supply_share": share(intra_v, a["component_sales"]),
                 "supplies": ";".join(supplies),
                 "inputs_from": ";".join(inputs_from),
             }
