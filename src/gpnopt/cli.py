@@ -11,6 +11,7 @@ import json
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -201,20 +202,12 @@ def solve(
     except GpnoptError as exc:
         raise _fail(exc, debug) from None
     if out_dir is not None:
-        try:
-            result.write(out_dir)
-        except OSError as exc:
-            err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
-            raise typer.Exit(EXIT_INVALID) from None
+        _write_or_exit(out_dir, lambda: result.write(out_dir))
     if plots_dir is not None:
         from gpnopt.cli_report import plots_for
 
         _check_out_dir(plots_dir, force)
-        try:
-            plots_for(inst, result, plots_dir)
-        except OSError as exc:
-            err.print(f"[bold red]error:[/] cannot write to {plots_dir}: {exc.strerror or exc}")
-            raise typer.Exit(EXIT_INVALID) from None
+        _write_or_exit(plots_dir, lambda: plots_for(inst, result, plots_dir))
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
         return
@@ -282,11 +275,7 @@ def compare(
         raise _fail(exc, debug) from None
     print_comparison(comp)
     if out_dir is not None:
-        try:
-            comp.write(out_dir)
-        except OSError as exc:
-            err.print(f"[bold red]error:[/] cannot write to {out_dir}: {exc.strerror or exc}")
-            raise typer.Exit(EXIT_INVALID) from None
+        _write_or_exit(out_dir, lambda: comp.write(out_dir))
         out.print(f"\nTables written to {out_dir}/")
 
 
@@ -320,11 +309,7 @@ def generate(
         suppliers=suppliers,
         markets=markets,
     )
-    try:
-        write_instance(raw, out_file)
-    except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot write {out_file}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_INVALID) from None
+    _write_or_exit(out_file, lambda: write_instance(raw, out_file))
     out.print(f"wrote {out_file}: {len(raw['plants'])} plants, {len(raw['markets'])} markets")
 
 
@@ -455,6 +440,15 @@ def _check_out_dir(out_dir: Path | None, force: bool) -> None:
             markup=True,
         )
         raise typer.Exit(EXIT_INVALID)
+
+
+def _write_or_exit(target: Path, write: Callable[[], Any]) -> Any:
+    """Run ``write``; a failure to write ``target`` is an error for the user (exit 1)."""
+    try:
+        return write()
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write to {target}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 def _money(x: float) -> str:

@@ -136,11 +136,9 @@ def report(
     except GpnoptError as exc:
         raise cli._fail(exc, debug) from None
     target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
-    try:
-        written = plots_for(instance, result, target, comparison)
-    except OSError as exc:
-        cli.err.print(f"[bold red]error:[/] cannot write to {target}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_INVALID) from None
+    written = cli._write_or_exit(  # noqa: SLF001 - the CLI's own helper
+        target, lambda: plots_for(instance, result, target, comparison)
+    )
     status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
     cli.out.print(
         f"{result.instance} scenario {result.scenario}: {status}, "
