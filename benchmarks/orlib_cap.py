@@ -11,7 +11,11 @@ Usage::
     python benchmarks/orlib_cap.py --instances small     # cap41..cap134
 
 The benchmark folder is ``--dir``, else ``GPNOPT_ORLIB_DIR``, else
-``shared/benchmarks/orlib-cap`` beside the repository.
+``shared/benchmarks/orlib-cap`` beside the repository. The small instances also live in the
+repository (``tests/data/orlib-cap``) and are used from there when no folder is found; the
+large files (about 1.2 MB each) come from Beasley's OR-Library (``capa``, ``capb``, ``capc``
+and ``capopt`` at https://people.brunel.ac.uk/~mastjjb/jeb/orlib/capinfo.html): put them with
+an ``optima.csv`` as in ``tests/data/orlib-cap`` into a folder and name it.
 """
 
 # ruff: noqa: T201 (a command-line script prints its table)
@@ -31,6 +35,13 @@ from gpnopt.errors import GpnoptError
 from gpnopt.orlib import ENV_DIR, CapEntry, load_cap, read_optima
 
 LARGE_PREFIXES = ("capa", "capb", "capc")
+IN_REPO = Path(__file__).resolve().parents[1] / "tests" / "data" / "orlib-cap"
+WHERE = (
+    "the large OR-Library files capa.txt, capb.txt, capc.txt are not in the repository: get "
+    "them from https://people.brunel.ac.uk/~mastjjb/jeb/orlib/capinfo.html, list them in an "
+    "optima.csv (as shared/benchmarks/orlib-cap/ or tests/data/orlib-cap/ do) and pass the "
+    f"folder with --dir or {ENV_DIR}"
+)
 
 
 def default_dir() -> Path:
@@ -128,8 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     folder = args.dir or default_dir()
+    if not (folder / "optima.csv").is_file():
+        print(f"no OR-Library folder at {folder}; using the small instances in {IN_REPO}")
+        folder = IN_REPO
     optima = read_optima(folder)
     names = select(optima, args.instances)
+    missing = [n for n in names if not (folder / optima[n].file).is_file()]
+    if missing:
+        print(f"skipped {len(missing)} instance(s) ({', '.join(missing)}): {WHERE}")
+        names = [n for n in names if n not in missing]
+    if not names:
+        print("nothing to run")
+        return 0
 
     header = (
         f"{'instance':<12} {'published':>15} {'gpnopt':>15} {'rel.diff':>10} {'status':<12} "

@@ -1,13 +1,13 @@
 """OR-Library capacitated facility location: parser, mapping, and published optima.
 
-The benchmark folder is ``shared/benchmarks/orlib-cap`` beside the repository, or the folder
-named by ``GPNOPT_ORLIB_DIR``. Only the small instances (cap41..cap134) run here; the large
-capa/capb/capc belong to ``benchmarks/orlib_cap.py``.
+The small instances (cap41..cap134) and their published optima are kept in the repository,
+``tests/data/orlib-cap/`` (source and terms in its README), so the suite needs nothing beside
+the clone; ``GPNOPT_ORLIB_DIR`` points the tests at another copy. The large capa/capb/capc
+belong to ``benchmarks/orlib_cap.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -29,20 +29,13 @@ def _orlib_dir() -> Path:
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib-cap"
+    return Path(__file__).resolve().parent / "data" / "orlib-cap"
 
 
 ORLIB_DIR = _orlib_dir()
-HAVE_ORLIB = (ORLIB_DIR / "optima.csv").is_file()
-needs_orlib = pytest.mark.skipif(
-    not HAVE_ORLIB,
-    reason=f"OR-Library cap benchmark folder not found at {ORLIB_DIR} (set {ENV_DIR})",
-)
 
 
 def _small_instances() -> list[str]:
-    if not HAVE_ORLIB:
-        return []
     return [
         name
         for name, entry in read_optima(ORLIB_DIR).items()
@@ -175,7 +168,6 @@ def test_cap_to_instance_skips_zero_demand(tmp_path: Path) -> None:
     ]
 
 
-@needs_orlib
 def test_load_cap41_counts() -> None:
     inst = load_cap("cap41", ORLIB_DIR)
     assert inst.name == "cap41"
@@ -193,16 +185,18 @@ def test_load_cap41_counts() -> None:
     assert same.trade.transport == inst.trade.transport
 
 
-@needs_orlib
-def test_load_cap_capacity_from_optima() -> None:
-    data = read_cap(ORLIB_DIR / "capa.txt", capacity=8000)
-    assert (data.m, data.n) == (100, 1000)
-    assert set(data.capacities) == {8000.0}
+def test_load_cap_capacity_from_optima(tmp_path: Path) -> None:
+    """capa/capb/capc write the word ``capacity``; load_cap takes the value from optima.csv."""
+    (tmp_path / "capz.txt").write_text("2 1\ncapacity 5\n capacity 6\n 3 9 12\n")
+    (tmp_path / "optima.csv").write_text(
+        "instance,file,capacity,optimal_cost\ncapz-7,capz.txt,7,14.0\n"
+    )
+    inst = load_cap("capz-7", tmp_path)
+    assert [p.assembly_capacity for p in inst.plants.values()] == [7.0, 7.0]
     with pytest.raises(InstanceError, match="word 'capacity'"):
-        read_cap(ORLIB_DIR / "capa.txt")
+        read_cap(tmp_path / "capz.txt")
 
 
-@needs_orlib
 def test_load_cap_unknown_name() -> None:
     with pytest.raises(InstanceError, match="neither a file nor an instance"):
         load_cap("cap999", ORLIB_DIR)
@@ -242,7 +236,6 @@ def _reference_cost(data: CapData) -> float:
     return float(res.fun)
 
 
-@needs_orlib
 @pytest.mark.parametrize("name", SMALL)
 def test_parser_reproduces_optimum(name: str) -> None:
     """The parsed data, solved as a textbook CFLP, gives the published optimum."""
@@ -251,12 +244,9 @@ def test_parser_reproduces_optimum(name: str) -> None:
     assert _reference_cost(data) == pytest.approx(entry.optimal_cost, rel=1e-6)
 
 
-@needs_orlib
 @pytest.mark.parametrize("name", SMALL)
 def test_gpnopt_reproduces_optimum(name: str) -> None:
     """gpnopt's model of the mapped instance gives the published optimum."""
-    if importlib.util.find_spec("gpnopt.solver") is None:
-        pytest.skip("the gpnopt model (gpnopt.solver) is not available yet")
     import gpnopt
 
     entry = read_optima(ORLIB_DIR)[name]
@@ -266,7 +256,12 @@ def test_gpnopt_reproduces_optimum(name: str) -> None:
     assert -result.objective == pytest.approx(entry.optimal_cost, rel=1e-6)
 
 
-@needs_orlib
+def test_the_suite_needs_nothing_beside_the_clone() -> None:
+    """The small files are in the repository: nothing here may skip for want of them."""
+    assert (Path(__file__).resolve().parent / "data" / "orlib-cap" / "optima.csv").is_file()
+    assert all((ORLIB_DIR / read_optima(ORLIB_DIR)[n].file).is_file() for n in SMALL)
+
+
 def test_small_instances_listed() -> None:
     assert len(SMALL) == 19
     assert SMALL[0] == "cap41"
