@@ -40,8 +40,6 @@ from gpnopt.atomic import write_text as atomic_write_text
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
 
 if TYPE_CHECKING:
-    import pyomo.environ as pyo
-
     from gpnopt.data import ModelData
 
 TABLE_NAMES = (
@@ -225,9 +223,9 @@ def solution_of(result: Result) -> Solution:
 
 
 def make_result(
-    model: pyo.ConcreteModel, data: ModelData, outcome: Outcome, scenario: str = "base"
+    model: Any, data: ModelData, outcome: Outcome, scenario: str = "base"
 ) -> Result:
-    """Read the solved ``model`` into a :class:`Result` (expectations are left to
+    """Read the solved ``model`` (a Pyomo model) into a :class:`Result` (expectations are left to
     :func:`gpnopt.analysis.analyse`).
 
     The model is read by :func:`gpnopt.results.solution.read_solution`; the tables are its
