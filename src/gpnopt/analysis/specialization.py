@@ -443,25 +443,25 @@ def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         plant is missing there). A plant missing under a label has role_type ``absent``.
     """
     labels = list(tables)
-    plants: list[str] = []
-    for df in tables.values():
-        for p in df["plant"]:
-            if p not in plants:
-                plants.append(p)
     keep = [
         "role_type", "role", "horizontal_index", "supply_share", "vs", "vs_share", "export_share",
     ]
+    first_rows: dict[str, dict[str, dict[str, Any]]] = {}  # label -> plant -> its first row
+    for lab, df in tables.items():
+        by_plant = first_rows[lab] = {}
+        for r in df[["plant", *keep]].to_dict("records"):
+            by_plant.setdefault(r["plant"], r)
+    plants = list(dict.fromkeys(p for by_plant in first_rows.values() for p in by_plant))
     rows = []
     for p in plants:
         first: str | None = None
         for i, lab in enumerate(labels):
-            df = tables[lab]
-            hit = df[df["plant"] == p]
-            if hit.empty:
+            hit = first_rows[lab].get(p)
+            if hit is None:
                 vals: dict[str, Any] = dict.fromkeys(keep, math.nan)
                 vals.update(role_type="absent", role="")
             else:
-                vals = {k: hit.iloc[0][k] for k in keep}
+                vals = {k: hit[k] for k in keep}
             if i == 0:
                 first = vals["role_type"]
             changed = i > 0 and vals["role_type"] != first
