@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from gpnopt.errors import GpnoptWarning
-from gpnopt.sweep import SweepSpec, _Worker, draw_record, make_plan, run_sweep
+from gpnopt.sweep import SweepSpec, Worker, draw_record, make_plan, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,16 +65,16 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 def breakdown(instance: str, draws: int) -> dict[str, float]:
     """Milliseconds per draw of each part of the persistent path (one process)."""
     plan = make_plan(SweepSpec.build(instance, samples=draws))
-    w = _Worker(plan)
+    w = Worker(plan)
     parts = {"draw numbers + validation": 0.0, "objective update": 0.0, "HiGHS": 0.0,
              "light record": 0.0}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GpnoptWarning)
         for d in range(draws):
             t0 = time.perf_counter()
-            undo = w._apply(d)
-            inst = w._instance()
-            w._restore(undo)
+            undo = w.apply_draw(d)
+            inst = w.build_instance()
+            w.restore(undo)
             t1 = time.perf_counter()
             solved = w.solver.solve_model(inst)
             t2 = time.perf_counter()

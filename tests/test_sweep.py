@@ -19,13 +19,13 @@ from gpnopt.sweep import (
     Perturbation,
     SweepError,
     SweepSpec,
-    _Worker,
     grid_flips,
     load_sweep,
     make_plan,
     numeric_leaves,
     run_sweep,
 )
+from gpnopt.sweep.worker import Worker
 
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
 
@@ -181,12 +181,12 @@ def test_draws_are_seeded_per_sample_not_per_worker():
     plan = make_plan(spec)
 
     def numbers(worker, d):
-        undo = worker._apply(d)
+        undo = worker.apply_draw(d)
         vals = [_get(worker.raw, p) for p in plan.perturb_places[0] + plan.perturb_places[1]]
-        worker._restore(undo)
+        worker.restore(undo)
         return vals
 
-    a, b = _Worker(plan, "rebuild"), _Worker(plan, "rebuild")
+    a, b = Worker(plan, "rebuild"), Worker(plan, "rebuild")
     first = [numbers(a, d) for d in range(6)]
     second = [numbers(b, d) for d in reversed(range(6))][::-1]
     assert first == second
@@ -224,12 +224,12 @@ def test_scenario_solver_re_solves_do_not_depend_on_history():
     from gpnopt.solver import ScenarioSolver, _compile
 
     plan = make_plan(SweepSpec.build(CASE, samples=4, perturb=HEAVY, seed=9))
-    w = _Worker(plan, "rebuild")
+    w = Worker(plan, "rebuild")
     insts = []
     for d in range(4):
-        undo = w._apply(d)
-        insts.append(w._instance())
-        w._restore(undo)
+        undo = w.apply_draw(d)
+        insts.append(w.build_instance())
+        w.restore(undo)
 
     def solve_all(order):
         s = ScenarioSolver(threads=1)

@@ -53,21 +53,19 @@ def solve(instance: Instance, **options: Any) -> Result:
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution found (4).
     """
+    from gpnopt.analysis import analyse
     from gpnopt.solver import solve_instance
 
     if options.get("scenario") is None:
         options["scenario"] = instance.scenario
-    return _analyse(instance, solve_instance(instance, **options))
+    return analyse(instance, solve_instance(instance, **options))
 
 
 def _analyse(instance: Instance, result: Result) -> Result:
-    """Evaluate the expectations and add the ``specialization`` table to a Result."""
-    from gpnopt.analysis.expectations import evaluate_expectations
-    from gpnopt.analysis.specialization import specialization_table
+    """Deprecated alias of :func:`gpnopt.analysis.analyse` (kept for old scripts)."""
+    from gpnopt.analysis import analyse
 
-    result.expectations = evaluate_expectations(instance, result)
-    result.tables["specialization"] = specialization_table(instance, result)
-    return result
+    return analyse(instance, result)
 
 
 def _scenario_solver(**options: Any) -> Any:
@@ -107,6 +105,7 @@ def compare(
     Raises:
         InstanceError: a scenario is unknown or invalid (nothing is solved then).
     """
+    from gpnopt.analysis import analyse
     from gpnopt.analysis.compare import DEFAULT_THRESHOLD, compare_results
 
     names = []
@@ -133,7 +132,7 @@ def compare(
             if solver is None:
                 results[n] = solve(inst, scenario=n, **options)
             else:
-                results[n] = _analyse(inst, solver.solve(inst, scenario=n))
+                results[n] = analyse(inst, solver.solve(inst, scenario=n))
         except SolveError as exc:
             failed[n] = f"{exc.status}: {exc}"
     if not results:

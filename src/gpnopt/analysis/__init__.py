@@ -1,1 +1,28 @@
-"""Analysis of solved networks, from Result tables only (never from the Pyomo model)."""
+"""Analysis of solved networks, from Result tables or Solution rows only (never the Pyomo model).
+
+:func:`analyse` is the analysis step of ``gpnopt.solve`` (and of a sweep's ``rebuild`` mode):
+it evaluates the instance's expectations and adds the ``specialization`` table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gpnopt.analysis.expectations import evaluate_expectations
+from gpnopt.analysis.specialization import specialization_table
+from gpnopt.results import solution_of
+
+if TYPE_CHECKING:
+    from gpnopt.results import Result
+    from gpnopt.schema import Instance
+
+__all__ = ["analyse"]
+
+
+def analyse(instance: Instance, result: Result) -> Result:
+    """Evaluate ``instance``'s expectations on ``result`` and add its ``specialization``
+    table (both from the same rows of the Result's tables); returns ``result``."""
+    rows = solution_of(result)
+    result.expectations = evaluate_expectations(instance, rows)
+    result.tables["specialization"] = specialization_table(instance, rows)
+    return result

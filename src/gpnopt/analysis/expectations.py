@@ -1,102 +1,123 @@
-"""Evaluate an instance's declarative expectations on a Result's tables.
+"""Evaluate an instance's declarative expectations on a solution's rows.
 
 Each expectation states a fact about the solution (see :class:`gpnopt.schema.Expectation`)
-and whether it should hold. Evaluation reads only the Result tables, so calibration
-targets are data, not code. No Pyomo here.
+and whether it should hold. Evaluation reads only the rows of a
+:class:`gpnopt.results.Solution` (a Result's tables give the same rows,
+:func:`gpnopt.results.solution_of`), so calibration targets are data, not code, and
+``gpnopt.solve`` and a sweep's per-draw record agree by construction. No Pyomo, no pandas.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd
-
+from gpnopt.results import Result, Solution, solution_of
 from gpnopt.schema import Expectation, Instance
 
-
-def _filter(df: pd.DataFrame, **conds: Any) -> pd.DataFrame:
-    for col, v in conds.items():
-        if v is not None:
-            df = df[df[col] == v]
-    return df
+Row = dict[str, Any]
 
 
-def _source_mask(inst: Instance, flows: pd.DataFrame, e: Expectation) -> pd.Series:
-    mask = pd.Series(True, index=flows.index)
-    if e.source is not None:
-        mask &= flows["source"] == e.source
-    if e.source_country is not None:
-        mask &= flows["source_country"] == e.source_country
+def _match(rows: Iterable[Row], **conds: Any) -> list[Row]:
+    """The rows whose columns equal every condition that is not None."""
+    wanted = [(k, v) for k, v in conds.items() if v is not None]
+    return [r for r in rows if all(r[k] == v for k, v in wanted)]
+
+
+def _from_source(inst: Instance, e: Expectation) -> Any:
+    """A test of a flow row against the expectation's source, source_country, source_firm."""
+    owned = None
     if e.source_firm is not None:
         owned = {p for p, pl in inst.plants.items() if pl.owners.get(e.source_firm, 0) > 0}
-        mask &= flows["source"].isin(owned)
-    return mask
+
+    def ok(r: Row) -> bool:
+        return (
+            (e.source is None or r["source"] == e.source)
+            and (e.source_country is None or r["source_country"] == e.source_country)
+            and (owned is None or r["source"] in owned)
+        )
+
+    return ok
 
 
-def evaluate(inst: Instance, tables: dict[str, pd.DataFrame], e: Expectation) -> tuple[bool, str]:
-    """Whether the statement of ``e`` is true in the solution, and a short detail."""
+def _quantity(rows: Iterable[Row]) -> float:
+    return float(sum(r["quantity"] for r in rows))
+
+
+def _sales(s: Solution, e: Expectation) -> tuple[bool, str]:
+    """``makes`` and ``sells``."""
+    eps = e.min_quantity
+    rows = _match(s.production, plant=e.plant, product=e.product, tier=e.tier, market=e.market,
+                  firm=e.firm)
+    total = _quantity(rows)
+    if e.kind == "sells" and e.only_channel and e.channel is not None:
+        through = _quantity(r for r in rows if r["channel"] == e.channel)
+        ok = total > eps and through >= total - eps
+        return ok, f"{through:g} of {total:g} units through {e.channel}"
+    if e.channel is not None:
+        total = _quantity(r for r in rows if r["channel"] == e.channel)
+    return total > eps, f"{total:g} units"
+
+
+def _share(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
+    rows = _match(s.component_flows, destination=e.destination)
+    if e.components:
+        rows = [r for r in rows if r["component"] in e.components]
+    total = _quantity(rows)
+    part = _quantity(filter(_from_source(inst, e), rows))
+    if total <= e.min_quantity:
+        return False, "no supply at all"
+    fraction = part / total
+    lo = 0.0 if e.min is None else e.min
+    hi = 1.0 if e.max is None else e.max
+    return lo - 1e-9 <= fraction <= hi + 1e-9, f"share {fraction:.3f} (range {lo:g}-{hi:g})"
+
+
+def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, str]:
+    """Whether the statement of ``e`` is true in ``solution``, and a short detail."""
     eps = e.min_quantity
     if e.kind in ("makes", "sells"):
-        df = _filter(
-            tables["production"], plant=e.plant, product=e.product, tier=e.tier, market=e.market
-        )
-        if e.firm is not None:
-            df = df[df["firm"] == e.firm]
-        total = float(df["quantity"].sum())
-        if e.kind == "sells" and e.only_channel and e.channel is not None:
-            through = float(df[df["channel"] == e.channel]["quantity"].sum())
-            ok = total > eps and through >= total - eps
-            return ok, f"{through:g} of {total:g} units through {e.channel}"
-        if e.channel is not None:
-            df = df[df["channel"] == e.channel]
-            total = float(df["quantity"].sum())
-        return total > eps, f"{total:g} units"
+        return _sales(solution, e)
     if e.kind == "in_house":
-        df = _filter(tables["make_or_buy"], plant=e.plant, component=e.component)
-        q = float(df["quantity"].sum())
-        ok = bool((df["in_house"] == 1).any()) and q > eps
+        rows = _match(solution.make_or_buy, plant=e.plant, component=e.component)
+        q = _quantity(rows)
+        ok = any(r["in_house"] == 1 for r in rows) and q > eps
         return ok, f"in-house {q:g} units"
     if e.kind == "flow":
-        flows = _filter(tables["component_flows"], component=e.component, destination=e.destination)
-        q = float(flows[_source_mask(inst, flows, e)]["quantity"].sum())
+        rows = _match(solution.component_flows, component=e.component, destination=e.destination)
+        q = _quantity(filter(_from_source(inst, e), rows))
         return q > eps, f"{q:g} units"
     if e.kind == "share":
-        flows = _filter(tables["component_flows"], destination=e.destination)
-        if e.components:
-            flows = flows[flows["component"].isin(e.components)]
-        total = float(flows["quantity"].sum())
-        part = float(flows[_source_mask(inst, flows, e)]["quantity"].sum())
-        if total <= eps:
-            return False, "no supply at all"
-        share = part / total
-        lo = 0.0 if e.min is None else e.min
-        hi = 1.0 if e.max is None else e.max
-        return lo - 1e-9 <= share <= hi + 1e-9, f"share {share:.3f} (range {lo:g}-{hi:g})"
+        return _share(inst, solution, e)
     if e.kind == "binding":
-        df = _filter(tables["technicians"], firm=e.firm)
-        if df.empty:
+        rows = _match(solution.technicians, firm=e.firm)
+        if not rows:
             return False, "firm has no technician limit in this model"
-        used, pool = float(df["used"].iloc[0]), float(df["pool"].iloc[0])
+        used, pool = float(rows[0]["used"]), float(rows[0]["pool"])
         return used >= pool - 1e-6, f"{used:g} of {pool:g} technicians used"
-    # open
-    if e.plant is not None:
-        df = _filter(tables["plant_profit"], plant=e.plant)
-    else:
-        df = _filter(tables["channel_profit"], channel=e.channel)
-    ok = bool((df["open"] == 1).any())
-    return ok, "open" if ok else "closed"
+    if e.kind == "open":
+        if e.plant is not None:
+            rows = _match(solution.plant_profit, plant=e.plant)
+        else:
+            rows = _match(solution.channel_profit, channel=e.channel)
+        ok = any(r["open"] == 1 for r in rows)
+        return ok, "open" if ok else "closed"
+    msg = f"expectation {e.id!r}: unknown kind {e.kind!r}"
+    raise ValueError(msg)
 
 
-def evaluate_expectations(inst: Instance, result: Any) -> list[dict[str, Any]]:
-    """Evaluate every expectation of ``inst`` on ``result`` (a :class:`gpnopt.results.Result`).
+def evaluate_expectations(inst: Instance, result: Result | Solution) -> list[dict[str, Any]]:
+    """Evaluate every expectation of ``inst`` on ``result`` (a Result, read through its
+    tables, or a :class:`gpnopt.results.Solution`).
 
     Returns:
         One dict per expectation: id, description, kind, expected, holds, detail. ``holds``
         is true when the statement's truth equals the expected truth.
     """
+    solution = result if isinstance(result, Solution) else solution_of(result)
     out = []
     for e in inst.expectations:
-        actual, detail = evaluate(inst, result.tables, e)
+        actual, detail = evaluate(inst, solution, e)
         out.append(
             {
                 "id": e.id,

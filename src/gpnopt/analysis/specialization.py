@@ -1,7 +1,9 @@
 """Specialization analysis: what role each plant plays, horizontal and vertical, measured.
 
-Works on a solved :class:`gpnopt.results.Result`'s tables and on the :class:`Instance` (for
-plant owners and market countries) only; no Pyomo here. Definitions, formulas and the
+Works on a solved :class:`gpnopt.results.Result`'s tables (or the rows of a
+:class:`gpnopt.results.Solution`, the same rows) and on the :class:`Instance` (for plant
+owners and market countries) only; no Pyomo here. The per-plant amounts, shares and role
+types come from :mod:`gpnopt.analysis.roles` (shared with the sweep's per-draw record). Definitions, formulas and the
 reading of the TM/FFG case are in ``docs/specialization.md``.
 
 The case's terms (case-facts 1.1, quoting 004): *horizontal specialization* "involves plants
@@ -51,23 +53,26 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from gpnopt.analysis.roles import (  # the role rule, re-exported here
-    EPS,
+from gpnopt.analysis.roles import (  # the role rule and the amounts, re-exported here
+    ADDITIVE,
+    EPS,  # noqa: F401
     HORIZONTAL_MIN_INDEX,  # noqa: F401
-    ROLE_MIN_SHARE,  # noqa: F401
+    ROLE_MIN_SHARE,
     ROLE_TYPES,  # noqa: F401
-    classify,
-    herfindahl,
+    PlantActivity,
+    classify,  # noqa: F401
+    herfindahl,  # noqa: F401
+    plant_activity,
+    plant_role,
+    ratios,
     share,
 )
+from gpnopt.results import Result, Solution, solution_of
 from gpnopt.schema import TIER_RANK, Instance
-
-if TYPE_CHECKING:
-    from gpnopt.results import Result
 
 FLOW_CLASSES = ("intra-firm", "inter-firm", "in-plant")
 """Classes of component flows: between plants sharing an owner (a JV counts for each of
@@ -76,17 +81,6 @@ its own in-house output."""
 
 TIER_ORDER = sorted(TIER_RANK, key=lambda t: -TIER_RANK[t])
 """Tiers from high to low (the order of tiers in texts)."""
-
-ADDITIVE = (
-    "final_sales",
-    "component_sales",
-    "output",
-    "exports",
-    "inputs",
-    "imported_inputs",
-    "vs",
-)
-"""Per-plant amounts that firms (equity-weighted) and countries add up."""
 
 TEXT_COLUMNS = ("products", "tiers", "markets", "market_countries", "supplies", "inputs_from")
 """List-like columns of :func:`plant_roles` (``;``-joined texts)."""
@@ -107,8 +101,22 @@ INDEX_COLUMNS = [
 ]
 """Columns of :func:`specialization_indices` after the level's key column."""
 
+FLOW_COLUMNS = [
+    "component", "source", "source_type", "source_country", "destination",
+    "destination_country", "quantity", "unit_value", "value", "cross_border",
+    "shared_owners", "intra_firm", "flow_class",
+]
+"""Columns of :func:`flow_classes` in order."""
+
+Solved = Result | Solution
+"""What the functions here read: a Result (through its tables) or a Solution's rows."""
+
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _rows(result: Solved) -> Solution:
+    return result if isinstance(result, Solution) else solution_of(result)
 
 
 def _join_words(items: list[str]) -> str:
@@ -123,32 +131,28 @@ def _by_value(values: Mapping[str, float]) -> list[str]:
     return [k for k, _ in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+def _add(totals: dict[str, float], key: str, value: float) -> None:
+    totals[key] = totals.get(key, 0.0) + value
+
+
 def _owners_text(owners: Mapping[str, float]) -> str:
     """'TM:0.4;FFG:0.4;TTC:0.2'."""
     return ";".join(f"{f}:{s:g}" for f, s in owners.items() if s > 0)
 
 
-def _open_plants(instance: Instance, result: Result) -> list[str]:
-    """Plants open in the solution (plant_profit.open), in table order."""
-    pp = result.tables["plant_profit"]
-    return [str(p) for p in pp.loc[pp["open"] == 1, "plant"] if p in instance.plants]
-
-
-def _sales(instance: Instance, result: Result) -> pd.DataFrame:
-    """The production table with market_country, value and export (bool) added."""
-    prod = result.tables["production"].copy()
-    prod["market_country"] = pd.Series(
-        [instance.markets[m].country for m in prod["market"]], index=prod.index, dtype=object
-    )
-    prod["value"] = prod["quantity"].astype(float) * prod["price"].astype(float)
-    prod["export"] = (prod["market_country"] != prod["country"]).astype(bool)
-    return prod
+def _shared_owners(instance: Instance, flow: Mapping[str, Any]) -> list[str]:
+    """Firms with a positive share in both ends of a flow (none from a supplier pool)."""
+    if flow["source_type"] != "plant":
+        return []
+    dest_owners = instance.plants[flow["destination"]].owners
+    src_owners = instance.plants[flow["source"]].owners
+    return [f for f, s in src_owners.items() if s > 0 and dest_owners.get(f, 0) > 0]
 
 
 # --- flows ------------------------------------------------------------------------------------
 
 
-def flow_classes(instance: Instance, result: Result) -> pd.DataFrame:
+def flow_classes(instance: Instance, result: Solved) -> pd.DataFrame:
     """Every component flow of the solution, valued and classed intra- or inter-firm.
 
     Columns: component, source, source_type, source_country, destination,
@@ -158,50 +162,34 @@ def flow_classes(instance: Instance, result: Result) -> pd.DataFrame:
     a JV counts for each of its owners; supplier pools are external, so never), flow_class
     (``in-plant`` for a plant's use of its own output, ``intra-firm``, ``inter-firm``).
     """
-    flows = result.tables["component_flows"]
     rows = []
-    for r in flows.itertuples(index=False):
-        dest_owners = instance.plants[r.destination].owners
-        if r.source_type == "plant":
-            src_owners = instance.plants[r.source].owners
-            shared = [f for f, s in src_owners.items() if s > 0 and dest_owners.get(f, 0) > 0]
-        else:
-            shared = []
-        in_plant = r.source == r.destination
+    for r in _rows(result).component_flows:
+        shared = _shared_owners(instance, r)
+        in_plant = r["source"] == r["destination"]
         intra = in_plant or bool(shared)
         if in_plant:
             cls = "in-plant"
         else:
             cls = "intra-firm" if intra else "inter-firm"
-        q, uv = float(r.quantity), float(r.unit_value)
+        q, uv = float(r["quantity"]), float(r["unit_value"])
         rows.append(
             {
-                "component": r.component,
-                "source": r.source,
-                "source_type": r.source_type,
-                "source_country": r.source_country,
-                "destination": r.destination,
-                "destination_country": r.destination_country,
+                **{k: r[k] for k in FLOW_COLUMNS[:6]},
                 "quantity": q,
                 "unit_value": uv,
                 "value": q * uv,
-                "cross_border": r.source_country != r.destination_country,
+                "cross_border": r["source_country"] != r["destination_country"],
                 "shared_owners": ";".join(shared),
                 "intra_firm": intra,
                 "flow_class": cls,
             }
         )
-    columns = [
-        "component", "source", "source_type", "source_country", "destination",
-        "destination_country", "quantity", "unit_value", "value", "cross_border",
-        "shared_owners", "intra_firm", "flow_class",
-    ]
     types = {"quantity": float, "unit_value": float, "value": float, "cross_border": bool,
              "intra_firm": bool}
-    return pd.DataFrame(rows, columns=columns).astype(types)
+    return pd.DataFrame(rows, columns=FLOW_COLUMNS).astype(types)
 
 
-def flow_summary(instance: Instance, result: Result) -> pd.DataFrame:
+def flow_summary(instance: Instance, result: Solved) -> pd.DataFrame:
     """Component flows by class and source type, by quantity and by value.
 
     One row per (flow_class, source_type) present, in the order intra-firm, inter-firm,
@@ -244,89 +232,86 @@ def flow_summary(instance: Instance, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-# --- per-plant amounts ------------------------------------------------------------------------
-
-
-def _plant_amounts(
-    instance: Instance, result: Result
-) -> tuple[dict[str, dict[str, float]], dict[str, dict[tuple[str, str], float]]]:
-    """Additive amounts per open plant, and its final sales by (tier, market country)."""
-    plants = _open_plants(instance, result)
-    sales = _sales(instance, result)
-    fc = flow_classes(instance, result)
-    between = fc[fc["flow_class"] != "in-plant"]
-    amounts: dict[str, dict[str, float]] = {}
-    cells: dict[str, dict[tuple[str, str], float]] = {}
-    for p in plants:
-        s = sales[sales["plant"] == p]
-        out_f = between[between["source"] == p]
-        in_f = between[between["destination"] == p]
-        final = float(s["value"].sum())
-        comp = float(out_f["value"].sum())
-        exports = float(s.loc[s["export"], "value"].sum())
-        exports += float(out_f.loc[out_f["cross_border"], "value"].sum())
-        inputs = float(in_f["value"].sum())
-        imported = float(in_f.loc[in_f["cross_border"], "value"].sum())
-        output = final + comp
-        vs = imported / output * exports if output > EPS else 0.0
-        amounts[p] = {
-            "final_sales": final,
-            "component_sales": comp,
-            "output": output,
-            "exports": exports,
-            "inputs": inputs,
-            "imported_inputs": imported,
-            "vs": vs,
-        }
-        c: dict[tuple[str, str], float] = defaultdict(float)
-        for r in s.itertuples(index=False):
-            c[(r.tier, r.market_country)] += float(r.value)
-        cells[p] = dict(c)
-    return amounts, cells
-
-
-def _ratios(a: Mapping[str, float], cells: Mapping[tuple[str, str], float]) -> dict[str, float]:
-    """The shares and indices of one unit (plant, firm or country) from its sums."""
-    return {
-        "export_share": share(a["exports"], a["output"]),
-        "cross_border_input_share": share(a["imported_inputs"], a["inputs"]),
-        "horizontal_index": herfindahl(cells.values()),
-        "supply_share": share(a["component_sales"], a["output"]),
-        "vs_share": share(a["vs"], a["exports"]),
-        "import_content": share(a["imported_inputs"], a["output"]),
-    }
-
-
 # --- roles ------------------------------------------------------------------------------------
 
 
-def _horizontal_text(sales: pd.DataFrame) -> str:
+def _horizontal_text(sales: list[dict[str, Any]]) -> str:
     """'medium tier for CN (CN, CN_JPA)', 'high tier for JP, WEST and CN'.
 
     Tiers high to low; market countries by sales value, each followed by its market ids in
     brackets when they are not just the country's own id."""
-    tiers = [t for t in TIER_ORDER if t in set(sales["tier"])]
-    by_country = sales.groupby("market_country")["value"].sum().to_dict()
+    present = {r["tier"] for r in sales}
+    tiers = [t for t in TIER_ORDER if t in present]
+    by_country: dict[str, float] = {}
+    markets: dict[str, set[str]] = {}
+    for r in sales:
+        _add(by_country, r["market_country"], r["value"])
+        markets.setdefault(r["market_country"], set()).add(r["market"])
     places = []
     for c in _by_value(by_country):
-        ms = sorted(set(sales.loc[sales["market_country"] == c, "market"]))
+        ms = sorted(markets[c])
         places.append(c if ms == [c] else f"{c} ({', '.join(ms)})")
     word = "tier" if len(tiers) == 1 else "tiers"
     return f"{_join_words(tiers)} {word} for {_join_words(places)}"
 
 
-def _vertical_text(out_flows: pd.DataFrame) -> str:
+def _vertical_text(out_flows: list[dict[str, Any]]) -> str:
     """'casting supplier to CN_FT, JP_TM and TW_FFG' (components and plants by value)."""
-    by_comp = out_flows.groupby("component")["value"].sum().to_dict()
-    parts = []
-    for k in _by_value(by_comp):
-        f = out_flows[out_flows["component"] == k]
-        dests = f.groupby("destination")["value"].sum().to_dict()
-        parts.append(f"{k} supplier to {_join_words(_by_value(dests))}")
+    by_comp: dict[str, float] = {}
+    dests: dict[str, dict[str, float]] = {}
+    for r in out_flows:
+        _add(by_comp, r["component"], r["value"])
+        _add(dests.setdefault(r["component"], {}), r["destination"], r["value"])
+    parts = [f"{k} supplier to {_join_words(_by_value(dests[k]))}" for k in _by_value(by_comp)]
     return _join_words(parts)
 
 
-def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
+def _role_row(instance: Instance, a: PlantActivity, makes_components: bool) -> dict[str, Any]:
+    """The :func:`plant_roles` row of one open plant."""
+    r = plant_role(a)
+    role_type = r["role_type"]
+    texts = []
+    if role_type in ("horizontal", "both"):
+        texts.append("horizontal: " + _horizontal_text(a.sales))
+    elif r["final_share"] >= ROLE_MIN_SHARE - EPS:
+        texts.append("generalist: " + _horizontal_text(a.sales))
+    if role_type in ("vertical", "both"):
+        texts.append("vertical: " + _vertical_text(a.out_flows))
+    if not texts:
+        texts.append("no output")
+    sells = sum(float(s["quantity"]) for s in a.sales) > 0
+    stage = {(True, True): "both", (True, False): "assembly", (False, True): "components"}
+    intra_v = float(sum(f["value"] for f in a.out_flows if _shared_owners(instance, f)))
+    present = {s["tier"] for s in a.sales}
+    amounts = a.amounts
+    return {
+        "plant": a.plant,
+        "country": a.country,
+        "owners": _owners_text(instance.plants[a.plant].owners),
+        "stage": stage.get((sells, makes_components), "none"),
+        "role_type": role_type,
+        "role": "; ".join(texts),
+        "products": ";".join(sorted({s["product"] for s in a.sales})),
+        "tiers": ";".join(t for t in TIER_ORDER if t in present),
+        "markets": ";".join(sorted({s["market"] for s in a.sales})),
+        "market_countries": ";".join(sorted({s["market_country"] for s in a.sales})),
+        **{k: amounts[k] for k in ("output", "final_sales", "component_sales", "exports")},
+        "export_share": r["export_share"],
+        "inputs": amounts["inputs"],
+        "imported_inputs": amounts["imported_inputs"],
+        "cross_border_input_share": r["cross_border_input_share"],
+        "horizontal_index": r["horizontal_index"],
+        "supply_share": r["supply_share"],
+        "vs": amounts["vs"],
+        "vs_share": r["vs_share"],
+        "import_content": r["import_content"],
+        "intra_firm_supply_share": share(intra_v, amounts["component_sales"]),
+        "supplies": ";".join(sorted({f"{f['component']}>{f['destination']}" for f in a.out_flows})),
+        "inputs_from": ";".join(sorted({f"{f['component']}<{f['source']}" for f in a.in_flows})),
+    }
+
+
+def plant_roles(instance: Instance, result: Solved) -> pd.DataFrame:
     """One row per open plant: what it makes, for whom, whom it supplies, and its role.
 
     Columns (:data:`ROLE_COLUMNS`): plant, country, owners (``firm:share`` ``;``-joined),
@@ -339,74 +324,18 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
     import_content (imported inputs / output), intra_firm_supply_share (of component_sales,
     to plants sharing an owner), supplies (``component>plant`` ``;``-joined), inputs_from
     (``component<source``). Undefined shares are NaN.
+
+    The amounts and the role type are those of :mod:`gpnopt.analysis.roles`, computed in one
+    pass over the rows (linear in plants and rows).
     """
-    amounts, cells = _plant_amounts(instance, result)
-    sales = _sales(instance, result)
-    fc = flow_classes(instance, result)
-    between = fc[fc["flow_class"] != "in-plant"]
-    mob = result.tables["make_or_buy"]
-    rows = []
-    for p, a in amounts.items():
-        s = sales[sales["plant"] == p]
-        out_f = between[between["source"] == p]
-        in_f = between[between["destination"] == p]
-        r = _ratios(a, cells[p])
-        final_share = share(a["final_sales"], a["output"])
-        final_share = 0.0 if math.isnan(final_share) else final_share
-        supply = 0.0 if math.isnan(r["supply_share"]) else r["supply_share"]
-        role_type = classify(final_share, supply, r["horizontal_index"])
-        texts = []
-        if role_type in ("horizontal", "both"):
-            texts.append("horizontal: " + _horizontal_text(s))
-        elif final_share >= ROLE_MIN_SHARE - EPS:
-            texts.append("generalist: " + _horizontal_text(s))
-        if role_type in ("vertical", "both"):
-            texts.append("vertical: " + _vertical_text(out_f))
-        if not texts:
-            texts.append("no output")
-        makes_comp = bool(
-            ((mob["plant"] == p) & (mob["in_house"] == 1) & (mob["quantity"] > 0)).any()
-        )
-        sells = float(s["quantity"].sum()) > 0
-        stage = {(True, True): "both", (True, False): "assembly", (False, True): "components"}
-        intra_v = float(out_f.loc[out_f["intra_firm"], "value"].sum())
-        products = sorted(set(s["product"]))
-        tiers = [t for t in TIER_ORDER if t in set(s["tier"])]
-        markets = sorted(set(s["market"]))
-        mcountries = sorted(set(s["market_country"]))
-        supplies = sorted(
-            {f"{k}>{d}" for k, d in zip(out_f["component"], out_f["destination"], strict=True)}
-        )
-        inputs_from = sorted(
-            {f"{k}<{src}" for k, src in zip(in_f["component"], in_f["source"], strict=True)}
-        )
-        rows.append(
-            {
-                "plant": p,
-                "country": instance.plants[p].country,
-                "owners": _owners_text(instance.plants[p].owners),
-                "stage": stage.get((sells, makes_comp), "none"),
-                "role_type": role_type,
-                "role": "; ".join(texts),
-                "products": ";".join(products),
-                "tiers": ";".join(tiers),
-                "markets": ";".join(markets),
-                "market_countries": ";".join(mcountries),
-                **{k: a[k] for k in ("output", "final_sales", "component_sales", "exports")},
-                "export_share": r["export_share"],
-                "inputs": a["inputs"],
-                "imported_inputs": a["imported_inputs"],
-                "cross_border_input_share": r["cross_border_input_share"],
-                "horizontal_index": r["horizontal_index"],
-                "supply_share": r["supply_share"],
-                "vs": a["vs"],
-                "vs_share": r["vs_share"],
-                "import_content": r["import_content"],
-                "intra_firm_supply_share": share(intra_v, a["component_sales"]),
-                "supplies": ";".join(supplies),
-                "inputs_from": ";".join(inputs_from),
-            }
-        )
+    solution = _rows(result)
+    acts = plant_activity(instance, solution)
+    making = {
+        r["plant"]
+        for r in solution.make_or_buy
+        if r["in_house"] == 1 and r["quantity"] > 0
+    }
+    rows = [_role_row(instance, a, p in making) for p, a in acts.items()]
     return pd.DataFrame(rows, columns=ROLE_COLUMNS)
 
 
@@ -415,7 +344,7 @@ def plant_roles(instance: Instance, result: Result) -> pd.DataFrame:
 
 def specialization_indices(
     instance: Instance,
-    result: Result,
+    result: Solved,
     level: Literal["plant", "firm", "country"] = "plant",
 ) -> pd.DataFrame:
     """Horizontal and vertical indices per plant, firm or country.
@@ -436,53 +365,53 @@ def specialization_indices(
     if level not in ("plant", "firm", "country"):
         msg = f"level {level!r}: use plant, firm or country"
         raise ValueError(msg)
-    amounts, cells = _plant_amounts(instance, result)
+    acts = plant_activity(instance, _rows(result))
     groups: dict[str, dict[str, float]] = {}
     if level == "plant":
-        groups = {p: {p: 1.0} for p in amounts}
+        groups = {p: {p: 1.0} for p in acts}
     elif level == "firm":
         for f in instance.firms:
             groups[f] = {
                 p: instance.plants[p].owners.get(f, 0.0)
-                for p in amounts
+                for p in acts
                 if instance.plants[p].owners.get(f, 0.0) > 0
             }
     else:
         used = {pl.country for pl in instance.plants.values()}
         for c in (c for c in instance.countries if c in used):
-            groups[c] = {p: 1.0 for p in amounts if instance.plants[p].country == c}
+            groups[c] = {p: 1.0 for p in acts if instance.plants[p].country == c}
     rows = []
     for key, weights in groups.items():
-        a = {k: sum((w * amounts[p][k] for p, w in weights.items()), 0.0) for k in ADDITIVE}
+        a = {k: sum((w * acts[p].amounts[k] for p, w in weights.items()), 0.0) for k in ADDITIVE}
         c: dict[tuple[str, str], float] = defaultdict(float)
         for p, w in weights.items():
-            for cell, v in cells[p].items():
+            for cell, v in acts[p].cells.items():
                 c[cell] += w * v
-        rows.append({level: key, "plants": len(weights), **a, **_ratios(a, c)})
+        rows.append({level: key, "plants": len(weights), **a, **ratios(a, c)})
     return pd.DataFrame(rows, columns=[level, *INDEX_COLUMNS])
 
 
-def specialization_table(instance: Instance, result: Result) -> pd.DataFrame:
+def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
     """The content of ``specialization.csv``: one row per plant of the solution.
 
     Every plant of ``plant_profit`` (open or not), with the columns of :func:`plant_roles`
     followed by ``open`` and ``profit`` (from ``plant_profit``). A closed plant has
     role_type ``none``, role ``closed``, zero amounts and empty (NaN) ratios.
     """
-    roles = plant_roles(instance, result).set_index("plant")
-    pp = result.tables["plant_profit"]
+    solution = _rows(result)
+    roles = {r["plant"]: r for r in plant_roles(instance, solution).to_dict("records")}
     rows = []
-    for r in pp.itertuples(index=False):
-        p = str(r.plant)
-        if p in roles.index:
-            row = {"plant": p, **roles.loc[p].to_dict()}
+    for r in solution.plant_profit:
+        p = str(r["plant"])
+        if p in roles:
+            row = dict(roles[p])
         else:
             owners = instance.plants[p].owners if p in instance.plants else {}
             row = dict.fromkeys(ROLE_COLUMNS, math.nan)
             row.update(
                 {
                     "plant": p,
-                    "country": r.country,
+                    "country": r["country"],
                     "owners": _owners_text(owners),
                     "stage": "none",
                     "role_type": "none",
@@ -491,8 +420,8 @@ def specialization_table(instance: Instance, result: Result) -> pd.DataFrame:
                     **dict.fromkeys(ADDITIVE, 0.0),
                 }
             )
-        row["open"] = int(r.open)
-        row["profit"] = float(r.profit)
+        row["open"] = int(r["open"])
+        row["profit"] = float(r["profit"])
         rows.append(row)
     return pd.DataFrame(rows, columns=[*ROLE_COLUMNS, "open", "profit"])
 
@@ -514,25 +443,25 @@ def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         plant is missing there). A plant missing under a label has role_type ``absent``.
     """
     labels = list(tables)
-    plants: list[str] = []
-    for df in tables.values():
-        for p in df["plant"]:
-            if p not in plants:
-                plants.append(p)
     keep = [
         "role_type", "role", "horizontal_index", "supply_share", "vs", "vs_share", "export_share",
     ]
+    first_rows: dict[str, dict[str, dict[str, Any]]] = {}  # label -> plant -> its first row
+    for lab, df in tables.items():
+        by_plant = first_rows[lab] = {}
+        for r in df[["plant", *keep]].to_dict("records"):
+            by_plant.setdefault(r["plant"], r)
+    plants = list(dict.fromkeys(p for by_plant in first_rows.values() for p in by_plant))
     rows = []
     for p in plants:
         first: str | None = None
         for i, lab in enumerate(labels):
-            df = tables[lab]
-            hit = df[df["plant"] == p]
-            if hit.empty:
+            hit = first_rows[lab].get(p)
+            if hit is None:
                 vals: dict[str, Any] = dict.fromkeys(keep, math.nan)
                 vals.update(role_type="absent", role="")
             else:
-                vals = {k: hit.iloc[0][k] for k in keep}
+                vals = {k: hit[k] for k in keep}
             if i == 0:
                 first = vals["role_type"]
             changed = i > 0 and vals["role_type"] != first

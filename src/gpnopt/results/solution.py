@@ -1,0 +1,296 @@
+"""The one reader of a solved model: :func:`read_solution` gives a :class:`Solution` of rows.
+
+Every later stage reads the solution from here: :func:`gpnopt.results.make_result` wraps the
+rows into DataFrames, the analysis (:mod:`gpnopt.analysis`) evaluates expectations and plant
+roles on them, and a sweep builds its per-draw record from them. This module is the only code
+that reads variable and expression values of a solved Pyomo model (the solver itself aside,
+which writes them).
+
+Rows are plain Python (tuples of dicts keyed by the Result tables' column names, see
+:mod:`gpnopt.results.tables`), sorted by their key columns, so the same solution gives the
+same rows, and the DataFrames made from them hold the same values in the same order.
+
+Values below :data:`ZERO` are dropped (quantities of sales and flows) or set to zero (money).
+Pyomo is imported when a model is read, not when this module is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+    from gpnopt.data import ModelData
+
+ZERO = 1e-6
+"""Quantities at or below this are treated as zero."""
+
+Rows = tuple[dict[str, Any], ...]
+"""Rows of one table: dicts keyed by column name."""
+
+
+def clean(x: float, digits: int = 6) -> float:
+    """Round for stable output; tiny values (at most :data:`ZERO`) become 0."""
+    if abs(x) <= ZERO:
+        return 0.0
+    return round(float(x), digits)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved model as plain rows: everything the tables, the analysis and sweeps read.
+
+    Each row field has the columns of the Result table of the same name
+    (:mod:`gpnopt.results.tables`), its rows sorted by the table's key columns.
+
+    Attributes:
+        instance: the instance's name.
+        objective_mode: ``alliance`` or ``firm:ID``.
+        objective: the model's objective at the solution, as Pyomo evaluates it (the
+            solver's reported objective agrees up to HiGHS's tolerances).
+        lines: plant, product, open (0/1), tier, quantity.
+        production: plant, country, product, market, channel, quantity, tier, firm, price
+            (sales above :data:`ZERO` only).
+        make_or_buy: plant, component, in_house (0/1), quantity.
+        component_flows: component, source, source_type, source_country, destination,
+            destination_country, quantity, quality, unit_value (flows above :data:`ZERO`).
+        plant_profit: plant, revenue, cost, profit, country, open (0/1).
+        channel_profit: channel, revenue, cost, profit, open (0/1), quantity; purchasing
+            offices too (quantity 0).
+        firm_profit: equity-weighted profit by firm, in the instance's firm order.
+        technicians: firm, pool, used (firms with a technician limit).
+    """
+
+    instance: str
+    objective_mode: str
+    objective: float
+    lines: Rows
+    production: Rows
+    make_or_buy: Rows
+    component_flows: Rows
+    plant_profit: Rows
+    channel_profit: Rows
+    firm_profit: dict[str, float]
+    technicians: Rows
+
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "lines": ("plant", "product"),
+    "production": ("plant", "product", "market", "channel"),
+    "make_or_buy": ("plant", "component"),
+    "component_flows": ("component", "source", "destination"),
+    "plant_profit": ("plant",),
+    "channel_profit": ("channel",),
+    "technicians": ("firm",),
+}
+"""Key columns of each row field (rows are sorted by them)."""
+
+
+def sorted_rows(name: str, rows: list[dict[str, Any]]) -> Rows:
+    """``rows`` of the field ``name`` sorted by its :data:`KEYS`, as a tuple."""
+    keys = KEYS[name]
+    return tuple(sorted(rows, key=lambda r: tuple(r[k] for k in keys)))
+
+
+def _evaluator(known: dict[int, float] | None = None) -> Any:
+    """A function giving the value of a solved model's expression, as ``pyomo.value`` does.
+
+    It walks variables, monomials, sums, products, negations and named expressions in
+    Python and adds a sum's terms in the order Pyomo does (``sum(it, start=first)``), so every
+    value is Pyomo's, bit for bit, at a fraction of the cost of Pyomo's generic evaluator
+    (which dominated result extraction on large models); anything else goes to
+    ``pyomo.value``. ``known`` maps ``id`` of sums already evaluated to their values (an
+    expression object shared by several expressions is then walked once).
+    """
+    import pyomo.environ as pyo
+    from pyomo.core.base.expression import ExpressionData, ScalarExpression
+    from pyomo.core.base.var import ScalarVar, VarData
+    from pyomo.core.expr.numeric_expr import (
+        LinearExpression,
+        MonomialTermExpression,
+        NegationExpression,
+        ProductExpression,
+        SumExpression,
+    )
+
+    native = (int, float)
+    memo = {} if known is None else known
+
+    def ev(e: Any) -> Any:
+        cls = e.__class__
+        if cls is float or cls is int:
+            return e
+        if cls is VarData or cls is ScalarVar:
+            v = e._value  # noqa: SLF001 - read as Pyomo's own value() does
+            return pyo.value(e) if v is None else v
+        if cls is MonomialTermExpression:
+            c, x = e._args_  # noqa: SLF001
+            v = x._value  # noqa: SLF001
+            if v is None or c.__class__ not in native:
+                return pyo.value(e)
+            return c * v
+        if cls is LinearExpression or cls is SumExpression:
+            hit = memo.get(id(e))
+            if hit is not None:
+                return hit
+            args = e.args
+            if not args:
+                return 0
+            it = map(ev, args)
+            return sum(it, start=next(it))
+        if cls is ExpressionData or cls is ScalarExpression:
+            return ev(e.expr)
+        if cls is ProductExpression:
+            a, b = e._args_  # noqa: SLF001
+            return ev(a) * ev(b)
+        if cls is NegationExpression:
+            return -ev(e._args_[0])  # noqa: SLF001
+        return pyo.value(e)
+
+    return ev
+
+
+def _profit_rows(
+    model: pyo.ConcreteModel, data: ModelData, val: Any, known: dict[int, float],
+    sold_via: dict[str, float],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, float]]:
+    """Plant and channel (and office) profit rows, and each entity's unrounded profit."""
+    from gpnopt.model.variables import var_tables
+
+    inst = data.instance
+    v = var_tables(model)
+    plant_profit: list[dict[str, Any]] = []
+    channel_profit: list[dict[str, Any]] = []
+    profits: dict[str, float] = {}
+    for e, kind in data.entity_kind.items():
+        rev_expr, cost_expr = model.revenue[e].expr, model.cost[e].expr
+        rev, cost = val(rev_expr), val(cost_expr)
+        known[id(rev_expr)], known[id(cost_expr)] = rev, cost
+        profits[e] = rev - cost
+        row = {"revenue": clean(rev), "cost": clean(cost), "profit": clean(rev - cost)}
+        if kind == "plant":
+            plant_profit.append(
+                {"plant": e, **row, "country": inst.plants[e].country,
+                 "open": int(round(val(v.is_open[e])))}
+            )
+        elif kind == "channel":
+            channel_profit.append(
+                {"channel": e, **row, "open": int(round(val(v.channel_open[e]))),
+                 "quantity": clean(sold_via.get(e, 0.0))}
+            )
+        else:
+            channel_profit.append(
+                {"channel": e, **row, "open": int(round(val(v.office_open[e]))),
+                 "quantity": 0.0}
+            )
+    return plant_profit, channel_profit, profits
+
+
+def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
+    """Read the solved ``model`` (built from ``data``) into a :class:`Solution`.
+
+    Read it before the model is solved again (a :class:`gpnopt.solver.ScenarioSolver`
+    re-uses its model).
+    """
+    from gpnopt.model.variables import var_tables
+
+    inst = data.instance
+    known: dict[int, float] = {}
+    val = _evaluator(known)
+    v = var_tables(model)
+    production_expr = model.production
+    lines = [
+        {
+            "plant": p,
+            "product": i,
+            "open": int(round(val(v.line_open[p, i]))),
+            "tier": inst.products[i].tier,
+            "quantity": clean(val(production_expr[p, i])),
+        }
+        for p, i in data.lines
+    ]
+    production = []
+    sales_var = v.sales
+    for a, arc in data.sales.items():
+        q = sales_var[a].value or 0.0
+        if q <= ZERO:
+            continue
+        p, i, h, mk = a
+        product = inst.products[i]
+        production.append(
+            {
+                "plant": p,
+                "country": inst.plants[p].country,
+                "product": i,
+                "market": mk,
+                "channel": h,
+                "quantity": clean(q),
+                "tier": product.tier,
+                "firm": product.firm or "",
+                "price": arc.price,
+            }
+        )
+    make = [
+        {
+            "plant": p,
+            "component": k,
+            "in_house": int(round(val(v.in_house[p, k]))),
+            "quantity": clean(v.output[p, k].value or 0.0),
+        }
+        for p, k in data.make
+    ]
+    flows = []
+    flow_var = v.flow
+    for a, arc in data.flows.items():
+        q = flow_var[a].value or 0.0
+        if q <= ZERO:
+            continue
+        k, s, d = a
+        is_plant = s in inst.plants
+        flows.append(
+            {
+                "component": k,
+                "source": s,
+                "source_type": "plant" if is_plant else "supplier",
+                "source_country": inst.plants[s].country if is_plant else inst.suppliers[s].country,
+                "destination": d,
+                "destination_country": inst.plants[d].country,
+                "quantity": clean(q),
+                "quality": ("low", "medium", "high")[arc.quality],
+                "unit_value": inst.components[k].transfer_price
+                if is_plant
+                else inst.suppliers[s].components[k].unit_price,
+            }
+        )
+    sold_via: dict[str, float] = {}
+    for row in production:
+        sold_via[row["channel"]] = sold_via.get(row["channel"], 0.0) + row["quantity"]
+    plant_profit, channel_profit, profits = _profit_rows(model, data, val, known, sold_via)
+    # firm_profit[f] = sum_e share[f,e] * profit[e] (family 11), from the profits just read
+    firm_profit = {
+        f: clean(sum(own.get(f, 0.0) * profits[e] for e, own in data.owners.items()))
+        for f in inst.firms
+    }
+    techs = [
+        {
+            "firm": f,
+            "pool": inst.firms[f].technicians.pool,
+            "used": clean(val(model.technicians[f]) if rows else 0.0),
+        }
+        for f, rows in data.tech_lines.items()
+    ]
+    return Solution(
+        instance=inst.name,
+        objective_mode=model.objective_mode,
+        objective=float(val(model.objective.expr)),
+        lines=sorted_rows("lines", lines),
+        production=sorted_rows("production", production),
+        make_or_buy=sorted_rows("make_or_buy", make),
+        component_flows=sorted_rows("component_flows", flows),
+        plant_profit=sorted_rows("plant_profit", plant_profit),
+        channel_profit=sorted_rows("channel_profit", channel_profit),
+        firm_profit=firm_profit,
+        technicians=sorted_rows("technicians", techs),
+    )

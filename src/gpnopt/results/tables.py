@@ -1,0 +1,249 @@
+"""Result: the solved network as tidy pandas tables, and writing them atomically.
+
+Tables (``Result.tables``; the same as CSV files in ``--out DIR``; the first columns are
+the contract of ``PRODUCT.md``, the rest are extras):
+
+=================  ==================================================================
+table              columns
+=================  ==================================================================
+lines              plant, product, open, tier, quantity
+production         plant, country, product, market, channel, quantity, tier, firm, price
+make_or_buy        plant, component, in_house, quantity
+component_flows    component, source, source_type, source_country, destination,
+                   destination_country, quantity, quality, unit_value
+plant_profit       plant, revenue, cost, profit, country, open
+channel_profit     channel, revenue, cost, profit, open, quantity
+firm_profit        firm, profit
+technicians        firm, pool, used
+=================  ==================================================================
+
+``gpnopt.solve`` adds ``specialization`` (each plant's role and indices, see
+``docs/specialization.md``); :meth:`Result.write` writes every table it holds.
+
+The tables are the rows of a :class:`gpnopt.results.solution.Solution` (the one reader of a
+solved model): values below ``ZERO`` are dropped (quantities) or set to zero (money), and
+tables are sorted by their key columns, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pandas as pd
+
+from gpnopt.atomic import write_text as atomic_write_text
+from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
+
+if TYPE_CHECKING:
+    from gpnopt.data import ModelData
+
+TABLE_NAMES = (
+    "lines",
+    "production",
+    "make_or_buy",
+    "component_flows",
+    "plant_profit",
+    "channel_profit",
+    "firm_profit",
+    "technicians",
+)
+"""Every table a Result carries, in file order."""
+
+
+@dataclass
+class Result:
+    """A solved instance.
+
+    Attributes:
+        instance: instance name.
+        scenario: scenario name (``base`` for the instance as written).
+        objective_mode: ``alliance`` or ``firm:ID``.
+        status: ``optimal`` or ``feasible`` (stopped at a limit with a solution).
+        objective: objective value (money/year).
+        bound: best bound on the objective.
+        mip_gap: relative gap between objective and bound.
+        seconds: build, solve, results and total wall-clock seconds.
+        tables: the result tables by name (see the module docstring).
+        firm_profit: equity-weighted profit by firm.
+        expectations: the instance's expectations, each with whether it holds.
+        size: variables, constraints and nonzeros of the model.
+    """
+
+    instance: str
+    scenario: str
+    objective_mode: str
+    status: str
+    objective: float
+    bound: float
+    mip_gap: float
+    seconds: dict[str, float]
+    tables: dict[str, pd.DataFrame]
+    firm_profit: dict[str, float]
+    expectations: list[dict[str, Any]] = field(default_factory=list)
+    size: dict[str, int] = field(default_factory=dict)
+    highs_status: str = ""
+    time_limit: float | None = None
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        msg = f"'Result' object has no attribute {name!r}"
+        raise AttributeError(msg)
+
+    def summary(self) -> dict[str, Any]:
+        """The ``summary.json`` content."""
+        gap = self.mip_gap if math.isfinite(self.mip_gap) else None
+        return {
+            "instance": self.instance,
+            "scenario": self.scenario,
+            "objective_mode": self.objective_mode,
+            "status": self.status,
+            "highs_status": self.highs_status,
+            "objective": clean(self.objective),
+            "bound": clean(self.bound) if math.isfinite(self.bound) else None,
+            "mip_gap": gap,
+            "time_limit": self.time_limit,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "firm_profit": {k: clean(v) for k, v in self.firm_profit.items()},
+            "expectations": self.expectations,
+            "size": self.size,
+        }
+
+    def write(self, out_dir: str | Path, *, timings: bool = True) -> list[Path]:
+        """Write ``summary.json`` and every table as CSV into ``out_dir``, atomically.
+
+        Each file is written to a temporary file in the same folder and renamed into
+        place, so an interrupted run never leaves a half-written table.
+
+        Args:
+            out_dir: the folder (created if missing).
+            timings: include wall-clock seconds in summary.json (``False`` makes the
+                output byte-identical across runs).
+
+        Returns:
+            The paths written.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        summary = self.summary()
+        if not timings:
+            summary["seconds"] = {}
+        written = [atomic_write_text(out / "summary.json", json.dumps(summary, indent=2) + "\n")]
+        extra = sorted(n for n in self.tables if n not in TABLE_NAMES)
+        for name in [*TABLE_NAMES, *extra]:
+            text = self.tables[name].to_csv(index=False, lineterminator="\n")
+            written.append(atomic_write_text(out / f"{name}.csv", text))
+        return written
+
+
+COLUMNS: dict[str, list[str]] = {
+    "lines": ["plant", "product", "open", "tier", "quantity"],
+    "production": [
+        "plant", "country", "product", "market", "channel", "quantity", "tier", "firm", "price",
+    ],
+    "make_or_buy": ["plant", "component", "in_house", "quantity"],
+    "component_flows": [
+        "component", "source", "source_type", "source_country", "destination",
+        "destination_country", "quantity", "quality", "unit_value",
+    ],
+    "plant_profit": ["plant", "revenue", "cost", "profit", "country", "open"],
+    "channel_profit": ["channel", "revenue", "cost", "profit", "open", "quantity"],
+    "firm_profit": ["firm", "profit"],
+    "technicians": ["firm", "pool", "used"],
+}
+"""Columns of each table, in order (the fields of :class:`Solution` of the same name)."""
+
+
+class Outcome(Protocol):
+    """What :func:`make_result` reads of the solver's report (a ``gpnopt.solver.SolveOutcome``)."""
+
+    status: str
+    highs_status: str
+    objective: float
+    bound: float
+    mip_gap: float
+    time_limit: float | None
+    seconds: dict[str, float]
+    n_vars: int
+    n_cons: int
+    n_nonzeros: int
+
+
+def _frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)
+
+
+def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
+    """The Result tables of ``solution`` (its rows as DataFrames, in :data:`TABLE_NAMES`)."""
+    firms = [{"firm": f, "profit": v} for f, v in solution.firm_profit.items()]
+    rows = {
+        "lines": solution.lines,
+        "production": solution.production,
+        "make_or_buy": solution.make_or_buy,
+        "component_flows": solution.component_flows,
+        "plant_profit": solution.plant_profit,
+        "channel_profit": solution.channel_profit,
+        "firm_profit": sorted(firms, key=lambda r: r["firm"]),
+        "technicians": solution.technicians,
+    }
+    return {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
+
+
+def solution_of(result: Result) -> Solution:
+    """The rows of a Result's tables as a :class:`Solution` (the inverse of
+    :func:`tables_of`; the objective is the solver's, ``result.objective``).
+
+    The analysis reads these rows, so it gives the same answers on a Result as on the
+    :class:`Solution` its tables were made from.
+    """
+    t = result.tables
+
+    def rows(name: str) -> tuple[dict[str, Any], ...]:
+        return sorted_rows(name, t[name].to_dict("records"))  # sorted already: kept as is
+
+    return Solution(
+        instance=result.instance,
+        objective_mode=result.objective_mode,
+        objective=float(result.objective),
+        lines=rows("lines"),
+        production=rows("production"),
+        make_or_buy=rows("make_or_buy"),
+        component_flows=rows("component_flows"),
+        plant_profit=rows("plant_profit"),
+        channel_profit=rows("channel_profit"),
+        firm_profit=dict(result.firm_profit),
+        technicians=rows("technicians"),
+    )
+
+
+def make_result(
+    model: Any, data: ModelData, outcome: Outcome, scenario: str = "base"
+) -> Result:
+    """Read the solved ``model`` (a Pyomo model) into a :class:`Result` (expectations are left to
+    :func:`gpnopt.analysis.analyse`).
+
+    The model is read by :func:`gpnopt.results.solution.read_solution`; the tables are its
+    rows (:func:`tables_of`), the objective, bound and gap those the solver reported.
+    """
+    solution = read_solution(model, data)
+    return Result(
+        instance=solution.instance,
+        scenario=scenario,
+        objective_mode=solution.objective_mode,
+        status=outcome.status,
+        objective=outcome.objective,
+        bound=outcome.bound,
+        mip_gap=outcome.mip_gap,
+        seconds=dict(outcome.seconds),
+        tables=tables_of(solution),
+        firm_profit=dict(solution.firm_profit),
+        size={"variables": outcome.n_vars, "constraints": outcome.n_cons, "nonzeros": outcome.n_nonzeros},
+        highs_status=outcome.highs_status,
+        time_limit=outcome.time_limit,
+    )

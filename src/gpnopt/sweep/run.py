@@ -1,0 +1,235 @@
+"""Running a sweep: :func:`run_sweep` plans, solves the chunks not yet done, and writes the folder.
+
+Chunks run in this process (one worker), on spawned worker processes or on a Dask cluster
+(:mod:`gpnopt.sweep.worker`); each finished chunk is stored as a Parquet part
+(:mod:`gpnopt.sweep.store`), and at the end the table, the summary and the flips are written
+(:mod:`gpnopt.sweep.summary`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gpnopt.sweep.plan import SweepPlan, make_plan
+from gpnopt.sweep.spec import SweepError, SweepSpec
+from gpnopt.sweep.store import (
+    CSV,
+    FLIPS,
+    SUMMARY,
+    TABLE,
+    prepare_folder,
+    read_parts,
+    write_csv,
+    write_json,
+    write_parquet,
+    write_part,
+)
+from gpnopt.sweep.summary import grid_flips, jsonable, summarize
+from gpnopt.sweep.worker import MODES, run_dask, run_processes, worker_for
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class SweepRun:
+    """What :func:`run_sweep` did.
+
+    Attributes:
+        out: the folder.
+        table: every draw, sorted by draw (read back from the Parquet parts).
+        summary: :func:`summarize` of the table.
+        flips: :func:`grid_flips` of the table (empty without a grid).
+        total: draws in the sweep.
+        computed: draws solved by this run (the others were already in the folder).
+        seconds: wall-clock seconds of this run's solving.
+        workers: worker processes used (0 for a Dask cluster).
+        files: the files written at the end.
+        interrupted: the run stopped early (KeyboardInterrupt); re-run to resume.
+        steady: draws per second from the first finished part to the last (worker
+            start-up left out; NaN with fewer than two parts).
+    """
+
+    out: Path
+    table: pd.DataFrame
+    summary: dict[str, Any]
+    flips: pd.DataFrame
+    total: int
+    computed: int
+    seconds: float
+    workers: int
+    files: list[Path]
+    interrupted: bool = False
+    steady: float = math.nan
+
+    @property
+    def draws_per_second(self) -> float:
+        """Draws solved per wall-clock second by this run."""
+        return self.computed / self.seconds if self.seconds > 0 else math.nan
+
+
+def default_out(spec: SweepSpec) -> Path:
+    """Default folder of a sweep: ``out/sweep-<instance>-<hash of the spec>``."""
+    h = hashlib.sha256(json.dumps(spec.as_dict(), sort_keys=True).encode()).hexdigest()[:8]
+    return Path("out") / f"sweep-{Path(spec.instance).stem}-{h}"
+
+
+def auto_workers(todo_draws: int) -> int:
+    """Worker processes when none are asked for: the CPUs, or 1 for small sweeps."""
+    if todo_draws < 40:
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def run_sweep(
+    spec: SweepSpec | SweepPlan,
+    out: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: Any = None,
+    mode: str = "persistent",
+    overwrite: bool = False,
+    csv: bool = False,
+    pattern: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[SweepPlan, int, int], None] | None = None,
+) -> SweepRun:
+    """Run (or resume) a sweep and write its folder.
+
+    Args:
+        spec: the sweep (or a plan made by :func:`make_plan`).
+        out: the folder; default :func:`default_out`.
+        workers: local worker processes; 1 solves in this process; ``None``:
+            :func:`auto_workers`.
+        scheduler: a Dask scheduler address (``tcp://host:8786``) or a
+            ``distributed.Client``: the chunks run on that cluster instead.
+        mode: ``persistent`` (ScenarioSolver re-solves and light records), ``fresh`` (the
+            model built anew per draw, light records) or ``rebuild`` (a full
+            ``gpnopt.solve`` per draw with every table). The table is the same; the other
+            modes are for benchmarks and checks.
+        overwrite: replace a folder holding another sweep (else that is a SweepError).
+        csv: also write ``draws.csv``.
+        pattern: expectation ids of a core pattern to report besides every expectation.
+        progress: called with (draws done, total) after each chunk (and once at the start).
+        on_start: called with (plan, draws already done, worker count) before solving.
+
+    Returns:
+        A :class:`SweepRun`. An interrupted run (KeyboardInterrupt) returns with
+        ``interrupted`` set after writing the parts it finished; re-running resumes.
+
+    Raises:
+        SweepError: bad spec or folder; InstanceError: bad instance or scenario.
+    """
+    import pandas as pd
+
+    if mode not in MODES:
+        msg = f"mode {mode!r}: use {', '.join(MODES)}"
+        raise SweepError(msg)
+    plan = spec if isinstance(spec, SweepPlan) else make_plan(spec)
+    core = _check_pattern(plan, pattern)
+    out_dir = Path(out) if out is not None else default_out(plan.spec)
+    done = prepare_folder(plan, out_dir, overwrite)
+    todo = [c for c in range(plan.n_chunks) if c not in done]
+    todo_draws = sum(len(plan.chunk_draws(c)) for c in todo)
+    n_done = plan.total - todo_draws
+    if scheduler is not None:
+        n_workers = 0
+    else:
+        n_workers = auto_workers(todo_draws) if workers is None else max(1, int(workers))
+        n_workers = max(1, min(n_workers, len(todo) or 1))
+    if on_start is not None:
+        on_start(plan, n_done, n_workers)
+    if progress is not None:
+        progress(n_done, plan.total)
+
+    counter = {"done": n_done, "computed": 0}
+    stamps: list[tuple[float, int]] = []  # (time, draws computed) after each part
+
+    def keep(c: int, records: list[dict[str, Any]]) -> None:
+        write_part(plan, out_dir, c, records)
+        counter["done"] += len(records)
+        counter["computed"] += len(records)
+        stamps.append((time.perf_counter(), counter["computed"]))
+        if progress is not None:
+            progress(counter["done"], plan.total)
+
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        if not todo:
+            pass
+        elif scheduler is not None:
+            run_dask(plan, mode, todo, scheduler, keep)
+        elif n_workers == 1:
+            w = worker_for(plan, mode)
+            for c in todo:
+                keep(c, w.run_chunk(c))
+        else:
+            run_processes(plan, mode, todo, n_workers, keep)
+    except KeyboardInterrupt:
+        interrupted = True
+    seconds = time.perf_counter() - started
+
+    table = read_parts(out_dir)
+    run = SweepRun(out=out_dir, table=table, summary={}, flips=pd.DataFrame(), total=plan.total,
+                   computed=counter["computed"], seconds=seconds, workers=n_workers, files=[],
+                   interrupted=interrupted, steady=_steady_rate(stamps))
+    if not interrupted:
+        info = {"computed": run.computed, "seconds": round(seconds, 3), "workers": n_workers,
+                "scheduler": None if scheduler is None else str(_address(scheduler))}
+        _finish(plan, run, core, info, csv=csv)
+    return run
+
+
+def _finish(
+    plan: SweepPlan, run: SweepRun, core: list[str] | None, info: dict[str, Any], *, csv: bool
+) -> None:
+    """Write the table, the summary (with ``info`` as its ``run``) and the flips of a
+    finished sweep into its folder; fill ``run``'s summary, flips and files."""
+    out = run.out
+    run.files.append(write_parquet(run.table, out / TABLE))
+    if csv:
+        run.files.append(write_csv(run.table, out / CSV))
+    run.flips = grid_flips(run.table, [a.column for a in plan.spec.grid])
+    run.summary = summarize(run.table, plan.manifest(), pattern=core, flips=run.flips)
+    run.summary["run"] = info
+    run.files.append(write_json(jsonable(run.summary), out / SUMMARY))
+    if plan.spec.grid:
+        run.files.append(write_csv(run.flips, out / FLIPS))
+
+
+def _steady_rate(stamps: list[tuple[float, int]]) -> float:
+    """Draws per second after the first part (worker start-up left out)."""
+    if len(stamps) < 2:
+        return math.nan
+    (t0, n0), (t1, n1) = stamps[0], stamps[-1]
+    return (n1 - n0) / (t1 - t0) if t1 > t0 else math.nan
+
+
+def _address(scheduler: Any) -> Any:
+    return getattr(scheduler, "scheduler_address", None) or getattr(
+        getattr(scheduler, "scheduler", None), "address", None
+    ) or scheduler
+
+
+def _check_pattern(plan: SweepPlan, pattern: Sequence[str] | None) -> list[str] | None:
+    if not pattern:
+        return None
+    known = [i for i, _ in plan.expectations]
+    ids = [p.strip() for p in pattern if p.strip()]
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        msg = (
+            f"--pattern: unknown expectation {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(known) or 'none'})"
+        )
+        raise SweepError(msg)
+    return ids
