@@ -13,6 +13,8 @@ from matplotlib.patches import Patch, Rectangle
 from gpnopt.plots.common import DPI, ROLE_COLORS, firm_colors, style
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from gpnopt.analysis.compare import Comparison
 
 
@@ -33,34 +35,39 @@ def comparison_figure(comparison: Comparison, *, title: str | None = None) -> Fi
 
 
 def _comparison(comparison: Comparison, title: str | None) -> Figure:
-    kpis = comparison.kpis
     scen = list(comparison.scenarios)
     n = len(scen)
     y = {s: i for i, s in enumerate(scen)}
-
-    def section(name: str) -> pd.DataFrame:
-        return kpis[kpis["section"] == name]
-
-    obj = section("objective")
-    obj_val = {r.scenario: pd.to_numeric(r.value, errors="coerce") for r in obj.itertuples()}
-    obj_label = str(obj["item"].iloc[0]) if not obj.empty else "objective"
-    fp = section("firm profit")
-    firms = list(dict.fromkeys(fp["item"].astype(str)))
-    colors = firm_colors(firms)
-    roles = section("role type")
-    plants = sorted(set(roles["item"].astype(str)))
-    role = {(r.scenario, str(r.item)): str(r.value) for r in roles.itertuples()}
-    status = {r.scenario: str(r.value) for r in section("status").itertuples()}
-    closed = _closed_plants(comparison)
-
     fig = Figure(figsize=(14, max(4.5, 2.3 + 0.55 * n)), dpi=DPI)
     bottom = 1.3 / fig.get_figheight()
     top = 1 - 0.75 / fig.get_figheight()
     ax1 = fig.add_axes((0.16, bottom, 0.2, top - bottom))
     ax2 = fig.add_axes((0.4, bottom, 0.27, top - bottom), sharey=ax1)
     ax3 = fig.add_axes((0.7, bottom, 0.28, top - bottom), sharey=ax1)
+    _objective_panel(ax1, comparison.kpis, scen, y)
+    _firm_panel(ax2, comparison.kpis, scen, y)
+    for ax in (ax1, ax2):
+        ax.tick_params(axis="x", labelsize=8)
+        ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.spines[["top", "right"]].set_visible(False)
+    _roles_panel(fig, ax3, comparison, scen, y)
+    name = next(iter(comparison.instances.values())).name if comparison.instances else ""
+    fig.suptitle(title or f"{name}: scenarios compared (first = reference)", fontsize=12,
+                 x=0.01, ha="left", y=1 - 0.15 / fig.get_figheight())
+    return fig
 
-    # objective
+
+def _section(kpis: pd.DataFrame, name: str) -> pd.DataFrame:
+    return kpis[kpis["section"] == name]
+
+
+def _objective_panel(ax1: Axes, kpis: pd.DataFrame, scen: list[str], y: dict[str, int]) -> None:
+    """Left: a bar per scenario (its status where it has no objective), the first dotted."""
+    n = len(scen)
+    obj = _section(kpis, "objective")
+    obj_val = {r.scenario: pd.to_numeric(r.value, errors="coerce") for r in obj.itertuples()}
+    obj_label = str(obj["item"].iloc[0]) if not obj.empty else "objective"
+    status = {r.scenario: str(r.value) for r in _section(kpis, "status").itertuples()}
     vals = [obj_val.get(s, math.nan) for s in scen]
     finite = [v for v in vals if isinstance(v, float | int) and not math.isnan(v)]
     ax1.barh([y[s] for s in scen], [0 if math.isnan(v) else v for v in vals],
@@ -80,7 +87,12 @@ def _comparison(comparison: Comparison, title: str | None) -> Figure:
     ax1.set_yticks(range(n), scen, fontsize=9)
     ax1.invert_yaxis()
 
-    # profit by firm
+
+def _firm_panel(ax2: Axes, kpis: pd.DataFrame, scen: list[str], y: dict[str, int]) -> None:
+    """Middle: each firm's equity-weighted profit per scenario, a bar per firm."""
+    fp = _section(kpis, "firm profit")
+    firms = list(dict.fromkeys(fp["item"].astype(str)))
+    colors = firm_colors(firms)
     width = 0.8 / max(1, len(firms))
     fv = {(r.scenario, str(r.item)): pd.to_numeric(r.value, errors="coerce")
           for r in fp.itertuples()}
@@ -94,12 +106,17 @@ def _comparison(comparison: Comparison, title: str | None) -> Figure:
     ax2.set_title("profit by firm (equity-weighted)", fontsize=10)
     ax2.legend(loc="lower right", fontsize=8, frameon=True)
     ax2.tick_params(labelleft=False)
-    for ax in (ax1, ax2):
-        ax.tick_params(axis="x", labelsize=8)
-        ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
-        ax.spines[["top", "right"]].set_visible(False)
 
-    # role types
+
+def _roles_panel(
+    fig: Figure, ax3: Axes, comparison: Comparison, scen: list[str], y: dict[str, int]
+) -> None:
+    """Right: each plant's role type per scenario, changes against the first outlined; and
+    the legend of the role types."""
+    roles = _section(comparison.kpis, "role type")
+    plants = sorted(set(roles["item"].astype(str)))
+    role = {(r.scenario, str(r.item)): str(r.value) for r in roles.itertuples()}
+    closed = _closed_plants(comparison)
     letters = {"horizontal": "H", "vertical": "V", "both": "B", "none": "-", "absent": ""}
     ref = scen[0]
     for i, p in enumerate(plants):
@@ -127,10 +144,6 @@ def _comparison(comparison: Comparison, title: str | None) -> Figure:
                          label=f"changed vs {ref}"))
     fig.legend(handles=handles, loc="lower right", ncol=3, fontsize=8, frameon=False,
                bbox_to_anchor=(0.99, 0.0))
-    name = next(iter(comparison.instances.values())).name if comparison.instances else ""
-    fig.suptitle(title or f"{name}: scenarios compared (first = reference)", fontsize=12,
-                 x=0.01, ha="left", y=1 - 0.15 / fig.get_figheight())
-    return fig
 
 
 def _closed_plants(comparison: Comparison) -> set[tuple[str, str]]:
