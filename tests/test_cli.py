@@ -184,3 +184,49 @@ def test_generate_writes_a_valid_instance(tmp_path):
     assert res.exit_code == 0, res.output
     assert "4 plants" in res.output
     assert runner.invoke(app, ["generate", str(path)]).exit_code == 1  # exists: needs --force
+
+
+LIGHT = """
+import sys
+from gpnopt.cli import app
+sys.argv = ["gpnopt", *sys.argv[1:]]
+try:
+    app()
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted({n.split(".")[0] for n in sys.modules} & {"pyomo", "highspy", "matplotlib"})
+print("HEAVY", ",".join(heavy), "CODE", code, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "{tiny}"], ["sweep", "--help"]])
+def test_help_and_validate_import_no_solver(args, tiny_path):
+    """``gpnopt --help`` and ``gpnopt validate`` load neither Pyomo, HiGHS nor matplotlib."""
+    import subprocess
+    import sys
+
+    argv = [a.format(tiny=tiny_path) for a in args]
+    proc = subprocess.run(
+        [sys.executable, "-c", LIGHT, *argv], capture_output=True, text=True, check=False
+    )
+    assert "HEAVY  CODE 0" in proc.stderr, proc.stderr
+    # the check itself can fail: a solving command does import Pyomo
+    if args == ["--help"]:
+        solving = subprocess.run(
+            [sys.executable, "-c", LIGHT, "solve", str(tiny_path), "--json"],
+            capture_output=True, text=True, check=False,
+        )
+        assert "pyomo" in solving.stderr.split("HEAVY", 1)[1].split("CODE")[0], solving.stderr
+
+
+def test_python_dash_m_runs_the_same_app():
+    import subprocess
+    import sys
+
+    for module in ("gpnopt", "gpnopt.cli"):
+        proc = subprocess.run(
+            [sys.executable, "-m", module, "--version"], capture_output=True, text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.startswith("gpnopt "), proc.stdout

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import gpnopt
 from gpnopt import plots
-from gpnopt.cli_report import plots_for, report
+from gpnopt.cli.report import plots_for, report
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "instances" / "tm_ffg.yaml"
@@ -172,7 +172,7 @@ app.command()(report)
 
 @app.callback()
 def _main() -> None:
-    """A local app with the report command, as cli.py registers it."""
+    """A local app with the report command, as gpnopt.cli registers it."""
 
 
 runner = CliRunner()

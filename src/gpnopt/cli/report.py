@@ -1,6 +1,6 @@
 """Pictures from the command line: ``gpnopt report`` and the helper of ``gpnopt solve --plots``.
 
-:func:`report` is a Typer command function (registered in ``cli.py`` as ``gpnopt report``):
+:func:`report` is a Typer command function (registered by :mod:`gpnopt.cli` as ``gpnopt report``):
 it solves a scenario (and optionally compares several) and writes the pictures of
 :mod:`gpnopt.plots` as PNG files with an ``index.html``. :func:`plots_for` is what
 ``gpnopt solve --plots DIR`` calls with the Result it already has.
@@ -19,16 +19,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from gpnopt.cli.common import (
+    EXIT_USAGE,
+    DebugOpt,
+    FileArg,
+    ScenarioFileOpt,
+    err,
+    fail,
+    load_instance,
+    out,
+    write_or_exit,
+)
 from gpnopt.errors import GpnoptError, GpnoptWarning
 
 if TYPE_CHECKING:
     from gpnopt.analysis.compare import Comparison
     from gpnopt.results import Result
     from gpnopt.schema import Instance
-
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-
 
 def plots_for(
     instance: Instance,
@@ -53,7 +60,7 @@ def plots_for(
 
 
 def report(
-    path: Annotated[Path, typer.Argument(help="Instance YAML file.", show_default=False)],
+    path: FileArg,
     scenario: Annotated[
         str | None,
         typer.Option(
@@ -96,27 +103,21 @@ def report(
     mip_gap: Annotated[
         float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
     ] = None,
-    scenario_file: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--scenario-file", help="YAML file with more overrides and scenarios (repeatable)."
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    scenario_file: ScenarioFileOpt = None,
+    debug: DebugOpt = False,
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
 
     Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; and an index.html showing them.
     """
     import gpnopt
-    from gpnopt import cli
 
     if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
-        cli.err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
+        err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
         raise typer.Exit(EXIT_USAGE)
     names = [s.strip() for s in (scenarios or "").split(",") if s.strip()]
     if scenarios is not None and not names:
-        cli.err.print("[bold red]usage:[/] --scenarios: give at least one scenario name")
+        err.print("[bold red]usage:[/] --scenarios: give at least one scenario name")
         raise typer.Exit(EXIT_USAGE)
     options: dict[str, Any] = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap}
     comparison = None
@@ -131,20 +132,18 @@ def report(
         if comparison is not None and key in comparison.results:
             instance, result = comparison.instances[key], comparison.results[key]
         else:
-            instance = cli._load(path, scenario, scenario_file)
+            instance = load_instance(path, scenario, scenario_file)
             result = gpnopt.solve(instance, scenario=scenario, **options)
     except GpnoptError as exc:
-        raise cli._fail(exc, debug) from None
+        raise fail(exc, debug) from None
     target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
-    written = cli._write_or_exit(  # noqa: SLF001 - the CLI's own helper
-        target, lambda: plots_for(instance, result, target, comparison)
-    )
+    written = write_or_exit(target, lambda: plots_for(instance, result, target, comparison))
     status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
-    cli.out.print(
+    out.print(
         f"{result.instance} scenario {result.scenario}: {status}, "
         f"{result.objective_mode} profit {result.objective:,.1f}"
     )
     for note in comparison.notes if comparison is not None else []:
-        cli.err.print("[yellow]not solved:[/] ", end="")
-        cli.err.print(note, markup=False)
-    cli.out.print(f"Pictures written to {target}/: " + ", ".join(p.name for p in written))
+        err.print("[yellow]not solved:[/] ", end="")
+        err.print(note, markup=False)
+    out.print(f"Pictures written to {target}/: " + ", ".join(p.name for p in written))

@@ -1,0 +1,95 @@
+"""The ``gpnopt`` command line: thin, calling the public API and mapping errors to exit codes.
+
+Exit codes: 0 solved (optimal, or feasible at a limit, said clearly); 1 invalid instance or
+scenario; 2 usage error; 3 infeasible; 4 no solution found (time limit, solver failure).
+Pyomo is imported only by commands that solve.
+
+This package creates :data:`app` (the ``gpnopt`` console script, also ``python -m gpnopt``)
+and registers the commands, one module per group:
+
+* :mod:`gpnopt.cli.solve`: ``validate``, ``solve``, ``generate`` and :func:`print_summary`;
+* :mod:`gpnopt.cli.compare`: ``compare`` and :func:`print_comparison`;
+* :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
+* :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
+* :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
+  instance loading, output-folder checks and cell formatting.
+
+Each module imports only typer, rich and :mod:`gpnopt.errors` at first; the engine loads
+when a command runs, so ``gpnopt --help`` and ``gpnopt validate`` stay light.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gpnopt import __version__
+from gpnopt.cli import compare, report, solve, sweep
+from gpnopt.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_INVALID,
+    EXIT_NO_SOLUTION,
+    err,
+    foreign_files,
+    out,
+)
+from gpnopt.cli.compare import print_comparison
+from gpnopt.cli.solve import print_summary
+
+__all__ = [
+    "EXIT_INFEASIBLE",
+    "EXIT_INVALID",
+    "EXIT_NO_SOLUTION",
+    "app",
+    "err",
+    "foreign_files",
+    "main",
+    "out",
+    "print_comparison",
+    "print_summary",
+    "run",
+]
+
+app = typer.Typer(
+    name="gpnopt",
+    help=(
+        "Global production network design as a mixed-integer program (Pyomo + HiGHS).\n\n"
+        "Exit codes: 0 solved, 1 invalid instance, 2 usage error, 3 infeasible, "
+        "4 no solution found."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"gpnopt {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Global production network design as a mixed-integer program."""
+
+
+# the commands, in the order ``gpnopt --help`` lists them
+app.command()(solve.validate)
+app.command()(solve.solve)
+app.command()(compare.compare)
+app.command()(solve.generate)
+app.command()(report.report)
+app.command(name="sweep")(sweep.sweep)
+
+
+def run() -> None:  # pragma: no cover - console-script entry for python -m
+    """Entry point for ``python -m gpnopt``."""
+    app()

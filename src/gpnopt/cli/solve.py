@@ -1,0 +1,278 @@
+"""``gpnopt validate``, ``gpnopt solve`` and ``gpnopt generate``, and the printed summary.
+
+Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Pyomo);
+``solve`` imports the solver when it runs; ``generate`` the generator.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from gpnopt.cli.common import (
+    EXIT_INVALID,
+    DebugOpt,
+    FileArg,
+    ForceOpt,
+    ObjectiveOpt,
+    ScenarioFileOpt,
+    ScenarioOpt,
+    SeedOpt,
+    check_out_dir,
+    err,
+    fail,
+    load_instance,
+    money,
+    out,
+    write_or_exit,
+)
+from gpnopt.errors import GpnoptError
+
+
+def validate(
+    path: FileArg,
+    scenario: ScenarioOpt = None,
+    scenario_file: ScenarioFileOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check an instance (schema, references, scenario) without solving it."""
+    from gpnopt.data import build_data
+
+    try:
+        inst = load_instance(path, scenario, scenario_file)
+        data = build_data(inst)
+    except GpnoptError as exc:
+        raise fail(exc, debug) from None
+    label = f" (scenario {scenario})" if scenario else ""
+    out.print(
+        f"[green]valid[/]: {path}{label}: {len(inst.plants)} plants, {len(inst.products)} "
+        f"products, {len(inst.components)} components, {len(inst.markets)} markets, "
+        f"{len(data.lines)} lines, {len(data.sales)} sales arcs, {len(data.flows)} flow arcs, "
+        f"{len(inst.expectations)} expectations"
+    )
+
+
+def solve(
+    path: FileArg,
+    scenario: ScenarioOpt = None,
+    objective: ObjectiveOpt = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0, help="Seconds HiGHS may run."),
+    ] = None,
+    mip_gap: Annotated[
+        float | None,
+        typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print summary.json to standard output.")
+    ] = False,
+    plots_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plots",
+            help="Write the network and specialization pictures (PNG) and index.html here.",
+        ),
+    ] = None,
+    scenario_file: ScenarioFileOpt = None,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Solve an instance: print a summary, optionally write the result tables."""
+    import gpnopt
+
+    check_out_dir(out_dir, force)
+    try:
+        inst = load_instance(path, scenario, scenario_file)
+        result = gpnopt.solve(
+            inst,
+            objective=objective,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            threads=threads,
+            scenario=scenario,
+        )
+    except GpnoptError as exc:
+        raise fail(exc, debug) from None
+    if out_dir is not None:
+        write_or_exit(out_dir, lambda: result.write(out_dir))
+    if plots_dir is not None:
+        from gpnopt.cli.report import plots_for
+
+        check_out_dir(plots_dir, force)
+        write_or_exit(plots_dir, lambda: plots_for(inst, result, plots_dir))
+    if as_json:
+        sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
+        return
+    print_summary(result, inst)
+    if out_dir is not None:
+        out.print(f"\nTables written to {out_dir}/")
+    if plots_dir is not None:
+        out.print(f"Pictures written to {plots_dir}/")
+
+
+def generate(
+    out_file: Annotated[Path, typer.Argument(help="YAML file to write.", show_default=False)],
+    seed: SeedOpt = 0,
+    countries: Annotated[int, typer.Option("--countries", min=1)] = 6,
+    firms: Annotated[int, typer.Option("--firms", min=1)] = 3,
+    plants: Annotated[int, typer.Option("--plants", min=1)] = 12,
+    products: Annotated[int, typer.Option("--products", min=1)] = 8,
+    components: Annotated[int, typer.Option("--components", min=1)] = 10,
+    suppliers: Annotated[int, typer.Option("--suppliers", min=0)] = 20,
+    markets: Annotated[int, typer.Option("--markets", min=1)] = 20,
+    force: ForceOpt = False,
+) -> None:
+    """Write a seeded synthetic instance (feasible by construction) for tests and benchmarks."""
+    from gpnopt.generate import generate as make
+    from gpnopt.generate import write_instance
+
+    if out_file.exists() and not force:
+        err.print(f"[bold red]error:[/] {out_file} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_INVALID)
+    raw = make(
+        seed,
+        countries=countries,
+        firms=firms,
+        plants=plants,
+        products=products,
+        components=components,
+        suppliers=suppliers,
+        markets=markets,
+    )
+    write_or_exit(out_file, lambda: write_instance(raw, out_file))
+    out.print(f"wrote {out_file}: {len(raw['plants'])} plants, {len(raw['markets'])} markets")
+
+
+# --- the printed summary ----------------------------------------------------------------------
+
+
+def print_summary(result: Any, instance: Any = None) -> None:
+    """Print a readable summary of a Result (with the roles when ``instance`` is given)."""
+    head = f"[bold]{result.instance}[/] scenario [bold]{result.scenario}[/], objective {result.objective_mode}"
+    out.print(head)
+    if result.status == "optimal":
+        out.print(
+            f"status [green]optimal[/] (gap {result.mip_gap:.2g}), profit {money(result.objective)}"
+        )
+    else:
+        out.print(
+            f"status [yellow]feasible, not proven optimal[/] ({result.highs_status}): profit "
+            f"{money(result.objective)}, bound {money(result.bound)}, gap {result.mip_gap:.2%}"
+        )
+    t = result.seconds
+    out.print(
+        f"time: build {t.get('build', 0):.2f} s, solve {t.get('solve', 0):.2f} s, "
+        f"total {t.get('total', 0):.2f} s"
+    )
+    _print_profits(result)
+    _print_decisions(result)
+    tech = result.tables["technicians"]
+    for r in tech.itertuples():
+        out.print(f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used")
+    if instance is not None and "specialization" in result.tables:
+        _print_roles(result, instance)
+    if result.expectations:
+        _print_expectations(result.expectations)
+
+
+def _print_profits(result: Any) -> None:
+    """Profit by firm, by plant, and of the channels and offices."""
+    firms = Table(title="Profit by firm (equity-weighted)", title_justify="left")
+    firms.add_column("firm")
+    firms.add_column("profit", justify="right")
+    for f, v in result.firm_profit.items():
+        firms.add_row(f, money(v))
+    out.print(firms)
+
+    plants = Table(title="Profit by plant", title_justify="left")
+    for c in ("plant", "country", "open", "revenue", "cost", "profit"):
+        plants.add_column(c, justify="right" if c in ("revenue", "cost", "profit") else "left")
+    for r in result.tables["plant_profit"].itertuples():
+        plants.add_row(
+            r.plant, r.country, "yes" if r.open else "no", money(r.revenue), money(r.cost), money(r.profit)
+        )
+    out.print(plants)
+
+    ch = result.tables["channel_profit"]
+    if not ch.empty:
+        chan = Table(title="Channels and offices", title_justify="left")
+        for c in ("channel", "open", "units", "profit"):
+            chan.add_column(c, justify="right" if c in ("units", "profit") else "left")
+        for r in ch.itertuples():
+            chan.add_row(r.channel, "yes" if r.open else "no", f"{r.quantity:g}", money(r.profit))
+        out.print(chan)
+
+
+def _print_decisions(result: Any) -> None:
+    """Who makes what for whom, make or buy, and component flows between plants."""
+    prod = Table(title="Who makes what for whom (units)", title_justify="left")
+    for c in ("plant", "product", "tier", "market", "channel", "units"):
+        prod.add_column(c, justify="right" if c == "units" else "left")
+    for r in result.tables["production"].itertuples():
+        prod.add_row(r.plant, r.product, r.tier, r.market, r.channel, f"{r.quantity:g}")
+    out.print(prod)
+
+    mob = result.tables["make_or_buy"]
+    if not mob.empty:
+        mk = Table(title="Make or buy", title_justify="left")
+        for c in ("plant", "component", "in-house", "units"):
+            mk.add_column(c, justify="right" if c == "units" else "left")
+        for r in mob.itertuples():
+            mk.add_row(r.plant, r.component, "yes" if r.in_house else "no", f"{r.quantity:g}")
+        out.print(mk)
+
+    flows = result.tables["component_flows"]
+    if not flows.empty:
+        ft = Table(title="Component flows between plants (units)", title_justify="left")
+        for c in ("component", "from", "to", "units"):
+            ft.add_column(c, justify="right" if c == "units" else "left")
+        inter = flows[(flows["source_type"] == "plant") & (flows["source"] != flows["destination"])]
+        for r in inter.itertuples():
+            ft.add_row(r.component, r.source, r.destination, f"{r.quantity:g}")
+        if len(inter):
+            out.print(ft)
+
+
+def _print_roles(result: Any, instance: Any) -> None:
+    """The plants' roles and the specialization indices by firm and by country."""
+    from gpnopt.analysis.specialization import (
+        format_indices,
+        format_roles,
+        specialization_indices,
+    )
+
+    out.print("\n[bold]Plant roles[/] (H: horizontal index; VS: Hummels-Ishii-Yi vertical "
+              "specialization; see docs/specialization.md)")
+    for line in format_roles(result.tables["specialization"]):
+        out.print(line, markup=False)
+    for level in ("firm", "country"):
+        out.print(f"\n[bold]Indices by {level}[/]")
+        for line in format_indices(specialization_indices(instance, result, level)):
+            out.print(line, markup=False)
+
+
+def _print_expectations(expectations: list[dict[str, Any]]) -> None:
+    """Which expectations hold, and how many."""
+    ex = Table(title="Expectations", title_justify="left")
+    for c in ("", "id", "description", "detail"):
+        ex.add_column(c)
+    for e in expectations:
+        mark = "[green]holds[/]" if e["holds"] else "[red]FAILS[/]"
+        desc = e["description"] + ("" if e["expected"] else " (expected not to)")
+        ex.add_row(mark, e["id"], desc, e["detail"])
+    out.print(ex)
+    held = sum(e["holds"] for e in expectations)
+    out.print(f"{held} of {len(expectations)} expectations hold")

@@ -1,0 +1,65 @@
+"""Pictures of a solved network: flows on a schematic map, roles as a heatmap, scenarios.
+
+Everything here reads an :class:`~gpnopt.schema.Instance` (names, countries, owners) and the
+tables of a :class:`~gpnopt.results.Result` or a
+:class:`~gpnopt.analysis.compare.Comparison`; nothing here touches Pyomo. Figures are
+matplotlib :class:`~matplotlib.figure.Figure` objects made without ``pyplot`` (no global
+state, no display needed: the Agg canvas renders them), with fixed sizes, sorted inputs and
+matplotlib's default style, so the same result gives the same picture.
+
+Functions:
+
+* :func:`network_figure`: plants placed by country on a schematic map, component flows
+  between plants (and from supplier pools) and machine flows to markets as arrows whose
+  width is proportional to the flow's value (or quantity), coloured by goods or by firm;
+* :func:`specialization_heatmap`: plants x (machines sold by tier, components supplied to
+  other plants), each cell the share of the plant's gross output, with its role type;
+* :func:`comparison_figure`: objective and profit by firm per scenario, and each plant's
+  role type per scenario (changes against the first scenario outlined);
+* :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
+  each file written atomically.
+
+Modules: :mod:`gpnopt.plots.network`, :mod:`gpnopt.plots.heatmap`,
+:mod:`gpnopt.plots.comparison` (one figure each), :mod:`gpnopt.plots.files` (the files) and
+:mod:`gpnopt.plots.common` (sizes, colours, style, the flow tables they share); every public
+name is importable from :mod:`gpnopt.plots` itself.
+
+Values are those of ``docs/specialization.md``: a machine sale is worth quantity x market
+price, a component flow quantity x ``unit_value`` (transfer price or supplier price).
+"""
+
+from __future__ import annotations
+
+from gpnopt.plots.common import (
+    DPI,
+    FIRM_COLORS,
+    GOODS_COLORS,
+    OUTSIDE,
+    PNG_METADATA,
+    ROLE_COLORS,
+    TIER_COLORS,
+    TIERS,
+    save_figure,
+)
+from gpnopt.plots.comparison import comparison_figure
+from gpnopt.plots.files import write_plots
+from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
+from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
+
+__all__ = [
+    "COUNTRY_LAYOUT",
+    "DPI",
+    "FIRM_COLORS",
+    "GOODS_COLORS",
+    "OUTSIDE",
+    "PNG_METADATA",
+    "ROLE_COLORS",
+    "TIERS",
+    "TIER_COLORS",
+    "comparison_figure",
+    "network_figure",
+    "save_figure",
+    "specialization_cells",
+    "specialization_heatmap",
+    "write_plots",
+]
