@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
 from gpnopt.errors import InstanceError, cut, show
-from gpnopt.schema import ID_RULE, Instance, InstanceFile, Name, Scenario
+from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest instance file read (bytes)."""
@@ -278,6 +278,14 @@ def _yaml_type_hint(value: Any) -> str | None:
     return None
 
 
+def _beyond_bound(err: Mapping[str, Any]) -> bool:
+    """Whether a pydantic error is :data:`~gpnopt.schema.MAX_MAGNITUDE` being exceeded."""
+    ctx = err.get("ctx") or {}
+    return (err["type"] == "less_than_equal" and ctx.get("le") == MAX_MAGNITUDE) or (
+        err["type"] == "greater_than_equal" and ctx.get("ge") == -MAX_MAGNITUDE
+    )
+
+
 def _problem_line(err: Mapping[str, Any]) -> tuple[str, str]:
     """The YAML path and message of one pydantic error."""
     loc = tuple(err["loc"])
@@ -291,6 +299,11 @@ def _problem_line(err: Mapping[str, Any]) -> tuple[str, str]:
         msg = "unknown key (not part of the schema; check its spelling)"
     elif err["type"] == "string_pattern_mismatch":
         msg = f"String should match pattern (an id is {ID_RULE})"
+    elif _beyond_bound(err):
+        msg = (
+            f"{err['input']:g} is beyond the bound of {MAX_MAGNITUDE:g} for any number of an "
+            "instance (check its unit)"
+        )
     hint = _yaml_type_hint(err.get("input")) if err["type"] == "string_type" else None
     if hint:
         msg = f"{'a key' if key is not None else 'the value'} {hint}"

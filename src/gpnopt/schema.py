@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -58,27 +57,16 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
-def _in_range(value: float) -> float:
-    """Refuse a number beyond :data:`MAX_MAGNITUDE`."""
-    if abs(value) > MAX_MAGNITUDE:
-        msg = (
-            f"{value:g} is beyond the bound of {MAX_MAGNITUDE:g} for any number of an "
-            "instance (check its unit)"
-        )
-        raise ValueError(msg)
-    return value
+_BOUND = Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
 
-
-Number = Annotated[
-    float, BeforeValidator(_not_bool), Field(allow_inf_nan=False), AfterValidator(_in_range)
-]
+Number = Annotated[float, _BOUND, BeforeValidator(_not_bool)]
 """Any finite number of at most :data:`MAX_MAGNITUDE` in magnitude; ints are taken, booleans
 refused."""
-NonNeg = Annotated[Number, Field(ge=0)]
+NonNeg = Annotated[float, _BOUND, Field(ge=0), BeforeValidator(_not_bool)]
 """A :data:`Number` of at least 0."""
-Positive = Annotated[Number, Field(gt=0)]
+Positive = Annotated[float, _BOUND, Field(gt=0), BeforeValidator(_not_bool)]
 """A :data:`Number` above 0."""
-Share = Annotated[Number, Field(ge=0, le=1)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), BeforeValidator(_not_bool)]
 """A :data:`Number` from 0 to 1."""
 Provenance = str | dict[str, str] | None
 """Where numbers come from: one text, or a text per field name."""
@@ -483,7 +471,7 @@ class Tariff(Base):
     """Importing country id."""
     goods: Literal["machine", "component", "all"] = "all"
     """Goods class."""
-    rate: Annotated[Number, Field(ge=0, le=10)]
+    rate: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False), BeforeValidator(_not_bool)]
     """Duty as a share of the customs value (price in the market for machines, transfer or
     supplier price for components)."""
     provenance: Provenance = None
