@@ -251,8 +251,10 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
 
 
 def format_loc(loc: Iterable[Any]) -> str:
-    """Turn a pydantic ``loc`` into a YAML path (``plants.CN_FT.owners``); long parts are cut."""
-    parts = [cut(str(p)) for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
+    """Turn a pydantic ``loc`` into a YAML path (``plants.CN_FT.owners``).
+
+    Parts longer than any valid id (64 characters) are cut."""
+    parts = [cut(str(p), 70) for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
     return ".".join(parts) if parts else "(top level)"
 
 
