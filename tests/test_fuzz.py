@@ -4,12 +4,17 @@ Mutations drop keys, swap types, perturb numbers, rename references and null val
 ``instances/tiny.yaml`` and ``instances/tm_ffg.yaml``. Whatever the mutation, loading must end
 in a validated instance (whose derived model data can then be built) or in gpnopt's own
 input error: never another exception, never a hang.
+
+``GPNOPT_FUZZ_EXAMPLES`` raises the number of examples (default 150, derandomized) for a
+longer run, which then draws at random and honours ``--hypothesis-seed``, e.g.
+``GPNOPT_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz.py --hypothesis-seed=7``.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -39,7 +44,13 @@ def _paths(node: Any, where: tuple = ()) -> list[tuple]:
 
 PATHS = {name: _paths(raw) for name, raw in BASES.items()}
 IDS = {name: sorted({p[-1] for p in PATHS[name] if isinstance(p[-1], str)}) for name in BASES}
-ODD = [None, "text", 3, -1.5, 0, [], {}, True, math.nan, math.inf, "1e999", ["x"], {"a": 1}]
+ODD = [
+    None, "text", 3, -1.5, 0, [], {}, True, math.nan, math.inf, "1e999", ["x"], {"a": 1},
+    False, 1e300, "", "a.b", "=SUM(1)", "x" * 200, [["a"]], {"overrides": 5}, [1, 2],
+]
+BAD_IDS = ["", "a.b", "has space", "../up", "=HYPERLINK(1)", "x" * 65, "ab\n"]
+EXAMPLES = int(os.environ.get("GPNOPT_FUZZ_EXAMPLES", "150"))
+DERANDOMIZE = "GPNOPT_FUZZ_EXAMPLES" not in os.environ
 
 
 def _parent(doc: Any, path: tuple) -> tuple[Any, Any]:
@@ -60,13 +71,15 @@ def mutated(draw: st.DrawFn) -> tuple[str, dict]:
             current = parent[key]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or replaced this part
-        op = draw(st.sampled_from(["drop", "type", "number", "rename", "null"]))
+        op = draw(st.sampled_from(["drop", "type", "number", "rename", "null", "bad_id"]))
         if op == "drop":
             del parent[key]
         elif op == "type":
             parent[key] = draw(st.sampled_from(ODD))
         elif op == "number" and isinstance(current, int | float) and not isinstance(current, bool):
-            parent[key] = current * draw(st.sampled_from([-1, 0, 0.5, 2, 1e12]))
+            parent[key] = current * draw(st.sampled_from([-1, 0, 0.5, 2, 1e12, 1e300]))
+        elif op == "bad_id" and isinstance(parent, dict) and isinstance(key, str):
+            parent[draw(st.sampled_from(BAD_IDS))] = parent.pop(key)
         elif op == "rename":
             new = draw(st.sampled_from(IDS[name]))
             if isinstance(parent, dict) and isinstance(key, str):
@@ -79,9 +92,9 @@ def mutated(draw: st.DrawFn) -> tuple[str, dict]:
 
 
 @settings(
-    max_examples=150,
+    max_examples=EXAMPLES,
     deadline=2000,
-    derandomize=True,
+    derandomize=DERANDOMIZE,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(mutated())

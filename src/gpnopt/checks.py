@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable
 
-from gpnopt.errors import GpnoptWarning
+from gpnopt.errors import GpnoptWarning, show
 from gpnopt.schema import TIER_RANK, Instance
 
 
@@ -20,7 +20,7 @@ def _unknown(where: str, kind: str, values: Iterable[str | None], known: Iterabl
     out = []
     for v in values:
         if v is not None and v not in known_set:
-            out.append(f"{where}: unknown {kind} {v!r}")
+            out.append(f"{where}: unknown {kind} {show(v)}")
     return out
 
 
@@ -171,10 +171,14 @@ def check_offices_and_groups(inst: Instance) -> list[str]:
 
 
 def check_sourcing_rules(inst: Instance) -> list[str]:
-    """Sourcing rules reference known entities."""
+    """Sourcing rules have unique ids and reference known entities."""
     out = []
+    seen: set[str | None] = set()
     for n, r in enumerate(inst.sourcing_rules):
         w = f"sourcing_rules.{n}"
+        if r.id in seen:
+            out.append(f"{w}.id: duplicate sourcing rule id {show(r.id)}")
+        seen.add(r.id)
         out += _unknown(f"{w}.plant", "plant", [r.plant], inst.plants)
         out += _unknown(f"{w}.components", "component", r.components or [], inst.components)
         s = r.sources
@@ -218,7 +222,7 @@ def check_expectations(inst: Instance) -> list[str]:
     for n, e in enumerate(inst.expectations):
         w = f"expectations.{n}"
         if e.id in seen:
-            out.append(f"{w}.id: duplicate expectation id {e.id!r}")
+            out.append(f"{w}.id: duplicate expectation id {show(e.id)}")
         seen.add(e.id)
         out += _unknown(f"{w}.plant", "plant", [e.plant], {*inst.plants})
         out += _unknown(f"{w}.product", "product", [e.product], inst.products)

@@ -6,6 +6,21 @@ it to exit code 1 and prints its message without a traceback.
 
 from __future__ import annotations
 
+EXCERPT_CHARS = 60
+"""Most characters of a value or key of the input echoed in one message."""
+
+
+def cut(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` itself, or its first characters and ``...`` when it is longer than ``limit``."""
+    return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
+
+
+def show(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value of the input as it is echoed in a message: quoted, cut to ``limit``."""
+    if isinstance(value, str):
+        return repr(cut(value, limit))
+    return cut(repr(value), limit)
+
 
 class GpnoptError(Exception):
     """Base class of all gpnopt errors."""

@@ -22,17 +22,58 @@ from pydantic import (
     model_validator,
 )
 
+from gpnopt.errors import show
+
 Tier = Literal["low", "medium", "high"]
 """Value tier of a product, and quality level of a component source (ordered)."""
 
 TIER_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 """Order of tiers and quality levels: low < medium < high."""
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+MAX_MAGNITUDE = 1e12
+"""Largest magnitude of any number of an instance (money, quantities, capacities, ...).
+
+Beyond it the solver's arithmetic is no longer reliable (a price times a quantity must stay
+far inside double precision); a bigger number is almost always a unit mistake."""
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+"""Every id (entity, expectation, sourcing rule, scenario, override): letters, digits, ``_``
+and ``-``, starting with a letter or digit, at most 64 characters. No dots (they separate the
+parts of a YAML path) and nothing a spreadsheet reads as a formula."""
+
+ID_RULE = "letters, digits, _ and -, starting with a letter or digit, at most 64 characters"
+""":data:`ID_PATTERN` in words (for messages)."""
+
+
+def _not_bool(value: Any) -> Any:
+    """Refuse a boolean where a number is expected (YAML reads ``yes``/``on`` as true)."""
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        msg = (
+            f"a number is expected, not the boolean {word} (YAML reads unquoted "
+            "yes/no, on/off and true/false as booleans)"
+        )
+        raise ValueError(msg)  # noqa: TRY004 - pydantic turns ValueError into a field error
+    return value
+
+
+_BOUND = Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
+
+Number = Annotated[float, _BOUND, BeforeValidator(_not_bool)]
+"""Any finite number of at most :data:`MAX_MAGNITUDE` in magnitude; ints are taken, booleans
+refused."""
+NonNeg = Annotated[float, _BOUND, Field(ge=0), BeforeValidator(_not_bool)]
+"""A :data:`Number` of at least 0."""
+Positive = Annotated[float, _BOUND, Field(gt=0), BeforeValidator(_not_bool)]
+"""A :data:`Number` above 0."""
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), BeforeValidator(_not_bool)]
+"""A :data:`Number` from 0 to 1."""
 Provenance = str | dict[str, str] | None
 """Where numbers come from: one text, or a text per field name."""
-Id = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Name = Annotated[str, Field(pattern=ID_PATTERN)]
+"""An id: see :data:`ID_PATTERN`."""
+Id = Name
+"""An expectation id (the same rule as every other id)."""
 
 
 def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
@@ -94,7 +135,7 @@ class Firm(Base):
     """Country id of the firm's home; its lines elsewhere are foreign (technicians)."""
     capital_budget: NonNeg | None = None
     """Bound on the firm's equity-weighted share of ``investment_cost`` (money)."""
-    reservation_profit: float | None = Field(default=None, allow_inf_nan=False)
+    reservation_profit: Number | None = None
     """Least equity-weighted profit the firm accepts (participation; money/year)."""
     technicians: TechnicianPolicy | None = None
     """Expatriate technician pool; omitted = unlimited."""
@@ -105,7 +146,7 @@ class Firm(Base):
 class BomEntry(Base):
     """One component of a bill of materials."""
 
-    quantity: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    quantity: Positive
     """Units of the component per unit of the parent."""
     min_quality: Tier | None = None
     """Least quality of the component's source this parent accepts."""
@@ -147,7 +188,7 @@ class Product(Base):
     """Value tier: high, medium or low."""
     firm: str | None = None
     """Firm whose design (brand) it is; its technicians run foreign lines of it."""
-    capacity_use: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    capacity_use: Positive = 1.0
     """Assembly capacity one unit takes (capacity units/unit)."""
     bom: BillOfMaterials = Field(default_factory=dict)
     """Components per unit of product."""
@@ -356,6 +397,9 @@ class SourceFilter(Base):
 class SourcingRule(Base):
     """Bounds on the share of a plant's component supply that comes from given sources."""
 
+    id: Name | None = None
+    """Name of the rule in messages and diagnoses; omitted = ``rule<index>`` (``rule0`` for
+    the first rule of ``sourcing_rules``)."""
     plant: str
     """Plant whose supply is bounded."""
     components: list[str] | None = None
@@ -427,7 +471,7 @@ class Tariff(Base):
     """Importing country id."""
     goods: Literal["machine", "component", "all"] = "all"
     """Goods class."""
-    rate: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
+    rate: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False), BeforeValidator(_not_bool)]
     """Duty as a share of the customs value (price in the market for machines, transfer or
     supplier price for components)."""
     provenance: Provenance = None
@@ -458,7 +502,7 @@ class Objective(Base):
     @classmethod
     def _mode(cls, mode: str) -> str:
         if mode != "alliance" and not (mode.startswith("firm:") and len(mode) > 5):
-            msg = f"mode {mode!r} must be 'alliance' or 'firm:ID'"
+            msg = f"mode {show(mode)} must be 'alliance' or 'firm:ID'"
             raise ValueError(msg)
         return mode
 
@@ -536,25 +580,25 @@ class Instance(Base):
     """What the instance represents."""
     units: Units = Field(default_factory=Units)
     """Units of its numbers."""
-    countries: dict[str, Country]
+    countries: dict[Name, Country]
     """Countries, by id."""
-    firms: dict[str, Firm]
+    firms: dict[Name, Firm]
     """Firms, by id."""
-    components: dict[str, Component] = Field(default_factory=dict)
+    components: dict[Name, Component] = Field(default_factory=dict)
     """Components, by id; none = products need no components."""
-    products: dict[str, Product]
+    products: dict[Name, Product]
     """Products, by id."""
-    plants: dict[str, Plant]
+    plants: dict[Name, Plant]
     """Plants, by id."""
-    suppliers: dict[str, Supplier] = Field(default_factory=dict)
+    suppliers: dict[Name, Supplier] = Field(default_factory=dict)
     """External supplier pools, by id."""
-    markets: dict[str, Market]
+    markets: dict[Name, Market]
     """Markets (and segments), by id."""
-    channels: dict[str, Channel] | None = None
+    channels: dict[Name, Channel] | None = None
     """Sales channels, by id; omitted = every plant sells directly into every market."""
-    purchasing_offices: dict[str, PurchasingOffice] = Field(default_factory=dict)
+    purchasing_offices: dict[Name, PurchasingOffice] = Field(default_factory=dict)
     """Purchasing offices, by id."""
-    exclusive_groups: dict[str, list[str]] = Field(default_factory=dict)
+    exclusive_groups: dict[Name, list[str]] = Field(default_factory=dict)
     """Groups of alternative plants (entry modes) of which at most one opens."""
     sourcing_rules: list[SourcingRule] = Field(default_factory=list)
     """Sourcing-share rules."""
@@ -569,10 +613,43 @@ class Instance(Base):
 
     _scenario: str | None = PrivateAttr(default=None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_ids(cls, data: Any) -> Any:
+        """Give each sourcing rule without an ``id`` its default ``rule<index>`` (on a copy)."""
+        if not isinstance(data, dict) or not isinstance(data.get("sourcing_rules"), list):
+            return data
+        rules = [
+            {**r, "id": f"rule{n}"} if isinstance(r, dict) and r.get("id") is None else r
+            for n, r in enumerate(data["sourcing_rules"])
+        ]
+        return {**data, "sourcing_rules": rules}
+
     @property
     def scenario(self) -> str | None:
         """The scenario this instance was loaded with (``None`` for the file as written)."""
         return self._scenario
+
+
+class ScenarioSpec(Base):
+    """A named scenario: overrides applied together (in the order listed)."""
+
+    description: str = ""
+    """What the scenario represents."""
+    overrides: list[Name] = Field(default_factory=list)
+    """Names of the overrides it applies."""
+
+
+def _scenario_shorthand(value: Any) -> Any:
+    """Allow a plain list of override names for ``{overrides: [...]}``."""
+    return {"overrides": value} if isinstance(value, list) else value
+
+
+Scenario = Annotated[
+    ScenarioSpec,
+    BeforeValidator(_scenario_shorthand, json_schema_input_type=list[Name] | ScenarioSpec),
+]
+"""A scenario: a list of override names, or a :class:`ScenarioSpec` mapping."""
 
 
 class InstanceFile(Instance):
@@ -580,8 +657,8 @@ class InstanceFile(Instance):
 
     imports: list[str] = Field(default_factory=list)
     """Files (relative to this one) with more ``overrides`` and ``scenarios``."""
-    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    overrides: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     """Named deep-merge patches of the instance."""
-    scenarios: dict[str, list[str] | dict[str, Any]] = Field(default_factory=dict)
+    scenarios: dict[Name, Scenario] = Field(default_factory=dict)
     """Named scenarios: a list of override names, or a mapping with ``overrides`` (list)
     and ``description``."""
