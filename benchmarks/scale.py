@@ -4,11 +4,11 @@ For each size (the case, synthetic networks of :mod:`gpnopt.generate`, OR-Librar
 capa/capb/capc) a fresh Python process loads the instance and times, in turn:
 
 * ``build``: :func:`gpnopt.data.build_data` and :func:`gpnopt.model.build_model`;
-* ``hand-over``: the standard-form compiler and the ``HighsLp`` (``solver._compile``), then
+* ``hand-over``: the standard-form compiler and the ``HighsLp`` (``solver.compile_model``), then
   ``Highs.passModel`` (shown split as ``compile`` + ``pass``);
 * ``HiGHS``: ``Highs.run`` (with ``--mip-gap`` and ``--time-limit``: a row that stops at the
   limit says ``limit``);
-* ``extract``: the solution written back into the model (``solver._read_solution``), the
+* ``extract``: the solution written back into the model (``solver.read_solution``), the
   result tables (:func:`gpnopt.results.make_result`) and the analysis ``gpnopt.solve`` adds
   (expectations, specialization);
 
@@ -19,7 +19,7 @@ read and solved in a fresh process with the same options (``floor read``, ``floo
 ``MB copy``, its size after reading, is HiGHS's own copy of the model). ``us/nnz out`` is
 (build + hand-over + extract) per nonzero; ``KB/col`` is (``MB pre`` - ``MB copy``) per
 column. ``--handover direct`` measures the proposed hand-over :func:`direct_compile` instead
-of ``solver._compile``.
+of ``solver.compile_model``.
 
 Then the end-to-end figures: ``gpnopt solve instances/tm_ffg.yaml`` against
 ``python -c "import pyomo.environ, highspy"`` (best of ``--repeat`` runs each), and whether
@@ -169,9 +169,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.handover == "direct":
         info, lp, nnz = direct_compile(model, inst.name)
     else:
-        info, lp, nnz = solver._compile(model, inst.name)  # noqa: SLF001 - the hand-over measured
+        info, lp, nnz = solver.compile_model(model, inst.name)
     t2 = time.perf_counter()
-    h = solver._new_highs(gap, tl, args.threads)  # noqa: SLF001
+    h = solver.new_highs(gap, tl, args.threads)
     h.passModel(lp)
     t3 = time.perf_counter()
     pre_kb = _status_kb("VmHWM")  # gpnopt's peak, HiGHS's copy included, before the solve
@@ -180,7 +180,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     run_kb = _status_kb("VmHWM")
     _reset_peak()
     before_kb = _status_kb("VmRSS")
-    outcome = solver._read_solution(h, model, info, gap, tl, inst.name)  # noqa: SLF001
+    outcome = solver.read_solution(h, model, info, gap, tl, inst.name)
     outcome.seconds = {"build": t3 - t0, "solve": t4 - t3}
     outcome.n_nonzeros = nnz
     result = gpnopt._analyse(inst, make_result(model, data, outcome))  # noqa: SLF001
@@ -244,12 +244,13 @@ def floor(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-# --- the proposed hand-over (a prototype for solver.py) ----------------------------------------
+# --- the proposed hand-over (a prototype for solver/highs.py) ---------------------------------
 def direct_compile(model: Any, name: str = "") -> tuple[Any, Any, int]:
-    """The model's standard form straight into a ``HighsLp``: a drop-in for ``solver._compile``.
+    """The model's standard form straight into a ``HighsLp``: a drop-in for
+    ``solver.compile_model``.
 
     The same rows, columns and numbers as ``LinearStandardFormCompiler(mixed_form=True)``
-    followed by ``solver._highs_model``, bit for bit (same column order: a variable component
+    followed by ``solver.highs_lp``, bit for bit (same column order: a variable component
     is numbered when the objective, then the rows, first meet it; same row order, row kinds
     and right-hand sides; the same empty columns dropped), but:
 
@@ -261,7 +262,7 @@ def direct_compile(model: Any, name: str = "") -> tuple[Any, Any, int]:
       ``production[p,i]`` are walked once);
     * the matrix goes column-wise to HiGHS from numpy (a stable sort of the row-wise terms).
 
-    Returns ``(info, lp, nnz)`` like ``solver._compile``; ``info`` has ``columns``, ``rows``
+    Returns ``(info, lp, nnz)`` like ``solver.compile_model``; ``info`` has ``columns``, ``rows``
     (constraint, kind) and ``eliminated_vars``. Runs with the garbage collector paused, as
     Pyomo's compiler does (a first call without it is half as slow again).
     """
@@ -684,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
         "--handover",
         choices=("solver", "direct"),
         default="solver",
-        help="solver: gpnopt's hand-over (solver._compile); direct: the proposed one "
+        help="solver: gpnopt's hand-over (solver.compile_model); direct: the proposed one "
         "(direct_compile in this file, no scipy)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="end-to-end runs, best kept (5)")
