@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,60 @@ def _r(x: float, digits: int = 3) -> float:
     if x == 0:
         return 0.0
     return float(f"{x:.{digits}g}")
+
+
+@dataclass
+class _Net:
+    """What the generator has drawn so far (one attribute per drawn table)."""
+
+    seed: int
+    counts: dict[str, int]
+    n_regions: int = 0
+    region_ids: list[str] = field(default_factory=list)
+    country_ids: list[str] = field(default_factory=list)
+    region_of: dict[str, int] = field(default_factory=dict)
+    loc: dict[str, tuple[float, float]] = field(default_factory=dict)
+    wage: dict[str, float] = field(default_factory=dict)
+    countries_in: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    rich: list[str] = field(default_factory=list)
+    firm_ids: list[str] = field(default_factory=list)
+    home: dict[str, str] = field(default_factory=dict)
+    comp_ids: list[str] = field(default_factory=list)
+    leaves: list[str] = field(default_factory=list)
+    value: dict[str, float] = field(default_factory=dict)
+    comp_bom: dict[str, dict[str, Any]] = field(default_factory=dict)
+    prod_ids: list[str] = field(default_factory=list)
+    tier: dict[str, str] = field(default_factory=dict)
+    pfirm: dict[str, str] = field(default_factory=dict)
+    base_price: dict[str, float] = field(default_factory=dict)
+    prod_bom: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plant_ids: list[str] = field(default_factory=list)
+    p_country: dict[str, str] = field(default_factory=dict)
+    p_owners: dict[str, dict[str, float]] = field(default_factory=dict)
+    p_tier: dict[str, str] = field(default_factory=dict)
+    p_lines: dict[str, list[str]] = field(default_factory=dict)
+    anchor_lines: dict[str, str] = field(default_factory=dict)  # product -> anchor plant
+    anchors: set[str] = field(default_factory=set)
+    market_ids: list[str] = field(default_factory=list)
+    m_country: dict[str, str] = field(default_factory=dict)
+    demand: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    markets_in: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    firm_regions: dict[str, list[int]] = field(default_factory=dict)
+    needed: dict[str, float] = field(default_factory=dict)  # anchor plant -> capacity units
+    plant_recs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    sup_recs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    office_candidates: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    offices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    firm_recs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    transport: list[dict[str, Any]] = field(default_factory=list)
+    tariffs: list[dict[str, Any]] = field(default_factory=list)
+
+    def dist(self, a: str, b: str) -> float:
+        """Distance between countries a and b."""
+        return math.hypot(self.loc[a][0] - self.loc[b][0], self.loc[a][1] - self.loc[b][1])
 
 
 def generate(
@@ -106,6 +161,30 @@ def generate(
         "components": components,
         "markets": markets,
     }
+    _check_arguments(counts, suppliers, min_served_share)
+    rng = random.Random(seed)
+    net = _Net(seed=seed, counts={**counts, "suppliers": suppliers})
+    # Each step draws from the one generator in turn: their order is part of the output.
+    _draw_countries(rng, net)
+    _draw_firms(rng, net)
+    _draw_components(rng, net)
+    _draw_products(rng, net)
+    _draw_plants(rng, net, lines_per_plant)
+    _choose_anchors(net, min_served_share)
+    _draw_demand(rng, net, products_per_market)
+    _draw_channels(rng, net)
+    _draw_min_served(rng, net, min_served_share)
+    _draw_plant_records(rng, net, makes_per_plant)
+    _draw_exclusive_groups(rng, net)
+    _draw_suppliers(rng, net, offers_per_supplier)
+    _draw_offices(rng, net)
+    _draw_firm_records(rng, net)
+    _draw_sourcing_rules(rng, net)
+    _draw_trade(rng, net)
+    return _mapping(net, name or f"synthetic-s{seed}-{plants}p")
+
+
+def _check_arguments(counts: dict[str, int], suppliers: int, min_served_share: float) -> None:
     for key, n in counts.items():
         if n < 1:
             msg = f"{key} must be at least 1, not {n}"
@@ -116,60 +195,57 @@ def generate(
     if not 0.0 <= min_served_share <= 1.0:
         msg = f"min_served_share must lie in [0, 1], not {min_served_share}"
         raise ValueError(msg)
-    rng = random.Random(seed)
-    name = name or f"synthetic-s{seed}-{plants}p"
 
-    # --- countries and regions ----------------------------------------------------------
-    n_regions = max(1, round(countries / 5))
-    region_ids = _ids("R", n_regions)
-    centres = [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in region_ids]
-    country_ids = _ids("C", countries)
-    region_of: dict[str, int] = {}
-    loc: dict[str, tuple[float, float]] = {}
-    wage: dict[str, float] = {}
-    for j, c in enumerate(country_ids):
+
+def _draw_countries(rng: random.Random, net: _Net) -> None:
+    """Countries in regions (about five each), with locations and wage levels."""
+    countries = net.counts["countries"]
+    net.n_regions = n_regions = max(1, round(countries / 5))
+    net.region_ids = _ids("R", n_regions)
+    centres = [(rng.uniform(0, 100), rng.uniform(0, 100)) for _ in net.region_ids]
+    net.country_ids = _ids("C", countries)
+    for j, c in enumerate(net.country_ids):
         r = j % n_regions
-        region_of[c] = r
+        net.region_of[c] = r
         cx, cy = centres[r]
-        loc[c] = (cx + rng.gauss(0, 6), cy + rng.gauss(0, 6))
-        wage[c] = rng.choices(WAGES, weights=(4, 3, 3))[0]
-    countries_in: dict[int, list[str]] = defaultdict(list)
-    for c in country_ids:
-        countries_in[region_of[c]].append(c)
-    rich = [c for c in country_ids if wage[c] >= 30] or country_ids
+        net.loc[c] = (cx + rng.gauss(0, 6), cy + rng.gauss(0, 6))
+        net.wage[c] = rng.choices(WAGES, weights=(4, 3, 3))[0]
+    for c in net.country_ids:
+        net.countries_in[net.region_of[c]].append(c)
+    net.rich = [c for c in net.country_ids if net.wage[c] >= 30] or net.country_ids
 
-    def dist(a: str, b: str) -> float:
-        return math.hypot(loc[a][0] - loc[b][0], loc[a][1] - loc[b][1])
 
-    # --- firms -------------------------------------------------------------------------
-    firm_ids = _ids("F", firms)
-    home = {f: rng.choice(rich) for f in firm_ids}
+def _draw_firms(rng: random.Random, net: _Net) -> None:
+    """Firms, each with a home country among the richer ones."""
+    net.firm_ids = _ids("F", net.counts["firms"])
+    net.home = {f: rng.choice(net.rich) for f in net.firm_ids}
 
-    # --- components: modules (with sub-components) first, then leaf parts --------------
-    comp_ids = _ids("K", components, max(3, len(str(components))))
+
+def _draw_components(rng: random.Random, net: _Net) -> None:
+    """Components: modules (with sub-components) first, then leaf parts, with values."""
+    components = net.counts["components"]
+    net.comp_ids = _ids("K", components, max(3, len(str(components))))
     n_mod = components // 5 if components >= 5 else 0
-    modules, leaves = comp_ids[:n_mod], comp_ids[n_mod:]
-    value: dict[str, float] = {}
-    comp_bom: dict[str, dict[str, Any]] = {}
+    modules, net.leaves = net.comp_ids[:n_mod], net.comp_ids[n_mod:]
+    leaves, value = net.leaves, net.value
     for k in leaves:
         value[k] = _r(math.exp(rng.gauss(0.3, 0.9)))
     for k in modules:
         subs = rng.sample(leaves, min(len(leaves), rng.randint(2, 3)))
-        comp_bom[k] = {s: float(rng.randint(1, 3)) for s in subs}
-        value[k] = _r(1.3 * sum(value[s] * q for s, q in comp_bom[k].items()) + 1.0)
+        net.comp_bom[k] = {s: float(rng.randint(1, 3)) for s in subs}
+        value[k] = _r(1.3 * sum(value[s] * q for s, q in net.comp_bom[k].items()) + 1.0)
 
-    # --- products ----------------------------------------------------------------------
-    prod_ids = _ids("P", products, max(3, len(str(products))))
-    tier: dict[str, str] = {}
-    pfirm: dict[str, str] = {}
-    base_price: dict[str, float] = {}
-    prod_bom: dict[str, dict[str, Any]] = {}
-    for i in prod_ids:
+
+def _draw_products(rng: random.Random, net: _Net) -> None:
+    """Products: tier, firm, bill of materials (some parts with a minimum quality), price."""
+    products, components = net.counts["products"], net.counts["components"]
+    net.prod_ids = _ids("P", products, max(3, len(str(products))))
+    for i in net.prod_ids:
         t = rng.choices(TIERS, weights=(3, 4.5, 2.5))[0]
-        tier[i] = t
-        pfirm[i] = rng.choice(firm_ids)
+        net.tier[i] = t
+        net.pfirm[i] = rng.choice(net.firm_ids)
         n_parts = min(components, rng.randint(3, 5))
-        parts = rng.sample(comp_ids, n_parts)
+        parts = rng.sample(net.comp_ids, n_parts)
         bom: dict[str, Any] = {}
         for n, k in enumerate(parts):
             q = float(rng.randint(1, 4))
@@ -179,108 +255,117 @@ def generate(
             elif t == "medium" and n == 0:
                 mq = "medium"
             bom[k] = {"quantity": q, "min_quality": mq} if mq else q
-        prod_bom[i] = bom
+        net.prod_bom[i] = bom
         parts_value = sum(
-            value[k] * (e if isinstance(e, float) else e["quantity"]) for k, e in bom.items()
+            net.value[k] * (e if isinstance(e, float) else e["quantity"]) for k, e in bom.items()
         )
-        base_price[i] = _r((parts_value + _LABOUR[t]) * _MARKUP[t] * rng.uniform(0.9, 1.1))
-    products_of: dict[str, list[str]] = defaultdict(list)
-    for i in prod_ids:
-        products_of[pfirm[i]].append(i)
+        net.base_price[i] = _r(
+            (parts_value + _LABOUR[t]) * _MARKUP[t] * rng.uniform(0.9, 1.1)
+        )
 
-    # --- plants ------------------------------------------------------------------------
-    plant_ids = _ids("PL", plants, max(3, len(str(plants))))
-    p_country: dict[str, str] = {}
-    p_owners: dict[str, dict[str, float]] = {}
-    p_tier: dict[str, str] = {}
-    for n, p in enumerate(plant_ids):
+
+def _draw_plants(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
+    """Plants: country, owners (about a quarter joint ventures), capability, lines."""
+    plants, firms = net.counts["plants"], net.counts["firms"]
+    net.plant_ids = _ids("PL", plants, max(3, len(str(plants))))
+    for n, p in enumerate(net.plant_ids):
         # the first plant of each firm is a home plant: wholly owned, in its home country
         if n < firms:
-            f = firm_ids[n]
-            p_country[p] = home[f]
-            p_owners[p] = {f: 1.0}
+            f = net.firm_ids[n]
+            net.p_country[p] = net.home[f]
+            net.p_owners[p] = {f: 1.0}
         else:
-            p_country[p] = rng.choice(country_ids)
+            net.p_country[p] = rng.choice(net.country_ids)
             if firms >= 2 and rng.random() < 0.25:
-                a, b = rng.sample(firm_ids, 2)
+                a, b = rng.sample(net.firm_ids, 2)
                 sa = rng.choice((0.5, 0.6))
-                p_owners[p] = {a: sa, b: _r(1 - sa)}
+                net.p_owners[p] = {a: sa, b: _r(1 - sa)}
             else:
-                p_owners[p] = {rng.choice(firm_ids): 1.0}
-        w = wage[p_country[p]]
+                net.p_owners[p] = {rng.choice(net.firm_ids): 1.0}
+        w = net.wage[net.p_country[p]]
         if w >= 100:
-            p_tier[p] = "high"
+            net.p_tier[p] = "high"
         elif w >= 30:
-            p_tier[p] = rng.choice(("medium", "high"))
+            net.p_tier[p] = rng.choice(("medium", "high"))
         else:
-            p_tier[p] = rng.choices(("low", "medium"), weights=(1, 3))[0]
-    p_lines: dict[str, list[str]] = {}
-    for p in plant_ids:
-        ok = [i for i in prod_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])]
-        own = [i for i in ok if pfirm[i] in p_owners[p]]
-        other = [i for i in ok if pfirm[i] not in p_owners[p]]
+            net.p_tier[p] = rng.choices(("low", "medium"), weights=(1, 3))[0]
+    _draw_lines(rng, net, lines_per_plant)
+
+
+def _draw_lines(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
+    """Each plant's lines (own firms' products first, then licensed); every product one."""
+    tier, pfirm, p_tier = net.tier, net.pfirm, net.p_tier
+    for p in net.plant_ids:
+        ok = [i for i in net.prod_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])]
+        own = [i for i in ok if pfirm[i] in net.p_owners[p]]
+        other = [i for i in ok if pfirm[i] not in net.p_owners[p]]
         n_lines = max(1, min(len(ok), round(rng.uniform(0.5, 1.5) * lines_per_plant)))
         pick = rng.sample(own, min(len(own), n_lines))
         if len(pick) < n_lines and other:
             pick += rng.sample(other, min(len(other), n_lines - len(pick)))  # licensed
-        p_lines[p] = pick
+        net.p_lines[p] = pick
     # every product has a line: a high-tier capable plant of its firm, else any
-    made = {i for ls in p_lines.values() for i in ls}
-    for i in prod_ids:
+    made = {i for ls in net.p_lines.values() for i in ls}
+    for i in net.prod_ids:
         if i in made:
             continue
-        cands = [p for p in plant_ids if pfirm[i] in p_owners[p] and p_tier[p] == "high"]
-        cands = cands or [p for p in plant_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])]
+        cands = [p for p in net.plant_ids if pfirm[i] in net.p_owners[p] and p_tier[p] == "high"]
+        cands = cands or [
+            p for p in net.plant_ids if TIERS.index(tier[i]) <= TIERS.index(p_tier[p])
+        ]
         if not cands:
-            cands = plant_ids
+            cands = net.plant_ids
             p_tier[cands[0]] = "high"
-        p_lines[rng.choice(cands)].append(i)
+        net.p_lines[rng.choice(cands)].append(i)
 
-    # --- anchors: home plants whose own-firm lines may carry min_served demand ----------
-    anchor_lines: dict[str, str] = {}  # product -> anchor plant
-    for n in range(min(firms, plants)):
-        p, f = plant_ids[n], firm_ids[n]
-        p_tier[p] = "high"
-        for i in p_lines[p]:
-            if pfirm[i] == f:
-                anchor_lines.setdefault(i, p)
-    anchors = set(anchor_lines.values()) if min_served_share > 0 else set()
 
-    # --- markets and demand --------------------------------------------------------------
-    market_ids = _ids("M", markets, max(4, len(str(markets))))
-    m_country = {m: rng.choice(country_ids) for m in market_ids}
-    demand: dict[str, dict[str, dict[str, float]]] = {}
-    for m in market_ids:
-        c = m_country[m]
-        rich_factor = wage[c] / 50.0
+def _choose_anchors(net: _Net, min_served_share: float) -> None:
+    """Anchors: home plants whose own-firm lines may carry min_served demand."""
+    for n in range(min(net.counts["firms"], net.counts["plants"])):
+        p, f = net.plant_ids[n], net.firm_ids[n]
+        net.p_tier[p] = "high"
+        for i in net.p_lines[p]:
+            if net.pfirm[i] == f:
+                net.anchor_lines.setdefault(i, p)
+    net.anchors = set(net.anchor_lines.values()) if min_served_share > 0 else set()
+
+
+def _draw_demand(rng: random.Random, net: _Net, products_per_market: int) -> None:
+    """Markets and their demand: quantities by tier and wealth, prices around the base."""
+    markets, products = net.counts["markets"], net.counts["products"]
+    net.market_ids = _ids("M", markets, max(4, len(str(markets))))
+    net.m_country = {m: rng.choice(net.country_ids) for m in net.market_ids}
+    for m in net.market_ids:
+        c = net.m_country[m]
+        rich_factor = net.wage[c] / 50.0
         n_dem = max(1, min(products, round(rng.uniform(0.5, 1.5) * products_per_market)))
         entries: dict[str, dict[str, float]] = {}
-        for i in rng.sample(prod_ids, n_dem):
-            t = tier[i]
+        for i in rng.sample(net.prod_ids, n_dem):
+            t = net.tier[i]
             scale = {"low": 1.5 / (1 + rich_factor), "medium": 1.0, "high": rich_factor}[t]
             q = max(1.0, round(_DEMAND[t] * scale * math.exp(rng.gauss(0, 0.6))))
-            price = _r(base_price[i] * (0.85 + 0.1 * rich_factor) * rng.uniform(0.9, 1.1))
+            price = _r(net.base_price[i] * (0.85 + 0.1 * rich_factor) * rng.uniform(0.9, 1.1))
             entries[i] = {"quantity": q, "price": price}
-        demand[m] = entries
-    markets_in: dict[int, list[str]] = defaultdict(list)
-    for m in market_ids:
-        markets_in[region_of[m_country[m]]].append(m)
+        net.demand[m] = entries
+    for m in net.market_ids:
+        net.markets_in[net.region_of[net.m_country[m]]].append(m)
 
-    # --- channels: each firm's own channels in some regions, plus distributors -----------
-    channels: dict[str, dict[str, Any]] = {}
-    firm_regions: dict[str, list[int]] = {}
-    for f in firm_ids:
-        regs = {region_of[home[f]]}
+
+def _draw_channels(rng: random.Random, net: _Net) -> None:
+    """Each firm's own channels in some regions, plus independent distributors."""
+    firms, n_regions = net.counts["firms"], net.n_regions
+    for f in net.firm_ids:
+        regs = {net.region_of[net.home[f]]}
         for r in range(n_regions):
             if rng.random() < 0.35:
                 regs.add(r)
-        firm_regions[f] = sorted(regs)
-        for r in firm_regions[f]:
-            if not markets_in[r]:
+        net.firm_regions[f] = sorted(regs)
+        for r in net.firm_regions[f]:
+            if not net.markets_in[r]:
                 continue
-            channels[f"H_{f}_{region_ids[r]}"] = {
+            net.channels[f"H_{f}_{net.region_ids[r]}"] = {
                 "owners": {f: 1.0},
-                "markets": list(markets_in[r]),
+                "markets": list(net.markets_in[r]),
                 "plant_owners": [f],
                 "product_firms": [f],
                 "fixed_cost": _r(rng.uniform(50, 300)),
@@ -289,11 +374,11 @@ def generate(
             }
     for n in range(max(1, firms // 2)):
         regs = rng.sample(range(n_regions), min(n_regions, rng.randint(1, 2)))
-        mk = [m for r in regs for m in markets_in[r]]
+        mk = [m for r in regs for m in net.markets_in[r]]
         if not mk:
             continue
-        total = sum(e["quantity"] for m in mk for e in demand[m].values())
-        channels[f"H_D{n + 1:02d}"] = {
+        total = sum(e["quantity"] for m in mk for e in net.demand[m].values())
+        net.channels[f"H_D{n + 1:02d}"] = {
             "markets": mk,
             "tiers": ["low", "medium"],
             "fixed_cost": _r(rng.uniform(100, 400)),
@@ -302,223 +387,260 @@ def generate(
             "capacity": _r(max(10.0, 0.2 * total)),
         }
 
-    # min_served: demand an anchor line reaches through its firm's channel
-    if anchors:
-        needed: dict[str, float] = defaultdict(float)
-        for m in market_ids:
-            for i, e in demand[m].items():
-                p = anchor_lines.get(i)
-                if p is None or region_of[m_country[m]] not in firm_regions[pfirm[i]]:
-                    continue
-                if rng.random() < min_served_share:
-                    share = _r(rng.uniform(0.3, 0.8))
-                    e["min_served"] = share
-                    needed[p] += share * e["quantity"] * _CAPACITY_USE[tier[i]]
-    else:
-        needed = {}
 
-    # --- plant records -----------------------------------------------------------------
-    plant_recs: dict[str, dict[str, Any]] = {}
-    total_demand = defaultdict(float)
-    for m in market_ids:
-        for i, e in demand[m].items():
+def _draw_min_served(rng: random.Random, net: _Net, min_served_share: float) -> None:
+    """min_served: demand an anchor line reaches through its firm's channel."""
+    if not net.anchors:
+        return
+    needed: dict[str, float] = defaultdict(float)
+    for m in net.market_ids:
+        for i, e in net.demand[m].items():
+            p = net.anchor_lines.get(i)
+            if p is None or net.region_of[net.m_country[m]] not in net.firm_regions[net.pfirm[i]]:
+                continue
+            if rng.random() < min_served_share:
+                share = _r(rng.uniform(0.3, 0.8))
+                e["min_served"] = share
+                needed[p] += share * e["quantity"] * _CAPACITY_USE[net.tier[i]]
+    net.needed = needed
+
+
+def _draw_plant_records(rng: random.Random, net: _Net, makes_per_plant: int) -> None:
+    """Plant records: costs, lines, assembly capacity (anchors: enough), make options."""
+    total_demand: dict[str, float] = defaultdict(float)
+    for m in net.market_ids:
+        for i, e in net.demand[m].items():
             total_demand[i] += e["quantity"]
-    for p in plant_ids:
-        w = wage[p_country[p]]
+    for p in net.plant_ids:
+        w = net.wage[net.p_country[p]]
         wf = 0.3 + 0.7 * w / 100.0
         lines = {}
         cap_units = 0.0
-        for i in p_lines[p]:
-            t = tier[i]
-            typical = max(5.0, total_demand[i] / max(1, plants) * 3)
+        for i in net.p_lines[p]:
+            t = net.tier[i]
+            typical = max(5.0, total_demand[i] / max(1, net.counts["plants"]) * 3)
             line: dict[str, float] = {
-                "fixed_cost": _r(rng.uniform(0.5, 1.5) * 40 * base_price[i] ** 0.5 * wf),
+                "fixed_cost": _r(rng.uniform(0.5, 1.5) * 40 * net.base_price[i] ** 0.5 * wf),
                 "unit_cost": _r(_LABOUR[t] * wf * rng.uniform(0.8, 1.2)),
             }
-            if rng.random() < 0.3 and not (p in anchors and anchor_lines.get(i) == p):
+            if rng.random() < 0.3 and not (p in net.anchors and net.anchor_lines.get(i) == p):
                 line["capacity"] = _r(typical * rng.uniform(0.5, 1.5))
             if rng.random() < 0.3:
                 line["investment_cost"] = _r(rng.uniform(50, 300))
             lines[i] = line
             cap_units += typical * _CAPACITY_USE[t]
         rec: dict[str, Any] = {
-            "country": p_country[p],
-            "owners": p_owners[p],
+            "country": net.p_country[p],
+            "owners": net.p_owners[p],
             "fixed_cost": _r(rng.uniform(0.5, 1.5) * 300 * wf),
-            "max_tier": p_tier[p],
+            "max_tier": net.p_tier[p],
             "lines": lines,
         }
         if rng.random() < 0.5:
             rec["investment_cost"] = _r(rng.uniform(200, 1500))
-        if rng.random() < 0.7 or p in needed:
+        if rng.random() < 0.7 or p in net.needed:
             cap = cap_units * rng.uniform(0.4, 1.0)
-            if p in needed:
-                cap = max(cap, 1.25 * needed[p])
+            if p in net.needed:
+                cap = max(cap, 1.25 * net.needed[p])
             rec["assembly_capacity"] = _r(max(cap, 1.0))
-        makes: dict[str, Any] = {}
-        used = sorted({k for i in p_lines[p] for k in prod_bom[i]})
-        pool = used + [k for k in comp_ids if k not in used]
-        n_make = min(len(pool), max(0, round(rng.uniform(0.0, 2.0) * makes_per_plant)))
-        for k in pool[:n_make] if rng.random() < 0.7 else rng.sample(pool, n_make):
-            opt: dict[str, Any] = {
-                "fixed_cost": _r(rng.uniform(20, 120) * value[k] ** 0.5 * wf),
-                "unit_cost": _r(value[k] * rng.uniform(0.45, 0.8) * (0.6 + 0.4 * wf)),
-                "quality": "high"
-                if w >= 100
-                else ("high" if w >= 30 and rng.random() < 0.5 else "medium"),
-            }
-            if rng.random() < 0.5:
-                opt["min_quantity"] = float(round(rng.uniform(20, 150)))
-            if rng.random() < 0.5:
-                opt["capacity"] = float(
-                    round(max(opt.get("min_quantity", 0.0) * 1.5, rng.uniform(100, 800)))
-                )
-            if rng.random() < 0.2:
-                opt["investment_cost"] = _r(rng.uniform(50, 400))
-            makes[k] = opt
+        makes = _draw_make_options(rng, net, p, makes_per_plant)
         if makes:
             rec["components"] = makes
-        plant_recs[p] = rec
+        net.plant_recs[p] = rec
 
-    # exclusive entry modes: a wholly owned plant versus a JV of the same firm in a country
-    groups: dict[str, list[str]] = {}
+
+def _draw_make_options(
+    rng: random.Random, net: _Net, p: str, makes_per_plant: int
+) -> dict[str, Any]:
+    """Plant p's in-house make options, mostly components its lines use."""
+    w = net.wage[net.p_country[p]]
+    wf = 0.3 + 0.7 * w / 100.0
+    value = net.value
+    makes: dict[str, Any] = {}
+    used = sorted({k for i in net.p_lines[p] for k in net.prod_bom[i]})
+    pool = used + [k for k in net.comp_ids if k not in used]
+    n_make = min(len(pool), max(0, round(rng.uniform(0.0, 2.0) * makes_per_plant)))
+    for k in pool[:n_make] if rng.random() < 0.7 else rng.sample(pool, n_make):
+        opt: dict[str, Any] = {
+            "fixed_cost": _r(rng.uniform(20, 120) * value[k] ** 0.5 * wf),
+            "unit_cost": _r(value[k] * rng.uniform(0.45, 0.8) * (0.6 + 0.4 * wf)),
+            "quality": "high"
+            if w >= 100
+            else ("high" if w >= 30 and rng.random() < 0.5 else "medium"),
+        }
+        if rng.random() < 0.5:
+            opt["min_quantity"] = float(round(rng.uniform(20, 150)))
+        if rng.random() < 0.5:
+            opt["capacity"] = float(
+                round(max(opt.get("min_quantity", 0.0) * 1.5, rng.uniform(100, 800)))
+            )
+        if rng.random() < 0.2:
+            opt["investment_cost"] = _r(rng.uniform(50, 400))
+        makes[k] = opt
+    return makes
+
+
+def _draw_exclusive_groups(rng: random.Random, net: _Net) -> None:
+    """Exclusive entry modes: a wholly owned plant versus a JV of the same firm in a country."""
     by_country_firm: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for p in plant_ids:
-        if p in anchors:
+    for p in net.plant_ids:
+        if p in net.anchors:
             continue
-        for f in p_owners[p]:
-            by_country_firm[p_country[p], f].append(p)
+        for f in net.p_owners[p]:
+            by_country_firm[net.p_country[p], f].append(p)
     used_in_group: set[str] = set()
     for (c, f), ps in sorted(by_country_firm.items()):
-        solo = [p for p in ps if len(p_owners[p]) == 1 and p not in used_in_group]
-        jv = [p for p in ps if len(p_owners[p]) > 1 and p not in used_in_group]
+        solo = [p for p in ps if len(net.p_owners[p]) == 1 and p not in used_in_group]
+        jv = [p for p in ps if len(net.p_owners[p]) > 1 and p not in used_in_group]
         if solo and jv and rng.random() < 0.7:
             g = [solo[0], jv[0]]
             used_in_group.update(g)
-            groups[f"G_{c}_{f}"] = g
+            net.groups[f"G_{c}_{f}"] = g
 
-    # --- supplier pools, purchasing offices ---------------------------------------------
+
+def _draw_suppliers(rng: random.Random, net: _Net, offers_per_supplier: int) -> None:
+    """Supplier pools (access by firm or by plant for some), then the global catalogue."""
+    suppliers, components = net.counts["suppliers"], net.counts["components"]
+    firms, wage = net.counts["firms"], net.wage
     sup_ids = _ids("S", suppliers, max(4, len(str(suppliers)))) if suppliers else []
-    sup_recs: dict[str, dict[str, Any]] = {}
-    office_candidates: dict[str, list[str]] = defaultdict(list)  # firm -> pools restricted to it
     plants_in_region: dict[int, list[str]] = defaultdict(list)
-    for p in plant_ids:
-        plants_in_region[region_of[p_country[p]]].append(p)
+    for p in net.plant_ids:
+        plants_in_region[net.region_of[net.p_country[p]]].append(p)
     for s in sup_ids:
-        c = rng.choices(country_ids, weights=[3 if wage[x] < 100 else 1 for x in country_ids])[0]
+        c = rng.choices(
+            net.country_ids, weights=[3 if wage[x] < 100 else 1 for x in net.country_ids]
+        )[0]
         w = wage[c]
         n_off = max(1, min(components, round(rng.uniform(0.5, 1.5) * offers_per_supplier)))
         offers: dict[str, Any] = {}
+        leaves = net.leaves
         for k in rng.sample(
-            leaves if len(leaves) >= n_off and rng.random() < 0.8 else comp_ids, n_off
+            leaves if len(leaves) >= n_off and rng.random() < 0.8 else net.comp_ids, n_off
         ):
             q = "high" if w >= 100 else ("medium" if w <= 10 else rng.choice(("medium", "high")))
             offer: dict[str, Any] = {
-                "unit_price": _r(value[k] * (0.7 + 0.4 * w / 100) * rng.uniform(0.85, 1.15)),
+                "unit_price": _r(net.value[k] * (0.7 + 0.4 * w / 100) * rng.uniform(0.85, 1.15)),
                 "quality": q,
             }
             if rng.random() < 0.6:
                 offer["capacity"] = float(round(rng.uniform(100, 2000)))
             offers[k] = offer
-        rec = {"country": c, "components": offers}
+        rec: dict[str, Any] = {"country": c, "components": offers}
         u = rng.random()
         if u < 0.25:
-            fs = rng.sample(firm_ids, min(firms, rng.randint(1, 2)))
+            fs = rng.sample(net.firm_ids, min(firms, rng.randint(1, 2)))
             rec["access"] = {"firms": fs}
             for f in fs:
-                office_candidates[f].append(s)
+                net.office_candidates[f].append(s)
         elif u < 0.35:
-            local = plants_in_region[region_of[c]] or plant_ids
+            local = plants_in_region[net.region_of[c]] or net.plant_ids
             rec["access"] = {"plants": rng.sample(local, min(len(local), rng.randint(2, 6)))}
-        sup_recs[s] = rec
-    for k in comp_ids:  # open global catalogue: high quality, dear, uncapacitated
-        c = rng.choice(rich)
-        sup_recs[f"G_{k}"] = {
+        net.sup_recs[s] = rec
+    for k in net.comp_ids:  # open global catalogue: high quality, dear, uncapacitated
+        c = rng.choice(net.rich)
+        net.sup_recs[f"G_{k}"] = {
             "name": f"global catalogue of {k}",
             "country": c,
-            "components": {k: {"unit_price": _r(value[k] * 1.6), "quality": "high"}},
+            "components": {k: {"unit_price": _r(net.value[k] * 1.6), "quality": "high"}},
         }
-    offices: dict[str, dict[str, Any]] = {}
-    for n, f in enumerate(firm_ids):
-        pools = office_candidates.get(f, [])
+
+
+def _draw_offices(rng: random.Random, net: _Net) -> None:
+    """Purchasing offices: a firm's pools opened to another firm's plants."""
+    firms = net.counts["firms"]
+    for n, f in enumerate(net.firm_ids):
+        pools = net.office_candidates.get(f, [])
         if not pools or firms < 2 or rng.random() < 0.4:
             continue
-        buyer = firm_ids[(n + 1) % firms]
-        buyer_plants = [p for p in plant_ids if buyer in p_owners[p] and f not in p_owners[p]]
+        buyer = net.firm_ids[(n + 1) % firms]
+        buyer_plants = [
+            p for p in net.plant_ids if buyer in net.p_owners[p] and f not in net.p_owners[p]
+        ]
         if not buyer_plants:
             continue
-        offices[f"O_{buyer}_{f}"] = {
-            "country": sup_recs[pools[0]]["country"],
+        net.offices[f"O_{buyer}_{f}"] = {
+            "country": net.sup_recs[pools[0]]["country"],
             "owners": {buyer: 1.0},
             "fixed_cost": _r(rng.uniform(50, 300)),
             "suppliers": pools[: max(1, min(len(pools), 5))],
             "plants": buyer_plants[: max(1, min(len(buyer_plants), 8))],
         }
 
-    # --- firms' records: technicians, capital budgets -----------------------------------
-    firm_recs: dict[str, dict[str, Any]] = {}
-    anchor_firms = {next(iter(p_owners[p])) for p in anchors}
-    for f in firm_ids:
-        rec = {"name": f"firm {f}", "home_country": home[f]}
+
+def _draw_firm_records(rng: random.Random, net: _Net) -> None:
+    """Firms' records: technician pools, capital budgets."""
+    anchor_firms = {next(iter(net.p_owners[p])) for p in net.anchors}
+    for f in net.firm_ids:
+        rec: dict[str, Any] = {"name": f"firm {f}", "home_country": net.home[f]}
         foreign = [
             (p, i)
-            for p in plant_ids
-            for i in p_lines[p]
-            if pfirm[i] == f and p_country[p] != home[f]
+            for p in net.plant_ids
+            for i in net.p_lines[p]
+            if net.pfirm[i] == f and net.p_country[p] != net.home[f]
         ]
         if foreign and rng.random() < 0.6:
             per_line = {"medium": 2.0, "high": 5.0}
-            need = sum(per_line.get(tier[i], 0.0) for _, i in foreign)
+            need = sum(per_line.get(net.tier[i], 0.0) for _, i in foreign)
             rec["technicians"] = {
                 "pool": float(max(2, math.ceil(need * rng.uniform(0.3, 0.7)))),
                 "per_line": per_line,
                 "per_unit": {"high": 0.01},
             }
         if rng.random() < 0.5:
-            invest = sum(
-                share * plant_recs[p].get("investment_cost", 0.0)
-                for p in plant_ids
-                for g, share in p_owners[p].items()
-                if g == f
-            )
-            budget = 0.6 * invest
-            if f in anchor_firms:  # the anchor plant, its lines and the firm's channels fit
-                need = sum(
-                    plant_recs[p].get("investment_cost", 0.0)
-                    + sum(ln.get("investment_cost", 0.0) for ln in plant_recs[p]["lines"].values())
-                    for p in anchors
-                    if f in p_owners[p]
-                )
-                need += sum(
-                    ch.get("investment_cost", 0.0)
-                    for ch in channels.values()
-                    if ch.get("owners", {}).get(f)
-                )
-                budget = max(budget, need)
+            budget = _capital_budget(net, f, f in anchor_firms)
             if budget > 0:
                 rec["capital_budget"] = float(math.ceil(budget))
-        firm_recs[f] = rec
+        net.firm_recs[f] = rec
 
-    # --- sourcing rules: local content at some plants outside high-wage countries ---------
-    rules = []
-    for p in plant_ids:
-        if p in anchors or wage[p_country[p]] > 30 or rng.random() > 0.25:
+
+def _capital_budget(net: _Net, f: str, anchor_firm: bool) -> float:
+    """60 % of firm f's share of the plants' investment; an anchor firm's covers at least its
+    anchor plants, their lines and its channels."""
+    invest = sum(
+        share * net.plant_recs[p].get("investment_cost", 0.0)
+        for p in net.plant_ids
+        for g, share in net.p_owners[p].items()
+        if g == f
+    )
+    budget = 0.6 * invest
+    if anchor_firm:  # the anchor plant, its lines and the firm's channels fit
+        recs = net.plant_recs
+        need = sum(
+            recs[p].get("investment_cost", 0.0)
+            + sum(ln.get("investment_cost", 0.0) for ln in recs[p]["lines"].values())
+            for p in net.anchors
+            if f in net.p_owners[p]
+        )
+        need += sum(
+            ch.get("investment_cost", 0.0)
+            for ch in net.channels.values()
+            if ch.get("owners", {}).get(f)
+        )
+        budget = max(budget, need)
+    return budget
+
+
+def _draw_sourcing_rules(rng: random.Random, net: _Net) -> None:
+    """Local-content rules at some plants outside high-wage countries."""
+    for p in net.plant_ids:
+        if p in net.anchors or net.wage[net.p_country[p]] > 30 or rng.random() > 0.25:
             continue
-        rules.append(
+        net.rules.append(
             {
                 "plant": p,
-                "sources": {"countries": [p_country[p]]},
+                "sources": {"countries": [net.p_country[p]]},
                 "min_share": _r(rng.uniform(0.1, 0.3)),
                 "basis": rng.choice(("quantity", "value")),
             }
         )
 
-    # --- trade: transport by distance, tariffs with free trade inside a region ----------
-    transport = []
-    for a in country_ids:
-        for b in country_ids:
-            d = dist(a, b)
-            transport.append(
+
+def _draw_trade(rng: random.Random, net: _Net) -> None:
+    """Transport costs by distance; tariffs, with free trade inside a region."""
+    for a in net.country_ids:
+        for b in net.country_ids:
+            d = net.dist(a, b)
+            net.transport.append(
                 {
                     "from_country": a,
                     "to_country": b,
@@ -526,7 +648,7 @@ def generate(
                     "unit_cost": _r(0.3 + 0.02 * d),
                 }
             )
-            transport.append(
+            net.transport.append(
                 {
                     "from_country": a,
                     "to_country": b,
@@ -534,59 +656,65 @@ def generate(
                     "unit_cost": _r(0.01 + 0.001 * d),
                 }
             )
-    tariffs = []
-    for c in country_ids:
-        tariffs.append(
+    for c in net.country_ids:
+        net.tariffs.append(
             {"to_country": c, "goods": "machine", "rate": _r(rng.choice((0.0, 0.03, 0.05, 0.1)))}
         )
-        tariffs.append(
+        net.tariffs.append(
             {"to_country": c, "goods": "component", "rate": _r(rng.choice((0.0, 0.02, 0.05, 0.08)))}
         )
-        for o in countries_in[region_of[c]]:
+        for o in net.countries_in[net.region_of[c]]:
             if o != c:
-                tariffs.append({"from_country": o, "to_country": c, "rate": 0.0})
+                net.tariffs.append({"from_country": o, "to_country": c, "rate": 0.0})
 
+
+def _mapping(net: _Net, name: str) -> dict[str, Any]:
+    """The instance mapping of everything drawn, in the schema's section order."""
+    n = net.counts
     return {
         "name": name,
         "description": (
-            f"Synthetic network (gpnopt.generate, seed {seed}): {countries} countries in "
-            f"{n_regions} regions, {firms} firms, {plants} plants, {products} products, "
-            f"{components} components, {suppliers} supplier pools (+{components} global), "
-            f"{markets} markets."
+            f"Synthetic network (gpnopt.generate, seed {net.seed}): {n['countries']} countries "
+            f"in {net.n_regions} regions, {n['firms']} firms, {n['plants']} plants, "
+            f"{n['products']} products, {n['components']} components, {n['suppliers']} supplier "
+            f"pools (+{n['components']} global), {n['markets']} markets."
         ),
         "units": {"money": "kUSD", "quantity": "units/year"},
         "countries": {
-            c: {"name": f"country {c} (region {region_ids[region_of[c]]}, wage {wage[c]:g})"}
-            for c in country_ids
+            c: {
+                "name": f"country {c} (region {net.region_ids[net.region_of[c]]}, "
+                f"wage {net.wage[c]:g})"
+            }
+            for c in net.country_ids
         },
-        "firms": firm_recs,
+        "firms": net.firm_recs,
         "components": {
             k: (
-                {"transfer_price": value[k], "bom": comp_bom[k]}
-                if k in comp_bom
-                else {"transfer_price": value[k]}
+                {"transfer_price": net.value[k], "bom": net.comp_bom[k]}
+                if k in net.comp_bom
+                else {"transfer_price": net.value[k]}
             )
-            for k in comp_ids
+            for k in net.comp_ids
         },
         "products": {
             i: {
-                "tier": tier[i],
-                "firm": pfirm[i],
-                "capacity_use": _CAPACITY_USE[tier[i]],
-                "bom": prod_bom[i],
+                "tier": net.tier[i],
+                "firm": net.pfirm[i],
+                "capacity_use": _CAPACITY_USE[net.tier[i]],
+                "bom": net.prod_bom[i],
             }
-            for i in prod_ids
+            for i in net.prod_ids
         },
-        "plants": plant_recs,
-        "suppliers": sup_recs,
-        "markets": {m: {"country": m_country[m], "demand": demand[m]} for m in market_ids},
-        "channels": channels,
-        "purchasing_offices": offices,
-        "exclusive_groups": groups,
-        "sourcing_rules": rules,
-        "trade": {"transport": transport, "tariffs": tariffs},
+        "plants": net.plant_recs,
+        "suppliers": net.sup_recs,
+        "markets": {m: {"country": net.m_country[m], "demand": net.demand[m]} for m in net.market_ids},
+        "channels": net.channels,
+        "purchasing_offices": net.offices,
+        "exclusive_groups": net.groups,
+        "sourcing_rules": net.rules,
+        "trade": {"transport": net.transport, "tariffs": net.tariffs},
         "objective": {"mode": "alliance"},
-        "notes": {"generator": "gpnopt.generate", "seed": seed},
+        "notes": {"generator": "gpnopt.generate", "seed": net.seed},
     }
 
 
