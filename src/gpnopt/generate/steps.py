@@ -1,31 +1,8 @@
-"""Synthetic production networks: seeded, feasible by construction, of any size.
+"""The generator's steps (:func:`gpnopt.generate.generate`), one per section of the instance.
 
-:func:`generate` returns an instance mapping (as read from YAML, valid for
-:func:`gpnopt.instance_from_dict`) with the structure of a real network: countries in
-regions with wage levels and distances, firms with home countries and technician pools,
-products in three tiers with bills of materials (some parts asking for a minimum quality),
-modules with sub-components, plants (wholly owned and joint ventures, capability by wage
-level) with a few product lines and in-house make options with minimum production
-quantities, supplier pools with access by firm, by plant or through purchasing offices,
-markets demanding a few products each, each firm's sales channels in some regions plus
-independent distributors (margin, capacity, tier filter), transport costs by distance,
-tariffs with free trade inside a region, exclusive entry-mode groups, local-content
-sourcing rules and capital budgets. Lanes are sparse: a plant reaches only the markets of
-the regions where one of its owners has a channel, and buys only from the pools it may use.
-
-Feasible by construction: every limit (capacities, technicians, quality, sourcing shares,
-exclusive groups, capital budgets, minimum quantities) is met by the all-closed network, and
-the only forcing rows, ``min_served`` demand shares, are put only on demand that an *anchor*
-line can serve: a line of the product's own firm at a plant it owns wholly in its home
-country (so no technicians), in no exclusive group, with no line capacity, an assembly
-capacity raised to cover what it must serve, no sourcing rule, through an uncapacitated
-channel of the firm, and every component available at high quality from an open global
-catalogue pool (``G_<component>``, uncapacitated). A firm that owns an anchor and has a capital
-budget can fund the anchor plant, its lines and the firm's channels. No firm states a
-reservation profit.
-
-Pure Python (``random.Random(seed)``): the same arguments give the same mapping on every
-platform. No Pyomo here.
+Each step draws from the one ``random.Random`` in turn and records what it drew in a
+:class:`Network`; the order of the steps is part of the output (the same seed gives the same
+bytes). :func:`mapping` turns the network into the instance mapping.
 """
 
 from __future__ import annotations
@@ -34,7 +11,6 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 TIERS = ("low", "medium", "high")
@@ -45,6 +21,8 @@ _CAPACITY_USE = {"low": 0.6, "medium": 1.0, "high": 1.8}
 _MARKUP = {"low": 1.5, "medium": 1.9, "high": 2.6}
 _LABOUR = {"low": 2.0, "medium": 5.0, "high": 12.0}  # assembly labour at wage 100 (money/unit)
 _DEMAND = {"low": 120.0, "medium": 60.0, "high": 15.0}  # typical units per market and product
+_MACHINE_TARIFFS = (0.0, 0.03, 0.05, 0.1)
+_COMPONENT_TARIFFS = (0.0, 0.02, 0.05, 0.08)
 
 
 def _ids(prefix: str, n: int, width: int | None = None) -> list[str]:
@@ -60,8 +38,10 @@ def _r(x: float, digits: int = 3) -> float:
 
 
 @dataclass
-class _Net:
-    """What the generator has drawn so far (one attribute per drawn table)."""
+class Network:
+    """What the generator has drawn so far (one attribute per drawn table), filled step by
+    step; ``counts`` are the sizes asked for (countries, firms, plants, products,
+    components, markets, suppliers)."""
 
     seed: int
     counts: dict[str, int]
@@ -113,78 +93,12 @@ class _Net:
         return math.hypot(self.loc[a][0] - self.loc[b][0], self.loc[a][1] - self.loc[b][1])
 
 
-def generate(
-    seed: int = 0,
-    *,
-    countries: int = 6,
-    firms: int = 3,
-    plants: int = 12,
-    products: int = 8,
-    components: int = 10,
-    suppliers: int = 20,
-    markets: int = 20,
-    lines_per_plant: int = 4,
-    makes_per_plant: int = 2,
-    offers_per_supplier: int = 4,
-    products_per_market: int = 5,
-    min_served_share: float = 0.05,
-    name: str | None = None,
-) -> dict[str, Any]:
-    """A seeded synthetic instance mapping, feasible by construction.
+def check_arguments(counts: dict[str, int], suppliers: int, min_served_share: float) -> None:
+    """Refuse counts below 1, negative supplier counts and shares outside [0, 1].
 
-    Args:
-        seed: random seed; the same arguments give the same mapping.
-        countries: number of countries (grouped into about ``countries / 5`` regions).
-        firms: number of firms.
-        plants: number of plants (candidate plants; about a quarter joint ventures).
-        products: number of products (tiers low, medium, high).
-        components: number of components (about a fifth are modules with sub-components).
-        suppliers: number of supplier pools, besides one open global catalogue pool per
-            component (``G_<component>``).
-        markets: number of markets.
-        lines_per_plant: product lines a plant may run (on average).
-        makes_per_plant: components a plant may make in-house (on average).
-        offers_per_supplier: components a supplier pool offers (on average).
-        products_per_market: products a market demands (on average).
-        min_served_share: share of the demand entries an anchor line can serve that get a
-            ``min_served`` requirement (0 for none).
-        name: instance name (default ``synthetic-s<seed>-<plants>p``).
-
-    Returns:
-        The raw instance mapping (plain dicts, lists, strings and floats).
+    Raises:
+        ValueError: naming the argument.
     """
-    counts = {
-        "countries": countries,
-        "firms": firms,
-        "plants": plants,
-        "products": products,
-        "components": components,
-        "markets": markets,
-    }
-    _check_arguments(counts, suppliers, min_served_share)
-    rng = random.Random(seed)
-    net = _Net(seed=seed, counts={**counts, "suppliers": suppliers})
-    # Each step draws from the one generator in turn: their order is part of the output.
-    _draw_countries(rng, net)
-    _draw_firms(rng, net)
-    _draw_components(rng, net)
-    _draw_products(rng, net)
-    _draw_plants(rng, net, lines_per_plant)
-    _choose_anchors(net, min_served_share)
-    _draw_demand(rng, net, products_per_market)
-    _draw_channels(rng, net)
-    _draw_min_served(rng, net, min_served_share)
-    _draw_plant_records(rng, net, makes_per_plant)
-    _draw_exclusive_groups(rng, net)
-    _draw_suppliers(rng, net, offers_per_supplier)
-    _draw_offices(rng, net)
-    _draw_firm_records(rng, net)
-    _draw_sourcing_rules(rng, net)
-    _draw_trade(rng, net)
-    return _mapping(net, name or f"synthetic-s{seed}-{plants}p")
-
-
-def _check_arguments(counts: dict[str, int], suppliers: int, min_served_share: float) -> None:
     for key, n in counts.items():
         if n < 1:
             msg = f"{key} must be at least 1, not {n}"
@@ -197,8 +111,8 @@ def _check_arguments(counts: dict[str, int], suppliers: int, min_served_share: f
         raise ValueError(msg)
 
 
-def _draw_countries(rng: random.Random, net: _Net) -> None:
-    """Countries in regions (about five each), with locations and wage levels."""
+def draw_countries_and_firms(rng: random.Random, net: Network) -> None:
+    """Countries in regions (about five each), with locations and wage levels; firms."""
     countries = net.counts["countries"]
     net.n_regions = n_regions = max(1, round(countries / 5))
     net.region_ids = _ids("R", n_regions)
@@ -213,15 +127,11 @@ def _draw_countries(rng: random.Random, net: _Net) -> None:
     for c in net.country_ids:
         net.countries_in[net.region_of[c]].append(c)
     net.rich = [c for c in net.country_ids if net.wage[c] >= 30] or net.country_ids
-
-
-def _draw_firms(rng: random.Random, net: _Net) -> None:
-    """Firms, each with a home country among the richer ones."""
-    net.firm_ids = _ids("F", net.counts["firms"])
+    net.firm_ids = _ids("F", net.counts["firms"])  # firms: home in a richer country
     net.home = {f: rng.choice(net.rich) for f in net.firm_ids}
 
 
-def _draw_components(rng: random.Random, net: _Net) -> None:
+def draw_components(rng: random.Random, net: Network) -> None:
     """Components: modules (with sub-components) first, then leaf parts, with values."""
     components = net.counts["components"]
     net.comp_ids = _ids("K", components, max(3, len(str(components))))
@@ -236,7 +146,7 @@ def _draw_components(rng: random.Random, net: _Net) -> None:
         value[k] = _r(1.3 * sum(value[s] * q for s, q in net.comp_bom[k].items()) + 1.0)
 
 
-def _draw_products(rng: random.Random, net: _Net) -> None:
+def draw_products(rng: random.Random, net: Network) -> None:
     """Products: tier, firm, bill of materials (some parts with a minimum quality), price."""
     products, components = net.counts["products"], net.counts["components"]
     net.prod_ids = _ids("P", products, max(3, len(str(products))))
@@ -264,7 +174,7 @@ def _draw_products(rng: random.Random, net: _Net) -> None:
         )
 
 
-def _draw_plants(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
+def draw_plants(rng: random.Random, net: Network, lines_per_plant: int) -> None:
     """Plants: country, owners (about a quarter joint ventures), capability, lines."""
     plants, firms = net.counts["plants"], net.counts["firms"]
     net.plant_ids = _ids("PL", plants, max(3, len(str(plants))))
@@ -292,7 +202,7 @@ def _draw_plants(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
     _draw_lines(rng, net, lines_per_plant)
 
 
-def _draw_lines(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
+def _draw_lines(rng: random.Random, net: Network, lines_per_plant: int) -> None:
     """Each plant's lines (own firms' products first, then licensed); every product one."""
     tier, pfirm, p_tier = net.tier, net.pfirm, net.p_tier
     for p in net.plant_ids:
@@ -319,7 +229,7 @@ def _draw_lines(rng: random.Random, net: _Net, lines_per_plant: int) -> None:
         net.p_lines[rng.choice(cands)].append(i)
 
 
-def _choose_anchors(net: _Net, min_served_share: float) -> None:
+def choose_anchors(net: Network, min_served_share: float) -> None:
     """Anchors: home plants whose own-firm lines may carry min_served demand."""
     for n in range(min(net.counts["firms"], net.counts["plants"])):
         p, f = net.plant_ids[n], net.firm_ids[n]
@@ -330,7 +240,7 @@ def _choose_anchors(net: _Net, min_served_share: float) -> None:
     net.anchors = set(net.anchor_lines.values()) if min_served_share > 0 else set()
 
 
-def _draw_demand(rng: random.Random, net: _Net, products_per_market: int) -> None:
+def draw_demand(rng: random.Random, net: Network, products_per_market: int) -> None:
     """Markets and their demand: quantities by tier and wealth, prices around the base."""
     markets, products = net.counts["markets"], net.counts["products"]
     net.market_ids = _ids("M", markets, max(4, len(str(markets))))
@@ -351,7 +261,7 @@ def _draw_demand(rng: random.Random, net: _Net, products_per_market: int) -> Non
         net.markets_in[net.region_of[net.m_country[m]]].append(m)
 
 
-def _draw_channels(rng: random.Random, net: _Net) -> None:
+def draw_channels(rng: random.Random, net: Network) -> None:
     """Each firm's own channels in some regions, plus independent distributors."""
     firms, n_regions = net.counts["firms"], net.n_regions
     for f in net.firm_ids:
@@ -388,7 +298,7 @@ def _draw_channels(rng: random.Random, net: _Net) -> None:
         }
 
 
-def _draw_min_served(rng: random.Random, net: _Net, min_served_share: float) -> None:
+def draw_min_served(rng: random.Random, net: Network, min_served_share: float) -> None:
     """min_served: demand an anchor line reaches through its firm's channel."""
     if not net.anchors:
         return
@@ -405,7 +315,7 @@ def _draw_min_served(rng: random.Random, net: _Net, min_served_share: float) -> 
     net.needed = needed
 
 
-def _draw_plant_records(rng: random.Random, net: _Net, makes_per_plant: int) -> None:
+def draw_plant_records(rng: random.Random, net: Network, makes_per_plant: int) -> None:
     """Plant records: costs, lines, assembly capacity (anchors: enough), make options."""
     total_demand: dict[str, float] = defaultdict(float)
     for m in net.market_ids:
@@ -443,19 +353,17 @@ def _draw_plant_records(rng: random.Random, net: _Net, makes_per_plant: int) -> 
             if p in net.needed:
                 cap = max(cap, 1.25 * net.needed[p])
             rec["assembly_capacity"] = _r(max(cap, 1.0))
-        makes = _draw_make_options(rng, net, p, makes_per_plant)
+        makes = _draw_make_options(rng, net, p, (w, wf), makes_per_plant)
         if makes:
             rec["components"] = makes
         net.plant_recs[p] = rec
 
 
 def _draw_make_options(
-    rng: random.Random, net: _Net, p: str, makes_per_plant: int
+    rng: random.Random, net: Network, p: str, wages: tuple[float, float], makes_per_plant: int
 ) -> dict[str, Any]:
     """Plant p's in-house make options, mostly components its lines use."""
-    w = net.wage[net.p_country[p]]
-    wf = 0.3 + 0.7 * w / 100.0
-    value = net.value
+    (w, wf), value = wages, net.value
     makes: dict[str, Any] = {}
     used = sorted({k for i in net.p_lines[p] for k in net.prod_bom[i]})
     pool = used + [k for k in net.comp_ids if k not in used]
@@ -464,9 +372,7 @@ def _draw_make_options(
         opt: dict[str, Any] = {
             "fixed_cost": _r(rng.uniform(20, 120) * value[k] ** 0.5 * wf),
             "unit_cost": _r(value[k] * rng.uniform(0.45, 0.8) * (0.6 + 0.4 * wf)),
-            "quality": "high"
-            if w >= 100
-            else ("high" if w >= 30 and rng.random() < 0.5 else "medium"),
+            "quality": "high" if w >= 100 or (w >= 30 and rng.random() < 0.5) else "medium",
         }
         if rng.random() < 0.5:
             opt["min_quantity"] = float(round(rng.uniform(20, 150)))
@@ -480,7 +386,7 @@ def _draw_make_options(
     return makes
 
 
-def _draw_exclusive_groups(rng: random.Random, net: _Net) -> None:
+def draw_exclusive_groups(rng: random.Random, net: Network) -> None:
     """Exclusive entry modes: a wholly owned plant versus a JV of the same firm in a country."""
     by_country_firm: dict[tuple[str, str], list[str]] = defaultdict(list)
     for p in net.plant_ids:
@@ -498,7 +404,7 @@ def _draw_exclusive_groups(rng: random.Random, net: _Net) -> None:
             net.groups[f"G_{c}_{f}"] = g
 
 
-def _draw_suppliers(rng: random.Random, net: _Net, offers_per_supplier: int) -> None:
+def draw_suppliers(rng: random.Random, net: Network, offers_per_supplier: int) -> None:
     """Supplier pools (access by firm or by plant for some), then the global catalogue."""
     suppliers, components = net.counts["suppliers"], net.counts["components"]
     firms, wage = net.counts["firms"], net.wage
@@ -545,7 +451,7 @@ def _draw_suppliers(rng: random.Random, net: _Net, offers_per_supplier: int) -> 
         }
 
 
-def _draw_offices(rng: random.Random, net: _Net) -> None:
+def draw_offices(rng: random.Random, net: Network) -> None:
     """Purchasing offices: a firm's pools opened to another firm's plants."""
     firms = net.counts["firms"]
     for n, f in enumerate(net.firm_ids):
@@ -567,7 +473,7 @@ def _draw_offices(rng: random.Random, net: _Net) -> None:
         }
 
 
-def _draw_firm_records(rng: random.Random, net: _Net) -> None:
+def draw_firm_records(rng: random.Random, net: Network) -> None:
     """Firms' records: technician pools, capital budgets."""
     anchor_firms = {next(iter(net.p_owners[p])) for p in net.anchors}
     for f in net.firm_ids:
@@ -593,7 +499,7 @@ def _draw_firm_records(rng: random.Random, net: _Net) -> None:
         net.firm_recs[f] = rec
 
 
-def _capital_budget(net: _Net, f: str, anchor_firm: bool) -> float:
+def _capital_budget(net: Network, f: str, anchor_firm: bool) -> float:
     """60 % of firm f's share of the plants' investment; an anchor firm's covers at least its
     anchor plants, their lines and its channels."""
     invest = sum(
@@ -620,55 +526,36 @@ def _capital_budget(net: _Net, f: str, anchor_firm: bool) -> float:
     return budget
 
 
-def _draw_sourcing_rules(rng: random.Random, net: _Net) -> None:
+def draw_sourcing_rules(rng: random.Random, net: Network) -> None:
     """Local-content rules at some plants outside high-wage countries."""
     for p in net.plant_ids:
         if p in net.anchors or net.wage[net.p_country[p]] > 30 or rng.random() > 0.25:
             continue
-        net.rules.append(
-            {
-                "plant": p,
-                "sources": {"countries": [net.p_country[p]]},
-                "min_share": _r(rng.uniform(0.1, 0.3)),
-                "basis": rng.choice(("quantity", "value")),
-            }
-        )
+        rule = {"plant": p, "sources": {"countries": [net.p_country[p]]}}
+        rule["min_share"] = _r(rng.uniform(0.1, 0.3))
+        rule["basis"] = rng.choice(("quantity", "value"))
+        net.rules.append(rule)
 
 
-def _draw_trade(rng: random.Random, net: _Net) -> None:
+def draw_trade(rng: random.Random, net: Network) -> None:
     """Transport costs by distance; tariffs, with free trade inside a region."""
     for a in net.country_ids:
         for b in net.country_ids:
             d = net.dist(a, b)
+            lane = {"from_country": a, "to_country": b}
+            net.transport.append({**lane, "goods": "machine", "unit_cost": _r(0.3 + 0.02 * d)})
             net.transport.append(
-                {
-                    "from_country": a,
-                    "to_country": b,
-                    "goods": "machine",
-                    "unit_cost": _r(0.3 + 0.02 * d),
-                }
-            )
-            net.transport.append(
-                {
-                    "from_country": a,
-                    "to_country": b,
-                    "goods": "component",
-                    "unit_cost": _r(0.01 + 0.001 * d),
-                }
+                {**lane, "goods": "component", "unit_cost": _r(0.01 + 0.001 * d)}
             )
     for c in net.country_ids:
-        net.tariffs.append(
-            {"to_country": c, "goods": "machine", "rate": _r(rng.choice((0.0, 0.03, 0.05, 0.1)))}
-        )
-        net.tariffs.append(
-            {"to_country": c, "goods": "component", "rate": _r(rng.choice((0.0, 0.02, 0.05, 0.08)))}
-        )
+        for goods, rates in (("machine", _MACHINE_TARIFFS), ("component", _COMPONENT_TARIFFS)):
+            net.tariffs.append({"to_country": c, "goods": goods, "rate": _r(rng.choice(rates))})
         for o in net.countries_in[net.region_of[c]]:
             if o != c:
                 net.tariffs.append({"from_country": o, "to_country": c, "rate": 0.0})
 
 
-def _mapping(net: _Net, name: str) -> dict[str, Any]:
+def mapping(net: Network, name: str) -> dict[str, Any]:
     """The instance mapping of everything drawn, in the schema's section order."""
     n = net.counts
     return {
@@ -681,29 +568,20 @@ def _mapping(net: _Net, name: str) -> dict[str, Any]:
         ),
         "units": {"money": "kUSD", "quantity": "units/year"},
         "countries": {
-            c: {
-                "name": f"country {c} (region {net.region_ids[net.region_of[c]]}, "
-                f"wage {net.wage[c]:g})"
-            }
-            for c in net.country_ids
+            c: {"name": f"country {c} (region {net.region_ids[net.region_of[c]]}, wage {w:g})"}
+            for c, w in net.wage.items()
         },
         "firms": net.firm_recs,
         "components": {
-            k: (
-                {"transfer_price": net.value[k], "bom": net.comp_bom[k]}
-                if k in net.comp_bom
-                else {"transfer_price": net.value[k]}
-            )
+            k: {"transfer_price": net.value[k], "bom": net.comp_bom[k]}
+            if k in net.comp_bom
+            else {"transfer_price": net.value[k]}
             for k in net.comp_ids
         },
         "products": {
-            i: {
-                "tier": net.tier[i],
-                "firm": net.pfirm[i],
-                "capacity_use": _CAPACITY_USE[net.tier[i]],
-                "bom": net.prod_bom[i],
-            }
-            for i in net.prod_ids
+            i: {"tier": t, "firm": net.pfirm[i], "capacity_use": _CAPACITY_USE[t]}
+            | {"bom": net.prod_bom[i]}
+            for i, t in net.tier.items()
         },
         "plants": net.plant_recs,
         "suppliers": net.sup_recs,
@@ -716,37 +594,3 @@ def _mapping(net: _Net, name: str) -> dict[str, Any]:
         "objective": {"mode": "alliance"},
         "notes": {"generator": "gpnopt.generate", "seed": net.seed},
     }
-
-
-def write_instance(raw: dict[str, Any], path: str | Path) -> Path:
-    """Write an instance mapping as YAML (block style, keys in insertion order), atomically.
-
-    Args:
-        raw: an instance mapping (from :func:`generate`).
-        path: the file to write; its folder is created if missing.
-
-    Returns:
-        The path written.
-    """
-    import yaml
-
-    from gpnopt.atomic import write_text
-
-    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-    class _Dumper(base):  # type: ignore[misc, valid-type]
-        pass
-
-    def _flow_small(dumper: Any, data: dict[str, Any]) -> Any:
-        flat = len(data) <= 6 and all(not isinstance(v, dict | list) for v in data.values())
-        return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flat)
-
-    _Dumper.add_representer(dict, _flow_small)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(raw, Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
-    header = (
-        f"# {raw.get('description', '')}\n# Generated by gpnopt.generate: do not edit by hand.\n"
-    )
-    write_text(out, header + text)
-    return out
