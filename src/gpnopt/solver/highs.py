@@ -173,9 +173,7 @@ def run_highs(
     Raises:
         SolveError: infeasible (exit 3) or no solution found (exit 4).
     """
-    outcome, _kept = run_and_keep(
-        model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=name
-    )
+    outcome, _kept = _run(model, time_limit, mip_gap, threads, name, keep=False)
     return outcome
 
 
@@ -188,7 +186,26 @@ def run_and_keep(
     name: str = "",
 ) -> tuple[SolveOutcome, KeptHighs]:
     """:func:`run_highs`, also returning the HiGHS object and its standard form for
-    re-solves (``seconds``: handover, solve)."""
+    re-solves.
+
+    Raises:
+        SolveError: infeasible (exit 3) or no solution found (exit 4).
+    """
+    outcome, kept = _run(model, time_limit, mip_gap, threads, name, keep=True)
+    assert kept is not None
+    return outcome, kept
+
+
+def _run(
+    model: pyo.ConcreteModel,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+    name: str,
+    *,
+    keep: bool,
+) -> tuple[SolveOutcome, KeptHighs | None]:
+    """Hand ``model`` over, solve it, read the solution (``seconds``: handover, solve)."""
     t0 = time.perf_counter()
     info, lp, nnz = compile_model(model, name)
     t1 = time.perf_counter()
@@ -197,12 +214,13 @@ def run_and_keep(
     h.passModel(lp)
     h.run()
     t2 = time.perf_counter()
-    layout = column_layout(info)
     outcome = read_solution(h, model, info, gap_limit, time_limit, name)
     outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
     outcome.n_nonzeros = nnz
+    if not keep:
+        return outcome, None
     column = {id(v): j for j, v in enumerate(info.columns)}
-    return outcome, KeptHighs(h, info, nnz, column, layout)
+    return outcome, KeptHighs(h, info, nnz, column, column_layout(info))
 
 
 def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highspy.HighsLp, int]:
