@@ -4,7 +4,7 @@ Builds a synthetic capacitated facility location instance through gpnopt (plants
 dense lanes), then times, on the same Pyomo model:
 
 * ``standard form + passModel``: Pyomo's LinearStandardFormCompiler (mixed form) and one
-  highspy ``passModel`` call, as gpnopt's ``solver.py`` does;
+  highspy ``passModel`` call, as gpnopt's ``solver.highs`` does;
 * ``contrib highs set_instance``: Pyomo's persistent ``pyomo.contrib.solver`` HiGHS interface;
 * ``appsi_highs set_instance``: the legacy persistent APPSI interface.
 
@@ -46,7 +46,7 @@ def main() -> None:
 
     from gpnopt.data import build_data
     from gpnopt.model import build_model
-    from gpnopt.solver import _highs_model
+    from gpnopt.solver import highs_lp
 
     inst = synthetic(args.plants, args.markets)
     t0 = time.perf_counter()
@@ -54,7 +54,7 @@ def main() -> None:
     model = build_model(data)
     t1 = time.perf_counter()
     info = LinearStandardFormCompiler().write(model, mixed_form=True)
-    lp, nnz = _highs_model(info)
+    lp, nnz = highs_lp(info)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)

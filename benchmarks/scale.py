@@ -4,11 +4,11 @@ For each size (the case, synthetic networks of :mod:`gpnopt.generate`, OR-Librar
 capa/capb/capc) a fresh Python process loads the instance and times, in turn:
 
 * ``build``: :func:`gpnopt.data.build_data` and :func:`gpnopt.model.build_model`;
-* ``hand-over``: the standard-form compiler and the ``HighsLp`` (``solver._compile``), then
+* ``hand-over``: the standard-form compiler and the ``HighsLp`` (``solver.compile_model``), then
   ``Highs.passModel`` (shown split as ``compile`` + ``pass``);
 * ``HiGHS``: ``Highs.run`` (with ``--mip-gap`` and ``--time-limit``: a row that stops at the
   limit says ``limit``);
-* ``extract``: the solution written back into the model (``solver._read_solution``), the
+* ``extract``: the solution written back into the model (``solver.read_solution``), the
   result tables (:func:`gpnopt.results.make_result`) and the analysis ``gpnopt.solve`` adds
   (expectations, specialization);
 
@@ -18,8 +18,8 @@ the whole run's. The floor is HiGHS alone on the same model: written to MPS by H
 read and solved in a fresh process with the same options (``floor read``, ``floor HiGHS``;
 ``MB copy``, its size after reading, is HiGHS's own copy of the model). ``us/nnz out`` is
 (build + hand-over + extract) per nonzero; ``KB/col`` is (``MB pre`` - ``MB copy``) per
-column. ``--handover direct`` measures the proposed hand-over :func:`direct_compile` instead
-of ``solver._compile``.
+column. ``--handover direct`` measures the proposed hand-over ``direct_compile`` (in
+``benchmarks/direct_handover.py``) instead of ``solver.compile_model``.
 
 Then the end-to-end figures: ``gpnopt solve instances/tm_ffg.yaml`` against
 ``python -c "import pyomo.environ, highspy"`` (best of ``--repeat`` runs each), and whether
@@ -158,6 +158,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from gpnopt.model import build_model
     from gpnopt.results import make_result
 
+    if args.handover == "direct":  # the prototype, beside this file
+        from direct_handover import direct_compile
+
     inst = _load(args.worker, args.seed, args.orlib_dir)
     base_kb = _settle()
     peak_ok = _reset_peak()
@@ -169,9 +172,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.handover == "direct":
         info, lp, nnz = direct_compile(model, inst.name)
     else:
-        info, lp, nnz = solver._compile(model, inst.name)  # noqa: SLF001 - the hand-over measured
+        info, lp, nnz = solver.compile_model(model, inst.name)
     t2 = time.perf_counter()
-    h = solver._new_highs(gap, tl, args.threads)  # noqa: SLF001
+    h = solver.new_highs(gap, tl, args.threads)
     h.passModel(lp)
     t3 = time.perf_counter()
     pre_kb = _status_kb("VmHWM")  # gpnopt's peak, HiGHS's copy included, before the solve
@@ -180,7 +183,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     run_kb = _status_kb("VmHWM")
     _reset_peak()
     before_kb = _status_kb("VmRSS")
-    outcome = solver._read_solution(h, model, info, gap, tl, inst.name)  # noqa: SLF001
+    outcome = solver.read_solution(h, model, info, gap, tl, inst.name)
     outcome.seconds = {"build": t3 - t0, "solve": t4 - t3}
     outcome.n_nonzeros = nnz
     result = gpnopt._analyse(inst, make_result(model, data, outcome))  # noqa: SLF001
@@ -242,238 +245,6 @@ def floor(args: argparse.Namespace) -> dict[str, Any]:
         "peak_mb": (_status_kb("VmHWM") - base_kb) / 1024,
         "peak_ok": peak_ok,
     }
-
-
-# --- the proposed hand-over (a prototype for solver.py) ----------------------------------------
-def direct_compile(model: Any, name: str = "") -> tuple[Any, Any, int]:
-    """The model's standard form straight into a ``HighsLp``: a drop-in for ``solver._compile``.
-
-    The same rows, columns and numbers as ``LinearStandardFormCompiler(mixed_form=True)``
-    followed by ``solver._highs_model``, bit for bit (same column order: a variable component
-    is numbered when the objective, then the rows, first meet it; same row order, row kinds
-    and right-hand sides; the same empty columns dropped), but:
-
-    * no scipy: Pyomo's compiler builds scipy matrices, and Pyomo's deferred scipy import
-      pulls in ``scipy.stats`` (about 0.45 s on the first solve of a process);
-    * rows whose body is one linear expression with a number on the other side (almost all
-      of gpnopt's) are read straight from the expression's terms; other rows go through the
-      same ``LinearRepnVisitor`` the compiler uses (one visitor, so named expressions such as
-      ``production[p,i]`` are walked once);
-    * the matrix goes column-wise to HiGHS from numpy (a stable sort of the row-wise terms).
-
-    Returns ``(info, lp, nnz)`` like ``solver._compile``; ``info`` has ``columns``, ``rows``
-    (constraint, kind) and ``eliminated_vars``. Runs with the garbage collector paused, as
-    Pyomo's compiler does (a first call without it is half as slow again).
-    """
-    from gpnopt.data import paused_gc
-
-    with paused_gc():
-        return _direct_compile(model, name)
-
-
-def _direct_compile(model: Any, name: str) -> tuple[Any, Any, int]:
-    from types import SimpleNamespace
-
-    import highspy
-    import numpy as np
-    import pyomo.environ as pyo
-    from pyomo.common.errors import InfeasibleConstraintException
-    from pyomo.core.base.var import VarData
-    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-    from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
-    from pyomo.repn.linear import LinearRepnVisitor
-    from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents
-
-    sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
-    native = (int, float)
-
-    class Recorder:  # pyomo.repn.util.VarRecorder, also numbering the columns
-        def __init__(self) -> None:
-            self.var_map: dict[int, Any] = {}
-            self.pos: dict[int, int] = {}
-
-        def add(self, var: Any) -> None:
-            vm, pos = self.var_map, self.pos
-            try:
-                values = var.parent_component().values(sorter)
-            except AttributeError:
-                values = (var,)
-            for v in values:
-                if not v.fixed:
-                    vid = id(v)
-                    if vid not in vm:
-                        pos[vid] = len(vm)
-                        vm[vid] = v
-
-    rec = Recorder()
-    var_map, pos = rec.var_map, rec.pos
-    visitor = LinearRepnVisitor({}, var_recorder=rec)
-
-    objectives = list(model.component_data_objects(pyo.Objective, active=True, sort=sorter))
-    if len(objectives) != 1:
-        msg = f"{name}: expected one active objective, found {len(objectives)}"
-        raise ValueError(msg)
-    obj = objectives[0]
-    repn = visitor.walk_expression(obj.expr)
-    obj_linear = dict(repn.linear)
-    obj_offset = repn.constant
-    flip = obj.sense != pyo.minimize  # the compiler minimises: negate a maximised objective
-
-    rows: list[tuple[Any, int]] = []
-    rhs: list[float] = []
-    row_ptr = [0]
-    cols: list[int] = []
-    vals: list[float] = []
-    for con in model.component_data_objects(pyo.Constraint, active=True, sort=sorter):
-        e = con._expr  # noqa: SLF001
-        body = None
-        cls = e.__class__
-        if cls is InequalityExpression and not e._strict:  # noqa: SLF001
-            a, b = e._args_  # noqa: SLF001
-            if a.__class__ is LinearExpression and b.__class__ in native:
-                lb, body, ub = None, a, b
-            elif b.__class__ is LinearExpression and a.__class__ in native:
-                lb, body, ub = a, b, None
-        elif cls is EqualityExpression:
-            a, b = e._args_  # noqa: SLF001
-            if a.__class__ is LinearExpression and b.__class__ in native:
-                lb, body, ub = b, a, b
-        lin = None
-        if body is not None:
-            # LinearRepnVisitor._before_linear and _filter_zeros, keyed by column
-            lin = {}
-            const = 0
-            offset = 0
-            for arg in body.args:
-                c = arg.__class__
-                if c is MonomialTermExpression:
-                    coef, var = arg._args_  # noqa: SLF001
-                    if coef.__class__ not in native:
-                        lin = None
-                        break
-                elif c is VarData:
-                    coef, var = 1, arg
-                elif c in native:
-                    const += arg
-                    continue
-                elif arg.is_variable_type():
-                    coef, var = 1, arg
-                else:
-                    lin = None  # anything else: the visitor
-                    break
-                j = pos.get(id(var))
-                if j is None:
-                    if var.fixed:
-                        offset += coef * var.value
-                        continue
-                    rec.add(var)
-                    j = pos[id(var)]
-                if j in lin:
-                    lin[j] += coef
-                elif coef:
-                    lin[j] = coef
-            if lin is not None:
-                offset += const
-                if 0 in lin.values():
-                    lin = {j: c for j, c in lin.items() if c}
-        if lin is None:
-            lb, body, ub = con.to_bounded_expression()
-            if lb.__class__ not in native:
-                lb = pyo.value(lb)
-            if ub.__class__ not in native:
-                ub = pyo.value(ub)
-            r = visitor.walk_expression(body)
-            if r.nonlinear is not None:
-                msg = f"{name}: constraint {con.name} is not linear"
-                raise ValueError(msg)
-            lin = {pos[vid]: coef for vid, coef in r.linear.items()}
-            offset = r.constant
-        if lb is None and ub is None:
-            continue
-        if not lin and offset.__class__ in native:
-            if (lb is None or lb <= offset) and (ub is None or ub >= offset):
-                continue
-            msg = f"model contains a trivially infeasible constraint, '{con.name}'"
-            raise InfeasibleConstraintException(msg)
-        if lb == ub:
-            kinds: tuple = ((0, ub),)
-        elif lb is None:
-            kinds = ((1, ub),)
-        elif ub is None:
-            kinds = ((-1, lb),)
-        else:
-            kinds = ((1, ub), (-1, lb))
-        for kind, bound in kinds:
-            rows.append((con, kind))
-            rhs.append(bound - offset)
-            cols.extend(lin)
-            vals.extend(lin.values())
-            row_ptr.append(len(cols))
-
-    # drop the columns no row and no cost uses, as the compiler does
-    columns_all = list(var_map.values())
-    n_all = len(columns_all)
-    col = np.fromiter(cols, dtype=np.int64, count=len(cols))
-    val = np.fromiter(vals, dtype=np.float64, count=len(vals))
-    c_all = np.zeros(n_all)
-    if obj_linear:
-        c_pos = np.fromiter((pos[vid] for vid in obj_linear), dtype=np.int64, count=len(obj_linear))
-        c_val = np.fromiter(obj_linear.values(), dtype=np.float64, count=len(obj_linear))
-        c_all[c_pos] = -c_val if flip else c_val
-    used = np.zeros(n_all, dtype=bool)
-    used[col] = True
-    if obj_linear:
-        used[c_pos] = True
-    new = np.cumsum(used) - 1
-    columns = [v for v, u in zip(columns_all, used, strict=True) if u]
-    n_cols, n_rows = len(columns), len(rows)
-    col = new[col]
-    row = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(np.asarray(row_ptr)))
-    order = np.argsort(col, kind="stable")  # column-wise, rows ascending within a column
-    start = np.zeros(n_cols + 1, dtype=np.int64)
-    np.cumsum(np.bincount(col, minlength=n_cols), out=start[1:])
-
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = n_rows
-    lp.col_cost_ = c_all[used]
-    lp.offset_ = float(-obj_offset if flip else obj_offset)
-    lower = np.empty(n_cols)
-    upper = np.empty(n_cols)
-    integrality = []
-    any_int = False
-    inf = highspy.kHighsInf
-    kind_of: dict[int, Any] = {}  # integrality depends on the domain only
-    for j, v in enumerate(columns):
-        lo, up = v.bounds
-        lower[j] = -inf if lo is None else lo
-        upper[j] = inf if up is None else up
-        dom = id(v.domain)
-        vtype = kind_of.get(dom)
-        if vtype is None:
-            is_int = v.is_integer() or v.is_binary()
-            vtype = kind_of[dom] = (
-                highspy.HighsVarType.kInteger if is_int else highspy.HighsVarType.kContinuous
-            )
-        if vtype == highspy.HighsVarType.kInteger:
-            any_int = True
-        integrality.append(vtype)
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    b = np.asarray(rhs, dtype=float)
-    kind = np.fromiter((k for _c, k in rows), dtype=np.int8, count=n_rows)
-    lp.row_lower_ = np.where(kind <= 0, b, -inf)
-    lp.row_upper_ = np.where(kind >= 0, b, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start.astype(np.int32)
-    lp.a_matrix_.index_ = row[order].astype(np.int32)
-    lp.a_matrix_.value_ = val[order]
-    lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = n_rows
-    if any_int:
-        lp.integrality_ = integrality
-    info = SimpleNamespace(columns=columns, rows=rows, eliminated_vars=[])
-    return info, lp, int(len(val))
 
 
 # --- the driver -----------------------------------------------------------------------------
@@ -684,8 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         "--handover",
         choices=("solver", "direct"),
         default="solver",
-        help="solver: gpnopt's hand-over (solver._compile); direct: the proposed one "
-        "(direct_compile in this file, no scipy)",
+        help="solver: gpnopt's hand-over (solver.compile_model); direct: the proposed one "
+        "(direct_compile in direct_handover.py, no scipy)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="end-to-end runs, best kept (5)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end figures")

@@ -8,6 +8,8 @@ demands still solve (feasible by construction).
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 import gpnopt
@@ -113,6 +115,25 @@ def test_write_instance_round_trips(tmp_path):
     path = write_instance(raw, tmp_path / "sub" / "g.yaml")
     assert path.read_text().startswith("# Synthetic network")
     assert gpnopt.load(path).model_dump() == gpnopt.instance_from_dict(raw).model_dump()
+
+
+# sha256 of the YAML file written for these arguments, recorded before generate() was split
+# into one function per section (commit f4936ab): the same seed must keep giving the same
+# bytes. A deliberate change of the generator re-records them and says so in its commit.
+YAML_DIGESTS = [
+    (5, SMALL, "9f7924640506eea9e2006d48249e3c078ec18c1d33fba19b88643db4b5e835d9"),
+    (
+        42,
+        {**MEDIUM, "min_served_share": 0.3},
+        "1ce9694662e0691a5d87f57fe7dab74a60a542ed0c1c82bbce3c4af088ac9085",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seed", "kwargs", "digest"), YAML_DIGESTS)
+def test_same_seed_gives_the_recorded_yaml_bytes(tmp_path, seed, kwargs, digest):
+    path = write_instance(generate(seed, **kwargs), tmp_path / "g.yaml")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
 @pytest.mark.parametrize(

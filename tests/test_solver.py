@@ -143,3 +143,23 @@ def test_interrupted_write_keeps_the_old_table(solved_tiny, tmp_path, monkeypatc
     assert (tmp_path / "summary.json").exists()
     assert (tmp_path / "production.csv").read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp")), "a temporary file was left behind"
+
+
+def test_scenario_solver_re_uses_until_reset(tiny_path):
+    """Re-solves keep the model; reset() drops it, so the next solve builds afresh, and
+    solve_instance(keep=...) hands its model to the solver."""
+    from gpnopt.solver import ScenarioSolver, solve_instance
+
+    inst = gpnopt.load(tiny_path)
+    s = ScenarioSolver(threads=1)
+    first = s.solve(inst).objective
+    assert s.solve(inst).objective == first
+    assert (s.rebuilt, s.persistent) == (1, 1)
+    s.reset()
+    assert s.solve(inst).objective == first
+    assert (s.rebuilt, s.persistent) == (2, 1)
+
+    kept = ScenarioSolver(threads=1)
+    assert solve_instance(inst, threads=1, keep=kept).objective == first
+    assert kept.solve(inst).objective == first
+    assert (kept.rebuilt, kept.persistent) == (0, 1)

@@ -221,7 +221,7 @@ def test_scenario_solver_re_solves_do_not_depend_on_history():
     from scratch, so the solution does not depend on the scenarios solved before."""
     import numpy as np
 
-    from gpnopt.solver import ScenarioSolver, _compile
+    from gpnopt.solver import ScenarioSolver, compile_model
 
     plan = make_plan(SweepSpec.build(CASE, samples=4, perturb=HEAVY, seed=9))
     w = Worker(plan, "rebuild")
@@ -246,7 +246,7 @@ def test_scenario_solver_re_solves_do_not_depend_on_history():
     assert s1.persistent == 3
     assert s1.rebuilt == 1
     for k in range(4):
-        _, lp, _ = _compile(ScenarioSolver(threads=1).solve_model(insts[k]).model, "x")
+        _, lp, _ = compile_model(ScenarioSolver(threads=1).solve_model(insts[k]).model, "x")
         assert np.array_equal(forward[k][0], np.asarray(lp.col_cost_))
         assert np.array_equal(forward[k][1], backward[k][1])
 

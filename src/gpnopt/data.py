@@ -228,6 +228,12 @@ def build_data(inst: Instance) -> ModelData:
 def _build_data(inst: Instance) -> ModelData:
     """Derive the sparse sets and parameters of ``inst`` (see :class:`ModelData`).
 
+    One ``_derive_*`` step per section, in the order of ``docs/formulation.md`` (index sets,
+    then derived bounds) where the data allow it: lines (family 1), demand and sales arcs
+    (family 6), production bounds (5: they need the sales arcs), make options and needs (3
+    and 4: their bounds need the production bounds), flow arcs (3), need and output bounds
+    (5: they need the flow arcs), technicians (8), profit centres (11).
+
     Every loop runs over an index built once (plants by line, channels by market, makers and
     offers by component, arcs by source), so the work is linear in the number of arcs; the
     arcs come out in the order of the instance's plants, channels and suppliers.
@@ -235,11 +241,24 @@ def _build_data(inst: Instance) -> ModelData:
     d = ModelData(instance=inst)
     d.plants = list(inst.plants)
     lanes = _Lanes(inst)
-    plants = inst.plants
-    products = inst.products
+    owners = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in inst.plants.items()}
+    plants_with_line = _derive_lines(d, inst)
+    _derive_demand(d, inst)
+    _derive_sales(d, inst, lanes, plants_with_line, owners)
+    _derive_max_production(d, inst)
+    makers_of, order, max_need = _derive_make_and_needs(d, inst)
+    _derive_flows(d, inst, lanes, makers_of, owners)
+    _derive_need_bounds(d, inst, makers_of, order, max_need)
+    _derive_technicians(d, inst)
+    _derive_owners(d, inst)
+    return d
 
-    # Lines: listed and within the plant's capability.
-    for p, plant in plants.items():
+
+def _derive_lines(d: ModelData, inst: Instance) -> dict[str, list[str]]:
+    """Lines: listed and within the plant's capability; returns product -> plants with a
+    line of it, in plant order."""
+    products = inst.products
+    for p, plant in inst.plants.items():
         rank = TIER_RANK[plant.max_tier]
         for i in plant.lines:
             if TIER_RANK[products[i].tier] <= rank:
@@ -247,50 +266,72 @@ def _build_data(inst: Instance) -> ModelData:
     plants_with_line: dict[str, list[str]] = defaultdict(list)  # i -> plants, in plant order
     for p, i in d.lines:
         plants_with_line[i].append(p)
+    return plants_with_line
 
-    # Demand.
+
+def _derive_demand(d: ModelData, inst: Instance) -> None:
+    """Demand and minimum served shares of every positive demand (m, i)."""
     for m, market in inst.markets.items():
         for i, dem in market.demand.items():
             if dem.quantity > 0:
                 d.demand[m, i] = dem.quantity
                 d.min_served[m, i] = dem.min_served
 
-    # Channels and sales arcs.
+
+def _channel_filters(
+    d: ModelData, inst: Instance, owners: dict[str, set[str]]
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], frozenset[str]]]:
+    """Explicit channels: market -> channels reaching it, in channel order, and line (p, i)
+    -> the channels whose filters it passes."""
     channels = inst.channels
     channels_at: dict[str, list[str]] = defaultdict(list)  # m -> channels, in channel order
     allowed: dict[tuple[str, str], frozenset[str]] = {}  # (p, i) -> channels it passes
-    if channels is not None:
-        d.channels = list(channels)
-        for h, ch in channels.items():
-            for m in dict.fromkeys(ch.markets):
-                channels_at[m].append(h)
-        owners_pos = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in plants.items()}
-        filters = {
-            h: (
-                None if ch.plants is None else set(ch.plants),
-                None if ch.plant_owners is None else set(ch.plant_owners),
-                None if ch.product_firms is None else set(ch.product_firms),
-                None if ch.products is None else set(ch.products),
-                None if ch.tiers is None else set(ch.tiers),
-            )
-            for h, ch in channels.items()
-        }
-        for p, i in d.lines:
-            prod = products[i]
-            ok = []
-            for h, (f_pl, f_own, f_firm, f_prod, f_tier) in filters.items():
-                if f_pl is not None and p not in f_pl:
-                    continue
-                if f_own is not None and not (owners_pos[p] & f_own):
-                    continue
-                if f_firm is not None and prod.firm not in f_firm:
-                    continue
-                if f_prod is not None and i not in f_prod:
-                    continue
-                if f_tier is not None and prod.tier not in f_tier:
-                    continue
-                ok.append(h)
-            allowed[p, i] = frozenset(ok)
+    if channels is None:
+        return channels_at, allowed
+    d.channels = list(channels)
+    for h, ch in channels.items():
+        for m in dict.fromkeys(ch.markets):
+            channels_at[m].append(h)
+    filters = {
+        h: (
+            None if ch.plants is None else set(ch.plants),
+            None if ch.plant_owners is None else set(ch.plant_owners),
+            None if ch.product_firms is None else set(ch.product_firms),
+            None if ch.products is None else set(ch.products),
+            None if ch.tiers is None else set(ch.tiers),
+        )
+        for h, ch in channels.items()
+    }
+    for p, i in d.lines:
+        prod = inst.products[i]
+        ok = []
+        for h, (f_pl, f_own, f_firm, f_prod, f_tier) in filters.items():
+            if f_pl is not None and p not in f_pl:
+                continue
+            if f_own is not None and not (owners[p] & f_own):
+                continue
+            if f_firm is not None and prod.firm not in f_firm:
+                continue
+            if f_prod is not None and i not in f_prod:
+                continue
+            if f_tier is not None and prod.tier not in f_tier:
+                continue
+            ok.append(h)
+        allowed[p, i] = frozenset(ok)
+    return channels_at, allowed
+
+
+def _derive_sales(
+    d: ModelData,
+    inst: Instance,
+    lanes: _Lanes,
+    plants_with_line: dict[str, list[str]],
+    owners: dict[str, set[str]],
+) -> None:
+    """Channels and sales arcs (p, i, h, m), arcs of equal economics sharing one record."""
+    channels = inst.channels
+    channels_at, allowed = _channel_filters(d, inst, owners)
+    plants = inst.plants
     sales = d.sales
     for m, i in d.demand:
         makers = plants_with_line.get(i)
@@ -334,9 +375,12 @@ def _build_data(inst: Instance) -> ModelData:
                     )
                 sales[p, i, h, m] = arc
 
-    # Largest possible production of each line: demand reachable, line and plant capacity.
+
+def _derive_max_production(d: ModelData, inst: Instance) -> None:
+    """Largest possible production of each line: demand reachable, line and plant capacity."""
+    plants, products = inst.plants, inst.products
     reach: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
-    for p, i, _h, m in sales:
+    for p, i, _h, m in d.sales:
         reach[p, i][m] = None
     for p, i in d.lines:
         bound = sum(d.demand[m, i] for m in reach.get((p, i), ()))
@@ -348,7 +392,16 @@ def _build_data(inst: Instance) -> ModelData:
             bound = min(bound, cap / products[i].capacity_use)
         d.max_production[p, i] = bound
 
-    # Make options and requirements, in bill-of-materials order (parents before children).
+
+def _derive_make_and_needs(
+    d: ModelData, inst: Instance
+) -> tuple[dict[str, list[str]], list[str], dict[tuple[str, str], float]]:
+    """Make options and requirements, in bill-of-materials order (parents before children).
+
+    Returns component -> plants that may make it (in make order), the components top down,
+    and the lines' part of ``max_need`` (the make options' part follows the flow arcs).
+    """
+    plants = inst.plants
     d.make = [(p, k) for p, plant in plants.items() for k in plant.components]
     makers_of: dict[str, list[str]] = defaultdict(list)  # k -> plants, in make order
     for p, k in d.make:
@@ -359,7 +412,7 @@ def _build_data(inst: Instance) -> ModelData:
     )
     max_need: dict[tuple[str, str], float] = defaultdict(float)
     for p, i in d.lines:
-        for k, entry in products[i].bom.items():
+        for k, entry in inst.products[i].bom.items():
             q = TIER_RANK[entry.min_quality] if entry.min_quality else 0
             need_terms[p, k].append((entry.quantity, "line", (p, i), q))
             max_need[p, k] += entry.quantity * d.max_production[p, i]
@@ -372,12 +425,21 @@ def _build_data(inst: Instance) -> ModelData:
             for sub, entry in sub_bom.items():
                 q = TIER_RANK[entry.min_quality] if entry.min_quality else 0
                 need_terms[p, sub].append((entry.quantity, "make", (p, k), q))
-    # Bound make outputs by the total need of k across plants that may receive it (set below).
+    # Bound make outputs by the total need of k across plants that may receive it (later).
     d.need = sorted(need_terms)
     d.need_terms = dict(need_terms)
+    return makers_of, order, max_need
 
-    # Flow arcs.
-    owners = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in plants.items()}
+
+def _derive_flows(
+    d: ModelData,
+    inst: Instance,
+    lanes: _Lanes,
+    makers_of: dict[str, list[str]],
+    owners: dict[str, set[str]],
+) -> None:
+    """Flow arcs (k, s, d) from plants and supplier pools, equal economics sharing a record."""
+    plants = inst.plants
     offers_of: dict[str, list[str]] = defaultdict(list)  # k -> supplier pools, in order
     for s, sup in inst.suppliers.items():
         for k in sup.components:
@@ -404,20 +466,16 @@ def _build_data(inst: Instance) -> ModelData:
             price = comp.transfer_price if s != dd else 0.0
             tcost = lanes.cost("component", ["plant:" + s, "country:" + src.country], dests)
             rate = lanes.rate("component", src.country, dc)
+            quality = TIER_RANK[src.components[k].quality]
             flows[k, s, dd] = flow_arc(
-                True,
-                TIER_RANK[src.components[k].quality],
-                price,
-                tcost,
-                rate * comp.transfer_price,
-                None,
+                True, quality, price, tcost, rate * comp.transfer_price, None
             )
         for s in offers_of.get(k, ()):
-            sup = inst.suppliers[s]
-            offer = sup.components[k]
             office = access.get(s, dd)
             if office is False:
                 continue
+            sup = inst.suppliers[s]
+            offer = sup.components[k]
             tcost = lanes.cost("component", ["country:" + sup.country], dests)
             rate = lanes.rate("component", sup.country, dc)
             flows[k, s, dd] = flow_arc(
@@ -430,9 +488,18 @@ def _build_data(inst: Instance) -> ModelData:
             )
     d.offices = list(inst.purchasing_offices)
 
-    # Bounds on needs (for per-lane linking rows): top-down through the bill of materials.
+
+def _derive_need_bounds(
+    d: ModelData,
+    inst: Instance,
+    makers_of: dict[str, list[str]],
+    order: list[str],
+    max_need: dict[tuple[str, str], float],
+) -> None:
+    """Bounds on needs and outputs (for per-lane linking rows): top down through the bill
+    of materials, an output bounded by the needs of the plants it may serve."""
     served_by: dict[tuple[str, str], list[str]] = defaultdict(list)  # (s, k) -> d, flow order
-    for k, s, dd in flows:
+    for k, s, dd in d.flows:
         served_by[s, k].append(dd)
     for k in order:
         sub_bom = inst.components[k].bom
@@ -443,7 +510,9 @@ def _build_data(inst: Instance) -> ModelData:
                 max_need[p, sub] += entry.quantity * d.max_output[p, k]
     d.max_need = dict(max_need)
 
-    # Technicians: lines of a firm's products at plants outside its home country.
+
+def _derive_technicians(d: ModelData, inst: Instance) -> None:
+    """Technicians: lines of a firm's products at plants outside its home country."""
     for f, firm in inst.firms.items():
         pol = firm.technicians
         if pol is None:
@@ -456,17 +525,18 @@ def _build_data(inst: Instance) -> ModelData:
             rows.append((p, i, pol.per_line.get(prod.tier, 0.0), pol.per_unit.get(prod.tier, 0.0)))
         d.tech_lines[f] = rows
 
-    # Profit centres and their owners.
+
+def _derive_owners(d: ModelData, inst: Instance) -> None:
+    """Profit centres (plants, channels, offices), their kinds and their owners."""
     for p, pl in inst.plants.items():
         d.owners[p] = dict(pl.owners)
         d.entity_kind[p] = "plant"
-    for h, ch in (channels or {}).items():
+    for h, ch in (inst.channels or {}).items():
         d.owners[h] = dict(ch.owners)
         d.entity_kind[h] = "channel"
     for o, off in inst.purchasing_offices.items():
         d.owners[o] = dict(off.owners)
         d.entity_kind[o] = "office"
-    return d
 
 
 def _supplier_access(inst: Instance, s: str, dd: str, dest_owners: set[str]) -> bool | str:

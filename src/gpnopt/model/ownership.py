@@ -40,6 +40,16 @@ def add_ownership_and_objective(
     m: pyo.ConcreteModel, data: ModelData, objective: str | None = None
 ) -> None:
     """Add profits, firm profits, participation, capital budgets and the objective."""
+    m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
+    m.firms = pyo.Set(initialize=list(data.instance.firms), ordered=True, doc="firms f")
+    _add_revenue_and_cost(m, data)
+    _add_profits(m, data)
+    _add_participation_and_budgets(m, data)
+    _add_objective(m, data, objective)
+
+
+def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """``m.revenue[e]`` and ``m.cost[e]`` of every profit centre (module docstring)."""
     inst = data.instance
     v = var_tables(m)
     sales_var, flow_var = v.sales, v.flow
@@ -59,9 +69,6 @@ def add_ownership_and_objective(
     make_at: dict[str, list] = defaultdict(list)
     for p, k in data.make:
         make_at[p].append(k)
-
-    m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
-    m.firms = pyo.Set(initialize=list(inst.firms), ordered=True, doc="firms f")
 
     # Each generator sum of the formulation is built directly (linear(), one expression
     # object); the few sub-sums of an entity are then joined with Pyomo's own "+", so the
@@ -117,6 +124,10 @@ def add_ownership_and_objective(
     m.revenue = pyo.Expression(m.entities, rule=revenue_rule, doc="revenue of e")
     m.cost = pyo.Expression(m.entities, rule=cost_rule, doc="cost of e")
 
+
+def _add_profits(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """``m.profit[e]`` and ``m.firm_profit[f]``."""
+
     @m.Expression(m.entities, doc="profit[e] = revenue[e] - cost[e]")
     def profit(m, e):
         return m.revenue[e] - m.cost[e]
@@ -127,6 +138,10 @@ def add_ownership_and_objective(
             own[f] * m.profit[e] for e, own in data.owners.items() if own.get(f, 0) > 0
         )
 
+
+def _add_participation_and_budgets(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Participation rows (firms with a reservation profit) and capital budgets."""
+    inst = data.instance
     participants = [f for f, fd in inst.firms.items() if fd.reservation_profit is not None]
     if participants:
 
@@ -149,6 +164,14 @@ def add_ownership_and_objective(
                 return pyo.Constraint.Feasible
             return used <= inst.firms[f].capital_budget
 
+
+def _add_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
+    """``m.objective`` (maximised) and ``m.objective_mode``.
+
+    Raises:
+        InstanceError: the objective is neither ``alliance`` nor ``firm:`` a firm's id.
+    """
+    inst = data.instance
     # The objective is the sum of the profits (or of firm profits) built from the same
     # expression objects as m.profit and m.firm_profit but without their named wrappers:
     # the compiler then walks each profit once and keeps no copy of every named profit,

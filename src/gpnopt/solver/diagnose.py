@@ -21,6 +21,9 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.errors import SolveError
+from gpnopt.model import build_model
+from gpnopt.solver.highs import run_highs
 
 FORCING = ("demand_minimum", "participation")
 """Rows that force activity."""
@@ -86,10 +89,6 @@ def unreachable_minimums(data: ModelData) -> list[str]:
 
 def diagnose(data: ModelData, objective: str | None = None, threads: int | None = None) -> list[str]:
     """Lines naming what cannot be met and the limits that conflict, by how much."""
-    from gpnopt.errors import SolveError
-    from gpnopt.model import build_model
-    from gpnopt.solver import run_highs
-
     lines = unreachable_minimums(data)
     m = build_model(data, objective)
     m.objective.deactivate()

@@ -1,0 +1,62 @@
+"""Solving: the hand-over to HiGHS, build-and-solve, persistent re-solves, the diagnosis.
+
+* :mod:`gpnopt.solver.highs`: the hand-over and options, the termination mapping (the only
+  module that imports ``highspy``);
+* :mod:`gpnopt.solver.pipeline`: build and solve one instance (:func:`solve_instance`), with
+  the tie-breaking second stage of a ``firm:F`` objective;
+* :mod:`gpnopt.solver.persistent`: :class:`ScenarioSolver`, re-solves that re-use the model
+  when only costs and prices change;
+* :mod:`gpnopt.solver.diagnose`: the elastic diagnosis of an infeasible instance.
+
+Imports run one way: ``persistent`` -> ``pipeline`` -> ``diagnose`` -> ``highs``.
+"""
+
+from __future__ import annotations
+
+from gpnopt.solver.diagnose import diagnose, unreachable_minimums
+from gpnopt.solver.highs import (
+    DEFAULT_MIP_GAP,
+    KeptHighs,
+    SolveOutcome,
+    classify_termination,
+    column_layout,
+    compile_model,
+    highs_lp,
+    new_highs,
+    read_solution,
+    replace_objective,
+    run_and_keep,
+    run_highs,
+)
+from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, structure_signature
+from gpnopt.solver.pipeline import (
+    break_ties_for_the_alliance,
+    build_and_run,
+    infeasible_error,
+    solve_instance,
+)
+
+__all__ = [
+    "DEFAULT_MIP_GAP",
+    "KeptHighs",
+    "ScenarioSolver",
+    "SolveOutcome",
+    "Solved",
+    "break_ties_for_the_alliance",
+    "build_and_run",
+    "classify_termination",
+    "column_layout",
+    "compile_model",
+    "diagnose",
+    "highs_lp",
+    "infeasible_error",
+    "new_highs",
+    "objective_vector",
+    "read_solution",
+    "replace_objective",
+    "run_and_keep",
+    "run_highs",
+    "solve_instance",
+    "structure_signature",
+    "unreachable_minimums",
+]

@@ -1,0 +1,326 @@
+"""The hand-over to HiGHS: the only module of gpnopt that imports ``highspy``.
+
+Pyomo's ``LinearStandardFormCompiler`` (mixed form) turns the model into sparse matrices,
+which go to ``highspy`` in one ``passModel`` call. Measured on a 1.6M-nonzero model this
+takes about a third of the time of the persistent interfaces' ``set_instance`` (see
+``docs/performance.md``). The solution is written back into the Pyomo variables, so that
+results are read from the model's own expressions.
+
+Termination is mapped honestly:
+
+=====================================  =============  =========
+HiGHS                                  gpnopt status  CLI exit
+=====================================  =============  =========
+optimal                                optimal        0
+unknown, solution within the gap       optimal        0
+time/iteration/solution limit, unknown
+with a feasible solution               feasible       0
+infeasible                             infeasible     3
+any stop without a feasible solution   no_solution    4
+=====================================  =============  =========
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from gpnopt.errors import SolveError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MIP_GAP = 1e-6
+"""Relative MIP gap at which HiGHS stops by default."""
+
+
+@dataclass
+class SolveOutcome:
+    """What the solver reported."""
+
+    status: str  # optimal | feasible
+    highs_status: str
+    objective: float
+    bound: float
+    mip_gap: float
+    time_limit: float | None
+    mip_gap_limit: float
+    seconds: dict[str, float] = field(default_factory=dict)
+    n_vars: int = 0
+    n_cons: int = 0
+    n_nonzeros: int = 0
+
+
+@dataclass
+class KeptHighs:
+    """A solved HiGHS object with the standard form it was given, for re-solves.
+
+    Attributes:
+        highs: the ``highspy.Highs`` object, holding the model.
+        info: the compiler's standard form (``columns``, ``rows``, ``eliminated_vars``).
+        nnz: nonzeros of the matrix.
+        column: ``id`` of each column's variable -> its position.
+        layout: :func:`column_layout` of ``info``.
+    """
+
+    highs: Any
+    info: Any
+    nnz: int
+    column: dict[int, int]
+    layout: dict[str, Any]
+
+
+def highs_lp(info: Any) -> tuple[highspy.HighsLp, int]:
+    """Build a HighsLp from the compiler's standard form; return it and its nonzeros."""
+    a = info.A.tocsc()
+    a.sort_indices()
+    n_rows, n_cols = a.shape
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
+    lp.col_cost_ = np.asarray(c, dtype=float)
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lower = np.empty(n_cols)
+    upper = np.empty(n_cols)
+    integrality = []
+    any_int = False
+    for j, v in enumerate(info.columns):
+        lb, ub = v.bounds
+        lower[j] = -highspy.kHighsInf if lb is None else lb
+        upper[j] = highspy.kHighsInf if ub is None else ub
+        if v.is_integer() or v.is_binary():
+            integrality.append(highspy.HighsVarType.kInteger)
+            any_int = True
+        else:
+            integrality.append(highspy.HighsVarType.kContinuous)
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    rhs = np.asarray(info.rhs, dtype=float)
+    row_lower = np.full(n_rows, -highspy.kHighsInf)
+    row_upper = np.full(n_rows, highspy.kHighsInf)
+    for r, (_con, kind) in enumerate(info.rows):
+        if kind == 0:
+            row_lower[r] = row_upper[r] = rhs[r]
+        elif kind == 1:
+            row_upper[r] = rhs[r]
+        else:
+            row_lower[r] = rhs[r]
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(float)
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    if any_int:
+        lp.integrality_ = integrality
+    return lp, int(a.nnz)
+
+
+def classify_termination(
+    status: highspy.HighsModelStatus,
+    has_solution: bool,
+    gap: float,
+    gap_limit: float,
+    *,
+    name: str = "",
+    time_limit: float | None = None,
+) -> str:
+    """Map HiGHS's model status to ``optimal`` or ``feasible``, or raise.
+
+    Raises:
+        SolveError: ``infeasible`` (exit 3) or ``no_solution`` (exit 4).
+    """
+    ms = highspy.HighsModelStatus
+    text = highspy.Highs().modelStatusToString(status)
+    if status == ms.kInfeasible:
+        msg = f"{name}: the instance is infeasible (HiGHS: {text})"
+        raise SolveError(msg, "infeasible", exit_code=3)
+    if status in (ms.kUnboundedOrInfeasible, ms.kUnbounded) and not has_solution:
+        msg = f"{name}: HiGHS reports the model {text.lower()}"
+        raise SolveError(msg, "infeasible", exit_code=3)
+    if not has_solution:
+        limit = f", time limit {time_limit:g} s" if time_limit is not None else ""
+        msg = f"{name}: no feasible solution found (HiGHS: {text}{limit})"
+        raise SolveError(msg, "no_solution", exit_code=4)
+    if status == ms.kOptimal:
+        return "optimal"
+    if status == ms.kUnknown and math.isfinite(gap) and gap <= gap_limit:
+        return "optimal"  # HiGHS sometimes ends a finished solve with "unknown"
+    return "feasible"
+
+
+def run_highs(
+    model: pyo.ConcreteModel,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    name: str = "",
+) -> SolveOutcome:
+    """Solve ``model`` with HiGHS and write the solution into its variables.
+
+    Raises:
+        SolveError: infeasible (exit 3) or no solution found (exit 4).
+    """
+    outcome, _kept = _run(model, time_limit, mip_gap, threads, name, keep=False)
+    return outcome
+
+
+def run_and_keep(
+    model: pyo.ConcreteModel,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    name: str = "",
+) -> tuple[SolveOutcome, KeptHighs]:
+    """:func:`run_highs`, also returning the HiGHS object and its standard form for
+    re-solves.
+
+    Raises:
+        SolveError: infeasible (exit 3) or no solution found (exit 4).
+    """
+    outcome, kept = _run(model, time_limit, mip_gap, threads, name, keep=True)
+    assert kept is not None
+    return outcome, kept
+
+
+def _run(
+    model: pyo.ConcreteModel,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+    name: str,
+    *,
+    keep: bool,
+) -> tuple[SolveOutcome, KeptHighs | None]:
+    """Hand ``model`` over, solve it, read the solution (``seconds``: handover, solve)."""
+    t0 = time.perf_counter()
+    info, lp, nnz = compile_model(model, name)
+    t1 = time.perf_counter()
+    gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+    h = new_highs(gap_limit, time_limit, threads)
+    h.passModel(lp)
+    h.run()
+    t2 = time.perf_counter()
+    outcome = read_solution(h, model, info, gap_limit, time_limit, name)
+    outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
+    outcome.n_nonzeros = nnz
+    if not keep:
+        return outcome, None
+    column = {id(v): j for j, v in enumerate(info.columns)}
+    return outcome, KeptHighs(h, info, nnz, column, column_layout(info))
+
+
+def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highspy.HighsLp, int]:
+    """Standard form of ``model`` (``info``) and the HighsLp built from it, and its nonzeros.
+
+    Raises:
+        SolveError: a row is infeasible on its own (exit 3).
+    """
+    try:
+        info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    except InfeasibleConstraintException as exc:
+        msg = f"{name}: infeasible: {exc}"
+        raise SolveError(msg, "infeasible", exit_code=3) from None
+    lp, nnz = highs_lp(info)
+    return info, lp, nnz
+
+
+def new_highs(gap_limit: float, time_limit: float | None, threads: int | None) -> highspy.Highs:
+    """A silent HiGHS object with gpnopt's options (seed 0, the gap, limits, threads)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", gap_limit)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    return h
+
+
+def replace_objective(h: highspy.Highs, cost: np.ndarray, offset: float) -> None:
+    """Give ``h`` a new cost vector and offset and forget its basis and solution."""
+    h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+    h.changeObjectiveOffset(offset)
+    h.clearSolver()
+
+
+def read_solution(
+    h: highspy.Highs,
+    model: pyo.ConcreteModel,
+    info: Any,
+    gap_limit: float,
+    time_limit: float | None,
+    name: str,
+    layout: dict[str, Any] | None = None,
+) -> SolveOutcome:
+    """Classify HiGHS's termination and write its solution into the model's variables.
+
+    ``layout`` (from :func:`column_layout`, kept for re-solves) says which columns are
+    integer; with it, variables HiGHS never saw are not looked for again (they kept the
+    value the first solve of the model gave them).
+
+    Raises:
+        SolveError: infeasible (exit 3) or no solution found (exit 4).
+    """
+    status = h.getModelStatus()
+    hinfo = h.getInfo()
+    has_solution = hinfo.primal_solution_status == 2  # kSolutionStatusFeasible
+    fresh = layout is None
+    if layout is None:
+        layout = column_layout(info)
+    is_mip = layout["is_mip"]
+    gap = float(hinfo.mip_gap) if is_mip else 0.0
+    word = classify_termination(
+        status, has_solution, gap, gap_limit, name=name, time_limit=time_limit
+    )
+    status_text = h.modelStatusToString(status)
+
+    x = list(h.getSolution().col_value)
+    for j in layout["integer"]:
+        x[j] = round(x[j])
+    for v, val in zip(info.columns, x, strict=True):
+        v.set_value(val, skip_validation=True)
+    for v, expr in info.eliminated_vars:
+        v.set_value(pyo.value(expr), skip_validation=True)
+    if fresh:
+        # Variables in no row and with no cost are not handed to HiGHS: any value is optimal.
+        for v in model.component_data_objects(pyo.Var, descend_into=True):
+            if v.value is None:
+                v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
+
+    # HiGHS minimises -profit (the compiler negates a maximised objective and its constant)
+    objective = -float(hinfo.objective_function_value)
+    # HiGHS minimises -profit: its dual bound is the negated upper bound on profit.
+    bound = -float(hinfo.mip_dual_bound) if is_mip else objective
+    log.info("HiGHS: %s, objective %g, gap %g", status_text, objective, gap)
+    return SolveOutcome(
+        status=word,
+        highs_status=status_text,
+        objective=objective,
+        bound=bound,
+        mip_gap=max(gap, 0.0) if math.isfinite(gap) else math.inf,
+        time_limit=time_limit,
+        mip_gap_limit=gap_limit,
+        n_vars=len(info.columns),
+        n_cons=len(info.rows),
+    )
+
+
+def column_layout(info: Any) -> dict[str, Any]:
+    """Which columns of a standard form are integer (positions), and whether any is."""
+    integer = [j for j, v in enumerate(info.columns) if v.is_integer() or v.is_binary()]
+    return {"integer": integer, "is_mip": bool(integer)}

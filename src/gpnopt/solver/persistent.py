@@ -1,0 +1,268 @@
+"""Persistent re-solves: :class:`ScenarioSolver` re-uses the model when only costs change.
+
+A scenario whose :func:`structure_signature` equals the kept model's changes only the
+objective: its profit expressions are rebuilt on the same Pyomo model and the new cost
+vector goes to the same HiGHS object (:func:`gpnopt.solver.highs.replace_objective`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
+
+from gpnopt.data import ModelData, build_data
+from gpnopt.model.ownership import add_ownership_and_objective
+from gpnopt.model.trade import add_trade
+from gpnopt.results import make_result
+from gpnopt.schema import Instance
+from gpnopt.solver.highs import (
+    DEFAULT_MIP_GAP,
+    KeptHighs,
+    SolveOutcome,
+    read_solution,
+    replace_objective,
+)
+from gpnopt.solver.pipeline import build_and_run
+
+_STRUCTURE_FREE_KEYS = frozenset(
+    {"name", "description", "provenance", "expectations", "notes", "units", "objective"}
+)
+"""Keys that never change the rows of the model."""
+
+
+def _objective_only(key: str) -> bool:
+    """Whether a schema key's numbers enter only the objective (costs, prices, rates)."""
+    if key == "investment_cost":  # capital budgets are rows
+        return False
+    return "cost" in key or "price" in key or key in ("margin_rate", "rate")
+
+
+def structure_signature(instance: Instance) -> Any:
+    """The instance with every number that enters only the objective blanked out.
+
+    Two instances with equal signatures (and neither with participation constraints or
+    value-based sourcing rules, whose rows hold profits or prices) have the same rows and
+    columns: only the objective differs.
+    """
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {
+                k: ("*" if _objective_only(k) else strip(v))
+                for k, v in x.items()
+                if k not in _STRUCTURE_FREE_KEYS
+            }
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(instance.model_dump())
+
+
+def _prices_in_rows(instance: Instance) -> bool:
+    """Whether costs or prices appear in rows (participation, value-based sourcing)."""
+    return any(f.reservation_profit is not None for f in instance.firms.values()) or any(
+        r.basis == "value" for r in instance.sourcing_rules
+    )
+
+
+_OBJECTIVE_COMPONENTS = (
+    "transport_cost",
+    "tariff_cost",
+    "entities",
+    "firms",
+    "revenue",
+    "cost",
+    "profit",
+    "firm_profit",
+    "participation",
+    "capital_budget",
+    "objective",
+)
+"""Components rebuilt for a new objective (trade costs, profits, budgets, objective)."""
+
+
+def objective_vector(
+    model: pyo.ConcreteModel, column: dict[int, int], n_cols: int
+) -> tuple[np.ndarray, float] | None:
+    """HiGHS's cost vector and offset of ``model.objective`` (maximised: both negated).
+
+    The objective is read with the same visitor the standard-form compiler uses, so the
+    numbers are bit for bit those a fresh build would hand to HiGHS. ``None`` when the
+    objective holds a variable that is not a column (the model must be rebuilt).
+    """
+    repn = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None)).walk_expression(
+        model.objective.expr
+    )
+    try:
+        idx = np.fromiter((column[v] for v in repn.linear), dtype=np.int64, count=len(repn.linear))
+    except KeyError:
+        return None
+    cost = np.zeros(n_cols)
+    cost[idx] = np.fromiter(repn.linear.values(), dtype=float, count=len(repn.linear))
+    sign = -1.0 if model.objective.sense == pyo.maximize else 1.0
+    return sign * cost, sign * float(repn.constant)
+
+
+@dataclass
+class Solved:
+    """A solved model before its tables are read (:meth:`ScenarioSolver.solve_model`).
+
+    Attributes:
+        model: the Pyomo model, its variables holding the solution.
+        data: the derived data the model was built from.
+        outcome: what HiGHS reported (status, objective, bound, gap, seconds).
+        reused: whether the model was re-used (only the objective changed).
+    """
+
+    model: Any
+    data: ModelData
+    outcome: SolveOutcome
+    reused: bool
+
+
+class ScenarioSolver:
+    """Solve a sequence of scenarios, re-using the model when only costs and prices change.
+
+    The first instance is built and handed to HiGHS as usual. A later instance whose
+    :func:`structure_signature` equals the current one changes only the objective: its profit
+    expressions are rebuilt on the same Pyomo model, the new cost vector goes to the same
+    HiGHS object (``changeColsCost``) and HiGHS solves again from scratch (``clearSolver``:
+    no basis or solution of an earlier scenario is re-used, so a scenario's result does not
+    depend on the scenarios solved before it, and equals a fresh build's). Any other change
+    rebuilds the model, which then serves the next scenarios.
+
+    Args:
+        objective, time_limit, mip_gap, threads: as for :func:`solve_instance`.
+        diagnose: diagnose an infeasible rebuilt instance (elastic re-solves, slow) for the
+            error message; ``False`` raises the plain SolveError (sweeps).
+
+    Attributes:
+        persistent: number of solves that re-used the model.
+        rebuilt: number of solves that built it.
+    """
+
+    def __init__(
+        self,
+        objective: str | None = None,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        threads: int | None = None,
+        *,
+        diagnose: bool = True,
+    ) -> None:
+        self.objective = objective
+        self.time_limit = time_limit
+        self.gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+        self.threads = threads
+        self.diagnose = diagnose
+        self.persistent = 0
+        self.rebuilt = 0
+        self._state: dict[str, Any] | None = None
+
+    def reset(self) -> None:
+        """Drop the kept model and HiGHS object: the next solve builds afresh."""
+        self._state = None
+
+    def adopt(
+        self,
+        instance: Instance,
+        model: pyo.ConcreteModel,
+        kept: KeptHighs,
+        signature: Any = None,
+    ) -> None:
+        """Keep ``model``, just solved for ``instance``, and its HiGHS object for re-solves.
+
+        ``signature`` is ``instance``'s :func:`structure_signature`, if already known.
+        """
+        if signature is None:
+            signature = structure_signature(instance)
+        self._state = {
+            "model": model,
+            "highs": kept.highs,
+            "info": kept.info,
+            "nnz": kept.nnz,
+            "column": kept.column,
+            "layout": kept.layout,
+            "mode": model.objective_mode,
+            "signature": signature,
+        }
+
+    def solve(self, instance: Instance, scenario: str | None = None) -> Any:
+        """Solve ``instance`` (a Result, without expectations evaluated)."""
+        t0 = time.perf_counter()
+        solved = self.solve_model(instance)
+        t2 = time.perf_counter()
+        result = make_result(
+            solved.model, solved.data, solved.outcome, scenario=scenario or "base"
+        )
+        result.seconds["total"] = time.perf_counter() - t0
+        if not solved.reused:
+            result.seconds["results"] = time.perf_counter() - t2
+        return result
+
+    def solve_model(self, instance: Instance) -> Solved:
+        """Solve ``instance`` and return the solved model without reading its tables.
+
+        The model belongs to the solver: read what is needed before the next solve, which
+        may overwrite its values.
+
+        Raises:
+            SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        """
+        t0 = time.perf_counter()
+        sig = structure_signature(instance)
+        st = self._state
+        reuse = (
+            st is not None
+            and st["signature"] == sig
+            and not _prices_in_rows(instance)
+            and (self.objective or instance.objective.mode) == st["mode"]
+        )
+        if not reuse:
+            return self._rebuild(instance, sig)
+        assert st is not None
+        data = build_data(instance)
+        m, h, info = st["model"], st["highs"], st["info"]
+        for name in _OBJECTIVE_COMPONENTS:
+            for n in (name, f"{name}_index"):
+                if hasattr(m, n):
+                    m.del_component(n)
+        add_trade(m, data)
+        add_ownership_and_objective(m, data, self.objective)
+        vector = objective_vector(m, st["column"], len(info.columns))
+        if vector is None:  # a variable the first build left out: rebuild
+            return self._rebuild(instance, sig)
+        replace_objective(h, *vector)
+        t1 = time.perf_counter()
+        h.run()
+        t2 = time.perf_counter()
+        outcome = read_solution(
+            h, m, info, self.gap_limit, self.time_limit, instance.name, layout=st["layout"]
+        )
+        outcome.seconds = {"build": t1 - t0, "solve": t2 - t1}
+        outcome.n_nonzeros = st["nnz"]
+        self.persistent += 1
+        return Solved(m, data, outcome, reused=True)
+
+    def _rebuild(self, instance: Instance, sig: Any) -> Solved:
+        """Build ``instance``'s model, solve it and keep it for the next scenarios."""
+        self._state = None
+        model, data, outcome, kept = build_and_run(
+            instance,
+            self.objective,
+            self.time_limit,
+            self.gap_limit,
+            self.threads,
+            keep=True,
+            diagnose_infeasible=self.diagnose,
+        )
+        if kept is not None:
+            self.adopt(instance, model, kept, sig)
+        self.rebuilt += 1
+        return Solved(model, data, outcome, reused=False)
