@@ -8,7 +8,7 @@ capa/capb/capc) a fresh Python process loads the instance and times, in turn:
   ``Highs.passModel`` (shown split as ``compile`` + ``pass``);
 * ``HiGHS``: ``Highs.run`` (with ``--mip-gap`` and ``--time-limit``: a row that stops at the
   limit says ``limit``);
-* ``extract``: the solution written back into the model (``solver.read_solution``), the
+* ``extract``: the solution written back into the model (``solver.store_solution``), the
   result tables (:func:`gpnopt.results.make_result`) and the analysis ``gpnopt.solve`` adds
   (expectations, specialization);
 
@@ -151,9 +151,8 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     import highspy  # noqa: F401
     import scipy.sparse  # noqa: F401
 
-    import gpnopt
     from gpnopt import solver
-    from gpnopt.analysis import expectations, specialization  # noqa: F401
+    from gpnopt.analysis import analyse, expectations, specialization  # noqa: F401
     from gpnopt.data import build_data
     from gpnopt.model import build_model
     from gpnopt.results import make_result
@@ -183,10 +182,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     run_kb = _status_kb("VmHWM")
     _reset_peak()
     before_kb = _status_kb("VmRSS")
-    outcome = solver.read_solution(h, model, info, gap, tl, inst.name)
+    outcome = solver.store_solution(h, model, info, gap, tl, inst.name)
     outcome.seconds = {"build": t3 - t0, "solve": t4 - t3}
     outcome.n_nonzeros = nnz
-    result = gpnopt._analyse(inst, make_result(model, data, outcome))  # noqa: SLF001
+    result = analyse(inst, make_result(model, data, outcome))
     t5 = time.perf_counter()
     extract_kb = _status_kb("VmHWM") - before_kb
     out = {

@@ -64,6 +64,18 @@ def test_sourcing_rule(raw):
     text = diagnosis(raw)
     assert "sourcing_share_lower[0]" in text
     assert "minimum share is missed" in text
+    assert "sourcing rule rule0 (sourcing_rules.0)" in text  # the default id
+
+
+def test_sourcing_rule_named_by_its_id(raw):
+    raw["sourcing_rules"] = [
+        {"plant": "JP_TM", "sources": {"countries": ["CN"]}, "max_share": 1.0},
+        {"id": "japan_castings", "plant": "JP_TM", "sources": {"countries": ["JP"]},
+         "min_share": 0.5},
+    ]
+    raw["markets"]["JP"]["demand"]["lathe_high"]["min_served"] = 1
+    text = diagnosis(raw)
+    assert "sourcing rule japan_castings (sourcing_rules.1)" in text
 
 
 def test_exclusive_entry_modes(raw):

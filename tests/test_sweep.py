@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from gpnopt.cli_sweep import sweep as sweep_command
+from gpnopt.cli.sweep import sweep as sweep_command
 from gpnopt.sweep import (
     GridAxis,
     Perturbation,
@@ -236,9 +236,8 @@ def test_scenario_solver_re_solves_do_not_depend_on_history():
         out = {}
         for k in order:
             solved = s.solve_model(insts[k])
-            st = s._state
-            out[k] = (np.asarray(st["highs"].getLp().col_cost_).copy(),
-                      np.asarray(st["highs"].getSolution().col_value).copy(), solved.reused)
+            out[k] = (np.asarray(s.highs.getLp().col_cost_).copy(),
+                      np.asarray(s.highs.getSolution().col_value).copy(), solved.reused)
         return out, s
 
     forward, s1 = solve_all([0, 1, 2, 3])

@@ -61,13 +61,6 @@ def solve(instance: Instance, **options: Any) -> Result:
     return analyse(instance, solve_instance(instance, **options))
 
 
-def _analyse(instance: Instance, result: Result) -> Result:
-    """Deprecated alias of :func:`gpnopt.analysis.analyse` (kept for old scripts)."""
-    from gpnopt.analysis import analyse
-
-    return analyse(instance, result)
-
-
 def _scenario_solver(**options: Any) -> Any:
     from gpnopt.solver import ScenarioSolver
 

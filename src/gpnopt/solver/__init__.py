@@ -23,10 +23,10 @@ from gpnopt.solver.highs import (
     compile_model,
     highs_lp,
     new_highs,
-    read_solution,
     replace_objective,
     run_and_keep,
     run_highs,
+    store_solution,
 )
 from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, structure_signature
 from gpnopt.solver.pipeline import (
@@ -52,7 +52,7 @@ __all__ = [
     "infeasible_error",
     "new_highs",
     "objective_vector",
-    "read_solution",
+    "store_solution",
     "replace_objective",
     "run_and_keep",
     "run_highs",

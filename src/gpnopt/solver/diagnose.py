@@ -69,10 +69,14 @@ _WORDS = {
 }
 
 
-def _words(family: str, index: object, slack: float) -> str:
+def _words(family: str, index: object, slack: float, data: ModelData | None = None) -> str:
     idx = index if isinstance(index, tuple) else (index,)
     text = _WORDS.get(family, family + " {0}: short by {s:g}")
-    return f"{family}[{','.join(map(str, idx))}]: " + text.format(*idx, s=round(slack, 6))
+    named = idx
+    if family.startswith("sourcing_share") and data is not None:
+        rule = data.instance.sourcing_rules[idx[0]]  # rows are indexed by the rule's position
+        named = (f"{rule.id} (sourcing_rules.{idx[0]})",)
+    return f"{family}[{','.join(map(str, idx))}]: " + text.format(*named, s=round(slack, 6))
 
 
 def unreachable_minimums(data: ModelData) -> list[str]:
@@ -124,7 +128,7 @@ def diagnose(data: ModelData, objective: str | None = None, threads: int | None 
     if not run(sum(s for _f, _i, s in forcing)):
         return lines or ["the elastic model found no relaxation either"]
     short = {id(s): s.value or 0.0 for _f, _i, s in forcing}
-    lines += [_words(f, i, short[id(s)]) for f, i, s in forcing if short[id(s)] > 1e-6]
+    lines += [_words(f, i, short[id(s)], data) for f, i, s in forcing if short[id(s)] > 1e-6]
 
     # Phase 2: the smallest relaxation of the limits that serves the compulsory demand.
     for _f, _i, s in limits:
@@ -137,5 +141,5 @@ def diagnose(data: ModelData, objective: str | None = None, threads: int | None 
     )
     if isinstance(expr, int | float) or not run(expr):
         return lines
-    lines += [_words(f, i, s.value) for f, i, s in limits if (s.value or 0.0) > 1e-6]
+    lines += [_words(f, i, s.value, data) for f, i, s in limits if (s.value or 0.0) > 1e-6]
     return lines

@@ -214,7 +214,7 @@ def _run(
     h.passModel(lp)
     h.run()
     t2 = time.perf_counter()
-    outcome = read_solution(h, model, info, gap_limit, time_limit, name)
+    outcome = store_solution(h, model, info, gap_limit, time_limit, name)
     outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
     outcome.n_nonzeros = nnz
     if not keep:
@@ -258,7 +258,7 @@ def replace_objective(h: highspy.Highs, cost: np.ndarray, offset: float) -> None
     h.clearSolver()
 
 
-def read_solution(
+def store_solution(
     h: highspy.Highs,
     model: pyo.ConcreteModel,
     info: Any,
@@ -267,7 +267,8 @@ def read_solution(
     name: str,
     layout: dict[str, Any] | None = None,
 ) -> SolveOutcome:
-    """Classify HiGHS's termination and write its solution into the model's variables.
+    """Classify HiGHS's termination and store its solution in the model's variables
+    (:func:`gpnopt.results.read_solution` reads them from there).
 
     ``layout`` (from :func:`column_layout`, kept for re-solves) says which columns are
     integer; with it, variables HiGHS never saw are not looked for again (they kept the

@@ -24,8 +24,8 @@ from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
     KeptHighs,
     SolveOutcome,
-    read_solution,
     replace_objective,
+    store_solution,
 )
 from gpnopt.solver.pipeline import build_and_run
 
@@ -169,6 +169,12 @@ class ScenarioSolver:
         """Drop the kept model and HiGHS object: the next solve builds afresh."""
         self._state = None
 
+    @property
+    def highs(self) -> Any:
+        """The kept ``highspy.Highs`` object (``None`` before a solve or after :meth:`reset`),
+        for inspection: its LP and solution are those of the last solve."""
+        return None if self._state is None else self._state["highs"]
+
     def adopt(
         self,
         instance: Instance,
@@ -242,7 +248,7 @@ class ScenarioSolver:
         t1 = time.perf_counter()
         h.run()
         t2 = time.perf_counter()
-        outcome = read_solution(
+        outcome = store_solution(
             h, m, info, self.gap_limit, self.time_limit, instance.name, layout=st["layout"]
         )
         outcome.seconds = {"build": t1 - t0, "solve": t2 - t1}
