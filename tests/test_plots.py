@@ -160,7 +160,9 @@ def test_write_plots_files_index_and_reproducible_bytes(case, tmp_path):
 
 def test_plots_for_tiny(solved_tiny, tiny, tmp_path):
     written = plots_for(tiny, solved_tiny, tmp_path / "out")
-    assert [p.name for p in written] == ["network.png", "specialization.png", "index.html"]
+    assert [p.name for p in written] == [
+        "network.png", "specialization.png", "index.html", "report.html",
+    ]
     assert all(p.stat().st_size > 1000 for p in written[:2])
 
 
@@ -188,7 +190,7 @@ def test_report_writes_pictures_of_a_comparison(tmp_path):
     assert "Pictures written to" in res.output
     assert sorted(p.name for p in out.iterdir()) == [
         "comparison.png", "index.html", "network.png", "network_entry_2005.png",
-        "specialization.png",
+        "report.html", "specialization.png",
     ]
 
 
@@ -200,7 +202,7 @@ def test_report_one_scenario(tiny_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert "scenario expensive_china" in res.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "index.html", "network.png", "specialization.png",
+        "index.html", "network.png", "report.html", "specialization.png",
     ]
 
 

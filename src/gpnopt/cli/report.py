@@ -2,7 +2,8 @@
 
 :func:`report` is a Typer command function (registered by :mod:`gpnopt.cli` as ``gpnopt report``):
 it solves a scenario (and optionally compares several) and writes the pictures of
-:mod:`gpnopt.plots` as PNG files with an ``index.html``. :func:`plots_for` is what
+:mod:`gpnopt.plots` as PNG files with an ``index.html``, and the interactive report
+``report.html`` (one self-contained page, :mod:`gpnopt.plots.report_html`). :func:`plots_for` is what
 ``gpnopt solve --plots DIR`` calls with the Result it already has.
 
 Nothing heavy is imported at module level (matplotlib and Pyomo load when a command runs),
@@ -46,17 +47,19 @@ def plots_for(
     """Write the pictures of a solved instance into ``out_dir`` (for ``solve --plots``).
 
     ``network.png``, ``specialization.png`` (and with a comparison ``comparison.png`` and a
-    network per scenario), then ``index.html``; see :func:`gpnopt.plots.write_plots`.
+    network per scenario), then ``index.html`` (see :func:`gpnopt.plots.write_plots`), then
+    the interactive ``report.html`` (see :func:`gpnopt.plots.write_report_html`).
 
     Returns:
-        The paths written, ``index.html`` last.
+        The paths written, ``report.html`` last.
 
     Raises:
         OSError: the folder cannot be created or written.
     """
-    from gpnopt.plots import write_plots
+    from gpnopt.plots import write_plots, write_report_html
 
-    return write_plots(instance, result, out_dir, comparison)
+    written = write_plots(instance, result, out_dir, comparison)
+    return [*written, write_report_html(instance, result, out_dir, comparison=comparison)]
 
 
 def report(
@@ -86,7 +89,8 @@ def report(
         typer.Option(
             "--out",
             "-o",
-            help="Folder for the PNG files and index.html. Default: out/<instance>/plots.",
+            help="Folder for the PNG files, index.html and the interactive report.html. "
+            "Default: out/<instance>/plots.",
         ),
     ] = None,
     objective: Annotated[
@@ -108,7 +112,7 @@ def report(
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
 
-    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; and an index.html showing them.
+    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; an index.html showing them; and report.html, one self-contained interactive page (a map of the network by the countries' positions with flows to hover, a Sankey of the flows, the specialization heatmap, and a scenario selector showing each scenario's network and what differs from the first).
     """
     import gpnopt
 

@@ -17,10 +17,18 @@ Functions:
 * :func:`comparison_figure`: objective and profit by firm per scenario, and each plant's
   role type per scenario (changes against the first scenario outlined);
 * :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
-  each file written atomically.
+  each file written atomically;
+* :func:`network_map`, :func:`flow_sankey`, :func:`specialization_map`: the interactive
+  (Plotly) figures: the network laid out by the countries' real positions
+  (:data:`COUNTRY_CENTROIDS`, :func:`country_positions`), a Sankey of the flows into final
+  sales, the specialization heatmap;
+* :func:`write_report_html` (:func:`report_page`): them in one self-contained page,
+  ``report.html``, with a scenario selector (``docs/report.md``).
 
 Modules: :mod:`gpnopt.plots.network`, :mod:`gpnopt.plots.heatmap`,
-:mod:`gpnopt.plots.comparison` (one figure each), :mod:`gpnopt.plots.files` (the files) and
+:mod:`gpnopt.plots.comparison` (one figure each), :mod:`gpnopt.plots.files` (the files),
+:mod:`gpnopt.plots.geo` (country centroids), :mod:`gpnopt.plots.interactive` (the Plotly
+figures), :mod:`gpnopt.plots.report_html` (the interactive page) and
 :mod:`gpnopt.plots.common` (sizes, colours, style, the flow tables they share); every public
 name is importable from :mod:`gpnopt.plots` itself.
 
@@ -43,23 +51,36 @@ from gpnopt.plots.common import (
 )
 from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.files import write_plots
+from gpnopt.plots.geo import COUNTRY_CENTROIDS, CountryLayout, centroid, country_positions
 from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
+from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
+from gpnopt.plots.report_html import REPORT_NAME, report_page, write_report_html
 
 __all__ = [
+    "COUNTRY_CENTROIDS",
     "COUNTRY_LAYOUT",
     "DPI",
     "FIRM_COLORS",
     "GOODS_COLORS",
     "OUTSIDE",
     "PNG_METADATA",
+    "REPORT_NAME",
     "ROLE_COLORS",
     "TIERS",
     "TIER_COLORS",
+    "CountryLayout",
+    "centroid",
     "comparison_figure",
+    "country_positions",
+    "flow_sankey",
+    "network_map",
     "network_figure",
+    "report_page",
     "save_figure",
     "specialization_cells",
     "specialization_heatmap",
+    "specialization_map",
     "write_plots",
+    "write_report_html",
 ]

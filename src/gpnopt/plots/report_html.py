@@ -1,0 +1,225 @@
+"""The interactive report: one self-contained HTML page, ``report.html``.
+
+:func:`report_page` builds the page and :func:`write_report_html` writes it atomically. The
+page embeds Plotly's JavaScript (what ``include_plotlyjs=True`` does, once in the head rather
+than with the first figure), so it opens with no network; every figure has a fixed div id
+and nothing in the page depends on the time or on a random number, so the same results give
+the same bytes.
+
+A scenario selector (a ``<select id="scenario-select">`` and a few lines of inline script
+that show one ``<section class="scenario">`` and hide the others) switches between the
+scenarios of a comparison: for each, its KPIs, what differs from the reference (the decision
+diff of :func:`gpnopt.compare`), its network map (:func:`~gpnopt.plots.interactive.network_map`,
+plants whose decisions differ ringed in red), the Sankey of its flows
+(:func:`~gpnopt.plots.interactive.flow_sankey`) and its specialization heatmap
+(:func:`~gpnopt.plots.interactive.specialization_map`). Without a comparison the page shows
+the one scenario solved.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+from gpnopt.atomic import write_text
+from gpnopt.plots.common import money_unit
+from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
+from gpnopt.schema import Instance
+
+if TYPE_CHECKING:
+    from gpnopt.analysis.compare import Comparison
+    from gpnopt.results import Result
+
+REPORT_NAME = "report.html"
+"""File name of the interactive report in the output folder."""
+
+PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": False, "scrollZoom": True}
+"""Plotly's config for every figure of the page (no logo, fixed size, wheel zoom)."""
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;"
+    "color:#222}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.5em}"
+    "table{border-collapse:collapse;font-size:13px;margin:.5em 0}"
+    "th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f4f4f4}"
+    "td.num{text-align:right}.diff{max-height:320px;overflow:auto;display:inline-block}"
+    "#selector{position:sticky;top:0;background:#fff;padding:.5em 0;z-index:10;"
+    "border-bottom:1px solid #eee}select{font-size:15px;padding:2px 6px}"
+    ".note{color:#555}"
+)
+
+_SCRIPT = """\
+(function () {
+  var select = document.getElementById("scenario-select");
+  function show() {
+    var sections = document.querySelectorAll("section.scenario");
+    for (var i = 0; i < sections.length; i++) {
+      sections[i].style.display = sections[i].id === select.value ? "" : "none";
+    }
+    document.body.setAttribute("data-shown", select.value);
+  }
+  select.addEventListener("change", show);
+  window.addEventListener("load", show);
+})();
+"""
+
+
+def _scenarios(
+    result: Result, comparison: Comparison | None, instance: Instance
+) -> list[tuple[str, Instance, Result]]:
+    if comparison is None or not comparison.results:
+        return [(result.scenario or "base", instance, result)]
+    return [(s, comparison.instances[s], r) for s, r in comparison.results.items()]
+
+
+def _changed(diff: pd.DataFrame) -> set[str]:
+    """The plants whose structural decisions (open, lines, make or buy) differ."""
+    out = set()
+    for r in diff.itertuples(index=False):
+        if r.kind == "plant":
+            out.add(str(r.entity))
+        elif r.kind in ("line", "make_or_buy"):
+            out.add(str(r.entity).split("/")[0])
+    return out
+
+
+def _table(df: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(str(c))}</th>" for c in df.columns)
+    rows = []
+    for r in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, r, strict=True):
+            cls = ' class="num"' if c in numeric else ""
+            cells.append(f"<td{cls}>{e('' if v is None else str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _summary(scen: list[tuple[str, Instance, Result]], diff: pd.DataFrame, money: str) -> str:
+    rows = []
+    for i, (s, _, r) in enumerate(scen):
+        n = int((diff["scenario"] == s).sum()) if not diff.empty else 0
+        rows.append({
+            "scenario": s, "status": r.status,
+            f"objective ({money}/year)": f"{r.objective:,.0f}",
+            "profit by firm": ", ".join(f"{f} {v:,.0f}" for f, v in r.firm_profit.items()),
+            "decisions differing": "reference" if i == 0 else str(n),
+        })
+    return _table(pd.DataFrame(rows), numeric=(f"objective ({money}/year)",))
+
+
+def _figure(fig: go.Figure, div_id: str) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                       config=PLOTLY_CONFIG)
+
+
+def _section(
+    i: int, name: str, inst: Instance, res: Result, ref: str, diff: pd.DataFrame
+) -> list[str]:
+    e = html.escape
+    money = money_unit(inst)
+    mine = diff[diff["scenario"] == name] if not diff.empty else diff
+    firms = ", ".join(f"{f} {v:,.0f}" for f, v in res.firm_profit.items())
+    parts = [
+        f'<section class="scenario" id="scenario-{i}" data-scenario="{e(name)}">',
+        f"<h2>Scenario {e(name)}{' (reference)' if i == 0 else ''}</h2>",
+        f"<p>Status {e(res.status)}; objective ({e(res.objective_mode)}) "
+        f"{res.objective:,.0f} {e(money)}/year; profit by firm: {e(firms)}.</p>",
+        f"<h3>What differs from {e(ref)}</h3>",
+    ]
+    if i == 0:
+        parts.append(f'<p class="note" id="diff-{i}">{e(name)} is the reference scenario.</p>')
+    elif mine.empty:
+        parts.append(f'<p class="note" id="diff-{i}">No decision differs from {e(ref)}.</p>')
+    else:
+        cols = ["kind", "entity", "before", "after", "change"]
+        parts.append(f'<div class="diff" id="diff-{i}">{_table(mine[cols])}</div>')
+    changed = _changed(mine) if i > 0 and not mine.empty else set()
+    parts += [
+        "<h3>Network</h3>",
+        '<p class="note">Countries at their real positions (longitude, latitude); hover an '
+        "arrow for the goods, volume and value of a flow, a node for its details; drag to "
+        "pan, scroll to zoom, click a legend entry to hide those flows."
+        + (" Plants whose decisions differ from the reference are ringed in red." if changed
+           else "") + "</p>",
+        _figure(network_map(inst, res, changed=changed), f"network-{i}"),
+        "<h3>Component flows into final sales</h3>",
+        _figure(flow_sankey(inst, res), f"sankey-{i}"),
+        "<h3>Plant specialization</h3>",
+        _figure(specialization_map(inst, res), f"heatmap-{i}"),
+        "</section>",
+    ]
+    return parts
+
+
+def report_page(
+    instance: Instance, result: Result, *, comparison: Comparison | None = None
+) -> str:
+    """The interactive report of ``result`` (and of the scenarios of ``comparison``).
+
+    Args:
+        instance: the instance solved for ``result``.
+        result: its Result; the scenario shown first.
+        comparison: an optional :class:`~gpnopt.analysis.compare.Comparison`: the page then
+            has a section per solved scenario, the first the reference of the diff.
+
+    Returns:
+        The page, a complete HTML document with Plotly's JavaScript embedded.
+    """
+    e = html.escape
+    scen = _scenarios(result, comparison, instance)
+    diff = comparison.diff if comparison is not None else pd.DataFrame(columns=["scenario"])
+    ref = scen[0][0]
+    shown = next((i for i, (_, _, r) in enumerate(scen) if r is result), 0)
+    options = "".join(
+        f'<option value="scenario-{i}"{" selected" if i == shown else ""}>{e(s)}'
+        f"{' (reference)' if i == 0 and len(scen) > 1 else ''}</option>"
+        for i, (s, _, _) in enumerate(scen)
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{e(instance.name)}: gpnopt interactive report</title>",
+        '<link rel="icon" href="data:,">',
+        f"<style>{_CSS}</style>",
+        f"<script>{plotly.offline.get_plotlyjs()}</script>",
+        "</head>",
+        "<body>",
+        f"<h1>{e(instance.name)}: interactive report</h1>",
+        _summary(scen, diff, money_unit(instance)),
+    ]
+    notes = comparison.notes if comparison is not None else []
+    parts += [f'<p class="note">Not solved: {e(n)}</p>' for n in notes]
+    parts += [
+        '<div id="selector"><label for="scenario-select">Scenario: </label>'
+        f'<select id="scenario-select">{options}</select></div>',
+    ]
+    for i, (s, inst, res) in enumerate(scen):
+        parts += _section(i, s, inst, res, ref, diff)
+    parts += [f"<script>{_SCRIPT}</script>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_report_html(
+    instance: Instance,
+    result: Result,
+    out_dir: str | Path,
+    *,
+    comparison: Comparison | None = None,
+) -> Path:
+    """Write :func:`report_page` as ``report.html`` into ``out_dir`` (created if missing),
+    atomically (a temporary file renamed into place).
+
+    Returns:
+        The path written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_text(out / REPORT_NAME, report_page(instance, result, comparison=comparison))
