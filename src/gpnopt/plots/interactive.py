@@ -50,7 +50,7 @@ MAP_WIDTH, MAP_HEIGHT = 1150, 620
 TEMPLATE = "plotly_white"
 """Plotly's template for every figure (light background, thin grid)."""
 
-_NODE_PX = 44.0  # distance between two nodes of one country, in pixels
+_NODE_PX = (60.0, 44.0)  # distance between two nodes of a country, across and down, pixels
 _PER_ROW = 3  # nodes per row in a country's cluster
 _MIN_SPAN = (60.0, 36.0)  # smallest longitude and latitude ranges of the map, degrees
 _MARGIN = {"l": 60, "r": 20, "t": 60, "b": 50}
@@ -89,7 +89,7 @@ def _place(
     whether the axes are geographic, and the axis ranges [x0, x1, y0, y1].
 
     The nodes of a country lie in rows (supplier pools, plants, markets) :data:`_NODE_PX`
-    pixels apart; since the scale depends on the ranges and the ranges on the clusters, the
+    pixels apart (across, down); since the scale depends on the ranges and the ranges on the clusters, the
     placement is done twice, the second time with the scale of the first one's ranges.
     """
     used = [c for c in instance.countries if c in set(country.values())]
@@ -104,7 +104,7 @@ def _place(
     for _ in range(2):
         kx = (MAP_WIDTH - _MARGIN["l"] - _MARGIN["r"]) / (ranges[1] - ranges[0])
         ky = (MAP_HEIGHT - _MARGIN["t"] - _MARGIN["b"]) / (ranges[3] - ranges[2])
-        dx, dy = _NODE_PX / kx, _NODE_PX / ky
+        dx, dy = _NODE_PX[0] / kx, _NODE_PX[1] / ky
         pos, label = {}, {}
         extent_x: list[float] = []
         for c in used:

@@ -140,14 +140,18 @@ def _section(
         cols = ["kind", "entity", "before", "after", "change"]
         parts.append(f'<div class="diff" id="diff-{i}">{_table(mine[cols])}</div>')
     changed = _changed(mine) if i > 0 and not mine.empty else set()
+    net = network_map(inst, res, changed=changed)
+    where = ("Countries at their real positions (longitude, latitude)"
+             if net.layout.xaxis.title.text != "schematic layout"
+             else "Countries on a grid (their ids are not in the table of country positions)")
     parts += [
         "<h3>Network</h3>",
-        '<p class="note">Countries at their real positions (longitude, latitude); hover an '
-        "arrow for the goods, volume and value of a flow, a node for its details; drag to "
-        "pan, scroll to zoom, click a legend entry to hide those flows."
+        f'<p class="note">{where}; hover an arrow for the goods, volume and value of a flow, '
+        "a node for its details; drag to pan, scroll to zoom, click a legend entry to hide "
+        "those flows."
         + (" Plants whose decisions differ from the reference are ringed in red." if changed
            else "") + "</p>",
-        _figure(network_map(inst, res, changed=changed), f"network-{i}"),
+        _figure(net, f"network-{i}"),
         "<h3>Component flows into final sales</h3>",
         _figure(flow_sankey(inst, res), f"sankey-{i}"),
         "<h3>Plant specialization</h3>",
