@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from html import escape
 from pathlib import Path
 
@@ -156,6 +157,15 @@ def test_page_is_self_contained_reproducible_and_shows_the_diff(comparison, page
     assert again == html
 
 
+def test_page_adds_a_scenario_solved_outside_the_comparison(comparison, tiny):
+    alone = gpnopt.solve(tiny)  # a Result that is not one of the comparison's
+    html = plots.report_page(tiny, alone, comparison=comparison)
+    assert html.count('<section class="scenario"') == 3
+    assert '<option value="scenario-2" selected>base (solved alone)</option>' in html
+    assert "base (solved alone) is not one of the scenarios compared." in html
+    assert "<td>not compared</td>" in html
+
+
 def test_report_command_writes_the_page(tmp_path):
     out = tmp_path / "plots"
     res = CliRunner().invoke(
@@ -180,6 +190,16 @@ def _browser_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; under CI the browser test must run")
         pytest.skip(reason)
+
+
+def test_missing_browser_skips_with_a_reason_but_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-chromium missing"):
+        _browser_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI the browser test must run"):
+        _browser_or_skip()
 
 
 @pytest.fixture

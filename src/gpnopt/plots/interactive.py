@@ -89,8 +89,9 @@ def _place(
     whether the axes are geographic, and the axis ranges [x0, x1, y0, y1].
 
     The nodes of a country lie in rows (supplier pools, plants, markets) :data:`_NODE_PX`
-    pixels apart (across, down); since the scale depends on the ranges and the ranges on the clusters, the
-    placement is done twice, the second time with the scale of the first one's ranges.
+    pixels apart (across, down); since the scale depends on the ranges and the ranges on the
+    clusters, the placement is done twice, the second time with the scale of the first
+    one's ranges.
     """
     used = [c for c in instance.countries if c in set(country.values())]
     layout = country_positions(instance, used)
@@ -172,7 +173,9 @@ def _edges(instance: Instance, result: Result, pos: dict[str, Any]) -> list[dict
     return edges
 
 
-def _curve(a: tuple[float, float], b: tuple[float, float], n: int = 12) -> list[tuple[float, float]]:
+def _curve(
+    a: tuple[float, float], b: tuple[float, float], n: int = 12
+) -> list[tuple[float, float]]:
     """A quadratic curve from a to b bent to its left (so a->b and b->a lie apart)."""
     (x0, y0), (x1, y1) = a, b
     cx, cy = (x0 + x1) / 2 - 0.18 * (y1 - y0), (y0 + y1) / 2 + 0.18 * (x1 - x0)

@@ -71,9 +71,16 @@ _SCRIPT = """\
 def _scenarios(
     result: Result, comparison: Comparison | None, instance: Instance
 ) -> list[tuple[str, Instance, Result]]:
+    """The scenarios of the page in order: the comparison's solved ones, then ``result`` if
+    it is not one of them (or ``result`` alone without a comparison)."""
+    own = (result.scenario or "base", instance, result)
     if comparison is None or not comparison.results:
-        return [(result.scenario or "base", instance, result)]
-    return [(s, comparison.instances[s], r) for s, r in comparison.results.items()]
+        return [own]
+    scen = [(s, comparison.instances[s], r) for s, r in comparison.results.items()]
+    if all(r is not result for _, _, r in scen):
+        names = {s for s, _, _ in scen}
+        scen.append(own if own[0] not in names else (f"{own[0]} (solved alone)", *own[1:]))
+    return scen
 
 
 def _changed(diff: pd.DataFrame) -> set[str]:
@@ -100,7 +107,9 @@ def _table(df: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _summary(scen: list[tuple[str, Instance, Result]], diff: pd.DataFrame, money: str) -> str:
+def _summary(
+    scen: list[tuple[str, Instance, Result]], diff: pd.DataFrame, money: str, compared: set[str]
+) -> str:
     rows = []
     for i, (s, _, r) in enumerate(scen):
         n = int((diff["scenario"] == s).sum()) if not diff.empty else 0
@@ -108,7 +117,8 @@ def _summary(scen: list[tuple[str, Instance, Result]], diff: pd.DataFrame, money
             "scenario": s, "status": r.status,
             f"objective ({money}/year)": f"{r.objective:,.0f}",
             "profit by firm": ", ".join(f"{f} {v:,.0f}" for f, v in r.firm_profit.items()),
-            "decisions differing": "reference" if i == 0 else str(n),
+            "decisions differing": "reference" if i == 0 else str(n) if s in compared
+            else "not compared",
         })
     return _table(pd.DataFrame(rows), numeric=(f"objective ({money}/year)",))
 
@@ -119,7 +129,8 @@ def _figure(fig: go.Figure, div_id: str) -> str:
 
 
 def _section(
-    i: int, name: str, inst: Instance, res: Result, ref: str, diff: pd.DataFrame
+    i: int, name: str, inst: Instance, res: Result, ref: str, diff: pd.DataFrame,
+    compared: bool,
 ) -> list[str]:
     e = html.escape
     money = money_unit(inst)
@@ -134,6 +145,9 @@ def _section(
     ]
     if i == 0:
         parts.append(f'<p class="note" id="diff-{i}">{e(name)} is the reference scenario.</p>')
+    elif not compared:
+        parts.append(f'<p class="note" id="diff-{i}">{e(name)} is not one of the scenarios '
+                     "compared.</p>")
     elif mine.empty:
         parts.append(f'<p class="note" id="diff-{i}">No decision differs from {e(ref)}.</p>')
     else:
@@ -197,7 +211,8 @@ def report_page(
         "</head>",
         "<body>",
         f"<h1>{e(instance.name)}: interactive report</h1>",
-        _summary(scen, diff, money_unit(instance)),
+        _summary(scen, diff, money_unit(instance),
+                 set(comparison.results) if comparison is not None else set()),
     ]
     notes = comparison.notes if comparison is not None else []
     parts += [f'<p class="note">Not solved: {e(n)}</p>' for n in notes]
@@ -206,7 +221,8 @@ def report_page(
         f'<select id="scenario-select">{options}</select></div>',
     ]
     for i, (s, inst, res) in enumerate(scen):
-        parts += _section(i, s, inst, res, ref, diff)
+        compared = comparison is not None and comparison.results.get(s) is res
+        parts += _section(i, s, inst, res, ref, diff, compared or i == 0)
     parts += [f"<script>{_SCRIPT}</script>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
