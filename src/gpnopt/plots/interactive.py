@@ -53,7 +53,8 @@ TEMPLATE = "plotly_white"
 _NODE_PX = (60.0, 44.0)  # distance between two nodes of a country, across and down, pixels
 _PER_ROW = 3  # nodes per row in a country's cluster
 _MIN_SPAN = (60.0, 36.0)  # smallest longitude and latitude ranges of the map, degrees
-_MARGIN = {"l": 60, "r": 20, "t": 60, "b": 50}
+_MARGIN = {"l": 60, "r": 200, "t": 60, "b": 50}  # the legend lies in the right margin, so
+# the plot area (and with it the scale of the arrows' angles) is known before Plotly draws
 
 
 def _quantity_unit(instance: Instance) -> str:
@@ -354,7 +355,8 @@ def network_map(
         xaxis={**axis, "range": ranges[:2],
                "title": "longitude (°E)" if geographic else "schematic layout"},
         yaxis={**axis, "range": ranges[2:], "title": "latitude (°N)" if geographic else ""},
-        legend={"font": {"size": 10}, "itemsizing": "constant"},
+        legend={"font": {"size": 10}, "itemsizing": "constant", "x": 1.02, "xanchor": "left",
+                "y": 1, "yanchor": "top"},
         hoverlabel={"align": "left"}, dragmode="pan",
     )
     return fig
