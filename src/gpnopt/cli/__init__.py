@@ -11,6 +11,8 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.compare`: ``compare`` and :func:`print_comparison`;
 * :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
+* :mod:`gpnopt.cli.schema`: ``schema`` (the JSON Schema and the field reference);
+* :mod:`gpnopt.cli.logs`: ``-v/--verbose``, ``-q/--quiet`` and ``--log-file`` (logging);
 * :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
   instance loading, output-folder checks and cell formatting.
 
@@ -25,7 +27,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import compare, report, solve, sweep
+from gpnopt.cli import compare, report, schema, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -59,7 +61,7 @@ app = typer.Typer(
         "4 no solution found."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -88,6 +90,7 @@ app.command()(compare.compare)
 app.command()(solve.generate)
 app.command()(report.report)
 app.command(name="sweep")(sweep.sweep)
+app.command()(schema.schema)
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m
