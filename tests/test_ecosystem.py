@@ -416,3 +416,11 @@ def test_progress_is_off_when_not_a_terminal():
 def test_solve_has_explicit_keywords(tiny):
     with pytest.raises(TypeError):
         gpnopt.solve(tiny, objectiv="alliance")  # a typo is an error, not ignored
+
+
+def test_a_command_leaves_logging_as_it_found_it(tiny_path):
+    logger = logging.getLogger("gpnopt")
+    level, handlers = logger.level, list(logger.handlers)
+    assert runner.invoke(app, ["validate", str(tiny_path), "-v"]).exit_code == 0
+    assert logger.level == level
+    assert logger.handlers == handlers

@@ -37,6 +37,7 @@ from gpnopt.cli.common import (
     out,
 )
 from gpnopt.cli.compare import print_comparison
+from gpnopt.cli.logs import command
 from gpnopt.cli.solve import print_summary
 
 __all__ = [
@@ -84,13 +85,14 @@ def main(
 
 
 # the commands, in the order ``gpnopt --help`` lists them
-app.command()(solve.validate)
-app.command()(solve.solve)
-app.command()(compare.compare)
-app.command()(solve.generate)
-app.command()(report.report)
-app.command(name="sweep")(sweep.sweep)
-app.command()(schema.schema)
+# (each wrapped by logs.command, so that its -v/-q/--log-file set-up ends with it)
+app.command()(command(solve.validate))
+app.command()(command(solve.solve))
+app.command()(command(compare.compare))
+app.command()(command(solve.generate))
+app.command()(command(report.report))
+app.command(name="sweep")(command(sweep.sweep))
+app.command()(command(schema.schema))
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

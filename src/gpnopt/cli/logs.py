@@ -16,8 +16,11 @@ Only the standard library, typer and rich are imported here.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -58,10 +61,7 @@ def setup_logging(*, verbose: bool = False, quiet: bool = False, log_file: Path 
         typer.Exit: code 1, when the log file cannot be opened.
     """
     logger = logging.getLogger(LIBRARY_LOGGER)
-    for handler in _installed:
-        logger.removeHandler(handler)
-        handler.close()
-    _installed.clear()
+    reset_logging()
     _state.update(quiet=quiet, verbose=verbose and not quiet)
     console = ConsoleHandler()
     console.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
@@ -81,6 +81,35 @@ def setup_logging(*, verbose: bool = False, quiet: bool = False, log_file: Path 
         logger.addHandler(handler)
         _installed.append(handler)
     logger.setLevel(logging.INFO if (verbose or log_file is not None) else logging.WARNING)
+
+
+def reset_logging() -> None:
+    """Undo :func:`setup_logging` once a command ends (the next one, or a library caller in the
+    same process, starts from Python's defaults: HiGHS silent again)."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    for handler in _installed:
+        logger.removeHandler(handler)
+        handler.close()
+    _installed.clear()
+    logger.setLevel(logging.NOTSET)
+    _state.update(quiet=False, verbose=False)
+
+
+def command(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a command function so that its logging set-up ends with it (:func:`reset_logging`).
+
+    The wrapper keeps the function's signature and help (``functools.wraps``), which is what
+    Typer reads.
+    """
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            reset_logging()
+
+    return run
 
 
 def is_quiet() -> bool:

@@ -111,8 +111,7 @@ def solve(
 ) -> None:
     """Solve an instance: print a summary, optionally write the result tables.
 
-    With --verbose the solver's log shows its progress (incumbent, bound, gap, time) on
-    standard error while it runs.
+    With --verbose the solver's log shows its progress (incumbent, bound, gap, time) on standard error while it runs.
     """
     import gpnopt
 
