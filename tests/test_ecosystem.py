@@ -6,6 +6,9 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -424,3 +427,25 @@ def test_a_command_leaves_logging_as_it_found_it(tiny_path):
     assert runner.invoke(app, ["validate", str(tiny_path), "-v"]).exit_code == 0
     assert logger.level == level
     assert logger.handlers == handlers
+
+
+@pytest.mark.parametrize("args", [["schema"], ["validate", "instances/tiny.yaml"]])
+def test_a_broken_pipe_exits_1_without_a_traceback(args):
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written: every write fails
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "gpnopt", *args], stdout=write, stderr=subprocess.PIPE,
+            cwd=ROOT, timeout=120, check=False,
+        )
+    finally:
+        os.close(write)
+    assert proc.returncode == 1, proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+def test_a_scenario_file_key_gets_a_suggestion(tiny_path, tmp_path):
+    extra = tmp_path / "more.yaml"
+    extra.write_text("overides: {x: {name: other}}\n")
+    with pytest.raises(InstanceError, match=r"overides: unknown key .*did you mean 'overrides'\?"):
+        gpnopt.load(tiny_path, scenario_files=[extra])

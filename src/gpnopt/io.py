@@ -437,6 +437,9 @@ class ScenarioFile(BaseModel):
     scenarios: dict[Name, Scenario] = {}
 
 
+_ROOTS["ScenarioFile"] = ScenarioFile
+
+
 def _merge_scenario_files(
     name: str, raw: dict[str, Any], files: list[Path]
 ) -> list[str]:
