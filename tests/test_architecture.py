@@ -23,7 +23,8 @@ PACKAGE = ROOT / "src" / "gpnopt"
 # of one layer are independent of each other, and SIBLINGS are kept fully apart).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("gpnopt.errors", "gpnopt.schema", "gpnopt.atomic")),
-    ("input", ("gpnopt.io", "gpnopt.checks", "gpnopt.generate", "gpnopt.orlib")),
+    ("input", ("gpnopt.io", "gpnopt.checks", "gpnopt.generate", "gpnopt.orlib",
+               "gpnopt.hints", "gpnopt.reference")),
     ("data", ("gpnopt.data",)),
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,129 @@ def test_readme_library_example_runs(monkeypatch, tmp_path, capsys):
     assert "optimal 3740.0" in printed
     assert "{'TM': 3740.0}" in printed
     assert (tmp_path / "tiny" / "production.csv").exists()
+
+
+# --- docs/api.md against the real signatures -------------------------------------------------
+
+_CALL = re.compile(r"\.?([A-Za-z_][\w.]*)(\((?:[^()]|\([^()]*\))*\))?")
+
+
+def _calls(snippet: str) -> list[tuple[str, str | None]]:
+    """The names and argument lists of a snippet such as ``a.b(x, y=1).c(z) -> T``."""
+    snippet = snippet.split(" -> ")[0].strip()
+    found, pos = [], 0
+    while pos < len(snippet):
+        m = _CALL.match(snippet, pos)
+        if m is None or m.end() == pos:
+            break
+        found.append((m.group(1), m.group(2)[1:-1] if m.group(2) else None))
+        pos = m.end()
+    return found
+
+
+def _resolve(name: str, context: object | None):
+    if name == "Result" or name.startswith("Result."):
+        obj: object = importlib.import_module("gpnopt.results").Result
+        parts = name.split(".")[1:]
+    elif name.startswith("gpnopt"):
+        parts = name.split(".")
+        for k in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:k]))
+            except ImportError:
+                continue
+            parts = parts[k:]
+            break
+    else:  # a bare name: beside the previous snippet's object
+        obj, parts = context, name.split(".")
+        if not isinstance(obj, type):
+            obj = importlib.import_module(obj.__module__)
+    for p in parts:
+        obj = getattr(obj, p)
+    return obj
+
+
+def _split(args: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in args:
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        cur += ch
+    out.append(cur)
+    return [" ".join(a.split()).replace("'", '"') for a in out if a.strip()]
+
+
+def _rendered(obj) -> list[str]:
+    sig = inspect.signature(obj)
+    params = list(sig.parameters.values())
+    if params and params[0].name in ("self", "cls"):
+        params = params[1:]
+    out, star = [], False
+    for p in params:
+        if p.kind is p.VAR_POSITIONAL:
+            out.append(f"*{p.name}")
+            star = True
+        elif p.kind is p.VAR_KEYWORD:
+            out.append(f"**{p.name}")
+        else:
+            if p.kind is p.KEYWORD_ONLY and not star:
+                out.append("*")
+                star = True
+            default = "" if p.default is p.empty else "=" + repr(p.default).replace("'", '"')
+            out.append(p.name + default)
+    return out
+
+
+def _api_snippets() -> list[str]:
+    text = (ROOT / "docs" / "api.md").read_text().split("## The Result", 1)[0]  # functions
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    return [s for row in rows for s in re.findall(r"`([^`]+)`", row.split(" | ")[0])]
+
+
+def test_api_md_lists_real_signatures():
+    snippets = _api_snippets()
+    assert len(snippets) >= 20
+    wrong, context, owner = [], None, None
+    for snippet in snippets:
+        if snippet.startswith("."):  # a method of the class named just before
+            context = owner
+        for name, args in _calls(snippet):
+            obj = _resolve(name, context)
+            if isinstance(obj, type):
+                owner = obj
+            if args is not None:
+                documented, real = _split(args), _rendered(obj)
+                if "..." in documented:  # a shortened list: the names shown, in order
+                    rest = iter(real)
+                    ok = all(any(d == r for r in rest) for d in documented if d != "...")
+                else:
+                    ok = documented == real
+                if not ok:
+                    wrong.append(f"{snippet}: documented ({', '.join(documented)}), "
+                                 f"real ({', '.join(real)})")
+            context = obj
+    assert not wrong, "docs/api.md differs from the code:\n" + "\n".join(wrong)
+
+
+def test_readme_shows_the_shared_options_and_every_exit_code():
+    text = (ROOT / "README.md").read_text()
+    for option in ("--out DIR", "--force", "--verbose", "--quiet", "--log-file", "--json",
+                   "--wide", "--install-completion", "gpnopt schema", "docs/reference.md",
+                   "yaml-language-server"):
+        assert option in text, option
+    table = text.split("Exit codes:", 1)[1].split("\n\n", 2)[1]
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |"):
+        assert code in table, code
+    for cause in ("output folder refused", "broken pipe", "--log-file"):
+        assert cause in table, cause
+
+
+def test_readme_states_the_instance_rules():
+    text = (ROOT / "README.md").read_text().split("## Writing an instance", 1)[1]
+    for rule in ("letters, digits, `_` and `-`", "at most 64", "1e12", "boolean",
+                 "`.yaml`/`.yml` files beside the instance", "fractions"):
+        assert rule in text, rule

@@ -13,7 +13,7 @@ instances stays light.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,29 +42,75 @@ __all__ = [
 ]
 
 
-def solve(instance: Instance, **options: Any) -> Result:
+def solve(
+    instance: Instance,
+    *,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    scenario: str | None = None,
+) -> Result:
     """Build and solve ``instance``, evaluate its expectations and the plants' roles.
 
-    Keyword options are those of :func:`gpnopt.solver.solve_instance`: ``objective``
-    (``alliance`` or ``firm:ID``), ``time_limit`` (s), ``mip_gap`` (relative), ``threads``,
-    ``scenario`` (a label recorded in the result; default: the scenario the instance was
-    loaded with).
+    Args:
+        instance: a validated instance (:func:`load`, :func:`instance_from_dict`).
+        objective: ``"alliance"`` (total profit) or ``"firm:ID"`` (that firm's
+            equity-weighted profit); ``None``: the instance's own.
+        time_limit: seconds HiGHS may run; ``None`` for no limit (a solve stopped by the
+            limit with a solution has status ``feasible``).
+        mip_gap: relative MIP gap to stop at; ``None`` for 1e-6.
+        threads: HiGHS threads; ``None`` lets HiGHS choose.
+        scenario: the label recorded in the result; ``None``: the scenario the instance
+            was loaded with (``base`` for the file as written).
+
+    Returns:
+        A :class:`gpnopt.results.Result` with its expectations evaluated and the
+        ``specialization`` table.
 
     Raises:
-        SolveError: infeasible (``exit_code`` 3) or no solution found (4).
+        SolveError: infeasible (``exit_code`` 3, the message holds the diagnosis) or no
+            solution found (4).
+        InstanceError: the objective names an unknown firm.
+
+    The solver's log goes to the ``gpnopt.highs`` logger (information level) when that
+    logger is enabled, e.g. ``logging.basicConfig(level=logging.INFO)``.
     """
     from gpnopt.analysis import analyse
     from gpnopt.solver import solve_instance
 
-    if options.get("scenario") is None:
-        options["scenario"] = instance.scenario
-    return analyse(instance, solve_instance(instance, **options))
+    result = solve_instance(
+        instance,
+        objective=objective,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        scenario=instance.scenario if scenario is None else scenario,
+    )
+    return analyse(instance, result)
 
 
 def _scenario_solver(**options: Any) -> Any:
     from gpnopt.solver import ScenarioSolver
 
     return ScenarioSolver(**options)
+
+
+def _scenario_list(path: str | Path, scenarios: Sequence[str]) -> list[str]:
+    """The scenario names of a comparison, ``all`` expanded, each once, in order."""
+    names = []
+    for s in (s.strip() for s in scenarios):
+        if s == "all":  # base and every scenario the file defines
+            from gpnopt.io import scenario_names
+
+            names += ["base", *scenario_names(path)]
+        elif s:
+            names.append(s)
+    names = list(dict.fromkeys(names))
+    if not names:
+        msg = f"{path}: give at least one scenario to compare"
+        raise InstanceError(msg)
+    return names
 
 
 def compare(
@@ -75,7 +121,11 @@ def compare(
     overrides: Mapping[str, Any] | None = None,
     scenario_files: Sequence[str | Path] = (),
     persistent: bool = True,
-    **options: Any,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
 
@@ -89,7 +139,12 @@ def compare(
         scenario_files: YAML files with more overrides and scenarios.
         persistent: re-use the model and the HiGHS object for scenarios that change only
             costs and prices (:class:`gpnopt.solver.ScenarioSolver`); the results are the same.
-        **options: passed to :func:`solve` (objective, time_limit, mip_gap, threads).
+        objective: as for :func:`solve`, for every scenario.
+        time_limit: seconds per solve, as for :func:`solve`.
+        mip_gap: relative MIP gap per solve, as for :func:`solve`.
+        threads: HiGHS threads, as for :func:`solve`.
+        progress: called as ``progress(done, total, scenario)`` before each scenario is
+            solved and once at the end (``done == total``, scenario ``""``).
 
     Returns:
         A :class:`gpnopt.analysis.compare.Comparison` (``kpis``, ``kpis_wide``, ``diff``,
@@ -97,30 +152,28 @@ def compare(
 
     Raises:
         InstanceError: a scenario is unknown or invalid (nothing is solved then).
+        SolveError: no scenario could be solved.
     """
+    import logging
+
     from gpnopt.analysis import analyse
     from gpnopt.analysis.compare import DEFAULT_THRESHOLD, compare_results
 
-    names = []
-    for s in (s.strip() for s in scenarios):
-        if s == "all":  # base and every scenario the file defines
-            from gpnopt.io import scenario_names
-
-            names += ["base", *scenario_names(path)]
-        elif s:
-            names.append(s)
-    names = list(dict.fromkeys(names))
-    if not names:
-        msg = f"{path}: give at least one scenario to compare"
-        raise InstanceError(msg)
+    log = logging.getLogger("gpnopt.compare")
+    names = _scenario_list(path, scenarios)
     instances = {
         n: load(path, scenario=n.replace("+", ","), overrides=overrides, scenario_files=scenario_files)
         for n in names
     }
+    options = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap,
+               "threads": threads}
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
     solver = _scenario_solver(**options) if persistent else None
-    for n, inst in instances.items():
+    for k, (n, inst) in enumerate(instances.items()):
+        if progress is not None:
+            progress(k, len(instances), n)
+        log.info("scenario %s (%d of %d)", n, k + 1, len(instances))
         try:
             if solver is None:
                 results[n] = solve(inst, scenario=n, **options)
@@ -128,6 +181,8 @@ def compare(
                 results[n] = analyse(inst, solver.solve(inst, scenario=n))
         except SolveError as exc:
             failed[n] = f"{exc.status}: {exc}"
+    if progress is not None:
+        progress(len(instances), len(instances), "")
     if not results:
         msg = "no scenario could be solved:\n" + "\n".join(failed.values())
         raise SolveError(msg, "no_solution", exit_code=4)

@@ -8,19 +8,24 @@ Each ``check_<rule>(inst)`` returns the problems it finds as ``yaml.path: messag
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Callable, Iterable
 
 from gpnopt.errors import GpnoptWarning, show
+from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
+
+log = logging.getLogger(__name__)
 
 
 def _unknown(where: str, kind: str, values: Iterable[str | None], known: Iterable[str]) -> list[str]:
+    """``where: unknown <kind> 'x' (did you mean 'y'?)`` for each value not in ``known``."""
     known_set = set(known)
     out = []
     for v in values:
         if v is not None and v not in known_set:
-            out.append(f"{where}: unknown {kind} {show(v)}")
+            out.append(f"{where}: unknown {kind} {show(v)}{did_you_mean(v, known_set)}")
     return out
 
 
@@ -206,6 +211,89 @@ def check_trade(inst: Instance) -> list[str]:
     return out
 
 
+def _reaches(inst: Instance, pid: str, mid: str) -> bool:
+    """Whether some channel may carry plant ``pid``'s output to market ``mid``."""
+    if inst.channels is None:
+        return True
+    owners = set(inst.plants[pid].owners)
+    return any(
+        mid in h.markets
+        and (h.plants is None or pid in h.plants)
+        and (h.plant_owners is None or bool(owners & set(h.plant_owners)))
+        for h in inst.channels.values()
+    )
+
+
+def _lanes(inst: Instance) -> dict[str, set[tuple[str, str]]]:
+    """Cross-border (origin country, destination country) pairs goods may move along."""
+    plants = inst.plants
+    machine = {
+        (p.country, m.country)
+        for pid, p in plants.items()
+        for mid, m in inst.markets.items()
+        if p.country != m.country and set(p.lines) & set(m.demand) and _reaches(inst, pid, mid)
+    }
+    sources = [(s.country, set(s.components)) for s in inst.suppliers.values()]
+    sources += [(p.country, set(p.components)) for p in plants.values()]
+    component = set()
+    for p in plants.values():
+        used = {k for i in p.lines if i in inst.products for k in inst.products[i].bom}
+        used |= {s for k in p.components if k in inst.components for s in inst.components[k].bom}
+        component |= {(c, p.country) for c, offered in sources if c != p.country and used & offered}
+    return {"machine": machine, "component": component}
+
+
+def _declared(inst: Instance, goods: str) -> set[tuple[str, str]]:
+    """Country pairs some transport entry of ``goods`` covers (plant and market ends by their
+    country; symmetric entries both ways)."""
+    where = {**{k: p.country for k, p in inst.plants.items()},
+             **{k: m.country for k, m in inst.markets.items()}}
+    pairs = set()
+    for t in inst.trade.transport:
+        if t.goods not in (goods, "all"):
+            continue
+        o = t.from_country or where.get(t.from_plant or "")
+        d = t.to_country or where.get(t.to_plant or t.to_market or "")
+        pairs |= {(o, d), *([(d, o)] if t.symmetric else [])}
+    return pairs
+
+
+def check_transport_lanes(inst: Instance) -> list[str]:
+    """Warn of a goods class no transport entry applies to, when the instance lists some.
+
+    Lanes not listed cost nothing to move along. An instance without transport entries
+    states that no transport is modelled; one that prices the lanes of one goods class
+    (machines or components) but not a single lane of the other has most likely forgotten
+    them: that is warned of. Single lanes left out of a listed class are reported at
+    information level (``gpnopt validate -v``), since leaving a lane free is a common
+    modelling choice.
+    """
+    if not inst.trade.transport:
+        return []
+    for goods, lanes in _lanes(inst).items():
+        declared = _declared(inst, goods)
+        missing = sorted(lanes - declared)
+        if not missing:
+            continue
+        shown = ", ".join(f"{o} -> {d}" for o, d in missing[:6])
+        more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        if not declared:
+            warnings.warn(
+                f"trade.transport: no entry applies to {goods}s (goods: {goods} or all), so "
+                f"moving them costs nothing on {len(missing)} cross-border "
+                f"lane{'s' * (len(missing) != 1)}: {shown}{more} (add entries, with "
+                "unit_cost: 0 where free)",
+                GpnoptWarning,
+                stacklevel=2,
+            )
+        else:
+            log.info(
+                "trade.transport: %d cross-border %s lane(s) without an entry cost nothing: %s%s",
+                len(missing), goods, shown, more,
+            )
+    return []
+
+
 def check_objective(inst: Instance) -> list[str]:
     """The objective names known firms."""
     out = _unknown("objective.firms", "firm", inst.objective.firms or [], inst.firms)
@@ -256,10 +344,20 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
 ]
 """Every meaning check, in the order they run."""
 
+WARNINGS: list[Callable[[Instance], list[str]]] = [check_transport_lanes]
+"""Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing)."""
+
 
 def check_instance(inst: Instance) -> list[str]:
-    """Run every check and return all problems found (empty when the instance is sound)."""
+    """Run every check and return all problems found (empty when the instance is sound).
+
+    The :data:`WARNINGS` checks run only when no problem is found (a lane to an unknown
+    country is a problem already, not a missing transport entry).
+    """
     out: list[str] = []
     for check in CHECKS:
         out += check(inst)
+    if not out:
+        for warn in WARNINGS:
+            out += warn(inst)
     return out

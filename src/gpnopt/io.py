@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
 from gpnopt.errors import InstanceError, cut, show
+from gpnopt.hints import did_you_mean, keys_at
 from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -288,8 +289,8 @@ def _beyond_bound(err: Mapping[str, Any]) -> bool:
     )
 
 
-def _problem_line(err: Mapping[str, Any]) -> tuple[str, str]:
-    """The YAML path and message of one pydantic error."""
+def _problem_line(err: Mapping[str, Any], root: type[BaseModel] | None) -> tuple[str, str]:
+    """The YAML path and message of one pydantic error (``root``: the document's model)."""
     loc = tuple(err["loc"])
     key = None
     if len(loc) >= 2 and loc[-1] == "[key]":  # the error is about a mapping key
@@ -298,7 +299,8 @@ def _problem_line(err: Mapping[str, Any]) -> tuple[str, str]:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if err["type"] == "extra_forbidden":
-        msg = "unknown key (not part of the schema; check its spelling)"
+        hint = did_you_mean(loc[-1], keys_at(root, loc[:-1])) if root and loc else ""
+        msg = f"unknown key (not part of the schema; check its spelling){hint}"
     elif err["type"] == "string_pattern_mismatch":
         msg = f"String should match pattern (an id is {ID_RULE})"
     elif _beyond_bound(err):
@@ -317,12 +319,17 @@ def _problem_line(err: Mapping[str, Any]) -> tuple[str, str]:
 def validation_problems(name: str, exc: ValidationError, prefix: str = "") -> list[str]:
     """Lines ``file: path: message`` for every error of a pydantic ``ValidationError``."""
     lines = []
+    root = _ROOTS.get(exc.title)
     for err in exc.errors(include_url=False):
-        loc, msg = _problem_line(err)
+        loc, msg = _problem_line(err, root)
         if prefix:
             loc = f"{prefix}.{loc}" if loc != "(top level)" else prefix
         lines.append(f"{name}: {loc}: {msg}")
     return lines
+
+
+_ROOTS: dict[str, type[BaseModel]] = {"Instance": Instance, "InstanceFile": InstanceFile}
+"""Models whose errors get "did you mean" hints for unknown keys, by name."""
 
 
 def deep_merge(base: dict[str, Any], patch: Mapping[str, Any], where: str = "") -> list[str]:
@@ -376,8 +383,8 @@ def _scenario_overrides(
             known = sorted(str(k) for k in {*scenarios, *overrides})
             listed = ", ".join(cut(k) for k in known[:20]) + (", ..." if len(known) > 20 else "")
             problems.append(
-                f"{name}: scenario {show(part)} is neither a scenario nor an override "
-                f"(known: {listed or 'none'})"
+                f"{name}: scenario {show(part)} is neither a scenario nor an override"
+                f"{did_you_mean(part, known)} (known: {listed or 'none'})"
             )
     return patches, problems
 
@@ -428,6 +435,9 @@ class ScenarioFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     overrides: dict[Name, dict[str, Any]] = {}
     scenarios: dict[Name, Scenario] = {}
+
+
+_ROOTS["ScenarioFile"] = ScenarioFile
 
 
 def _merge_scenario_files(

@@ -66,8 +66,30 @@ NonNeg = Annotated[float, _BOUND, Field(ge=0), BeforeValidator(_not_bool)]
 """A :data:`Number` of at least 0."""
 Positive = Annotated[float, _BOUND, Field(gt=0), BeforeValidator(_not_bool)]
 """A :data:`Number` above 0."""
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), BeforeValidator(_not_bool)]
-"""A :data:`Number` from 0 to 1."""
+
+
+def _fraction(value: Any) -> Any:
+    """Refuse a share or rate above 1, naming the likely slip (``10`` meant as 10%)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+        slip = (
+            f"{value:g} means {100 * value:g}%; write {value / 100:g} for {value:g}%"
+            if value >= 2
+            else "0.1 is 10%"
+        )
+        msg = f"Input should be less than or equal to 1 (shares and rates are fractions: {slip})"
+        raise ValueError(msg)
+    return value
+
+
+Rate = Annotated[
+    float,
+    Field(ge=0, le=1, allow_inf_nan=False),
+    BeforeValidator(_fraction),
+    BeforeValidator(_not_bool),
+]
+"""A fraction from 0 to 1 (a rate: 0.1 is 10%); above 1 is refused as a likely percentage."""
+Share = Rate
+"""A :data:`Number` from 0 to 1 (a fraction, as :data:`Rate`)."""
 Provenance = str | dict[str, str] | None
 """Where numbers come from: one text, or a text per field name."""
 Name = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -162,7 +184,10 @@ def _bom_shorthand(value: Any) -> Any:
     return value
 
 
-BillOfMaterials = Annotated[dict[str, BomEntry], BeforeValidator(_bom_shorthand)]
+BillOfMaterials = Annotated[
+    dict[str, BomEntry],
+    BeforeValidator(_bom_shorthand, json_schema_input_type=dict[str, BomEntry | Positive]),
+]
 """Components by id; ``{casting: 2}`` is shorthand for ``{casting: {quantity: 2}}``."""
 
 
@@ -471,9 +496,9 @@ class Tariff(Base):
     """Importing country id."""
     goods: Literal["machine", "component", "all"] = "all"
     """Goods class."""
-    rate: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False), BeforeValidator(_not_bool)]
-    """Duty as a share of the customs value (price in the market for machines, transfer or
-    supplier price for components)."""
+    rate: Rate
+    """Duty as a fraction of the customs value (price in the market for machines, transfer or
+    supplier price for components): 0.1 is 10%, at most 1."""
     provenance: Provenance = None
     """Where the number comes from."""
 

@@ -11,6 +11,8 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.compare`: ``compare`` and :func:`print_comparison`;
 * :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
+* :mod:`gpnopt.cli.schema`: ``schema`` (the JSON Schema and the field reference);
+* :mod:`gpnopt.cli.logs`: ``-v/--verbose``, ``-q/--quiet`` and ``--log-file`` (logging);
 * :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
   instance loading, output-folder checks and cell formatting.
 
@@ -25,7 +27,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import compare, report, solve, sweep
+from gpnopt.cli import compare, report, schema, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -35,6 +37,7 @@ from gpnopt.cli.common import (
     out,
 )
 from gpnopt.cli.compare import print_comparison
+from gpnopt.cli.logs import command
 from gpnopt.cli.solve import print_summary
 
 __all__ = [
@@ -59,7 +62,7 @@ app = typer.Typer(
         "4 no solution found."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -82,12 +85,14 @@ def main(
 
 
 # the commands, in the order ``gpnopt --help`` lists them
-app.command()(solve.validate)
-app.command()(solve.solve)
-app.command()(compare.compare)
-app.command()(solve.generate)
-app.command()(report.report)
-app.command(name="sweep")(sweep.sweep)
+# (each wrapped by logs.command, so that its -v/-q/--log-file set-up ends with it)
+app.command()(command(solve.validate))
+app.command()(command(solve.solve))
+app.command()(command(compare.compare))
+app.command()(command(solve.generate))
+app.command()(command(report.report))
+app.command(name="sweep")(command(sweep.sweep))
+app.command()(command(schema.schema))
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

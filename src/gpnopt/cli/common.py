@@ -15,6 +15,7 @@ Only typer and rich are imported here (and the light :mod:`gpnopt.errors`), so t
 
 from __future__ import annotations
 
+import logging
 import math
 import traceback
 import warnings
@@ -100,6 +101,28 @@ ForceOpt = Annotated[
     typer.Option("--force", help="Write into --out even if it holds files gpnopt did not write."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Show gpnopt's messages and the solver's log (HiGHS: presolve, then incumbent, "
+        "bound, gap and time as it runs) on standard error.",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Errors only on standard error: no warnings, progress or log."
+    ),
+]
+LogFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--log-file",
+        help="Append gpnopt's messages and the solver's log, with times, to this file.",
+    ),
+]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -143,9 +166,8 @@ def load_instance(
         warnings.simplefilter("always", GpnoptWarning)
         inst = gpnopt.load(path, scenario=scenario, scenario_files=scenario_files or ())
     for w in caught:
-        if issubclass(w.category, GpnoptWarning):
-            err.print("[yellow]warning:[/] ", end="")
-            err.print(f"{path}: {w.message}", markup=False)
+        if issubclass(w.category, GpnoptWarning):  # through logging: --quiet hides them
+            logging.getLogger("gpnopt.cli").warning("%s: %s", path, w.message)
     return inst
 
 

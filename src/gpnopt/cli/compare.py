@@ -16,10 +16,13 @@ from gpnopt.cli.common import (
     DebugOpt,
     FileArg,
     ForceOpt,
+    LogFileOpt,
     MipGapPerSolveOpt,
     ObjectiveOpt,
+    QuietOpt,
     ScenarioFileOpt,
     TimeLimitPerSolveOpt,
+    VerboseOpt,
     cell,
     check_out_dir,
     err,
@@ -27,7 +30,12 @@ from gpnopt.cli.common import (
     out,
     write_or_exit,
 )
+from gpnopt.cli.logs import setup_logging
+from gpnopt.cli.progress import Steps
 from gpnopt.errors import GpnoptError, GpnoptWarning
+
+GRID_COLUMN_CHARS = 12
+"""Width a scenario column of the KPI grid needs; more scenarios than fit switch to rows."""
 
 
 def compare(
@@ -47,27 +55,41 @@ def compare(
         Path | None,
         typer.Option(
             "--out",
-            help="Write kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each "
-            "scenario's tables here.",
+            "-o",
+            help="Output folder: kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each "
+            "scenario's tables.",
         ),
     ] = None,
     threshold: Annotated[
         float,
         typer.Option("--threshold", min=0, help="Relative volume change the diff reports."),
     ] = 0.05,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="Always print the KPI grid (a column per scenario); by default, when the "
+            "scenarios do not fit the terminal, scenarios are rows and only the KPIs that "
+            "differ from the first are shown.",
+        ),
+    ] = False,
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     scenario_file: ScenarioFileOpt = None,
     force: ForceOpt = False,
     debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    log_file: LogFileOpt = None,
 ) -> None:
     """Solve several scenarios and show KPIs side by side and the decisions that differ."""
     import gpnopt
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     check_out_dir(out_dir, force)
     names = [s.strip() for s in scenarios.split(",") if s.strip()]
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), Steps("scenarios", enabled=not quiet) as steps:
             warnings.simplefilter("ignore", GpnoptWarning)
             comp = gpnopt.compare(
                 path,
@@ -77,17 +99,46 @@ def compare(
                 time_limit=time_limit,
                 mip_gap=mip_gap,
                 scenario_files=scenario_file or (),
+                progress=steps.update,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None
-    print_comparison(comp)
+    print_comparison(comp, wide=wide)
     if out_dir is not None:
         write_or_exit(out_dir, lambda: comp.write(out_dir))
         out.print(f"\nTables written to {out_dir}/")
 
 
-def print_comparison(comp: Any) -> None:
-    """Print KPIs side by side and the decision-level diff."""
+def grid_fits(n_scenarios: int, width: int | None = None) -> bool:
+    """Whether a KPI grid with a column per scenario fits ``width`` (the terminal's)."""
+    width = out.width if width is None else width
+    return 34 + GRID_COLUMN_CHARS * n_scenarios <= width
+
+
+def print_comparison(comp: Any, *, wide: bool | None = None) -> None:
+    """Print the KPIs, the decision-level diff and the plants' roles of a comparison.
+
+    Args:
+        comp: a :class:`gpnopt.analysis.compare.Comparison`.
+        wide: ``True`` always prints the grid (a column per scenario), ``False`` prints it
+            only when it fits the terminal and otherwise scenarios as rows with the KPIs that
+            differ; ``None`` (the default, for callers of old) always prints the grid.
+    """
+    grid = wide is None or wide or grid_fits(len(comp.scenarios))
+    if grid:
+        _print_grid(comp)
+    else:
+        _print_rows(comp)
+    _print_diff(comp)
+    if len(comp.results) > 1:
+        _print_roles(comp) if grid else _print_role_changes(comp)
+    for note in comp.notes:
+        err.print("[yellow]not solved:[/] ", end="")
+        err.print(note, markup=False)
+
+
+def _print_grid(comp: Any) -> None:
+    """KPIs side by side: a row per KPI, a column per scenario."""
     wide = comp.kpis_wide
     table = Table(title="KPIs by scenario", title_justify="left")
     table.add_column("section")
@@ -105,12 +156,74 @@ def print_comparison(comp: Any) -> None:
         )
         last = section
     out.print(table)
-    _print_diff(comp)
-    if len(comp.results) > 1:
-        _print_roles(comp)
-    for note in comp.notes:
-        err.print("[yellow]not solved:[/] ", end="")
-        err.print(note, markup=False)
+
+
+_HEADLINE = ("objective", "status", "expectations", "firm profit", "role type", "role")
+"""KPI sections the scenario rows and the role table already show (left out of the rest)."""
+
+
+def _print_rows(comp: Any) -> None:
+    """Scenarios as rows (headline KPIs), then only the other KPIs that differ from the first."""
+    kpis = comp.kpis
+    ref = comp.scenarios[0]
+    firms = list(dict.fromkeys(kpis.loc[kpis["section"] == "firm profit", "item"]))
+    head = Table(title=f"Scenarios (the first, {ref}, is the reference)", title_justify="left")
+    for c in ("scenario", "status", "objective", "vs " + ref, "expectations", *firms):
+        head.add_column(c, justify="left" if c in ("scenario", "status", "expectations") else "right")
+    value = {(r.scenario, r.section, str(r.item)): r.value for r in kpis.itertuples()}
+    base = next((v for (sc, sec, _i), v in value.items() if sc == ref and sec == "objective"), None)
+    for n in comp.scenarios:
+        obj = next((v for (sc, sec, _i), v in value.items() if sc == n and sec == "objective"), None)
+        delta = obj - base if isinstance(obj, float) and isinstance(base, float) else None
+        head.add_row(
+            n,
+            str(value.get((n, "status", "status"), "-")),
+            cell(obj),
+            "" if n == ref else (f"{delta:+,.1f}" if delta is not None else "-"),
+            str(value.get((n, "expectations", "held"), "-")),
+            *[cell(value.get((n, "firm profit", f))) for f in firms],
+        )
+    out.print(head)
+    t = Table(title=f"Other KPIs that differ from {ref}", title_justify="left")
+    for c in ("section", "item", "scenario", ref, "value"):
+        t.add_column(c, justify="right" if c in (ref, "value") else "left")
+    rows = 0
+    for row in comp.kpis_wide.itertuples(index=False):
+        section, item, *cells = list(row)
+        if section in _HEADLINE:
+            continue
+        before = cells[0]
+        for n, v in zip(comp.scenarios[1:], cells[1:], strict=True):
+            if cell(v) != cell(before):
+                t.add_row(section, str(item), n, cell(before), cell(v))
+                rows += 1
+    if rows:
+        out.print(t)
+    else:
+        out.print(f"No other KPI differs from {ref}.")
+
+
+def _print_role_changes(comp: Any) -> None:
+    """Only the plants whose role type differs from the first scenario's."""
+    from gpnopt.analysis.specialization import compare_roles
+
+    tables = {n: r.tables["specialization"] for n, r in comp.results.items()
+              if "specialization" in r.tables}
+    if not tables:
+        return
+    roles = compare_roles(tables)
+    ref = next(iter(tables))
+    first = {r.plant: r.role_type for r in roles[roles["scenario"] == ref].itertuples()}
+    changed = roles[roles["changed"] & (roles["scenario"] != ref)]
+    if changed.empty:
+        out.print(f"No plant's role type differs from {ref}.")
+        return
+    t = Table(title=f"Plant role types that differ from {ref}", title_justify="left")
+    for c in ("plant", "scenario", ref, "role type"):
+        t.add_column(c)
+    for r in changed.itertuples():
+        t.add_row(r.plant, r.scenario, first.get(r.plant, "absent"), r.role_type)
+    out.print(t)
 
 
 def _print_diff(comp: Any) -> None:

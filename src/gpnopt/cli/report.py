@@ -24,13 +24,19 @@ from gpnopt.cli.common import (
     EXIT_USAGE,
     DebugOpt,
     FileArg,
+    ForceOpt,
+    LogFileOpt,
+    QuietOpt,
     ScenarioFileOpt,
+    VerboseOpt,
+    check_out_dir,
     err,
     fail,
     load_instance,
     out,
     write_or_exit,
 )
+from gpnopt.cli.logs import setup_logging
 from gpnopt.errors import GpnoptError, GpnoptWarning
 
 if TYPE_CHECKING:
@@ -89,7 +95,7 @@ def report(
         typer.Option(
             "--out",
             "-o",
-            help="Folder for the PNG files, index.html and the interactive report.html. "
+            help="Output folder: the PNG files, index.html and the interactive report.html. "
             "Default: out/<instance>/plots.",
         ),
     ] = None,
@@ -108,7 +114,11 @@ def report(
         float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    log_file: LogFileOpt = None,
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
 
@@ -116,6 +126,7 @@ def report(
     """
     import gpnopt
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     if objective is not None and objective != "alliance" and not objective.startswith("firm:"):
         err.print(f"[bold red]usage:[/] --objective {objective!r}: use alliance or firm:ID")
         raise typer.Exit(EXIT_USAGE)
@@ -123,6 +134,8 @@ def report(
     if scenarios is not None and not names:
         err.print("[bold red]usage:[/] --scenarios: give at least one scenario name")
         raise typer.Exit(EXIT_USAGE)
+    target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
+    check_out_dir(target, force)
     options: dict[str, Any] = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap}
     comparison = None
     try:
@@ -140,7 +153,6 @@ def report(
             result = gpnopt.solve(instance, scenario=scenario, **options)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
-    target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
     written = write_or_exit(target, lambda: plots_for(instance, result, target, comparison))
     status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
     out.print(

@@ -19,19 +19,24 @@ from gpnopt.cli.common import (
     DebugOpt,
     FileArg,
     ForceOpt,
+    LogFileOpt,
     ObjectiveOpt,
+    QuietOpt,
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    VerboseOpt,
     check_out_dir,
     err,
     fail,
+    foreign_files,
     load_instance,
     money,
     out,
     write_or_exit,
 )
-from gpnopt.errors import GpnoptError
+from gpnopt.cli.logs import setup_logging
+from gpnopt.errors import GpnoptError, InstanceError, SolveError
 
 
 def validate(
@@ -39,10 +44,14 @@ def validate(
     scenario: ScenarioOpt = None,
     scenario_file: ScenarioFileOpt = None,
     debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    log_file: LogFileOpt = None,
 ) -> None:
     """Check an instance (schema, references, scenario) without solving it."""
     from gpnopt.data import build_data
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     try:
         inst = load_instance(path, scenario, scenario_file)
         data = build_data(inst)
@@ -63,7 +72,9 @@ def solve(
     objective: ObjectiveOpt = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
+        typer.Option(
+            "--out", "-o", help="Output folder: summary.json and the result tables (CSV)."
+        ),
     ] = None,
     time_limit: Annotated[
         float | None,
@@ -77,7 +88,12 @@ def solve(
         int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print summary.json to standard output.")
+        bool,
+        typer.Option(
+            "--json",
+            help="Print summary.json to standard output; on failure a JSON error object "
+            "(status, exit_code, message, problems).",
+        ),
     ] = False,
     plots_dir: Annotated[
         Path | None,
@@ -89,10 +105,27 @@ def solve(
     scenario_file: ScenarioFileOpt = None,
     force: ForceOpt = False,
     debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    log_file: LogFileOpt = None,
 ) -> None:
-    """Solve an instance: print a summary, optionally write the result tables."""
+    """Solve an instance: print a summary, optionally write the result tables.
+
+    With --verbose the solver's log shows its progress (incumbent, bound, gap, time) on standard error while it runs.
+    """
     import gpnopt
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    if as_json:
+        for folder in (out_dir, plots_dir):
+            refused = [] if folder is None or force else foreign_files(folder)
+            if refused:
+                _json_error(
+                    "error",
+                    1,
+                    f"{folder} holds files gpnopt did not write ({', '.join(refused[:5])}); "
+                    "choose another folder or pass --force",
+                )
     check_out_dir(out_dir, force)
     try:
         inst = load_instance(path, scenario, scenario_file)
@@ -105,14 +138,16 @@ def solve(
             scenario=scenario,
         )
     except GpnoptError as exc:
+        if as_json:
+            _print_json_error(exc)
         raise fail(exc, debug) from None
     if out_dir is not None:
-        write_or_exit(out_dir, lambda: result.write(out_dir))
+        _write(out_dir, lambda: result.write(out_dir), as_json)
     if plots_dir is not None:
         from gpnopt.cli.report import plots_for
 
         check_out_dir(plots_dir, force)
-        write_or_exit(plots_dir, lambda: plots_for(inst, result, plots_dir))
+        _write(plots_dir, lambda: plots_for(inst, result, plots_dir), as_json)
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
         return
@@ -121,6 +156,44 @@ def solve(
         out.print(f"\nTables written to {out_dir}/")
     if plots_dir is not None:
         out.print(f"Pictures written to {plots_dir}/")
+
+
+def _json_error(status: str, code: int, message: str, problems: list[str] | None = None) -> None:
+    """Print a JSON error object for ``solve --json`` and exit with ``code``."""
+    sys.stdout.write(json.dumps(
+        {"status": status, "exit_code": code, "message": message, "problems": problems or [message]},
+        indent=2,
+    ) + "\n")
+    err.print("[bold red]error:[/] ", end="")
+    err.print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def _print_json_error(exc: GpnoptError) -> None:
+    """The JSON error object of a failed load or solve (the message follows on stderr)."""
+    if isinstance(exc, SolveError):
+        status, code = exc.status, exc.exit_code
+    else:
+        status, code = "invalid", EXIT_INVALID
+    problems = exc.problems if isinstance(exc, InstanceError) else [str(exc)]
+    payload = {"status": status, "exit_code": code, "message": str(exc), "problems": problems}
+    sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+
+
+def _write(target: Path, write: Any, as_json: bool) -> None:  # noqa: FBT001
+    """:func:`write_or_exit`; with ``--json`` a failed write also prints a JSON error."""
+    try:
+        write_or_exit(target, write)
+    except typer.Exit as exc:
+        if as_json:
+            payload = {
+                "status": "error",
+                "exit_code": exc.exit_code,
+                "message": f"cannot write to {target}",
+                "problems": [f"cannot write to {target}"],
+            }
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        raise
 
 
 def generate(
@@ -134,11 +207,15 @@ def generate(
     suppliers: Annotated[int, typer.Option("--suppliers", min=0)] = 20,
     markets: Annotated[int, typer.Option("--markets", min=1)] = 20,
     force: ForceOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    log_file: LogFileOpt = None,
 ) -> None:
     """Write a seeded synthetic instance (feasible by construction) for tests and benchmarks."""
     from gpnopt.generate import generate as make
     from gpnopt.generate import write_instance
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     if out_file.exists() and not force:
         err.print(f"[bold red]error:[/] {out_file} exists; pass --force to overwrite it")
         raise typer.Exit(EXIT_INVALID)

@@ -23,15 +23,18 @@ from gpnopt.cli.common import (
     EXIT_USAGE,
     DebugOpt,
     FileArg,
+    LogFileOpt,
     MipGapPerSolveOpt,
     SeedOpt,
     TimeLimitPerSolveOpt,
+    VerboseOpt,
     err,
     error_exit,
     missing,
     money,
     out,
 )
+from gpnopt.cli.logs import setup_logging
 
 if TYPE_CHECKING:
     from gpnopt.sweep import SweepPlan, SweepRun
@@ -100,6 +103,7 @@ SweepOutOpt = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        "-o",
         help="Output folder (resumable; default out/sweep-<instance>-<spec hash>).",
     ),
 ]
@@ -116,8 +120,11 @@ ChunkOpt = Annotated[
     int | None,
     typer.Option("--chunk", min=1, help="Draws per Parquet part (default: about 40 parts)."),
 ]
+SweepForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace a different sweep in the output folder.")
+]
 OverwriteOpt = Annotated[
-    bool, typer.Option("--overwrite", help="Replace a different sweep in the output folder.")
+    bool, typer.Option("--overwrite", hidden=True, help="Old spelling of --force.")
 ]
 QuietOpt = Annotated[
     bool,
@@ -144,9 +151,12 @@ def sweep(
     chunk: ChunkOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     time_limit: TimeLimitPerSolveOpt = None,
-    overwrite: OverwriteOpt = False,
+    force: SweepForceOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
+    verbose: VerboseOpt = False,
+    log_file: LogFileOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Solve many draws of an instance (Monte Carlo and grids) and summarise them.
 
@@ -155,6 +165,7 @@ def sweep(
     from gpnopt.errors import GpnoptError
     from gpnopt.sweep import SweepError, SweepSpec, run_sweep
 
+    setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     try:
         spec = SweepSpec.build(
             path,
@@ -176,14 +187,16 @@ def sweep(
                 out_dir,
                 workers=workers,
                 scheduler=scheduler,
-                overwrite=overwrite,
+                overwrite=force or overwrite,
                 csv=csv,
                 pattern=ids,
                 progress=bar.update,
                 on_start=None if quiet else _header(scheduler),
             )
     except SweepError as exc:
-        raise error_exit(str(exc), EXIT_USAGE, debug, label="usage") from None
+        # the engine names its Python argument's old CLI spelling; the CLI's is --force
+        text = str(exc).replace("--overwrite to replace it", "--force to replace it")
+        raise error_exit(text, EXIT_USAGE, debug, label="usage") from None
     except GpnoptError as exc:
         raise error_exit(str(exc), EXIT_INVALID, debug) from None
     except OSError as exc:

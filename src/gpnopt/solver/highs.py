@@ -37,6 +37,8 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from gpnopt.errors import SolveError
 
 log = logging.getLogger(__name__)
+solver_log = logging.getLogger("gpnopt.highs")
+"""HiGHS's own log, line by line (see :func:`new_highs`)."""
 
 DEFAULT_MIP_GAP = 1e-6
 """Relative MIP gap at which HiGHS stops by default."""
@@ -212,6 +214,11 @@ def _run(
     gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
     h = new_highs(gap_limit, time_limit, threads)
     h.passModel(lp)
+    limit = "no time limit" if time_limit is None else f"time limit {time_limit:g} s"
+    log.info(
+        "%s: HiGHS on %d variables, %d rows, %d nonzeros (gap %g, %s)",
+        name or "model", lp.num_col_, lp.num_row_, nnz, gap_limit, limit,
+    )
     h.run()
     t2 = time.perf_counter()
     outcome = store_solution(h, model, info, gap_limit, time_limit, name)
@@ -238,10 +245,39 @@ def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highsp
     return info, lp, nnz
 
 
+class LogLines:
+    """HiGHS's log callback: whole lines to the ``gpnopt.highs`` logger (information level).
+
+    HiGHS hands its log over in pieces; a line is sent once its newline arrives.
+    """
+
+    def __init__(self) -> None:
+        self.pending = ""
+
+    def __call__(self, event: Any) -> None:
+        """Take one piece of HiGHS's log (``event.message``)."""
+        text = self.pending + str(event.message)
+        *lines, self.pending = text.split("\n")
+        for line in lines:
+            if line.strip():
+                solver_log.info("%s", line.rstrip())
+
+
 def new_highs(gap_limit: float, time_limit: float | None, threads: int | None) -> highspy.Highs:
-    """A silent HiGHS object with gpnopt's options (seed 0, the gap, limits, threads)."""
+    """A HiGHS object with gpnopt's options (seed 0, the gap, limits, threads).
+
+    It is silent unless the ``gpnopt.highs`` logger is enabled for information messages
+    (``gpnopt -v``, ``--log-file``, or ``logging.getLogger("gpnopt.highs").setLevel(INFO)``
+    with a handler): then HiGHS's log (presolve, the branch-and-bound table with incumbent,
+    bound, gap and time) goes to that logger, never to standard output.
+    """
     h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    if solver_log.isEnabledFor(logging.INFO):
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging.subscribe(LogLines())
+    else:
+        h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", gap_limit)
     if time_limit is not None:

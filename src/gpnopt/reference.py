@@ -1,0 +1,265 @@
+"""The field reference and the JSON Schema of an instance file, generated from the schema.
+
+:func:`instance_json_schema` is pydantic's JSON Schema of
+:class:`~gpnopt.schema.InstanceFile` (what ``gpnopt schema`` prints, committed as
+``schema/gpnopt-instance.schema.json`` for editors); :func:`reference_markdown` renders the
+same schema as ``docs/reference.md``: every section and field with its type, unit, bounds,
+default and description, and a validated example per section (:data:`EXAMPLES`). Tests keep
+both files equal to what these functions give. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, InstanceFile
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect pydantic writes."""
+
+SCHEMA_FILE = "schema/gpnopt-instance.schema.json"
+"""Where the repository keeps the JSON Schema (relative to its root)."""
+
+EXAMPLES: dict[str, str] = {
+    "InstanceFile": "name: tiny\ncountries: {JP: {name: Japan}, CN: {name: China}}\n"
+    "firms: {TM: {home_country: JP}}\n...",
+    "Units": "units: {money: kUSD, quantity: units/year}",
+    "Country": "countries:\n  JP: {name: Japan}",
+    "Firm": "firms:\n  TM: {home_country: JP, capital_budget: 5000, technicians: {pool: 12, "
+    "per_line: {high: 2}}}",
+    "TechnicianPolicy": "technicians: {pool: 12, per_line: {high: 2, medium: 1}, "
+    "per_unit: {high: 0.01}}",
+    "Component": "components:\n  casting: {transfer_price: 4.0, bom: {pig_iron: 2}}",
+    "BomEntry": "bom: {casting: {quantity: 2, min_quality: medium}}   # or bom: {casting: 2}",
+    "Product": "products:\n  lathe_high: {tier: high, firm: TM, bom: {casting: 1}}",
+    "Plant": "plants:\n  CN_TM:\n    country: CN\n    owners: {TM: 1.0}\n    fixed_cost: 100\n"
+    "    max_tier: medium\n    lines: {lathe_medium: {unit_cost: 12}}\n"
+    "    components: {casting: {unit_cost: 3, min_quantity: 20}}",
+    "Line": "lines: {lathe_high: {fixed_cost: 50, unit_cost: 20, capacity: 100}}",
+    "MakeOption": "components: {casting: {fixed_cost: 40, unit_cost: 3, min_quantity: 20, "
+    "quality: medium}}",
+    "Supplier": "suppliers:\n  CN_POOL:\n    country: CN\n    access: {firms: [TM]}\n"
+    "    components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
+    "SupplyOffer": "components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
+    "Access": "access: {firms: [TM], plants: [JP_TM]}",
+    "Market": "markets:\n  CN:\n    country: CN\n    demand: {lathe_medium: {quantity: 80, "
+    "price: 25}}",
+    "DemandEntry": "demand: {lathe_medium: {quantity: 80, price: 25, min_served: 0.5}}",
+    "Channel": "channels:\n  TM_direct: {markets: [JP, CN], plant_owners: [TM], "
+    "unit_cost: 1.5}",
+    "PurchasingOffice": "purchasing_offices:\n  CN_PO: {country: CN, owners: {TM: 1}, "
+    "suppliers: [CN_POOL], plants: [JP_TM], fixed_cost: 10}",
+    "SourcingRule": "sourcing_rules:\n  - {id: local_content, plant: CN_TM, "
+    "sources: {countries: [CN]}, min_share: 0.4}",
+    "SourceFilter": "sources: {countries: [CN], suppliers: [CN_POOL]}",
+    "Trade": "trade:\n  transport: [{from_country: JP, to_country: CN, unit_cost: 2, "
+    "symmetric: true}]\n  tariffs: [{to_country: CN, goods: machine, rate: 0.1}]",
+    "TransportCost": "transport:\n  - {from_country: JP, to_country: CN, unit_cost: 2, "
+    "symmetric: true}\n  - {from_plant: JP_TM, to_market: CN, goods: machine, unit_cost: 3}",
+    "Tariff": "tariffs:\n  - {to_country: CN, goods: machine, rate: 0.1}   # 10%\n"
+    "  - {from_country: TW, to_country: CN, goods: machine, rate: 0.0}",
+    "Objective": "objective: {mode: 'firm:TM'}",
+    "Expectation": "expectations:\n  - {id: jp_high_for_jp, kind: makes, plant: JP_TM, "
+    "tier: high, market: JP}",
+    "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
+    "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
+}
+"""A short YAML example per section (model name -> text); tests validate each one."""
+
+_ORDER = [
+    "InstanceFile", "Units", "Country", "Firm", "TechnicianPolicy", "Component", "BomEntry",
+    "Product", "Plant", "Line", "MakeOption", "Supplier", "SupplyOffer", "Access", "Market",
+    "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter", "Trade",
+    "TransportCost", "Tariff", "Objective", "Expectation", "ScenarioSpec",
+]
+
+_UNIT = re.compile(
+    r"\(((?:money|units|capacity units|persons|technicians|seconds)[^()]*(?:\([^()]*\))?[^()]*)\)"
+)
+
+
+def _close_id_maps(node: Any) -> None:
+    """Refuse keys outside ``patternProperties`` (ids), as the pydantic schema does."""
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_id_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_id_maps(value)
+
+
+def instance_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an instance file (:class:`~gpnopt.schema.InstanceFile`).
+
+    Mappings by id accept only valid ids as keys (``additionalProperties: false`` beside the
+    id pattern), as validation does.
+
+    Returns:
+        The schema as a mapping, with ``$schema`` and ``title`` set.
+    """
+    schema = InstanceFile.model_json_schema(mode="validation")
+    _close_id_maps(schema)
+    return {"$schema": SCHEMA_DIALECT, "title": "gpnopt instance", **schema}
+
+
+def schema_text() -> str:
+    """:func:`instance_json_schema` as the text of the committed file (sorted, indented)."""
+    return json.dumps(instance_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _anchor(name: str) -> str:
+    return f"[{name}](#{name.lower()})"
+
+
+def _ref_name(node: dict[str, Any]) -> str | None:
+    ref = node.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _type(node: dict[str, Any]) -> str:
+    """A JSON Schema node as a short type phrase (sections linked)."""
+    name = _ref_name(node)
+    if name:
+        return _anchor(name)
+    if "anyOf" in node:
+        parts = [_type(n) for n in node["anyOf"] if n.get("type") != "null"]
+        return " or ".join(dict.fromkeys(parts))
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
+    if "const" in node:
+        return f"`{node['const']}`"
+    kind = node.get("type")
+    if kind == "array":
+        return f"list of {_type(node.get('items', {}))}"
+    if kind == "object":
+        by_id = list(node.get("patternProperties", {}).values())
+        if by_id:
+            return f"mapping id -> {_type(by_id[0])}"
+        values = node.get("additionalProperties")
+        if isinstance(values, dict):
+            return f"mapping key -> {_type(values)}"
+        return "mapping"
+    if kind == "string" and "pattern" in node:
+        return "id"
+    return {"number": "number", "integer": "integer", "string": "text", "boolean": "true/false"}.get(
+        str(kind), "any"
+    )
+
+
+def _inner(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The node, its alternatives, and the values of its mappings and lists."""
+    found = [node]
+    for n in [node, *node.get("anyOf", [])]:
+        found += [n] if n is not node else []
+        for key in ("items", "additionalProperties"):
+            if isinstance(n.get(key), dict):
+                found += _inner(n[key])
+        for v in n.get("patternProperties", {}).values():
+            found += _inner(v)
+    return found
+
+
+def _bounds(node: dict[str, Any]) -> str:
+    """The numeric bounds of a node or its values (a range, ``>= 0``, ``> 0``), or ``""``."""
+    for n in _inner(node):
+        lo, hi = n.get("minimum"), n.get("maximum")
+        xlo = n.get("exclusiveMinimum")
+        if lo is None and hi is None and xlo is None:
+            continue
+        hi_text = "" if hi is None or hi == MAX_MAGNITUDE else f"{hi:g}"
+        if xlo is not None:
+            return f"> {xlo:g}" + (f", <= {hi_text}" if hi_text else "")
+        if lo is not None and lo != -MAX_MAGNITUDE:
+            return f"{lo:g} to {hi_text}" if hi_text else f">= {lo:g}"
+        return f"<= {hi_text}" if hi_text else ""
+    return ""
+
+
+def _default(name: str, node: dict[str, Any], required: bool) -> str:
+    if required:
+        return "**required**"
+    if "default" not in node:
+        return "empty" if _type(node).startswith(("mapping", "list")) else "see section"
+    value = node["default"]
+    if value is None:
+        return "omitted"
+    if value in ({}, []):
+        return "empty"
+    if value == "":
+        return '`""`'
+    return f"`{json.dumps(value)}`" if not isinstance(value, str) else f"`{value}`"
+
+
+def _unit(node: dict[str, Any], description: str) -> str:
+    """The unit a field's description names (``money/year``), or ``fraction`` for shares."""
+    m = _UNIT.search(description)
+    if m:
+        return re.split(r"[,;]", m.group(1))[0].strip()
+    if any(n.get("maximum") == 1 and n.get("minimum") == 0 for n in _inner(node)):
+        return "fraction"
+    return ""
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _section(name: str, model: dict[str, Any]) -> list[str]:
+    lines = [f"## {name}", "", _cell(model.get("description", "")), ""]
+    if name in EXAMPLES:
+        lines += ["```yaml", EXAMPLES[name], "```", ""]
+    lines += ["| field | type | unit | bounds | default | description |", "|---|---|---|---|---|---|"]
+    required = set(model.get("required", []))
+    for field, node in model.get("properties", {}).items():
+        desc = node.get("description", "")
+        lines.append(
+            f"| `{field}` | {_type(node)} | {_unit(node, desc)} | {_bounds(node)} | "
+            f"{_default(field, node, field in required)} | {_cell(desc)} |"
+        )
+    return [*lines, ""]
+
+
+def reference_markdown() -> str:
+    """``docs/reference.md``: every section and field of an instance file, from the schema.
+
+    Returns:
+        The Markdown text (ends with a newline).
+    """
+    schema = instance_json_schema()
+    defs = dict(schema.get("$defs", {}))
+    defs["InstanceFile"] = {k: v for k, v in schema.items() if k != "$defs"}
+    defs["InstanceFile"]["description"] = (
+        "The top level of an instance file: the instance's sections, plus `imports`, "
+        "`overrides` and `scenarios` (applied before validation)."
+    )
+    head = [
+        "# Instance field reference",
+        "",
+        "Generated from `src/gpnopt/schema.py` by `gpnopt.reference.reference_markdown()`; "
+        "`tests/test_ecosystem.py` keeps it current. The JSON Schema of the same contract is "
+        f"`{SCHEMA_FILE}` (`gpnopt schema` prints it); a first line "
+        "`# yaml-language-server: $schema=../schema/gpnopt-instance.schema.json` lets editors "
+        "complete and check the keys.",
+        "",
+        "Rules for every field:",
+        "",
+        f"* An id (of any entity, rule, scenario or override) is {ID_RULE}.",
+        f"* Every number is finite and at most {MAX_MAGNITUDE:g} in magnitude; a boolean where "
+        "a number is expected is refused (YAML reads unquoted yes/no, on/off as booleans).",
+        "* Shares and rates are fractions: `0.1` is 10%.",
+        "* Money is in `units.money` per year, quantities in units per year. An unknown key is "
+        "an error (with the closest known keys suggested).",
+        "* `omitted` as a default means the field may be left out (or set to `null`).",
+        "",
+        "Sections: " + ", ".join(_anchor(n) for n in _ORDER if n in defs) + ".",
+        "",
+    ]
+    body: list[str] = []
+    for n in [*_ORDER, *sorted(set(defs) - set(_ORDER))]:
+        if n in defs:
+            body += _section(n, defs[n])
+    return "\n".join(head + body).rstrip("\n") + "\n"
