@@ -75,6 +75,7 @@ def compare(
     overrides: Mapping[str, Any] | None = None,
     scenario_files: Sequence[str | Path] = (),
     persistent: bool = True,
+    allow_imports_outside: bool = False,
     **options: Any,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
@@ -87,6 +88,8 @@ def compare(
         threshold: relative volume change the diff reports (default 5%).
         overrides: an extra patch applied to every scenario.
         scenario_files: YAML files with more overrides and scenarios.
+        allow_imports_outside: let ``imports`` name files outside the instance's folder
+            (see :func:`load`).
         persistent: re-use the model and the HiGHS object for scenarios that change only
             costs and prices (:class:`gpnopt.solver.ScenarioSolver`); the results are the same.
         **options: passed to :func:`solve` (objective, time_limit, mip_gap, threads).
@@ -114,7 +117,13 @@ def compare(
         msg = f"{path}: give at least one scenario to compare"
         raise InstanceError(msg)
     instances = {
-        n: load(path, scenario=n.replace("+", ","), overrides=overrides, scenario_files=scenario_files)
+        n: load(
+            path,
+            scenario=n.replace("+", ","),
+            overrides=overrides,
+            scenario_files=scenario_files,
+            allow_imports_outside=allow_imports_outside,
+        )
         for n in names
     }
     results: dict[str, Any] = {}

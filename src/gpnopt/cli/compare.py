@@ -13,9 +13,11 @@ import typer
 from rich.table import Table
 
 from gpnopt.cli.common import (
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
+    FormatOpt,
     MipGapPerSolveOpt,
     ObjectiveOpt,
     ScenarioFileOpt,
@@ -47,7 +49,7 @@ def compare(
         Path | None,
         typer.Option(
             "--out",
-            help="Write kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each "
+            help="Write kpis, kpis_wide and diff (see --format), comparison.md and each "
             "scenario's tables here.",
         ),
     ] = None,
@@ -58,6 +60,8 @@ def compare(
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     scenario_file: ScenarioFileOpt = None,
+    table_format: FormatOpt = "csv",
+    allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -77,12 +81,14 @@ def compare(
                 time_limit=time_limit,
                 mip_gap=mip_gap,
                 scenario_files=scenario_file or (),
+                allow_imports_outside=allow_imports_outside,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     print_comparison(comp)
     if out_dir is not None:
-        write_or_exit(out_dir, lambda: comp.write(out_dir))
+        formats = table_format.split(",")
+        write_or_exit(out_dir, lambda: comp.write(out_dir, formats=formats))
         out.print(f"\nTables written to {out_dir}/")
 
 

@@ -21,9 +21,12 @@ import typer
 
 from gpnopt.cli.common import (
     EXIT_USAGE,
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
+    ForceOpt,
     ScenarioFileOpt,
+    check_out_dir,
     err,
     fail,
     load_instance,
@@ -104,6 +107,8 @@ def report(
         float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    allow_imports_outside: AllowImportsOpt = False,
+    force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
@@ -120,23 +125,30 @@ def report(
         err.print("[bold red]usage:[/] --scenarios: give at least one scenario name")
         raise typer.Exit(EXIT_USAGE)
     options: dict[str, Any] = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap}
+    target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
+    check_out_dir(target, force)
     comparison = None
     try:
         if names:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", GpnoptWarning)
                 comparison = gpnopt.compare(
-                    path, names, scenario_files=scenario_file or (), **options
+                    path,
+                    names,
+                    scenario_files=scenario_file or (),
+                    allow_imports_outside=allow_imports_outside,
+                    **options,
                 )
         key = names[0] if scenario is None and names else scenario
         if comparison is not None and key in comparison.results:
             instance, result = comparison.instances[key], comparison.results[key]
         else:
-            instance = load_instance(path, scenario, scenario_file)
+            instance = load_instance(
+                path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+            )
             result = gpnopt.solve(instance, scenario=scenario, **options)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
-    target = out_dir if out_dir is not None else Path("out") / path.stem / "plots"
     written = write_or_exit(target, lambda: plots_for(instance, result, target, comparison))
     status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
     out.print(

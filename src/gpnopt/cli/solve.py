@@ -7,6 +7,7 @@ Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Py
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,9 +17,11 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_INVALID,
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
+    FormatOpt,
     ObjectiveOpt,
     ScenarioFileOpt,
     ScenarioOpt,
@@ -33,18 +36,24 @@ from gpnopt.cli.common import (
 )
 from gpnopt.errors import GpnoptError
 
+MAX_THREADS = 4 * (os.cpu_count() or 1)
+"""The most HiGHS threads ``--threads`` takes (four per CPU; more makes HiGHS abort)."""
+
 
 def validate(
     path: FileArg,
     scenario: ScenarioOpt = None,
     scenario_file: ScenarioFileOpt = None,
+    allow_imports_outside: AllowImportsOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Check an instance (schema, references, scenario) without solving it."""
     from gpnopt.data import build_data
 
     try:
-        inst = load_instance(path, scenario, scenario_file)
+        inst = load_instance(
+            path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+        )
         data = build_data(inst)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
@@ -63,7 +72,9 @@ def solve(
     objective: ObjectiveOpt = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
+        typer.Option(
+            "--out", help="Write summary.json and the result tables (see --format) here."
+        ),
     ] = None,
     time_limit: Annotated[
         float | None,
@@ -74,7 +85,8 @@ def solve(
         typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
     threads: Annotated[
-        int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
+        int | None,
+        typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to standard output.")
@@ -87,6 +99,8 @@ def solve(
         ),
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    table_format: FormatOpt = "csv",
+    allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -94,8 +108,11 @@ def solve(
     import gpnopt
 
     check_out_dir(out_dir, force)
+    check_out_dir(plots_dir, force)
     try:
-        inst = load_instance(path, scenario, scenario_file)
+        inst = load_instance(
+            path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+        )
         result = gpnopt.solve(
             inst,
             objective=objective,
@@ -107,11 +124,11 @@ def solve(
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     if out_dir is not None:
-        write_or_exit(out_dir, lambda: result.write(out_dir))
+        formats = table_format.split(",")
+        write_or_exit(out_dir, lambda: result.write(out_dir, formats=formats))
     if plots_dir is not None:
         from gpnopt.cli.report import plots_for
 
-        check_out_dir(plots_dir, force)
         write_or_exit(plots_dir, lambda: plots_for(inst, result, plots_dir))
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
