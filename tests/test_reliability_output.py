@@ -117,6 +117,7 @@ def test_compare_subfolders_are_checked_not_walked(tmp_path):
 # --- finding 5: nothing outside --out ---------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:'str' is not supported as a fill value")  # the odd ".."
 def test_a_scenario_folder_may_not_leave_the_output_folder(tmp_path):
     comp = gpnopt.compare(TINY, ["base"])
     comp.results[".."] = comp.results["base"]
@@ -441,6 +442,21 @@ def test_a_sweep_refuses_a_folder_of_other_files(tmp_path):
     assert res.exit_code == 1, res.output
     assert "draws.csv" in res.output
     assert listing(out) == ["draws.csv"]
+
+
+def test_a_sweep_folder_from_before_the_manifest_resumes(tmp_path):
+    out = tmp_path / "sw"
+    args = ["sweep", str(TINY), "-n", "4", "--quiet", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    (out / atomic.MANIFEST).unlink()  # as an earlier gpnopt left it
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert atomic.read_manifest(out)["complete"] is True
+    (out / "notes.txt").write_text("mine")
+    (out / atomic.MANIFEST).unlink()
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1
+    assert "notes.txt" in res.output
 
 
 # --- --allow-imports-outside ------------------------------------------------------------------

@@ -17,7 +17,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gpnopt.atomic import FolderError, OutputFolder, inspect_folder, write_bytes, write_text
+from gpnopt.atomic import (
+    FolderError,
+    OutputFolder,
+    inspect_folder,
+    read_manifest,
+    write_bytes,
+    write_text,
+)
 from gpnopt.sweep.spec import SweepError
 
 if TYPE_CHECKING:
@@ -95,6 +102,10 @@ def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> tuple[OutputF
         SweepError: it holds another sweep (and not ``overwrite``).
     """
     state = inspect_folder(out)
+    if read_manifest(out) is None and (out / MANIFEST).is_file():
+        # a sweep folder written before gpnopt's manifest: its own names are the sweep's
+        legacy = {MANIFEST, f"{PARTS}/", TABLE, SUMMARY, FLIPS, CSV}
+        state.foreign = [n for n in state.foreign if n not in legacy]
     if state.foreign:
         msg = (
             f"{out} holds files gpnopt did not write ({state.describe()}); choose another "
