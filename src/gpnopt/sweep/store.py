@@ -23,7 +23,6 @@ from gpnopt.atomic import (
     inspect_folder,
     read_manifest,
     write_bytes,
-    write_text,
 )
 from gpnopt.sweep.spec import SweepError
 
@@ -62,16 +61,6 @@ def records_frame(plan: SweepPlan, records: list[dict[str, Any]]) -> pd.DataFram
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
     """Write ``df`` as Parquet to ``path`` atomically."""
     return write_bytes(path, df.to_parquet(index=False))
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """Write ``df`` as CSV to ``path`` atomically."""
-    return write_text(path, df.to_csv(index=False, lineterminator="\n"))
-
-
-def write_json(data: Any, path: Path) -> Path:
-    """Write ``data`` as indented JSON to ``path`` atomically."""
-    return write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def part_path(out: Path, c: int) -> Path:
