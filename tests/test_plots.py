@@ -189,8 +189,8 @@ def test_report_writes_pictures_of_a_comparison(tmp_path):
     assert "scenario base: optimal" in res.output
     assert "Pictures written to" in res.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "comparison.png", "index.html", "network.png", "network_entry_2005.png",
-        "report.html", "specialization.png",
+        ".gpnopt-manifest.json", "comparison.png", "index.html", "network.png",
+        "network_entry_2005.png", "report.html", "specialization.png",
     ]
 
 
@@ -202,7 +202,8 @@ def test_report_one_scenario(tiny_path, tmp_path):
     assert res.exit_code == 0, res.output
     assert "scenario expensive_china" in res.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "index.html", "network.png", "report.html", "specialization.png",
+        ".gpnopt-manifest.json", "index.html", "network.png", "report.html",
+        "specialization.png",
     ]
 
 

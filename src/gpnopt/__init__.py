@@ -126,6 +126,7 @@ def compare(
     mip_gap: float | None = None,
     threads: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    allow_imports_outside: bool = False,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
 
@@ -137,6 +138,8 @@ def compare(
         threshold: relative volume change the diff reports (default 5%).
         overrides: an extra patch applied to every scenario.
         scenario_files: YAML files with more overrides and scenarios.
+        allow_imports_outside: let ``imports`` name files outside the instance's folder
+            (see :func:`load`).
         persistent: re-use the model and the HiGHS object for scenarios that change only
             costs and prices (:class:`gpnopt.solver.ScenarioSolver`); the results are the same.
         objective: as for :func:`solve`, for every scenario.
@@ -162,7 +165,13 @@ def compare(
     log = logging.getLogger("gpnopt.compare")
     names = _scenario_list(path, scenarios)
     instances = {
-        n: load(path, scenario=n.replace("+", ","), overrides=overrides, scenario_files=scenario_files)
+        n: load(
+            path,
+            scenario=n.replace("+", ","),
+            overrides=overrides,
+            scenario_files=scenario_files,
+            allow_imports_outside=allow_imports_outside,
+        )
         for n in names
     }
     options = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap,

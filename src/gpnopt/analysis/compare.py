@@ -19,12 +19,15 @@ vanish, and production volumes (plant, product, market) that shift by more than 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from gpnopt.atomic import OutputFolder
+from gpnopt.results.formats import check_formats, table_files
 from gpnopt.schema import Instance
 
 DEFAULT_THRESHOLD = 0.05
@@ -228,23 +231,38 @@ class Comparison:
             parts.append(self.diff.to_markdown(index=False))
         return "\n".join(parts) + "\n"
 
-    def write(self, out_dir: str | Path, *, timings: bool = True) -> list[Path]:
-        """Write kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each scenario's tables
-        (in a subfolder named after it), every file atomically."""
-        from gpnopt.results import atomic_write_text
+    def write(
+        self,
+        out_dir: str | Path,
+        *,
+        timings: bool = True,
+        formats: Sequence[str] = ("csv",),
+    ) -> list[Path]:
+        """Write kpis, kpis_wide, diff (in each of ``formats``: ``csv``, ``parquet``,
+        ``xlsx``), comparison.md and each scenario's tables (:meth:`Result.write
+        <gpnopt.results.Result.write>`, in a subfolder named after it), every file atomically
+        and the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`).
 
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        written = [
-            atomic_write_text(out / "kpis.csv", self.kpis.to_csv(index=False, lineterminator="\n")),
-            atomic_write_text(
-                out / "kpis_wide.csv", self.kpis_wide.to_csv(index=False, lineterminator="\n")
-            ),
-            atomic_write_text(out / "diff.csv", self.diff.to_csv(index=False, lineterminator="\n")),
-            atomic_write_text(out / "comparison.md", self.to_markdown()),
-        ]
-        for name, result in self.results.items():
-            written += result.write(out / _folder(name), timings=timings)
+        Raises:
+            ValueError: an unknown format.
+            FolderError: a scenario's folder would lie outside ``out_dir``.
+            OSError: the folder cannot be created or written.
+        """
+        fmts = check_formats(formats)
+        tables = {"kpis": self.kpis, "kpis_wide": self.kpis_wide, "diff": self.diff}
+        status = pd.DataFrame(
+            [{"scenario": n, "status": r.status, "objective": r.objective}
+             for n, r in self.results.items()],
+            columns=["scenario", "status", "objective"],
+        )
+        files = table_files(tables, fmts, summary=status)
+        files["comparison.md"] = self.to_markdown()
+        folders = {_folder(name): None for name in self.results}
+        with OutputFolder(out_dir, files=files, folders=folders) as folder:
+            written = [folder.write(name, data) for name, data in files.items()]
+            for name, result in self.results.items():
+                sub = folder.folder(_folder(name))
+                written += result.write(sub, timings=timings, formats=fmts)
         return written
 
 

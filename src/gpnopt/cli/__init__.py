@@ -1,7 +1,8 @@
 """The ``gpnopt`` command line: thin, calling the public API and mapping errors to exit codes.
 
 Exit codes: 0 solved (optimal, or feasible at a limit, said clearly); 1 invalid instance or
-scenario; 2 usage error; 3 infeasible; 4 no solution found (time limit, solver failure).
+scenario, or an output folder refused or unwritable, or a closed output pipe; 2 usage error;
+3 infeasible; 4 no solution found (time limit, solver failure); 130 interrupted.
 Pyomo is imported only by commands that solve.
 
 This package creates :data:`app` (the ``gpnopt`` console script, also ``python -m gpnopt``)
@@ -58,8 +59,8 @@ app = typer.Typer(
     name="gpnopt",
     help=(
         "Global production network design as a mixed-integer program (Pyomo + HiGHS).\n\n"
-        "Exit codes: 0 solved, 1 invalid instance, 2 usage error, 3 infeasible, "
-        "4 no solution found."
+        "Exit codes: 0 solved, 1 invalid instance or a refused output folder, 2 usage error, "
+        "3 infeasible, 4 no solution found, 130 interrupted."
     ),
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish

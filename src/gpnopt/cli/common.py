@@ -153,7 +153,11 @@ def fail(exc: GpnoptError, debug: bool) -> typer.Exit:
 
 
 def load_instance(
-    path: Path, scenario: str | None, scenario_files: list[Path] | None = None
+    path: Path,
+    scenario: str | None,
+    scenario_files: list[Path] | None = None,
+    *,
+    allow_imports_outside: bool = False,
 ) -> Instance:
     """:func:`gpnopt.load`, printing each :class:`~gpnopt.errors.GpnoptWarning` on :data:`err`.
 
@@ -164,7 +168,12 @@ def load_instance(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GpnoptWarning)
-        inst = gpnopt.load(path, scenario=scenario, scenario_files=scenario_files or ())
+        inst = gpnopt.load(
+            path,
+            scenario=scenario,
+            scenario_files=scenario_files or (),
+            allow_imports_outside=allow_imports_outside,
+        )
     for w in caught:
         if issubclass(w.category, GpnoptWarning):  # through logging: --quiet hides them
             logging.getLogger("gpnopt.cli").warning("%s: %s", path, w.message)
@@ -173,54 +182,47 @@ def load_instance(
 
 # --- output folders and files -----------------------------------------------------------------
 
-OWN_FILES = frozenset({"summary.json", "comparison.md", "index.html"})
-"""File names gpnopt writes into an output folder."""
-OWN_STEMS = frozenset({
-    "lines", "production", "make_or_buy", "component_flows", "plant_profit", "channel_profit",
-    "firm_profit", "technicians", "specialization", "kpis", "kpis_wide", "diff",
-})
-"""Stems of the CSV tables gpnopt writes into an output folder."""
-
-
 def foreign_files(out_dir: Path) -> list[str]:
-    """Files in ``out_dir`` (recursively) that gpnopt does not write itself."""
-    if not out_dir.exists():
-        return []
-    if not out_dir.is_dir():
-        return [str(out_dir)]
-    foreign = []
-    for p in sorted(out_dir.rglob("*")):
-        if p.is_dir():
-            continue
-        name = p.name
-        own = (
-            name in OWN_FILES
-            or (p.suffix == ".csv" and p.stem in OWN_STEMS)
-            or p.suffix in (".png", ".svg")
-            or (name.startswith(".") and name.endswith(".tmp"))
-        )
-        if not own:
-            foreign.append(str(p.relative_to(out_dir)))
-    return foreign
+    """Entries of ``out_dir`` gpnopt did not write (not in its manifest, or changed since).
+
+    Only the folder's own entries are read, and the subfolders its manifest names (see
+    :func:`gpnopt.atomic.inspect_folder`).
+    """
+    from gpnopt.atomic import inspect_folder
+
+    return inspect_folder(out_dir).foreign
 
 
 def check_out_dir(out_dir: Path | None, force: bool) -> None:
     """Refuse to write into a folder holding files gpnopt did not write, unless forced.
 
+    A file gpnopt wrote is one its manifest lists with the same sha256 (so a file of the
+    same name that someone wrote, or changed, is foreign). A folder whose manifest is
+    incomplete (a write that did not finish) is reported, and may be rewritten.
+
     Raises:
         typer.Exit: code 1, after naming up to five foreign files.
     """
-    if out_dir is None or force:
+    from gpnopt.atomic import inspect_folder
+
+    if out_dir is None:
         return
-    foreign = foreign_files(out_dir)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    state = inspect_folder(out_dir)
+    if state.foreign and not force:
+        err.print("[bold red]error:[/] ", end="")
         err.print(
-            f"[bold red]error:[/] {out_dir} holds files gpnopt did not write ({shown}); "
+            f"{out_dir} holds files gpnopt did not write ({state.describe()}); "
             "choose another folder or pass --force to write there anyway",
-            markup=True,
+            markup=False,
         )
         raise typer.Exit(EXIT_INVALID)
+    for where in state.incomplete:
+        err.print("[yellow]warning:[/] ", end="")
+        err.print(
+            f"{out_dir if where == '.' else out_dir / where}: incomplete: an earlier write "
+            "there did not finish; its files are replaced now",
+            markup=False,
+        )
 
 
 def write_or_exit(target: Path, write: Callable[[], Any]) -> Any:
@@ -234,6 +236,36 @@ def write_or_exit(target: Path, write: Callable[[], Any]) -> Any:
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot write to {target}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_INVALID) from None
+    except GpnoptError as exc:
+        raise error_exit(str(exc), EXIT_INVALID) from None
+
+
+def check_formats(value: str) -> str:
+    """Typer callback of ``--format``: formats from csv, parquet, xlsx (else a usage error)."""
+    from gpnopt.results.formats import check_formats as check
+
+    try:
+        return ",".join(check(value))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        callback=check_formats,
+        help="Table formats, comma-separated: csv, parquet, xlsx (one tables.xlsx, a "
+        "summary sheet first).",
+    ),
+]
+AllowImportsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-imports-outside",
+        help="read imports: files outside the instance's folder",
+    ),
+]
 
 
 # --- formatting -------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ import typer
 from rich.table import Table
 
 from gpnopt.cli.common import (
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
+    FormatOpt,
     LogFileOpt,
     MipGapPerSolveOpt,
     ObjectiveOpt,
@@ -56,8 +58,8 @@ def compare(
         typer.Option(
             "--out",
             "-o",
-            help="Output folder: kpis.csv, kpis_wide.csv, diff.csv, comparison.md and each "
-            "scenario's tables.",
+            help="Output folder: kpis, kpis_wide and diff (see --format), comparison.md and "
+            "each scenario's tables.",
         ),
     ] = None,
     threshold: Annotated[
@@ -76,6 +78,8 @@ def compare(
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     scenario_file: ScenarioFileOpt = None,
+    table_format: FormatOpt = "csv",
+    allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
@@ -100,12 +104,14 @@ def compare(
                 mip_gap=mip_gap,
                 scenario_files=scenario_file or (),
                 progress=steps.update,
+                allow_imports_outside=allow_imports_outside,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     print_comparison(comp, wide=wide)
     if out_dir is not None:
-        write_or_exit(out_dir, lambda: comp.write(out_dir))
+        formats = table_format.split(",")
+        write_or_exit(out_dir, lambda: comp.write(out_dir, formats=formats))
         out.print(f"\nTables written to {out_dir}/")
 
 

@@ -22,6 +22,7 @@ import typer
 
 from gpnopt.cli.common import (
     EXIT_USAGE,
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
@@ -114,6 +115,7 @@ def report(
         float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
@@ -143,13 +145,19 @@ def report(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", GpnoptWarning)
                 comparison = gpnopt.compare(
-                    path, names, scenario_files=scenario_file or (), **options
+                    path,
+                    names,
+                    scenario_files=scenario_file or (),
+                    allow_imports_outside=allow_imports_outside,
+                    **options,
                 )
         key = names[0] if scenario is None and names else scenario
         if comparison is not None and key in comparison.results:
             instance, result = comparison.instances[key], comparison.results[key]
         else:
-            instance = load_instance(path, scenario, scenario_file)
+            instance = load_instance(
+                path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+            )
             result = gpnopt.solve(instance, scenario=scenario, **options)
     except GpnoptError as exc:
         raise fail(exc, debug) from None

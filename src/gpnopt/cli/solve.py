@@ -7,6 +7,7 @@ Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Py
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,9 +17,11 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_INVALID,
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
+    FormatOpt,
     LogFileOpt,
     ObjectiveOpt,
     QuietOpt,
@@ -38,11 +41,15 @@ from gpnopt.cli.common import (
 from gpnopt.cli.logs import setup_logging
 from gpnopt.errors import GpnoptError, InstanceError, SolveError
 
+MAX_THREADS = 4 * (os.cpu_count() or 1)
+"""The most HiGHS threads ``--threads`` takes (four per CPU; more makes HiGHS abort)."""
+
 
 def validate(
     path: FileArg,
     scenario: ScenarioOpt = None,
     scenario_file: ScenarioFileOpt = None,
+    allow_imports_outside: AllowImportsOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
@@ -53,7 +60,9 @@ def validate(
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     try:
-        inst = load_instance(path, scenario, scenario_file)
+        inst = load_instance(
+            path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+        )
         data = build_data(inst)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
@@ -73,7 +82,9 @@ def solve(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Output folder: summary.json and the result tables (CSV)."
+            "--out",
+            "-o",
+            help="Output folder: summary.json and the result tables (see --format).",
         ),
     ] = None,
     time_limit: Annotated[
@@ -85,7 +96,8 @@ def solve(
         typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
     threads: Annotated[
-        int | None, typer.Option("--threads", min=1, help="HiGHS threads.")
+        int | None,
+        typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads."),
     ] = None,
     as_json: Annotated[
         bool,
@@ -103,6 +115,8 @@ def solve(
         ),
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    table_format: FormatOpt = "csv",
+    allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
     verbose: VerboseOpt = False,
@@ -127,8 +141,11 @@ def solve(
                     "choose another folder or pass --force",
                 )
     check_out_dir(out_dir, force)
+    check_out_dir(plots_dir, force)
     try:
-        inst = load_instance(path, scenario, scenario_file)
+        inst = load_instance(
+            path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
+        )
         result = gpnopt.solve(
             inst,
             objective=objective,
@@ -142,11 +159,11 @@ def solve(
             _print_json_error(exc)
         raise fail(exc, debug) from None
     if out_dir is not None:
-        _write(out_dir, lambda: result.write(out_dir), as_json)
+        formats = table_format.split(",")
+        _write(out_dir, lambda: result.write(out_dir, formats=formats), as_json)
     if plots_dir is not None:
         from gpnopt.cli.report import plots_for
 
-        check_out_dir(plots_dir, force)
         _write(plots_dir, lambda: plots_for(inst, result, plots_dir), as_json)
     if as_json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")

@@ -4,9 +4,10 @@ Registered by :mod:`gpnopt.cli` as ``app.command(name="sweep")(sweep.sweep)``. K
 engine (:mod:`gpnopt.sweep`, pandas, Pyomo) is imported when the command runs.
 
 Exit codes: 0 done (draws that cannot be solved are counted, not errors), 1 invalid
-instance or scenario, or a Dask cluster that fails, 2 usage error (a bad --perturb, --grid or --pattern, a pattern that
-matches nothing, an output folder holding another sweep), 130 interrupted (re-run the same
-command to resume).
+instance or scenario, a Dask cluster that fails, or an output folder holding files gpnopt did
+not write, 2 usage error (a bad --perturb, --grid or --pattern, a pattern that
+matches nothing, an output folder holding another sweep), 130 interrupted (Ctrl-C,
+SIGTERM or SIGHUP; re-run the same command to resume).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gpnopt.cli.common import (
     SeedOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
+    check_formats,
     err,
     error_exit,
     missing,
@@ -108,6 +110,15 @@ SweepOutOpt = Annotated[
     ),
 ]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Also write draws.csv.")]
+SweepFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        callback=check_formats,
+        help="Formats of the draws table, comma-separated: parquet (draws.parquet, always "
+        "written), csv (draws.csv, as --csv), xlsx (tables.xlsx: summary, draws, flips).",
+    ),
+]
 PatternOpt = Annotated[
     str | None,
     typer.Option(
@@ -147,6 +158,7 @@ def sweep(
     scheduler: SchedulerOpt = None,
     out_dir: SweepOutOpt = None,
     csv: CsvOpt = False,
+    table_format: SweepFormatOpt = "parquet",
     pattern: PatternOpt = None,
     chunk: ChunkOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
@@ -189,6 +201,7 @@ def sweep(
                 scheduler=scheduler,
                 overwrite=force or overwrite,
                 csv=csv,
+                formats=table_format.split(","),
                 pattern=ids,
                 progress=bar.update,
                 on_start=None if quiet else _header(scheduler),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from gpnopt.atomic import write_text
-from gpnopt.plots.common import money_unit, save_figure
+from gpnopt.atomic import OutputFolder
+from gpnopt.plots.common import DPI, PNG_METADATA, money_unit
 from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.heatmap import specialization_heatmap
 from gpnopt.plots.network import network_figure
@@ -33,8 +36,9 @@ def write_plots(
     (:func:`specialization_heatmap`); with a comparison also ``comparison.png``
     (:func:`comparison_figure`) and ``network_<scenario>.png`` for each solved scenario of
     the comparison other than ``result`` itself; then ``index.html``, a page showing them
-    all. Each file is written to a temporary file in ``out_dir`` and renamed into place;
-    the PNGs carry no metadata, so identical results give identical bytes.
+    all. Each file is written to a temporary file in ``out_dir`` and renamed into place,
+    and the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`); the PNGs carry no
+    metadata, so identical results give identical bytes.
 
     Args:
         instance: the instance solved.
@@ -45,37 +49,41 @@ def write_plots(
     Returns:
         The paths written, ``index.html`` last.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    pictures: list[tuple[Path, str]] = []
-
-    def put(name: str, fig: Figure, caption: str) -> None:
-        pictures.append((save_figure(fig, out / name), caption))
-
     scen = result.scenario or "base"
-    put("network.png", network_figure(instance, result),
-        f"The network of scenario {scen}: component flows between plants and from supplier "
-        "pools, machine flows to markets; arrow width proportional to the value per year.")
-    put("specialization.png", specialization_heatmap(instance, result),
-        f"Plant specialization in scenario {scen}: each plant's gross output split into "
-        "machines sold by tier (horizontal) and components supplied to other plants "
-        "(vertical).")
+    plan: list[tuple[str, Callable[[], Figure], str]] = [
+        ("network.png", lambda: network_figure(instance, result),
+         f"The network of scenario {scen}: component flows between plants and from supplier "
+         "pools, machine flows to markets; arrow width proportional to the value per year."),
+        ("specialization.png", lambda: specialization_heatmap(instance, result),
+         f"Plant specialization in scenario {scen}: each plant's gross output split into "
+         "machines sold by tier (horizontal) and components supplied to other plants "
+         "(vertical)."),
+    ]
     if comparison is not None:
-        put("comparison.png", comparison_figure(comparison),
-            "Scenarios compared: objective, profit by firm and plant role types.")
+        plan.append(("comparison.png", lambda: comparison_figure(comparison),
+                     "Scenarios compared: objective, profit by firm and plant role types."))
         used = {"network.png"}
         for s, r in comparison.results.items():
-            if r is result:
-                continue
             name = f"network_{_slug(s)}.png"
-            if name in used:
+            if r is result or name in used:
                 continue
             used.add(name)
-            put(name, network_figure(comparison.instances[s], r),
-                f"The network of scenario {s}.")
-    page = _index_html(instance, result, pictures)
-    index = write_text(out / "index.html", page)
+            plan.append((name, functools.partial(network_figure, comparison.instances[s], r),
+                         f"The network of scenario {s}."))
+    pictures: list[tuple[Path, str]] = []
+    with OutputFolder(out_dir, files=[n for n, _, _ in plan] + ["index.html"]) as folder:
+        for name, draw, caption in plan:
+            pictures.append((folder.write(name, png_bytes(draw())), caption))
+        index = folder.write("index.html", _index_html(instance, result, pictures))
     return [p for p, _ in pictures] + [index]
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes at :data:`~gpnopt.plots.common.DPI`, without metadata (the
+    bytes of :func:`~gpnopt.plots.common.save_figure`)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata=PNG_METADATA)
+    return buf.getvalue()
 
 
 def _index_html(instance: Instance, result: Result, pictures: list[tuple[Path, str]]) -> str:

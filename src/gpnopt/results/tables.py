@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from gpnopt.atomic import write_text as atomic_write_text
+from gpnopt.atomic import OutputFolder
+from gpnopt.results.formats import check_formats, summary_frame, table_files
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
 
 if TYPE_CHECKING:
@@ -115,31 +116,45 @@ class Result:
             "size": self.size,
         }
 
-    def write(self, out_dir: str | Path, *, timings: bool = True) -> list[Path]:
-        """Write ``summary.json`` and every table as CSV into ``out_dir``, atomically.
+    def write(
+        self,
+        out_dir: str | Path,
+        *,
+        timings: bool = True,
+        formats: Sequence[str] = ("csv",),
+    ) -> list[Path]:
+        """Write ``summary.json`` and every table into ``out_dir``, atomically, with a manifest.
 
         Each file is written to a temporary file in the same folder and renamed into
-        place, so an interrupted run never leaves a half-written table.
+        place, so an interrupted run never leaves a half-written table; the folder's
+        manifest (:class:`gpnopt.atomic.OutputFolder`) is written incomplete first and
+        complete last, with each file's sha256.
 
         Args:
             out_dir: the folder (created if missing).
             timings: include wall-clock seconds in summary.json (``False`` makes the
-                output byte-identical across runs).
+                CSV and Parquet output byte-identical across runs).
+            formats: any of ``csv`` (``NAME.csv``), ``parquet`` (``NAME.parquet``) and
+                ``xlsx`` (one ``tables.xlsx``, a summary sheet first); see
+                :mod:`gpnopt.results.formats`.
 
         Returns:
             The paths written.
+
+        Raises:
+            ValueError: an unknown format.
+            OSError: the folder cannot be created or written.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        fmts = check_formats(formats)
         summary = self.summary()
         if not timings:
             summary["seconds"] = {}
-        written = [atomic_write_text(out / "summary.json", json.dumps(summary, indent=2) + "\n")]
         extra = sorted(n for n in self.tables if n not in TABLE_NAMES)
-        for name in [*TABLE_NAMES, *extra]:
-            text = self.tables[name].to_csv(index=False, lineterminator="\n")
-            written.append(atomic_write_text(out / f"{name}.csv", text))
-        return written
+        tables = {name: self.tables[name] for name in [*TABLE_NAMES, *extra]}
+        files: dict[str, bytes | str] = {"summary.json": json.dumps(summary, indent=2) + "\n"}
+        files.update(table_files(tables, fmts, summary=summary_frame(summary)))
+        with OutputFolder(out_dir, files=files) as folder:
+            return [folder.write(name, data) for name, data in files.items()]
 
 
 COLUMNS: dict[str, list[str]] = {

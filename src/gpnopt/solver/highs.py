@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from gpnopt.errors import SolveError
+from gpnopt.errors import GpnoptError, SolveError
 
 log = logging.getLogger(__name__)
 solver_log = logging.getLogger("gpnopt.highs")
@@ -283,8 +284,30 @@ def new_highs(gap_limit: float, time_limit: float | None, threads: int | None) -
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     if threads is not None:
-        h.setOptionValue("threads", int(threads))
+        h.setOptionValue("threads", check_threads(threads))
     return h
+
+
+def max_threads() -> int:
+    """The most threads HiGHS is given: four per CPU of this machine."""
+    return 4 * (os.cpu_count() or 1)
+
+
+def check_threads(threads: int) -> int:
+    """``threads`` as an int, checked against the machine (HiGHS aborts the process on a
+    thread count it cannot start).
+
+    Raises:
+        GpnoptError: fewer than 1, or more than :func:`max_threads`.
+    """
+    n = int(threads)
+    if not 1 <= n <= max_threads():
+        msg = (
+            f"threads {threads}: use 1 to {max_threads()} on this machine "
+            f"({os.cpu_count() or 1} CPUs, at most four threads each)"
+        )
+        raise GpnoptError(msg)
+    return n
 
 
 def replace_objective(h: highspy.Highs, cost: np.ndarray, offset: float) -> None:

@@ -8,16 +8,21 @@ Chunks run in this process (one worker), on spawned worker processes or on a Das
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gpnopt.atomic import OutputFolder
+from gpnopt.results.formats import check_formats, summary_frame, workbook_bytes
 from gpnopt.sweep.plan import SweepPlan, make_plan
 from gpnopt.sweep.spec import SweepError, SweepSpec
 from gpnopt.sweep.store import (
@@ -25,11 +30,9 @@ from gpnopt.sweep.store import (
     FLIPS,
     SUMMARY,
     TABLE,
+    WORKBOOK,
     prepare_folder,
     read_parts,
-    write_csv,
-    write_json,
-    write_parquet,
     write_part,
 )
 from gpnopt.sweep.summary import grid_flips, jsonable, summarize
@@ -101,6 +104,7 @@ def run_sweep(
     pattern: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[SweepPlan, int, int], None] | None = None,
+    formats: Sequence[str] = ("parquet",),
 ) -> SweepRun:
     """Run (or resume) a sweep and write its folder.
 
@@ -116,27 +120,38 @@ def run_sweep(
             ``gpnopt.solve`` per draw with every table). The table is the same; the other
             modes are for benchmarks and checks.
         overwrite: replace a folder holding another sweep (else that is a SweepError).
-        csv: also write ``draws.csv``.
+        csv: also write ``draws.csv`` (the same as ``"csv"`` in ``formats``).
         pattern: expectation ids of a core pattern to report besides every expectation.
         progress: called with (draws done, total) after each chunk (and once at the start).
         on_start: called with (plan, draws already done, worker count) before solving.
+        formats: the table's formats: ``draws.parquet`` is always written (it is the
+            sweep's table); ``csv`` adds ``draws.csv``, ``xlsx`` a ``tables.xlsx`` (sheets
+            summary, draws and, for grids, flips).
 
     Returns:
-        A :class:`SweepRun`. An interrupted run (KeyboardInterrupt) returns with
-        ``interrupted`` set after writing the parts it finished; re-running resumes.
+        A :class:`SweepRun`. An interrupted run (KeyboardInterrupt, or SIGTERM or SIGHUP
+        while solving in the main thread) returns with ``interrupted`` set after writing
+        the parts it finished; worker processes are stopped; re-running resumes.
 
     Raises:
-        SweepError: bad spec or folder; InstanceError: bad instance or scenario.
+        SweepError: bad spec or folder; InstanceError: bad instance or scenario;
+        FolderError: the folder holds files gpnopt did not write.
     """
     import pandas as pd
 
     if mode not in MODES:
         msg = f"mode {mode!r}: use {', '.join(MODES)}"
         raise SweepError(msg)
+    try:
+        fmts = set(check_formats(formats))
+    except ValueError as exc:
+        raise SweepError(str(exc)) from None
+    if csv:
+        fmts.add("csv")
     plan = spec if isinstance(spec, SweepPlan) else make_plan(spec)
     core = _check_pattern(plan, pattern)
     out_dir = Path(out) if out is not None else default_out(plan.spec)
-    done = prepare_folder(plan, out_dir, overwrite)
+    folder, done = prepare_folder(plan, out_dir, overwrite)
     todo = [c for c in range(plan.n_chunks) if c not in done]
     todo_draws = sum(len(plan.chunk_draws(c)) for c in todo)
     n_done = plan.total - todo_draws
@@ -164,16 +179,8 @@ def run_sweep(
     started = time.perf_counter()
     interrupted = False
     try:
-        if not todo:
-            pass
-        elif scheduler is not None:
-            run_dask(plan, mode, todo, scheduler, keep)
-        elif n_workers == 1:
-            w = worker_for(plan, mode)
-            for c in todo:
-                keep(c, w.run_chunk(c))
-        else:
-            run_processes(plan, mode, todo, n_workers, keep)
+        with _terminate_as_interrupt():
+            _solve(plan, mode, todo, scheduler, n_workers, keep)
     except KeyboardInterrupt:
         interrupted = True
     seconds = time.perf_counter() - started
@@ -185,25 +192,82 @@ def run_sweep(
     if not interrupted:
         info = {"computed": run.computed, "seconds": round(seconds, 3), "workers": n_workers,
                 "scheduler": None if scheduler is None else str(_address(scheduler))}
-        _finish(plan, run, core, info, csv=csv)
+        _finish(plan, run, core, info, folder, fmts)
     return run
 
 
+def _solve(plan: SweepPlan, mode: str, todo: list[int], scheduler: Any, n_workers: int,
+           keep: Callable[[int, list[dict[str, Any]]], None]) -> None:
+    """Solve the chunks ``todo`` here, on worker processes or on a Dask cluster."""
+    if not todo:
+        return
+    if scheduler is not None:
+        run_dask(plan, mode, todo, scheduler, keep)
+    elif n_workers == 1:
+        w = worker_for(plan, mode)
+        for c in todo:
+            keep(c, w.run_chunk(c))
+    else:
+        run_processes(plan, mode, todo, n_workers, keep)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt while solving (in the main thread), so a
+    sweep stopped by ``timeout``, CI or systemd keeps its parts and stops its workers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {n: signal.signal(getattr(signal, n), interrupt) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(getattr(signal, n), handler)
+
+
 def _finish(
-    plan: SweepPlan, run: SweepRun, core: list[str] | None, info: dict[str, Any], *, csv: bool
+    plan: SweepPlan,
+    run: SweepRun,
+    core: list[str] | None,
+    info: dict[str, Any],
+    folder: OutputFolder,
+    formats: set[str],
 ) -> None:
     """Write the table, the summary (with ``info`` as its ``run``) and the flips of a
-    finished sweep into its folder; fill ``run``'s summary, flips and files."""
-    out = run.out
-    run.files.append(write_parquet(run.table, out / TABLE))
-    if csv:
-        run.files.append(write_csv(run.table, out / CSV))
+    finished sweep into its folder, then its manifest complete; fill ``run``'s summary,
+    flips and files."""
+    run.files.append(folder.write(TABLE, run.table.to_parquet(index=False)))
+    if "csv" in formats:
+        run.files.append(folder.write(CSV, _csv(run.table)))
     run.flips = grid_flips(run.table, [a.column for a in plan.spec.grid])
     run.summary = summarize(run.table, plan.manifest(), pattern=core, flips=run.flips)
     run.summary["run"] = info
-    run.files.append(write_json(jsonable(run.summary), out / SUMMARY))
+    summary = jsonable(run.summary)
+    run.files.append(folder.write(SUMMARY, json.dumps(summary, indent=2) + "\n"))
     if plan.spec.grid:
-        run.files.append(write_csv(run.flips, out / FLIPS))
+        run.files.append(folder.write(FLIPS, _csv(run.flips)))
+    if "xlsx" in formats:
+        sheets = {"summary": summary_frame(_flat(summary)), "draws": run.table}
+        if plan.spec.grid:
+            sheets["flips"] = run.flips
+        run.files.append(folder.write(WORKBOOK, workbook_bytes(sheets)))
+    folder.finish()
+
+
+def _csv(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def _flat(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary's numbers and texts as they are, anything nested as JSON text."""
+    return {k: v if v is None or isinstance(v, str | int | float | bool) else json.dumps(v)
+            for k, v in summary.items()}
 
 
 def _steady_rate(stamps: list[tuple[float, int]]) -> float:

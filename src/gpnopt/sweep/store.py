@@ -1,10 +1,12 @@
 """The sweep's folder: the manifest, Parquet parts, resume, and the final files.
 
 Layout: ``manifest.json`` (the spec and a digest of the instance), ``parts/part-NNNNNN.parquet``
-(one per chunk of draws), and at the end ``draws.parquet`` (and ``draws.csv`` on request),
-``summary.json`` and, for grids, ``flips.csv``. Every file is written atomically
+(one per chunk of draws), and at the end ``draws.parquet`` (and ``draws.csv``, ``tables.xlsx``
+on request), ``summary.json`` and, for grids, ``flips.csv``. Every file is written atomically
 (:mod:`gpnopt.atomic`: a temporary file in the same folder, then a rename), so an interrupted
-run leaves only whole parts, and re-running the same spec skips them.
+run leaves only whole parts, and re-running the same spec skips them. gpnopt's own manifest
+``.gpnopt-manifest.json`` (:class:`gpnopt.atomic.OutputFolder`) is incomplete from the start
+until the final files are written; a folder holding files gpnopt did not write is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gpnopt.atomic import write_bytes, write_text
+from gpnopt.atomic import (
+    FolderError,
+    OutputFolder,
+    inspect_folder,
+    read_manifest,
+    write_bytes,
+)
 from gpnopt.sweep.spec import SweepError
 
 if TYPE_CHECKING:
@@ -29,7 +37,10 @@ TABLE = "draws.parquet"
 SUMMARY = "summary.json"
 FLIPS = "flips.csv"
 CSV = "draws.csv"
+WORKBOOK = "tables.xlsx"
 """File names in the folder."""
+PART_PATTERN = r"part-\d{6}\.parquet"
+"""The names of the part files (the manifest's pattern of the parts folder)."""
 
 
 def records_frame(plan: SweepPlan, records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -52,16 +63,6 @@ def write_parquet(df: pd.DataFrame, path: Path) -> Path:
     return write_bytes(path, df.to_parquet(index=False))
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """Write ``df`` as CSV to ``path`` atomically."""
-    return write_text(path, df.to_csv(index=False, lineterminator="\n"))
-
-
-def write_json(data: Any, path: Path) -> Path:
-    """Write ``data`` as indented JSON to ``path`` atomically."""
-    return write_text(path, json.dumps(data, indent=2) + "\n")
-
-
 def part_path(out: Path, c: int) -> Path:
     """The part file of chunk ``c``."""
     return out / PARTS / f"part-{c:06d}.parquet"
@@ -81,8 +82,25 @@ def _done_chunks(out: Path) -> set[int]:
     return found
 
 
-def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> set[int]:
-    """Create or check the folder; return the chunks already done."""
+def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> tuple[OutputFolder, set[int]]:
+    """Check the folder, start its gpnopt manifest (incomplete), write the sweep's
+    ``manifest.json``; return the folder (finished by the caller) and the chunks already done.
+
+    Raises:
+        FolderError: the folder holds files gpnopt did not write.
+        SweepError: it holds another sweep (and not ``overwrite``).
+    """
+    state = inspect_folder(out)
+    if read_manifest(out) is None and (out / MANIFEST).is_file():
+        # a sweep folder written before gpnopt's manifest: its own names are the sweep's
+        legacy = {MANIFEST, f"{PARTS}/", TABLE, SUMMARY, FLIPS, CSV}
+        state.foreign = [n for n in state.foreign if n not in legacy]
+    if state.foreign:
+        msg = (
+            f"{out} holds files gpnopt did not write ({state.describe()}); choose another "
+            "output folder"
+        )
+        raise FolderError(msg)
     manifest = plan.manifest()
     mpath = out / MANIFEST
     if mpath.exists():
@@ -107,12 +125,16 @@ def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> set[int]:
         if not same or overwrite:
             for p in (out / PARTS).glob("*.parquet"):
                 p.unlink()
-            for name in (TABLE, SUMMARY, FLIPS, CSV):
+            for name in (TABLE, SUMMARY, FLIPS, CSV, WORKBOOK):
                 (out / name).unlink(missing_ok=True)
+    folder = OutputFolder(
+        out, files=[MANIFEST, TABLE, CSV, SUMMARY, FLIPS, WORKBOOK],
+        folders={PARTS: PART_PATTERN},
+    ).begin()
     (out / PARTS).mkdir(parents=True, exist_ok=True)
-    write_text(mpath, json.dumps(manifest, indent=2) + "\n")
+    folder.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     done = _done_chunks(out)
-    return {c for c in done if c < plan.n_chunks}
+    return folder, {c for c in done if c < plan.n_chunks}
 
 
 def _spec_difference(old: Any, new: Mapping[str, Any]) -> str:

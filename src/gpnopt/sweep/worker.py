@@ -14,6 +14,7 @@ import copy
 import json
 import random
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Callable
@@ -173,16 +174,49 @@ def worker_for(plan: SweepPlan, mode: str) -> Worker:
     return w
 
 
-def _init_process(plan: SweepPlan, mode: str) -> None:
-    """ProcessPoolExecutor initializer: build the worker (and its model) once.
+def watch_parent(parent: int, *, poll: float = 0.5) -> None:
+    """End this process as soon as ``parent`` (the sweep's process) ends, however it ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``
+    through ctypes); everywhere a daemon thread also polls ``os.getppid()`` every ``poll``
+    seconds. A parent already gone ends this process at once.
+    """
+    import ctypes
+    import os
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread does it
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="gpnopt-parent-watch", daemon=True).start()
+
+
+def _init_process(plan: SweepPlan, mode: str, parent: int | None = None) -> None:
+    """ProcessPoolExecutor initializer: watch the parent, build the worker (and its model).
 
     Workers ignore Ctrl-C: the main process stops handing out chunks, keeps what is done
-    and shuts the pool down.
+    and stops the pool. A worker ends when the main process ends (:func:`watch_parent`),
+    also when that one is killed.
     """
     import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        watch_parent(parent)
     worker_for(plan, mode)
     gc.freeze()  # imports and the model: out of the collector's way (a dedicated process)
 
@@ -207,12 +241,15 @@ def run_processes(
     queue itself. Which process solves a draw does not change its result.
     """
     import multiprocessing
+    import os
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("spawn")
+    before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=ctx, initializer=_init_process, initargs=(plan, mode)
+        max_workers=n_workers, mp_context=ctx, initializer=_init_process,
+        initargs=(plan, mode, os.getpid()),
     )
     try:
         # Keep a few chunks queued per worker (not all: an interrupt then loses little).
@@ -240,8 +277,22 @@ def run_processes(
                 store(c, records)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        stop_processes([p for p in multiprocessing.active_children() if p not in before])
         raise
     pool.shutdown(wait=True)
+
+
+def stop_processes(processes: list[Any], *, grace: float = 5.0) -> None:
+    """Terminate ``processes`` (multiprocessing children), kill those still alive after
+    ``grace`` seconds, and reap them all."""
+    for p in processes:
+        p.terminate()
+    deadline = time.monotonic() + grace
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
 
 
 def run_dask(
