@@ -85,6 +85,17 @@ def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
     return owners
 
 
+def _check_runs_without(owners: dict[str, float], runs_without: list[str] | None) -> None:
+    """Every firm an entity may run without is one of its owners."""
+    strangers = [f for f in runs_without or () if f not in owners]
+    if strangers:
+        msg = (
+            f"runs_without: {', '.join(show(f) for f in strangers)} not among the owners "
+            f"({', '.join(show(f) for f in owners) or 'none'})"
+        )
+        raise ValueError(msg)
+
+
 class Base(BaseModel):
     """Base config of every schema model (Calliope style)."""
 
@@ -247,10 +258,18 @@ class Plant(Base):
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)
     """Components the plant may make in-house, by component id."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
     _owners_sum = field_validator("owners")(_check_owner_shares)
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class SupplyOffer(Base):
@@ -345,10 +364,18 @@ class Channel(Base):
     """Share of the sale price the channel keeps; the plant receives the rest."""
     capacity: NonNeg | None = None
     """Most units per year; omitted = unbounded."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
     _owners_sum = field_validator("owners")(_check_owner_shares)
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class PurchasingOffice(Base):
@@ -370,8 +397,16 @@ class PurchasingOffice(Base):
     """Supplier pools it qualifies."""
     plants: list[str]
     """Plants it qualifies them for."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class SourceFilter(Base):
