@@ -28,8 +28,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),
+    # studies the facade offers (gpnopt.alliance): many solves on the solver, no facade
+    ("facade-studies", ("gpnopt.alliance",)),
     ("facade", ("gpnopt",)),
-    ("studies", ("gpnopt.sweep", "gpnopt.alliance")),  # many solves: sweeps, and studies such as explain
+    ("studies", ("gpnopt.sweep",)),  # many solves: sweeps, and studies such as explain
     ("pictures", ("gpnopt.plots",)),
     ("cli", ("gpnopt.cli", "gpnopt.__main__")),
 ]

@@ -22,6 +22,7 @@ from gpnopt.io import instance_from_dict, load
 from gpnopt.schema import Instance
 
 if TYPE_CHECKING:
+    from gpnopt.alliance import AllianceAnalysis
     from gpnopt.analysis.compare import Comparison
     from gpnopt.results import Result
 
@@ -35,6 +36,7 @@ __all__ = [
     "Result",
     "SolveError",
     "__version__",
+    "alliance",
     "compare",
     "instance_from_dict",
     "load",
@@ -134,6 +136,61 @@ def compare(
     solved = {n: instances[n] for n in results}
     return compare_results(
         results, solved, DEFAULT_THRESHOLD if threshold is None else threshold, failed
+    )
+
+
+def alliance(
+    instance: Instance,
+    *,
+    firms: Sequence[str] | None = None,
+    frontier: Sequence[str] | None = None,
+    points: int = 20,
+    samples: int = 200,
+    seed: int = 0,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    progress: Any = None,
+) -> AllianceAnalysis:
+    """Alliance economics of ``instance``: coalition values, allocations, core, frontier.
+
+    v(S) is the best equity-weighted profit of the members of S using only what S may use
+    (``docs/alliance.md``); every coalition is solved for up to 10 firms, beyond that the
+    Shapley value is sampled with a standard error (core and nucleolus are then not computed).
+
+    Args:
+        instance: a validated instance (:func:`load`).
+        firms: the players (default: every firm of the instance); at least two.
+        frontier: the two firms of the Pareto frontier (default: the first two players;
+            ``()``: no frontier).
+        points: points of the frontier (at least 2).
+        samples: random orders of the sampled Shapley value (more than 10 firms).
+        seed: seed of those orders.
+        time_limit, mip_gap, threads: per HiGHS solve, as for :func:`solve`.
+        progress: a callback ``progress(done, total, label)`` after each coalition and point.
+
+    Returns:
+        A :class:`gpnopt.alliance.AllianceAnalysis` (``coalitions``, ``allocations``,
+        ``core``, ``jv_shares``, ``frontier``, ``marks``; ``write(dir)``, ``to_markdown()``,
+        ``summary()``).
+
+    Raises:
+        InstanceError: an unknown firm, fewer than two, a bad frontier pair or points.
+        SolveError: a coalition's network is infeasible or cannot be solved.
+    """
+    from gpnopt.alliance import analyse_alliance
+
+    return analyse_alliance(
+        instance,
+        firms=firms,
+        frontier=frontier,
+        points=points,
+        samples=samples,
+        seed=seed,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        progress=progress,
     )
 
 

@@ -88,6 +88,14 @@ ObjectiveOpt = Annotated[
         "default: the instance's own.",
     ),
 ]
+NoParticipationOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-participation",
+        help="With --objective firm:F, let F decide everything (default: every other firm "
+        "gets at least its stand-alone value).",
+    ),
+]
 TimeLimitPerSolveOpt = Annotated[
     float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
 ]
@@ -151,11 +159,14 @@ def load_instance(
 
 # --- output folders and files -----------------------------------------------------------------
 
-OWN_FILES = frozenset({"summary.json", "comparison.md", "index.html"})
+OWN_FILES = frozenset({
+    "summary.json", "comparison.md", "index.html", "alliance.md", "alliance.json",
+})
 """File names gpnopt writes into an output folder."""
 OWN_STEMS = frozenset({
     "lines", "production", "make_or_buy", "component_flows", "plant_profit", "channel_profit",
     "firm_profit", "technicians", "specialization", "kpis", "kpis_wide", "diff",
+    "alliance", "coalitions", "jv_shares", "frontier", "frontier_marks",
 })
 """Stems of the CSV tables gpnopt writes into an output folder."""
 

@@ -17,6 +17,7 @@ from gpnopt.cli.common import (
     FileArg,
     ForceOpt,
     MipGapPerSolveOpt,
+    NoParticipationOpt,
     ObjectiveOpt,
     ScenarioFileOpt,
     TimeLimitPerSolveOpt,
@@ -43,6 +44,7 @@ def compare(
         ),
     ],
     objective: ObjectiveOpt = None,
+    no_participation: NoParticipationOpt = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -77,6 +79,7 @@ def compare(
                 time_limit=time_limit,
                 mip_gap=mip_gap,
                 scenario_files=scenario_file or (),
+                participation=not no_participation,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None

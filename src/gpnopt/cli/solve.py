@@ -19,6 +19,7 @@ from gpnopt.cli.common import (
     DebugOpt,
     FileArg,
     ForceOpt,
+    NoParticipationOpt,
     ObjectiveOpt,
     ScenarioFileOpt,
     ScenarioOpt,
@@ -61,6 +62,7 @@ def solve(
     path: FileArg,
     scenario: ScenarioOpt = None,
     objective: ObjectiveOpt = None,
+    no_participation: NoParticipationOpt = False,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", help="Write summary.json and the result tables (CSV) here."),
@@ -103,6 +105,7 @@ def solve(
             mip_gap=mip_gap,
             threads=threads,
             scenario=scenario,
+            participation=not no_participation,
         )
     except GpnoptError as exc:
         raise fail(exc, debug) from None

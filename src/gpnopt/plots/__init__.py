@@ -16,6 +16,8 @@ Functions:
   other plants), each cell the share of the plant's gross output, with its role type;
 * :func:`comparison_figure`: objective and profit by firm per scenario, and each plant's
   role type per scenario (changes against the first scenario outlined);
+* :func:`frontier_figure`: the Pareto frontier between two firms of an alliance analysis
+  (:func:`gpnopt.alliance`), with its marked points;
 * :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
   each file written atomically.
 
@@ -43,6 +45,7 @@ from gpnopt.plots.common import (
 )
 from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.files import write_plots
+from gpnopt.plots.frontier import frontier_figure
 from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
 
@@ -57,6 +60,7 @@ __all__ = [
     "TIERS",
     "TIER_COLORS",
     "comparison_figure",
+    "frontier_figure",
     "network_figure",
     "save_figure",
     "specialization_cells",

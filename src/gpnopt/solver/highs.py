@@ -297,8 +297,8 @@ def solve_status(
     word = classify_termination(
         h.getModelStatus(), has_solution, gap, gap_limit, name=name, time_limit=time_limit
     )
-    objective = -float(hinfo.objective_function_value)
-    bound = -float(hinfo.mip_dual_bound) if is_mip else objective
+    objective = 0.0 - float(hinfo.objective_function_value)  # 0.0 -: no "-0.0"
+    bound = 0.0 - float(hinfo.mip_dual_bound) if is_mip else objective
     return word, objective, bound, max(gap, 0.0) if math.isfinite(gap) else math.inf
 
 
