@@ -269,3 +269,26 @@ def test_beyond_the_exact_limit_the_shapley_value_is_sampled(monkeypatch):
     assert 60 < a.allocations.loc["F", "shapley"] < 200
     assert abs(a.allocations["shapley"].sum() - 240) <= 1e-6
     assert a.allocations.loc["F", "shapley_stderr"] > 0
+
+
+def test_case_section_matches_the_code():
+    """docs/case.md section 7 holds the numbers the code computes (GPNOPT_WRITE_DOCS=1 rewrites
+    the block); numbers are compared to 0.15 (one decimal), the words exactly."""
+    import os
+    import re
+
+    from alliance_case import BEGIN, END, ROOT, case_block, doc_block
+
+    doc = ROOT / "docs" / "case.md"
+    text = doc.read_text()
+    fresh = case_block()
+    if os.environ.get("GPNOPT_WRITE_DOCS"):
+        head, rest = text.split(BEGIN, 1)
+        doc.write_text(head + BEGIN + "\n" + fresh + "\n" + END + rest.split(END, 1)[1])
+        text = doc.read_text()
+    written = doc_block(text)
+    assert written is not None, "docs/case.md lacks the alliance-numbers markers"
+    number = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+    assert number.sub("#", written) == number.sub("#", fresh)
+    for a, b in zip(number.findall(written), number.findall(fresh), strict=True):
+        assert float(a.replace(",", "")) == pytest.approx(float(b.replace(",", "")), abs=0.15)
