@@ -273,11 +273,15 @@ def test_beyond_the_exact_limit_the_shapley_value_is_sampled(monkeypatch):
 
 def test_case_section_matches_the_code():
     """docs/case.md section 7 holds the numbers the code computes (GPNOPT_WRITE_DOCS=1 rewrites
-    the block); numbers are compared to 0.15 (one decimal), the words exactly."""
+    the block). The words must match exactly and every number to 0.15 (one decimal), except
+    those read off the one optimum HiGHS returns where the optimum is not unique (the equity
+    split, the JV shares, the alliance-optimum and participation marks: HiGHS may return
+    another of equal value with another thread count): there only v(S), stand-alone, Shapley,
+    nucleolus and Nash are compared."""
     import os
     import re
 
-    from alliance_case import BEGIN, END, ROOT, case_block, doc_block
+    from alliance_case import BEGIN, END, ROOT, TIE_DEPENDENT, case_block, doc_block
 
     doc = ROOT / "docs" / "case.md"
     text = doc.read_text()
@@ -290,5 +294,11 @@ def test_case_section_matches_the_code():
     assert written is not None, "docs/case.md lacks the alliance-numbers markers"
     number = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
     assert number.sub("#", written) == number.sub("#", fresh)
-    for a, b in zip(number.findall(written), number.findall(fresh), strict=True):
-        assert float(a.replace(",", "")) == pytest.approx(float(b.replace(",", "")), abs=0.15)
+    for old, new in zip(written.splitlines(), fresh.splitlines(), strict=True):
+        pairs = list(zip(number.findall(old), number.findall(new), strict=True))
+        if any(old.startswith(t) for t in TIE_DEPENDENT):
+            continue
+        if old.startswith("| TM |") or old.startswith("| FFG |") or old.startswith("| TTC |"):
+            pairs = pairs[1:5]  # stand-alone, Shapley, nucleolus, Nash (not the equity split)
+        for a, b in pairs:
+            assert float(a.replace(",", "")) == pytest.approx(float(b.replace(",", "")), abs=0.15)

@@ -210,6 +210,8 @@ def nucleolus(players: Sequence[str], values: Values) -> dict[str, float]:
         tight = [s for s, d in zip(free, duals, strict=True) if d > TOL]
         if not tight:  # degenerate duals: test each row for slack in every optimum
             tight = [s for s in free if _always_tight(players, values, free, fixed, eps, s)]
+        if not tight:  # numerically nothing is tight (cannot happen exactly): stop here
+            break
         for s in tight:
             fixed[s] = eps
             basis.append(vec(s))
@@ -252,8 +254,15 @@ def _always_tight(
             r[pos[p]] = 1.0
         eq.append(r)
         b_eq.append(_value(values, t) - e)
-    res = linprog(c, A_ub=np.array(rows), b_ub=np.array(rhs), A_eq=np.array(eq),
-                  b_eq=np.array(b_eq), bounds=[(None, None)] * n, method="highs")
+    res = linprog(
+        c,
+        A_ub=np.array(rows),
+        b_ub=np.array(rhs),
+        A_eq=np.array(eq),
+        b_eq=np.array(b_eq),
+        bounds=[(None, None)] * n,
+        method="highs",
+    )
     return res.status == 0 and -res.fun - (_value(values, s) - eps) <= 1e-6
 
 
