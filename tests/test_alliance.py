@@ -302,3 +302,11 @@ def test_case_section_matches_the_code():
             pairs = pairs[1:5]  # stand-alone, Shapley, nucleolus, Nash (not the equity split)
         for a, b in pairs:
             assert float(a.replace(",", "")) == pytest.approx(float(b.replace(",", "")), abs=0.15)
+
+
+def test_coalitions_in_worker_processes_give_the_same_values():
+    one = gpnopt.alliance(micro_instance(), frontier=(), mip_gap=1e-9)
+    two = gpnopt.alliance(micro_instance(), frontier=(), mip_gap=1e-9, workers=2)
+    assert list(two.coalitions["coalition"]) == list(one.coalitions["coalition"])
+    assert list(two.coalitions["value"]) == pytest.approx(list(one.coalitions["value"]))
+    assert two.allocations["shapley"].to_dict() == pytest.approx(one.allocations["shapley"].to_dict())

@@ -150,6 +150,7 @@ def alliance(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     threads: int | None = None,
+    workers: int | None = None,
     progress: Any = None,
 ) -> AllianceAnalysis:
     """Alliance economics of ``instance``: coalition values, allocations, core, frontier.
@@ -167,6 +168,8 @@ def alliance(
         samples: random orders of the sampled Shapley value (more than 10 firms).
         seed: seed of those orders.
         time_limit, mip_gap, threads: per HiGHS solve, as for :func:`solve`.
+        workers: solve the coalitions in this many worker processes (spawned; each keeps its
+            own model). The values do not depend on it.
         progress: a callback ``progress(done, total, label)`` after each coalition and point.
 
     Returns:
@@ -190,6 +193,7 @@ def alliance(
         time_limit=time_limit,
         mip_gap=mip_gap,
         threads=threads,
+        workers=workers,
         progress=progress,
     )
 

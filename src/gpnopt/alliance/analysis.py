@@ -89,6 +89,7 @@ def analyse_alliance(
     time_limit: float | None = None,
     mip_gap: float | None = None,
     threads: int | None = None,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> AllianceAnalysis:
     """The whole alliance study of ``instance`` (:func:`gpnopt.alliance` documents it;
@@ -100,7 +101,8 @@ def analyse_alliance(
     t0 = time.perf_counter()
     solver = CoalitionSolver(instance, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
     t1 = time.perf_counter()
-    values = CoalitionValues(solver, players)
+    options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
+    values = CoalitionValues(solver, players, instance=instance, options=options, workers=workers)
     exact = len(players) <= EXACT_LIMIT
     try:
         alloc, core = _allocations(values, players, exact, samples, seed, progress)
@@ -128,7 +130,7 @@ def analyse_alliance(
         "coalitions": t2 - t1,
         "frontier": time.perf_counter() - t2,
     }
-    analysis.solves = solver.solves
+    analysis.solves = solver.solves + values.in_workers
     return analysis
 
 

@@ -69,6 +69,10 @@ def alliance(
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS threads.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Solve the coalitions in this many processes."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     scenario_file: ScenarioFileOpt = None,
     force: ForceOpt = False,
@@ -91,6 +95,7 @@ def alliance(
                 time_limit=time_limit,
                 mip_gap=mip_gap,
                 threads=threads,
+                workers=workers,
                 progress=bar.update,
             )
     except GpnoptError as exc:
