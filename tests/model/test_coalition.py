@@ -116,3 +116,14 @@ def test_unknown_firm_in_a_coalition_is_refused():
     solver = CoalitionSolver(gpnopt.instance_from_dict(micro(JV), name="micro"))
     with pytest.raises(InstanceError, match="unknown firm.*X"):
         solver.solve(["X"])
+
+
+def test_market_minimums_hold_for_the_whole_network_only():
+    # M must be served in full (min_served 1). {G} alone has no usable plant: held to the
+    # minimum it would be infeasible; a coalition short of a firm is not held to it: 0. The
+    # whole network is: {F, G} 220 as before (PJ serves the 10), and so is {F}: P's 200.
+    raw = micro(JV, {"markets": {"M": {"demand": {"m": {"min_served": 1.0}}}}})
+    v = values(raw, [["G"], ["F"], ["F", "G"], ["G"]])
+    assert v["G",] == pytest.approx(0, abs=1e-6)
+    assert v["F",] == pytest.approx(200)
+    assert v["F", "G"] == pytest.approx(220)

@@ -18,7 +18,9 @@ without owners (a third party's channel) is usable by every coalition. An owner 
 without keeps its equity share (a silent partner): its share of the profit is not S's. A
 product without a designing ``firm`` may be made by anyone. Every closed column is a decision
 the model already allows (any entity may stay closed), so the restricted model has the same
-rows and stays feasible whenever closing is feasible.
+rows and stays feasible whenever closing is feasible. (The solver relaxes the markets'
+``demand_minimum`` rows for a coalition short of a firm, :class:`gpnopt.solver.CoalitionSolver`:
+the minimums hold for the whole network.)
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ class CoalitionSolver:
     The model is built once for the whole instance (objective: the alliance), with a floor row
     ``firm_profit[f] >= floor[f]`` for every firm, left unbounded until a solve sets it. The
     firms' reservation profits are left out: they are conditions for joining the whole
-    network, not limits of a coalition's own.
+    network, not limits of a coalition's own; so are the markets' minimums (``min_served``)
+    for a coalition without every firm of the instance.
 
     Args:
         instance: a validated instance.
@@ -136,12 +137,22 @@ class CoalitionSolver:
         self.firm_vec = {f: _linear(m.firm_profit[f].expr, self.column, n) for f in self.firms}
         self.entity_vec = {e: _linear(m.profit[e].expr, self.column, n) for e in m.entities}
         self.floor_row: dict[str, tuple[int, float]] = {}
+        minimum = getattr(m, "demand_minimum", None)
+        minimum_rows = []
         for r, (con, kind) in enumerate(info.rows):
+            if minimum is not None and con.parent_component() is minimum:
+                minimum_rows.append(r)
             if con.parent_component() is m.profit_floor:
                 f = con.index()
                 # the row reads  a.x >= rhs  (kind -1) with rhs = floor - constant
                 sign = -1.0 if kind == 1 else 1.0
                 self.floor_row[f] = (r, sign)
+        self.minimum_rows = np.array(minimum_rows, dtype=np.int64)
+        self.minimum_bounds = (
+            np.array(lp.row_lower_, dtype=float)[self.minimum_rows],
+            np.array(lp.row_upper_, dtype=float)[self.minimum_rows],
+        )
+        self._minimums_on = True
         self._closed: np.ndarray = np.zeros(0, dtype=np.int64)
         self.solves = 0
         self.seconds = time.perf_counter() - t0
@@ -178,6 +189,7 @@ class CoalitionSolver:
             msg = f"{self.name}: unknown firm(s) {', '.join(unknown)} (firms: {', '.join(self.firms)})"
             raise InstanceError(msg)
         self._set_columns(self.closed_columns(members))
+        self._set_minimums(members >= set(self.firms))
         self._set_floors(floors)
         n = len(self.lower)
         cost, offset = np.zeros(n), 0.0
@@ -212,6 +224,17 @@ class CoalitionSolver:
             zero = np.zeros(len(closed))
             change_bounds(self.h, columns=(closed, np.minimum(self.lower[closed], 0), zero))
         self._closed = closed
+
+    def _set_minimums(self, on: bool) -> None:
+        """Market minimums (``demand_minimum``) hold for the whole network only: a coalition
+        without every firm is not held to them (the firms outside would serve the rest)."""
+        if on == self._minimums_on or not len(self.minimum_rows):
+            return
+        lower, upper = self.minimum_bounds
+        if not on:
+            lower, upper = np.full(len(lower), -math.inf), np.full(len(upper), math.inf)
+        change_bounds(self.h, rows=(self.minimum_rows, lower, upper))
+        self._minimums_on = on
 
     def _set_floors(self, floors: Mapping[str, float]) -> None:
         """Row bounds of the floor rows: ``floors[f]`` minus the row's constant, or none."""
