@@ -22,13 +22,15 @@ PACKAGE = ROOT / "src" / "gpnopt"
 # Lowest first. A module may import from its own layer and from any layer below it (the stages
 # of one layer are independent of each other, and SIBLINGS are kept fully apart).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("gpnopt.errors", "gpnopt.schema", "gpnopt.atomic")),
+    ("foundation", ("gpnopt.errors", "gpnopt.fields", "gpnopt.schema", "gpnopt.atomic")),
     ("input", ("gpnopt.io", "gpnopt.checks", "gpnopt.generate", "gpnopt.orlib",
                "gpnopt.hints", "gpnopt.reference")),
     ("data", ("gpnopt.data",)),
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),
+    # studies the facade offers (gpnopt.alliance): many solves on the solver, no facade
+    ("facade-studies", ("gpnopt.alliance",)),
     ("facade", ("gpnopt",)),
     ("studies", ("gpnopt.sweep",)),  # many solves: sweeps, and studies such as explain
     ("pictures", ("gpnopt.plots",)),

@@ -30,7 +30,7 @@ CONTRACT = {
 def test_help_lists_commands():
     res = runner.invoke(app, ["--help"])
     assert res.exit_code == 0
-    for command in ("validate", "solve", "compare", "report", "sweep"):
+    for command in ("validate", "solve", "compare", "report", "sweep", "alliance"):
         assert command in res.output
 
 

@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def _resolve(name: str, context: object | None):
             break
     else:  # a bare name: beside the previous snippet's object
         obj, parts = context, name.split(".")
-        if not isinstance(obj, type):
+        if not isinstance(obj, type | types.ModuleType):
             obj = importlib.import_module(obj.__module__)
     for p in parts:
         obj = getattr(obj, p)

@@ -22,6 +22,7 @@ from gpnopt.io import instance_from_dict, load
 from gpnopt.schema import Instance
 
 if TYPE_CHECKING:
+    from gpnopt.alliance import AllianceAnalysis
     from gpnopt.analysis.compare import Comparison
     from gpnopt.results import Result
 
@@ -35,6 +36,7 @@ __all__ = [
     "Result",
     "SolveError",
     "__version__",
+    "alliance",
     "compare",
     "instance_from_dict",
     "load",
@@ -50,6 +52,7 @@ def solve(
     mip_gap: float | None = None,
     threads: int | None = None,
     scenario: str | None = None,
+    participation: bool = True,
 ) -> Result:
     """Build and solve ``instance``, evaluate its expectations and the plants' roles.
 
@@ -63,6 +66,8 @@ def solve(
         threads: HiGHS threads; ``None`` lets HiGHS choose.
         scenario: the label recorded in the result; ``None``: the scenario the instance
             was loaded with (``base`` for the file as written).
+        participation: with ``firm:ID``, keep every other firm at least at its stand-alone
+            value (``docs/alliance.md``); ``False``: that firm decides everything.
 
     Returns:
         A :class:`gpnopt.results.Result` with its expectations evaluated and the
@@ -86,6 +91,7 @@ def solve(
         mip_gap=mip_gap,
         threads=threads,
         scenario=instance.scenario if scenario is None else scenario,
+        participation=participation,
     )
     return analyse(instance, result)
 
@@ -127,6 +133,7 @@ def compare(
     threads: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     allow_imports_outside: bool = False,
+    participation: bool = True,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
 
@@ -146,6 +153,7 @@ def compare(
         time_limit: seconds per solve, as for :func:`solve`.
         mip_gap: relative MIP gap per solve, as for :func:`solve`.
         threads: HiGHS threads, as for :func:`solve`.
+        participation: as for :func:`solve`.
         progress: called as ``progress(done, total, scenario)`` before each scenario is
             solved and once at the end (``done == total``, scenario ``""``).
 
@@ -175,7 +183,7 @@ def compare(
         for n in names
     }
     options = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap,
-               "threads": threads}
+               "threads": threads, "participation": participation}
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
     solver = _scenario_solver(**options) if persistent else None
@@ -198,6 +206,65 @@ def compare(
     solved = {n: instances[n] for n in results}
     return compare_results(
         results, solved, DEFAULT_THRESHOLD if threshold is None else threshold, failed
+    )
+
+
+def alliance(
+    instance: Instance,
+    *,
+    firms: Sequence[str] | None = None,
+    frontier: Sequence[str] | None = None,
+    points: int = 20,
+    samples: int = 200,
+    seed: int = 0,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    workers: int | None = None,
+    progress: Any = None,
+) -> AllianceAnalysis:
+    """Alliance economics of ``instance``: coalition values, allocations, core, frontier.
+
+    v(S) is the best equity-weighted profit of the members of S using only what S may use
+    (``docs/alliance.md``); every coalition is solved for up to 10 firms, beyond that the
+    Shapley value is sampled with a standard error (core and nucleolus are then not computed).
+
+    Args:
+        instance: a validated instance (:func:`load`).
+        firms: the players (default: every firm of the instance); at least two.
+        frontier: the two firms of the Pareto frontier (default: the first two players;
+            ``()``: no frontier).
+        points: points of the frontier (at least 2).
+        samples: random orders of the sampled Shapley value (more than 10 firms).
+        seed: seed of those orders.
+        time_limit, mip_gap, threads: per HiGHS solve, as for :func:`solve`.
+        workers: solve the coalitions in this many worker processes (spawned; each keeps its
+            own model). The values do not depend on it.
+        progress: a callback ``progress(done, total, label)`` after each coalition and point.
+
+    Returns:
+        A :class:`gpnopt.alliance.AllianceAnalysis` (``coalitions``, ``allocations``,
+        ``core``, ``jv_shares``, ``frontier``, ``marks``; ``write(dir)``, ``to_markdown()``,
+        ``summary()``).
+
+    Raises:
+        InstanceError: an unknown firm, fewer than two, a bad frontier pair or points.
+        SolveError: a coalition's network is infeasible or cannot be solved.
+    """
+    from gpnopt.alliance import analyse_alliance
+
+    return analyse_alliance(
+        instance,
+        firms=firms,
+        frontier=frontier,
+        points=points,
+        samples=samples,
+        seed=seed,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        workers=workers,
+        progress=progress,
     )
 
 

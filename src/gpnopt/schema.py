@@ -23,79 +23,45 @@ from pydantic import (
 )
 
 from gpnopt.errors import show
-
-Tier = Literal["low", "medium", "high"]
-"""Value tier of a product, and quality level of a component source (ordered)."""
-
-TIER_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
-"""Order of tiers and quality levels: low < medium < high."""
-
-MAX_MAGNITUDE = 1e12
-"""Largest magnitude of any number of an instance (money, quantities, capacities, ...).
-
-Beyond it the solver's arithmetic is no longer reliable (a price times a quantity must stay
-far inside double precision); a bigger number is almost always a unit mistake."""
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-"""Every id (entity, expectation, sourcing rule, scenario, override): letters, digits, ``_``
-and ``-``, starting with a letter or digit, at most 64 characters. No dots (they separate the
-parts of a YAML path) and nothing a spreadsheet reads as a formula."""
-
-ID_RULE = "letters, digits, _ and -, starting with a letter or digit, at most 64 characters"
-""":data:`ID_PATTERN` in words (for messages)."""
-
-
-def _not_bool(value: Any) -> Any:
-    """Refuse a boolean where a number is expected (YAML reads ``yes``/``on`` as true)."""
-    if isinstance(value, bool):
-        word = "true" if value else "false"
-        msg = (
-            f"a number is expected, not the boolean {word} (YAML reads unquoted "
-            "yes/no, on/off and true/false as booleans)"
-        )
-        raise ValueError(msg)  # noqa: TRY004 - pydantic turns ValueError into a field error
-    return value
-
-
-_BOUND = Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)
-
-Number = Annotated[float, _BOUND, BeforeValidator(_not_bool)]
-"""Any finite number of at most :data:`MAX_MAGNITUDE` in magnitude; ints are taken, booleans
-refused."""
-NonNeg = Annotated[float, _BOUND, Field(ge=0), BeforeValidator(_not_bool)]
-"""A :data:`Number` of at least 0."""
-Positive = Annotated[float, _BOUND, Field(gt=0), BeforeValidator(_not_bool)]
-"""A :data:`Number` above 0."""
-
-
-def _fraction(value: Any) -> Any:
-    """Refuse a share or rate above 1, naming the likely slip (``10`` meant as 10%)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
-        slip = (
-            f"{value:g} means {100 * value:g}%; write {value / 100:g} for {value:g}%"
-            if value >= 2
-            else "0.1 is 10%"
-        )
-        msg = f"Input should be less than or equal to 1 (shares and rates are fractions: {slip})"
-        raise ValueError(msg)
-    return value
-
-
-Rate = Annotated[
-    float,
-    Field(ge=0, le=1, allow_inf_nan=False),
-    BeforeValidator(_fraction),
-    BeforeValidator(_not_bool),
-]
-"""A fraction from 0 to 1 (a rate: 0.1 is 10%); above 1 is refused as a likely percentage."""
-Share = Rate
-"""A :data:`Number` from 0 to 1 (a fraction, as :data:`Rate`)."""
-Provenance = str | dict[str, str] | None
-"""Where numbers come from: one text, or a text per field name."""
-Name = Annotated[str, Field(pattern=ID_PATTERN)]
-"""An id: see :data:`ID_PATTERN`."""
-Id = Name
-"""An expectation id (the same rule as every other id)."""
+from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
+    ID_PATTERN as ID_PATTERN,
+)
+from gpnopt.fields import (
+    ID_RULE as ID_RULE,
+)
+from gpnopt.fields import (
+    MAX_MAGNITUDE as MAX_MAGNITUDE,
+)
+from gpnopt.fields import (
+    TIER_RANK as TIER_RANK,
+)
+from gpnopt.fields import (
+    Id as Id,
+)
+from gpnopt.fields import (
+    Name as Name,
+)
+from gpnopt.fields import (
+    NonNeg as NonNeg,
+)
+from gpnopt.fields import (
+    Number as Number,
+)
+from gpnopt.fields import (
+    Positive as Positive,
+)
+from gpnopt.fields import (
+    Provenance as Provenance,
+)
+from gpnopt.fields import (
+    Rate as Rate,
+)
+from gpnopt.fields import (
+    Share as Share,
+)
+from gpnopt.fields import (
+    Tier as Tier,
+)
 
 
 def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
@@ -105,6 +71,17 @@ def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
         msg = f"shares sum to {total:g}, must be at most 1"
         raise ValueError(msg)
     return owners
+
+
+def _check_runs_without(owners: dict[str, float], runs_without: list[str] | None) -> None:
+    """Every firm an entity may run without is one of its owners."""
+    strangers = [f for f in runs_without or () if f not in owners]
+    if strangers:
+        msg = (
+            f"runs_without: {', '.join(show(f) for f in strangers)} not among the owners "
+            f"({', '.join(show(f) for f in owners) or 'none'})"
+        )
+        raise ValueError(msg)
 
 
 class Base(BaseModel):
@@ -272,10 +249,18 @@ class Plant(Base):
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)
     """Components the plant may make in-house, by component id."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
     _owners_sum = field_validator("owners")(_check_owner_shares)
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class SupplyOffer(Base):
@@ -370,10 +355,18 @@ class Channel(Base):
     """Share of the sale price the channel keeps; the plant receives the rest."""
     capacity: NonNeg | None = None
     """Most units per year; omitted = unbounded."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
     _owners_sum = field_validator("owners")(_check_owner_shares)
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class PurchasingOffice(Base):
@@ -395,8 +388,16 @@ class PurchasingOffice(Base):
     """Supplier pools it qualifies."""
     plants: list[str]
     """Plants it qualifies them for."""
+    runs_without: list[str] | None = None
+    """Owners the entity may run without in a coalition that leaves them out (alliance
+    analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
+
+    @model_validator(mode="after")
+    def _runs_without_owners(self) -> Any:
+        _check_runs_without(self.owners, self.runs_without)
+        return self
 
 
 class SourceFilter(Base):

@@ -41,8 +41,10 @@ def test_firm_objective_picks_the_wholly_owned_plant():
 
 
 def test_firm_objective_from_the_instance():
-    # The same through the instance's objective section: firm:G prefers PJ: G's 154.
-    res = solve(micro(JV, {"objective": {"mode": "firm:G"}}))
+    # The same through the instance's objective section: firm:G prefers PJ: G's 154. This is
+    # the reading "G decides everything" (participation=False): with participation, F's
+    # stand-alone 200 binds and G gets 0 (tests/model/test_profit_floors.py).
+    res = solve(micro(JV, {"objective": {"mode": "firm:G"}}), participation=False)
     assert res.objective == pytest.approx(154)
     assert produced(res, "PJ") == pytest.approx(10)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import traceback
 import warnings
 from collections.abc import Callable
@@ -87,6 +88,14 @@ ObjectiveOpt = Annotated[
         callback=check_objective,
         help="alliance (total profit) or firm:ID (that firm's equity-weighted profit); "
         "default: the instance's own.",
+    ),
+]
+NoParticipationOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-participation",
+        help="With --objective firm:F, let F decide everything (default: every other firm "
+        "gets at least its stand-alone value).",
     ),
 ]
 TimeLimitPerSolveOpt = Annotated[
@@ -178,6 +187,10 @@ def load_instance(
         if issubclass(w.category, GpnoptWarning):  # through logging: --quiet hides them
             logging.getLogger("gpnopt.cli").warning("%s: %s", path, w.message)
     return inst
+
+
+MAX_THREADS = 4 * (os.cpu_count() or 1)
+"""The most HiGHS threads ``--threads`` takes (four per CPU; more makes HiGHS abort)."""
 
 
 # --- output folders and files -----------------------------------------------------------------

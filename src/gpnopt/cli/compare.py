@@ -20,6 +20,7 @@ from gpnopt.cli.common import (
     FormatOpt,
     LogFileOpt,
     MipGapPerSolveOpt,
+    NoParticipationOpt,
     ObjectiveOpt,
     QuietOpt,
     ScenarioFileOpt,
@@ -53,6 +54,7 @@ def compare(
         ),
     ],
     objective: ObjectiveOpt = None,
+    no_participation: NoParticipationOpt = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -105,6 +107,7 @@ def compare(
                 scenario_files=scenario_file or (),
                 progress=steps.update,
                 allow_imports_outside=allow_imports_outside,
+                participation=not no_participation,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None

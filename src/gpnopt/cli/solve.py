@@ -7,7 +7,6 @@ Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Py
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,12 +16,14 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_INVALID,
+    MAX_THREADS,
     AllowImportsOpt,
     DebugOpt,
     FileArg,
     ForceOpt,
     FormatOpt,
     LogFileOpt,
+    NoParticipationOpt,
     ObjectiveOpt,
     QuietOpt,
     ScenarioFileOpt,
@@ -40,9 +41,6 @@ from gpnopt.cli.common import (
 )
 from gpnopt.cli.logs import setup_logging
 from gpnopt.errors import GpnoptError, InstanceError, SolveError
-
-MAX_THREADS = 4 * (os.cpu_count() or 1)
-"""The most HiGHS threads ``--threads`` takes (four per CPU; more makes HiGHS abort)."""
 
 
 def validate(
@@ -79,6 +77,7 @@ def solve(
     path: FileArg,
     scenario: ScenarioOpt = None,
     objective: ObjectiveOpt = None,
+    no_participation: NoParticipationOpt = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -153,6 +152,7 @@ def solve(
             mip_gap=mip_gap,
             threads=threads,
             scenario=scenario,
+            participation=not no_participation,
         )
     except GpnoptError as exc:
         if as_json:

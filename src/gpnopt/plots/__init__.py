@@ -16,6 +16,8 @@ Functions:
   other plants), each cell the share of the plant's gross output, with its role type;
 * :func:`comparison_figure`: objective and profit by firm per scenario, and each plant's
   role type per scenario (changes against the first scenario outlined);
+* :func:`frontier_figure`: the Pareto frontier between two firms of an alliance analysis
+  (:func:`gpnopt.alliance`), with its marked points;
 * :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
   each file written atomically;
 * :func:`network_map`, :func:`flow_sankey`, :func:`specialization_map`: the interactive
@@ -51,6 +53,7 @@ from gpnopt.plots.common import (
 )
 from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.files import write_plots
+from gpnopt.plots.frontier import frontier_figure
 from gpnopt.plots.geo import COUNTRY_CENTROIDS, CountryLayout, centroid, country_positions
 from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
 from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
@@ -74,6 +77,7 @@ __all__ = [
     "comparison_figure",
     "country_positions",
     "flow_sankey",
+    "frontier_figure",
     "network_map",
     "network_figure",
     "report_page",

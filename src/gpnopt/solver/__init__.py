@@ -6,13 +6,17 @@
   the tie-breaking second stage of a ``firm:F`` objective;
 * :mod:`gpnopt.solver.persistent`: :class:`ScenarioSolver`, re-solves that re-use the model
   when only costs and prices change;
-* :mod:`gpnopt.solver.diagnose`: the elastic diagnosis of an infeasible instance.
+* :mod:`gpnopt.solver.diagnose`: the elastic diagnosis of an infeasible instance;
+* :mod:`gpnopt.solver.coalition`: :class:`CoalitionSolver`, one kept model re-solved for
+  coalitions, firm objectives and profit floors (alliance analysis, participation).
 
-Imports run one way: ``persistent`` -> ``pipeline`` -> ``diagnose`` -> ``highs``.
+Imports run one way: ``persistent`` -> ``pipeline`` -> ``coalition`` -> ``diagnose`` ->
+``highs``.
 """
 
 from __future__ import annotations
 
+from gpnopt.solver.coalition import CoalitionSolve, CoalitionSolver, stand_alone_values
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
@@ -38,6 +42,8 @@ from gpnopt.solver.pipeline import (
 
 __all__ = [
     "DEFAULT_MIP_GAP",
+    "CoalitionSolve",
+    "CoalitionSolver",
     "KeptHighs",
     "ScenarioSolver",
     "SolveOutcome",
@@ -57,6 +63,7 @@ __all__ = [
     "run_and_keep",
     "run_highs",
     "solve_instance",
+    "stand_alone_values",
     "structure_signature",
     "unreachable_minimums",
 ]

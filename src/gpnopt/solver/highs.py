@@ -317,6 +317,50 @@ def replace_objective(h: highspy.Highs, cost: np.ndarray, offset: float) -> None
     h.clearSolver()
 
 
+def change_bounds(
+    h: highspy.Highs,
+    *,
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> None:
+    """Set column and row bounds of ``h`` (each ``(positions, lower, upper)``; infinite
+    bounds as ``math.inf``, which is HiGHS's ``kHighsInf``) and forget its basis and
+    solution."""
+    for part, change in ((columns, h.changeColsBounds), (rows, h.changeRowsBounds)):
+        if part is not None and len(part[0]):
+            idx, lower, upper = part
+            lower = np.clip(np.asarray(lower, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
+            upper = np.clip(np.asarray(upper, dtype=float), -highspy.kHighsInf, highspy.kHighsInf)
+            change(len(idx), np.asarray(idx, dtype=np.int32), lower, upper)
+    h.clearSolver()
+
+
+def solution_values(h: highspy.Highs) -> np.ndarray:
+    """The column values of ``h``'s last solve."""
+    return np.asarray(h.getSolution().col_value, dtype=float)
+
+
+def solve_status(
+    h: highspy.Highs, gap_limit: float, time_limit: float | None, name: str, *, is_mip: bool
+) -> tuple[str, float, float, float]:
+    """Run ``h`` (a maximisation handed over negated) and classify the end: (status,
+    objective, bound, gap), objective and bound as maximised.
+
+    Raises:
+        SolveError: infeasible (exit 3) or no solution found (exit 4).
+    """
+    h.run()
+    hinfo = h.getInfo()
+    has_solution = hinfo.primal_solution_status == 2
+    gap = float(hinfo.mip_gap) if is_mip else 0.0
+    word = classify_termination(
+        h.getModelStatus(), has_solution, gap, gap_limit, name=name, time_limit=time_limit
+    )
+    objective = 0.0 - float(hinfo.objective_function_value)  # 0.0 -: no "-0.0"
+    bound = 0.0 - float(hinfo.mip_dual_bound) if is_mip else objective
+    return word, objective, bound, max(gap, 0.0) if math.isfinite(gap) else math.inf
+
+
 def store_solution(
     h: highspy.Highs,
     model: pyo.ConcreteModel,

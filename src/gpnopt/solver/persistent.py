@@ -141,6 +141,8 @@ class ScenarioSolver:
         objective, time_limit, mip_gap, threads: as for :func:`solve_instance`.
         diagnose: diagnose an infeasible rebuilt instance (elastic re-solves, slow) for the
             error message; ``False`` raises the plain SolveError (sweeps).
+        participation: with a ``firm:F`` objective, keep every other firm at least at its
+            stand-alone value (:func:`solve_instance`); ``False``: F decides everything.
 
     Attributes:
         persistent: number of solves that re-used the model.
@@ -155,12 +157,14 @@ class ScenarioSolver:
         threads: int | None = None,
         *,
         diagnose: bool = True,
+        participation: bool = True,
     ) -> None:
         self.objective = objective
         self.time_limit = time_limit
         self.gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
         self.threads = threads
         self.diagnose = diagnose
+        self.participation = participation
         self.persistent = 0
         self.rebuilt = 0
         self._state: dict[str, Any] | None = None
@@ -267,6 +271,7 @@ class ScenarioSolver:
             self.threads,
             keep=True,
             diagnose_infeasible=self.diagnose,
+            participation=self.participation,
         )
         if kept is not None:
             self.adopt(instance, model, kept, sig)

@@ -5,6 +5,11 @@
 (:mod:`gpnopt.solver.highs`) and the result tables. An infeasible instance is explained by
 the elastic diagnosis (:mod:`gpnopt.solver.diagnose`); a ``firm:F`` objective is solved
 twice, the second stage choosing, among F's optimal solutions, the one best for the alliance.
+
+With participation (the default) a ``firm:F`` objective keeps every other firm g at least at
+its stand-alone value v({g}) (``profit_floor[g]``, :mod:`gpnopt.model.profit_floors`), computed
+first on the coalition {g} (:func:`gpnopt.solver.coalition.stand_alone_values`); without, F
+decides everything.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import pyomo.environ as pyo
 from gpnopt.data import ModelData, build_data
 from gpnopt.errors import SolveError
 from gpnopt.model import build_model
+from gpnopt.model.profit_floors import add_profit_floors
 from gpnopt.results import make_result
 from gpnopt.schema import Instance
+from gpnopt.solver.coalition import stand_alone_values
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
 from gpnopt.solver.highs import KeptHighs, SolveOutcome, run_and_keep, run_highs
 
@@ -51,6 +58,7 @@ def solve_instance(
     threads: int | None = None,
     scenario: str | None = None,
     keep: Keeper | None = None,
+    participation: bool = True,
 ) -> Any:
     """Build, solve and tabulate ``instance``.
 
@@ -63,6 +71,8 @@ def solve_instance(
         scenario: the scenario's name, recorded in the result.
         keep: a :class:`ScenarioSolver` that keeps the model and the HiGHS object for
             re-solves.
+        participation: with a ``firm:F`` objective, keep every other firm at least at its
+            stand-alone value (``False``: F decides everything).
 
     Returns:
         A :class:`gpnopt.results.Result`.
@@ -80,6 +90,7 @@ def solve_instance(
         threads,
         keep=keep is not None,
         diagnose_infeasible=True,
+        participation=participation,
     )
     if keep is not None and kept is not None:
         keep.adopt(instance, model, kept)
@@ -99,13 +110,15 @@ def build_and_run(
     *,
     keep: bool,
     diagnose_infeasible: bool,
+    participation: bool = True,
 ) -> tuple[pyo.ConcreteModel, ModelData, SolveOutcome, KeptHighs | None]:
     """Build ``instance``'s model and solve it (``seconds``: build, solve).
 
     With ``keep`` the HiGHS object and the standard form come back too (``None`` for a
     ``firm:F`` objective, which is solved twice and never kept). With
     ``diagnose_infeasible`` an infeasible model is diagnosed (elastic re-solves) and the
-    diagnosis is the error's message; without, the plain SolveError is raised.
+    diagnosis is the error's message; without, the plain SolveError is raised. With
+    ``participation`` a ``firm:F`` objective gets a profit floor v({g}) for every other firm g.
 
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
@@ -116,8 +129,12 @@ def build_and_run(
     if unreachable:
         raise infeasible_error(instance.name, unreachable)
     model = build_model(data, objective)
-    t1 = time.perf_counter()
     firm_mode = model.objective_mode.startswith("firm:")
+    floors = {}
+    if firm_mode and participation:
+        floors = participation_floors(instance, model.objective_mode[5:], time_limit, mip_gap, threads)
+        add_profit_floors(model, floors)
+    t1 = time.perf_counter()
     kept = None
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
     try:
@@ -126,9 +143,12 @@ def build_and_run(
         else:
             outcome, kept = run_and_keep(model, name=instance.name, **options)
     except SolveError as exc:
-        if exc.status != "infeasible" or not diagnose_infeasible:
+        if exc.status != "infeasible" or not (diagnose_infeasible or floors):
             raise
-        raise infeasible_error(instance.name, diagnose(data, objective, threads)) from None
+        lines = diagnose(data, objective, threads) if diagnose_infeasible else []
+        if floors and not lines:
+            raise participation_error(instance.name, model.objective_mode[5:], floors) from None
+        raise infeasible_error(instance.name, lines) from None
     if firm_mode:
         outcome = break_ties_for_the_alliance(model, outcome, time_limit, mip_gap, threads)
     outcome.seconds = {
@@ -136,6 +156,40 @@ def build_and_run(
         "solve": outcome.seconds["solve"],
     }
     return model, data, outcome, kept
+
+
+PARTICIPATION_SLACK = 1e-7
+"""Relative slack of a participation floor (v({g}) is an incumbent's value: the floor must
+not cut that very solution off by rounding)."""
+
+
+def participation_floors(
+    instance: Instance,
+    firm: str,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+) -> dict[str, float]:
+    """The floor of every firm other than ``firm``: its stand-alone value v({g}), less a
+    rounding slack of :data:`PARTICIPATION_SLACK` (relative)."""
+    others = [g for g in instance.firms if g != firm]
+    if firm not in instance.firms or not others:
+        return {}
+    values = stand_alone_values(
+        instance, others, time_limit=time_limit, mip_gap=mip_gap, threads=threads
+    )
+    return {g: v - PARTICIPATION_SLACK * max(1.0, abs(v)) for g, v in values.items()}
+
+
+def participation_error(name: str, firm: str, floors: dict[str, float]) -> SolveError:
+    """A SolveError (exit 3): no decision gives every other firm its stand-alone value."""
+    shown = ", ".join(f"{g} >= {v:,.6g}" for g, v in floors.items())
+    msg = (
+        f"{name}: with objective firm:{firm}, no network gives every other firm at least its "
+        f"stand-alone value ({shown}). Solve without participation (--no-participation, "
+        f"participation=False) for {firm} deciding everything, or with the alliance objective."
+    )
+    return SolveError(msg, "infeasible", exit_code=3)
 
 
 def break_ties_for_the_alliance(
