@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),
     ("facade", ("gpnopt",)),
-    ("studies", ("gpnopt.sweep",)),  # many solves: sweeps, and studies such as explain
+    ("studies", ("gpnopt.sweep", "gpnopt.explain")),  # many solves: sweeps, explain
     ("pictures", ("gpnopt.plots",)),
     ("cli", ("gpnopt.cli", "gpnopt.__main__")),
 ]

@@ -6,14 +6,19 @@
   the tie-breaking second stage of a ``firm:F`` objective;
 * :mod:`gpnopt.solver.persistent`: :class:`ScenarioSolver`, re-solves that re-use the model
   when only costs and prices change;
-* :mod:`gpnopt.solver.diagnose`: the elastic diagnosis of an infeasible instance.
+* :mod:`gpnopt.solver.diagnose`: the elastic diagnosis of an infeasible instance;
+* :mod:`gpnopt.solver.forced`: :class:`ForcedSolver`, re-solves of a kept model with
+  decisions forced (:class:`Condition`), costs changed, and LP duals (``gpnopt explain``).
 
-Imports run one way: ``persistent`` -> ``pipeline`` -> ``diagnose`` -> ``highs``.
+Imports run one way: ``forced`` -> ``persistent`` -> ``pipeline`` -> ``diagnose`` ->
+``conditions``, ``highs``.
 """
 
 from __future__ import annotations
 
+from gpnopt.solver.conditions import Condition
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
+from gpnopt.solver.forced import ForcedOutcome, ForcedSolver
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
     KeptHighs,
@@ -37,6 +42,9 @@ from gpnopt.solver.pipeline import (
 )
 
 __all__ = [
+    "Condition",
+    "ForcedOutcome",
+    "ForcedSolver",
     "DEFAULT_MIP_GAP",
     "KeptHighs",
     "ScenarioSolver",
