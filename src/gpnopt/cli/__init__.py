@@ -11,6 +11,7 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.compare`: ``compare`` and :func:`print_comparison`;
 * :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
+* :mod:`gpnopt.cli.explain`: ``explain`` (decisions, thresholds, waterfalls);
 * :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
   instance loading, output-folder checks and cell formatting.
 
@@ -25,7 +26,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import compare, report, solve, sweep
+from gpnopt.cli import compare, explain, report, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -88,6 +89,7 @@ app.command()(compare.compare)
 app.command()(solve.generate)
 app.command()(report.report)
 app.command(name="sweep")(sweep.sweep)
+app.command(name="explain")(explain.explain)
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

@@ -151,11 +151,15 @@ def load_instance(
 
 # --- output folders and files -----------------------------------------------------------------
 
-OWN_FILES = frozenset({"summary.json", "comparison.md", "index.html"})
+OWN_FILES = frozenset(
+    {"summary.json", "comparison.md", "index.html", "explain.md", "explain.json"}
+)
 """File names gpnopt writes into an output folder."""
 OWN_STEMS = frozenset({
     "lines", "production", "make_or_buy", "component_flows", "plant_profit", "channel_profit",
     "firm_profit", "technicians", "specialization", "kpis", "kpis_wide", "diff",
+    "explain", "explain_by_type", "explain_by_entity", "explain_by_firm", "explain_limits",
+    "explain_shadow_prices", "explain_thresholds",
 })
 """Stems of the CSV tables gpnopt writes into an output folder."""
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,14 @@ from gpnopt.atomic import write_text
 from gpnopt.explain.core import DEFAULT_PARAMETERS, DecisionReport, Explainer
 from gpnopt.schema import Instance
 
-__all__ = ["DecisionReport", "Explainer", "Explanation", "explain_instance"]
+__all__ = [
+    "DecisionReport",
+    "Explainer",
+    "Explanation",
+    "explain",
+    "explain_instance",
+    "safe_name",
+]
 
 _TABLES = ("decisions", "by_type", "by_entity", "by_firm", "limits", "shadow_prices", "thresholds")
 
@@ -230,3 +239,19 @@ def explain_instance(
         columns=["family", "index", "activity", "bound", "value"],
     )
     return Explanation(instance.name, ex.solver.base.objective, reports, prices)
+
+
+explain = explain_instance
+"""``gpnopt.explain.explain``: the same as :func:`explain_instance`."""
+
+
+class _CallableModule(types.ModuleType):
+    """``gpnopt.explain`` is both this package and the function: once imported (``import
+    gpnopt.explain`` or ``from gpnopt import explain``), ``gpnopt.explain(instance, ...)``
+    calls :func:`explain_instance` (the facade may not import a higher layer itself)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Explanation:
+        return explain_instance(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

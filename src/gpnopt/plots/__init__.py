@@ -16,6 +16,8 @@ Functions:
   other plants), each cell the share of the plant's gross output, with its role type;
 * :func:`comparison_figure`: objective and profit by firm per scenario, and each plant's
   role type per scenario (changes against the first scenario outlined);
+* :func:`waterfall_figure`: a decision's profit difference by revenue and cost type
+  (``gpnopt explain``);
 * :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
   each file written atomically.
 
@@ -45,6 +47,7 @@ from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.files import write_plots
 from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
+from gpnopt.plots.waterfall import waterfall_figure
 
 __all__ = [
     "COUNTRY_LAYOUT",
@@ -61,5 +64,6 @@ __all__ = [
     "save_figure",
     "specialization_cells",
     "specialization_heatmap",
+    "waterfall_figure",
     "write_plots",
 ]
