@@ -220,6 +220,8 @@ class Explainer:
     ) -> list[dict[str, Any]]:
         if vary:
             todo = vary
+        elif parameters <= 0:
+            return []
         else:
             todo = []
             for pattern in default_parameters(d, self.instance):
