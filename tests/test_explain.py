@@ -231,3 +231,21 @@ def test_case_all_covers_every_binary_and_expectation(case):
                           + len(fs.data.channels) + len(fs.data.offices)
                           + len(inst.expectations))
     assert all(r.sentence for r in ex.reports)
+
+
+def test_forced_solver_puts_the_model_back():
+    # A forced solve (a bound and an added row) leaves the kept model as it was: the next
+    # free solve is the optimum again (300), with the same rows and bounds.
+    from gpnopt.solver import Condition
+
+    fs = ForcedSolver(_inst(TECH), mip_gap=1e-9)
+    rows = fs.highs.getNumRow()
+    closed = Condition((("v_line_open", ("P1", "m"), 1.0),), "<=", 0.0)
+    both = Condition((("v_line_open", ("P", "m"), 1.0), ("v_line_open", ("P2", "m"), 1.0)),
+                     "<=", 1.0)
+    forced = fs.solve((closed, both))
+    # P1 closed and at most one of P and P2: P2 alone sells 10 at margin 18 (180), P alone,
+    # without a capacity limit, all 20 at margin 10 (200)
+    assert forced.objective == pytest.approx(200)
+    assert fs.highs.getNumRow() == rows
+    assert fs.solve().objective == pytest.approx(300)

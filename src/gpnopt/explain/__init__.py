@@ -75,15 +75,16 @@ class Explanation:
         self.tables = _tables(self.reports, self.shadow_prices)
 
     def __getattr__(self, name: str) -> Any:
-        if name in _TABLES and name != "shadow_prices":
-            return self.__dict__["tables"][name]
+        tables = self.__dict__.get("tables", {})
+        if name in _TABLES and name in tables:
+            return tables[name]
         raise AttributeError(name)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``explain.json`` content (every report, the shadow prices)."""
         def clean(x: Any) -> Any:
             if isinstance(x, float):
-                return None if math.isnan(x) else round(x, 6)
+                return round(x, 6) if math.isfinite(x) else None
             if isinstance(x, dict):
                 return {str(k): clean(v) for k, v in x.items()}
             if isinstance(x, list | tuple):
