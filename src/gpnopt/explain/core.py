@@ -34,6 +34,7 @@ from gpnopt.explain.thresholds import (
     Scaler,
     ThresholdSearch,
     default_parameters,
+    limit_parameter,
     resolve,
 )
 from gpnopt.results import PROFIT_TYPES
@@ -205,7 +206,7 @@ class Explainer:
             (r for r in self.shadow_prices if _mentions(r["index"], names)),
             key=lambda r: -abs(r["value"]),
         )[:5]
-        rep.thresholds = self._thresholds(d, vary, chosen, best, parameters, on_step)
+        rep.thresholds = self._thresholds(d, vary, chosen, best, parameters, rep.prices, on_step)
         rep.sentence = sentence(rep)
         return rep
 
@@ -216,6 +217,7 @@ class Explainer:
         chosen: bool,
         best: tuple[str, ForcedOutcome] | None,
         parameters: int,
+        prices: list[dict[str, Any]],
         on_step: Callable[[], None] | None,
     ) -> list[dict[str, Any]]:
         if vary:
@@ -236,6 +238,11 @@ class Explainer:
                     todo.append((pattern, paths))
             todo.sort(key=lambda t: (self.search.direction(t[1]) is None,
                                      -self.search.weight(t[1])))
+            # then the limits of the decision's entities with the largest shadow prices
+            for row in prices:
+                path = limit_parameter(row["family"], row["index"])
+                if path and self.scaler.paths.get(path) and path not in {t[0] for t in todo}:
+                    todo.append((path, [path]))
             todo = todo[:parameters]
         rows = []
         for pattern, paths in todo:

@@ -301,3 +301,28 @@ def _source_prices(inst: Instance, component: str, source: str) -> list[str]:
     if source in inst.plants:
         return [f"components.{component}.transfer_price"]
     return [f"suppliers.{source}.components.{component}.unit_price"]
+
+
+_LIMIT_PATHS = {
+    "demand_limit": "markets.{0}.demand.{1}.quantity",
+    "assembly_capacity": "plants.{0}.assembly_capacity",
+    "line_capacity": "plants.{0}.lines.{1}.capacity",
+    "component_capacity": "plants.{0}.components.{1}.capacity",
+    "supplier_capacity": "suppliers.{0}.components.{1}.capacity",
+    "channel_capacity": "channels.{0}.capacity",
+    "technician_pool": "firms.{0}.technicians.pool",
+    "capital_budget": "firms.{0}.capital_budget",
+}
+
+
+def limit_parameter(family: str, index: Any) -> str | None:
+    """The YAML path of the number on the right of a limit row (a capacity, a pool, a
+    demand, a budget), or ``None`` for rows without one number of their own."""
+    text = _LIMIT_PATHS.get(family)
+    if text is None:
+        return None
+    idx = index if isinstance(index, tuple) else (index,)
+    try:
+        return text.format(*idx)
+    except IndexError:
+        return None
