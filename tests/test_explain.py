@@ -116,7 +116,8 @@ def test_infeasible_alternative_names_the_technician_pool():
     (r,) = ex.reports
     assert r.chosen is False
     assert r.status == "infeasible"
-    assert any("technician_pool[F]" in x and "2 technicians short" in x for x in r.limits)
+    assert any("technician_pool[F]" in x and "2 technicians short" in x
+               and "F's lines need 6, 4 are available" in x for x in r.limits)
     assert "cannot be" in r.sentence
     assert math.isnan(ex.decisions.iloc[0]["profit_difference"])
 
@@ -205,6 +206,11 @@ def test_case_decisions(case):
     high = by["line:CN_FT:tm_lathe_high"]
     assert (high.chosen, high.status) == (False, "infeasible")
     assert any("technician_pool[TM]" in x for x in high.limits)
+    # ... until the pool holds the 6 technicians the high line needs: x1.5 (within 1%)
+    (t,) = high.thresholds
+    assert t["parameter"] == "firms.TM.technicians.pool"
+    assert t["flips"]
+    assert 1.5 <= t["factor"] <= 1.5 * 1.01
     # FFG-China casts in-house, Thailand's kits come from FT-China: both cost profit to undo
     for name in ("in_house:CN_FFG:casting", "flow:lathe_kit:CN_FT:TH_TM",
                  "expectation:tm_technicians_binding", "serves:JP_TM:CN", "office:TM_IPO"):

@@ -17,6 +17,7 @@ For each decision (:mod:`gpnopt.explain.decisions`), :func:`explain_instance`
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,9 @@ PRICED = (
     "entry_mode_exclusive",
 )
 """Row families whose shadow prices and binding state are reported (the limits)."""
+
+_ROW = re.compile(r"^(\w+)\[([^\]]*)\]")
+"""The ``family[index]`` a diagnosis line starts with (:func:`gpnopt.solver.diagnose`)."""
 
 DEFAULT_PARAMETERS = 2
 """Thresholds searched per decision without ``vary`` (the largest cost shares)."""
@@ -206,7 +210,13 @@ class Explainer:
             (r for r in self.shadow_prices if _mentions(r["index"], names)),
             key=lambda r: -abs(r["value"]),
         )[:5]
-        rep.thresholds = self._thresholds(d, vary, chosen, best, parameters, rep.prices, on_step)
+        diagnosed = [] if rep.status != "infeasible" else [
+            {"family": m.group(1), "index": tuple(m.group(2).split(","))}
+            for m in (_ROW.match(line) for line in rep.limits) if m
+        ]
+        rep.thresholds = self._thresholds(
+            d, vary, chosen, best, parameters, rep.prices, on_step, diagnosed
+        )
         rep.sentence = sentence(rep)
         return rep
 
@@ -219,6 +229,7 @@ class Explainer:
         parameters: int,
         prices: list[dict[str, Any]],
         on_step: Callable[[], None] | None,
+        diagnosed: Sequence[dict[str, Any]] = (),
     ) -> list[dict[str, Any]]:
         if vary:
             todo = vary
@@ -238,11 +249,17 @@ class Explainer:
                     todo.append((pattern, paths))
             todo.sort(key=lambda t: (self.search.direction(t[1]) is None,
                                      -self.search.weight(t[1])))
-            # then the limits of the decision's entities with the largest shadow prices
-            for row in prices:
-                path = limit_parameter(row["family"], row["index"])
-                if path and self.scaler.paths.get(path) and path not in {t[0] for t in todo}:
-                    todo.append((path, [path]))
+            # the limits the elastic diagnosis names (an infeasible alternative) first; the
+            # limits of the decision's entities with the largest shadow prices last
+            limits = [
+                (path, [path]) for path in dict.fromkeys(
+                    limit_parameter(row["family"], row["index"]) for row in [*diagnosed, *prices]
+                )
+                if path and self.scaler.paths.get(path)
+            ]
+            named = {limit_parameter(row["family"], row["index"]) for row in diagnosed}
+            first = [t for t in limits if t[0] in named]
+            todo = [*first, *todo, *(t for t in limits if t not in first)]
             todo = todo[:parameters]
         rows = []
         for pattern, paths in todo:

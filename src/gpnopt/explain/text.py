@@ -8,7 +8,7 @@ from typing import Any
 from gpnopt.data import ModelData
 
 _LIMITS = {
-    "technician_pool": "{0}'s technicians: the alternative needs {a:g}, {b:g} are available",
+    "technician_pool": "{0}'s technicians all used ({a:g} of {b:g})",
     "assembly_capacity": "plant {0}: assembly capacity used up",
     "line_capacity": "plant {0}, line {1}: line capacity used up",
     "component_capacity": "plant {0}: capacity for component {1} used up",

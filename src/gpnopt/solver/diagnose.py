@@ -77,7 +77,11 @@ def _words(family: str, index: object, slack: float, data: ModelData | None = No
     if family.startswith("sourcing_share") and data is not None:
         rule = data.instance.sourcing_rules[idx[0]]  # rows are indexed by the rule's position
         named = (f"{rule.id} (sourcing_rules.{idx[0]})",)
-    return f"{family}[{','.join(map(str, idx))}]: " + text.format(*named, s=round(slack, 6))
+    words = text.format(*named, s=round(slack, 6))
+    if family == "technician_pool" and data is not None:
+        pool = data.instance.firms[idx[0]].technicians.pool
+        words += f" ({idx[0]}'s lines need {round(pool + slack, 6):g}, {pool:g} are available)"
+    return f"{family}[{','.join(map(str, idx))}]: " + words
 
 
 def unreachable_minimums(data: ModelData) -> list[str]:
