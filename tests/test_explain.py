@@ -255,3 +255,27 @@ def test_forced_solver_puts_the_model_back():
     assert forced.objective == pytest.approx(200)
     assert fs.highs.getNumRow() == rows
     assert fs.solve().objective == pytest.approx(300)
+
+
+def test_tiny_flow_and_service_by_hand(tiny):
+    # CN_TM casts in-house at 0.5 a unit; forcing one casting from the pool (1.5) costs 1.0:
+    # purchases -1.5, unit costs +0.5.
+    # CN_TM sends Japan its 30 medium lathes: unit cost 6, casting 0.5, machine transport 2
+    # (8.5 a unit). Without it JP_TM opens its medium line (fixed 10) and makes them at 12
+    # with castings from CN_TM (0.5 and transport 2: 14.5 a unit): 30 x 6 + 10 = 190 less.
+    # The castings' transfer revenue and purchase (30 x 2) cancel, and so do the transports
+    # (the machines' 30 x 2 saved, the castings' 30 x 2 paid).
+    ex = explain_instance(tiny, ["flow:casting:CN_POOL:CN_TM", "serves:CN_TM:JP"], parameters=0)
+    flow, serve = ex.reports
+    assert flow.chosen is False
+    assert flow.profit_difference == pytest.approx(-1.0)
+    assert flow.by_type["purchases"] == pytest.approx(-1.5)
+    assert flow.by_type["unit"] == pytest.approx(0.5)
+    assert serve.chosen is True
+    assert serve.profit_difference == pytest.approx(-190.0)
+    assert serve.by_type["unit"] == pytest.approx(-180.0)
+    assert serve.by_type["fixed"] == pytest.approx(-10.0)
+    assert serve.by_type["transfer revenue"] == pytest.approx(60.0)
+    assert serve.by_type["purchases"] == pytest.approx(-60.0)
+    assert serve.by_type["transport"] == pytest.approx(0.0, abs=1e-9)
+    assert ex.by_firm["difference"].tolist() == pytest.approx([-1.0, -190.0])
