@@ -146,6 +146,7 @@ def test_cli_unknown_decision_exit_1(tiny_path):
     res = CliRunner().invoke(app, ["explain", str(tiny_path), "--decision", "plant:JP"])
     assert res.exit_code == 1
     assert "closest: plant:JP_TM" in res.output
+    assert str(tiny_path) in res.output
     assert "Traceback" not in res.output
     res = CliRunner().invoke(app, ["explain", str(tiny_path)])
     assert res.exit_code == 2

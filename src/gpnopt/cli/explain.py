@@ -29,7 +29,7 @@ from gpnopt.cli.common import (
     out,
     write_or_exit,
 )
-from gpnopt.errors import GpnoptError
+from gpnopt.errors import GpnoptError, InstanceError
 
 
 def explain(
@@ -102,6 +102,9 @@ def explain(
                 threads=threads,
                 progress=step,
             )
+    except InstanceError as exc:
+        named = exc if str(path) in str(exc) else InstanceError(f"{path}: {exc}")
+        raise fail(named, debug) from None
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     if out_dir is not None:
