@@ -81,6 +81,7 @@ def test_known_threshold_within_one_percent(tech):
     row = tech.decisions.iloc[0]
     assert row["threshold_parameter"] == "plants.P1.lines.m.unit_cost"
     assert row["threshold_factor"] == pytest.approx(t["factor"])
+    assert row["threshold_value"] == pytest.approx(10 * t["factor"])
 
 
 def test_threshold_that_does_not_flip():

@@ -52,7 +52,8 @@ class Explanation:
         decisions: one row per decision (the ``explain.csv`` table): decision, chosen,
             description, alternative, alternative_status, objective_difference,
             profit_difference, one ``profit_<firm>`` column per firm (equity-weighted),
-            binding_limits, threshold_parameter, threshold_factor, sentence.
+            binding_limits, threshold_parameter, threshold_factor, threshold_value (the
+            parameter's value at the flip; a pattern of several numbers has none), sentence.
         by_type: decision, type, difference (revenue and cost types; they sum to the
             profit difference).
         by_entity: decision, entity, difference (profit centres).
@@ -150,6 +151,7 @@ def _tables(reports: list[DecisionReport], prices: pd.DataFrame) -> dict[str, pd
             "binding_limits": "; ".join(r.limits),
             "threshold_parameter": None if t is None else t["parameter"],
             "threshold_factor": math.nan if t is None or not t["flips"] else t["factor"],
+            "threshold_value": math.nan if t is None or not t["flips"] else t["base"] * t["factor"],
             "sentence": r.sentence,
         })
 
