@@ -281,3 +281,16 @@ def test_tiny_flow_and_service_by_hand(tiny):
     assert serve.by_type["purchases"] == pytest.approx(-60.0)
     assert serve.by_type["transport"] == pytest.approx(0.0, abs=1e-9)
     assert ex.by_firm["difference"].tolist() == pytest.approx([-1.0, -190.0])
+
+
+def test_firm_objective_two_stages(tiny):
+    # tiny has one firm: TM's objective is the alliance's, so the explanation is the same
+    # (the 190 of the service above), through fresh two-stage solves.
+    ex = explain_instance(tiny, ["serves:CN_TM:JP"], objective="firm:TM", parameters=0)
+    (r,) = ex.reports
+    assert ex.objective == pytest.approx(gpnopt.solve(tiny, objective="firm:TM").objective)
+    assert r.objective_difference == pytest.approx(-190.0)
+    assert r.by_firm == pytest.approx({"TM": -190.0})
+    assert ex.tables["shadow_prices"].empty
+    with pytest.raises(gpnopt.InstanceError, match="firm:XX"):
+        explain_instance(tiny, ["serves:CN_TM:JP"], objective="firm:XX")

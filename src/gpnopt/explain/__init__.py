@@ -208,7 +208,8 @@ def explain_instance(
             own costs with the largest share of the profit.
         result: a :class:`gpnopt.results.Result` of ``instance`` already solved; its
             objective is checked against the explainer's own solve.
-        objective: ``alliance`` (the only objective supported; default the instance's).
+        objective: ``alliance`` or ``firm:ID`` (default the instance's); a firm's objective
+            is solved in two stages, afresh for each solve (slower, no shadow prices).
         parameters: thresholds per decision without ``vary``.
         time_limit, mip_gap, threads: per solve, as for :func:`gpnopt.solve`.
         progress: called as ``progress(decision, done, total)`` before each decision.
@@ -218,7 +219,7 @@ def explain_instance(
 
     Raises:
         InstanceError: an unknown decision name or ``vary`` path (the message lists the
-            closest valid ones), or a ``firm:`` objective.
+            closest valid ones), or an objective naming no firm of the instance.
         SolveError: the instance itself is infeasible or unsolved.
         ValueError: ``result``'s objective differs from the explainer's optimum.
     """

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gpnopt.errors import InstanceError
 from gpnopt.explain.decisions import (
     Decision,
     alternatives,
@@ -40,7 +41,13 @@ from gpnopt.explain.thresholds import (
 )
 from gpnopt.results import PROFIT_TYPES
 from gpnopt.schema import Instance
-from gpnopt.solver import Condition, ForcedOutcome, ForcedSolver, ScenarioSolver
+from gpnopt.solver import (
+    Condition,
+    ForcedOutcome,
+    ForcedSolver,
+    ScenarioSolver,
+    TwoStageSolver,
+)
 
 PRICED = (
     "demand_limit",
@@ -146,7 +153,14 @@ class Explainer:
         threads: int | None = None,
     ) -> None:
         self.instance = instance
-        self.solver = ForcedSolver(instance, objective, time_limit, mip_gap, threads)
+        mode = objective or instance.objective.mode
+        if mode == "alliance":
+            self.solver: Any = ForcedSolver(instance, objective, time_limit, mip_gap, threads)
+        else:  # a firm's objective: two stages, each solve built afresh
+            if not mode.startswith("firm:") or mode[5:] not in instance.firms:
+                msg = f"objective {mode!r}: use alliance or firm:ID with a firm of the instance"
+                raise InstanceError(msg)
+            self.solver = TwoStageSolver(instance, mode, time_limit, mip_gap, threads)
         self.data = self.solver.data
         self.scaler = Scaler(instance)
         rebuild = ScenarioSolver(objective, time_limit, mip_gap, threads, diagnose=False)

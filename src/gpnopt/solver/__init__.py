@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from gpnopt.solver.conditions import Condition
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
-from gpnopt.solver.forced import ForcedOutcome, ForcedSolver
+from gpnopt.solver.forced import ForcedOutcome, ForcedSolver, TwoStageSolver
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
     KeptHighs,
@@ -49,6 +49,7 @@ __all__ = [
     "KeptHighs",
     "ScenarioSolver",
     "SolveOutcome",
+    "TwoStageSolver",
     "Solved",
     "break_ties_for_the_alliance",
     "build_and_run",

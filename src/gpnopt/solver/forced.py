@@ -12,9 +12,10 @@ later solve changes only numbers on it and puts them back afterwards:
 * :meth:`ForcedSolver.cost_vector` gives HiGHS's cost vector of a variant of the instance
   that changes only objective numbers (costs, prices), computed on the same model.
 
-Only the ``alliance`` objective (with or without a firm subset) is supported: a ``firm:F``
-objective is solved in two stages (:func:`gpnopt.solver.break_ties_for_the_alliance`),
-which a single kept HiGHS object does not reproduce.
+:class:`ForcedSolver` takes the ``alliance`` objective (with or without a firm subset). A
+``firm:F`` objective is solved in two stages (:func:`gpnopt.solver.break_ties_for_the_alliance`),
+which a single kept HiGHS object does not reproduce: :class:`TwoStageSolver` offers the same
+interface, building the model afresh for each solve.
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data
-from gpnopt.errors import InstanceError
+from gpnopt.errors import InstanceError, SolveError
+from gpnopt.model import build_model
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.schema import Instance
-from gpnopt.solver.conditions import Condition, condition_body
+from gpnopt.solver.conditions import Condition, add_conditions, condition_body
 from gpnopt.solver.diagnose import diagnose
 from gpnopt.solver.highs import (
     add_row,
@@ -41,6 +44,7 @@ from gpnopt.solver.highs import (
     delete_rows_from,
     replace_objective,
     row_bounds,
+    run_highs,
     run_status,
     set_col_bounds,
     set_integrality,
@@ -52,7 +56,7 @@ from gpnopt.solver.persistent import (
     objective_vector,
     structure_signature,
 )
-from gpnopt.solver.pipeline import build_and_run
+from gpnopt.solver.pipeline import break_ties_for_the_alliance, build_and_run
 
 TOL = 1e-6
 """A row whose activity is within this (relative to its bound, at least absolute) is binding."""
@@ -108,10 +112,7 @@ class ForcedSolver:
     ) -> None:
         mode = objective or instance.objective.mode
         if mode != "alliance":
-            msg = (
-                f"objective {mode!r}: explain supports the alliance objective only (a firm's "
-                "objective is solved in two stages)"
-            )
+            msg = f"objective {mode!r}: a firm's objective is solved by TwoStageSolver"
             raise InstanceError(msg)
         self.instance = instance
         self.objective = objective
@@ -341,3 +342,92 @@ class ForcedSolver:
 def _row_name(con: Any) -> tuple[str, Any]:
     """The family (constraint component's name) and index of a row's constraint."""
     return con.parent_component().name, con.index()
+
+
+class TwoStageSolver:
+    """:class:`ForcedSolver`'s interface for a ``firm:F`` objective: every solve builds the
+    model afresh and runs both stages (:func:`gpnopt.solver.break_ties_for_the_alliance`),
+    as :func:`gpnopt.solve` does, with the conditions added as rows.
+
+    Slower than the kept model (a build per solve); no shadow prices (the second stage's
+    duals are not those of F's objective) and no cost vectors (a threshold solves each
+    variant on its own).
+
+    Raises:
+        SolveError: the instance itself is infeasible (with the diagnosis) or unsolved.
+    """
+
+    def __init__(
+        self,
+        instance: Instance,
+        objective: str,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.instance = instance
+        self.objective = objective
+        self.time_limit, self.mip_gap, self.threads = time_limit, mip_gap, threads
+        model, data, outcome, _kept = build_and_run(
+            instance, objective, time_limit, mip_gap, threads, keep=False,
+            diagnose_infeasible=True,
+        )
+        self.data = data
+        self.solves = 1
+        self.costs = None
+        self.base_x = None
+        self.base = ForcedOutcome(
+            "solved", outcome.objective, read_solution(model, data), profit_parts(model, data),
+            limit_rows(model),
+        )
+
+    def solve(
+        self, conditions: tuple[Condition, ...] = (), *, costs: Any = None, read: bool = True
+    ) -> ForcedOutcome:
+        """Solve with ``conditions`` imposed (``costs`` is not supported: ``None``)."""
+        if costs is not None:
+            msg = "a firm objective's solves take no cost vector"
+            raise ValueError(msg)
+        m = build_model(self.data, self.objective)
+        add_conditions(m, conditions)
+        options = {"time_limit": self.time_limit, "mip_gap": self.mip_gap, "threads": self.threads}
+        self.solves += 1
+        try:
+            first = run_highs(m, name=self.instance.name, **options)
+        except SolveError as exc:
+            return ForcedOutcome("infeasible" if exc.status == "infeasible" else "no_solution")
+        outcome = break_ties_for_the_alliance(m, first, **options)
+        return ForcedOutcome(
+            "solved", outcome.objective, read_solution(m, self.data),
+            profit_parts(m, self.data), limit_rows(m),
+        )
+
+    def lp_duals(self) -> list[dict[str, Any]]:
+        """None (see the class docstring)."""
+        return []
+
+    def cost_vector(self, variant: Instance) -> None:
+        """None: every variant is solved on its own."""
+        return None
+
+    def diagnose(self, conditions: tuple[Condition, ...]) -> list[str]:
+        """The elastic diagnosis of the instance with ``conditions`` imposed."""
+        return diagnose(self.data, self.objective, self.threads, conditions=conditions)
+
+
+def limit_rows(m: Any) -> list[dict[str, Any]]:
+    """Each inequality row of a solved Pyomo model, as :meth:`ForcedSolver.row_table` gives
+    them (family, index, activity, bound, upper, binding)."""
+    rows = []
+    for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        lo, up = con.lower, con.upper
+        if con.equality or (lo is None and up is None):
+            continue
+        act = float(pyo.value(con.body))
+        side = float(pyo.value(up if up is not None else lo))
+        rows.append({
+            "family": con.parent_component().name, "index": con.index(), "activity": act,
+            "bound": side, "upper": up is not None,
+            "binding": abs(act - side) <= TOL * max(1.0, abs(side)),
+        })
+    return rows
