@@ -9,6 +9,11 @@ Public API::
 
 Pyomo is imported only when a model is built (``solve``), so loading and validating
 instances stays light.
+
+Studies of many solves sit above this facade and are imported on their own:
+``gpnopt.sweep.run_sweep`` and ``gpnopt.explain`` (``import gpnopt.explain`` or ``from
+gpnopt import explain``; the package is then callable:
+``gpnopt.explain(instance, decisions=None, vary=None, result=None)``).
 """
 
 from __future__ import annotations
