@@ -250,6 +250,7 @@ class Explainer:
         elif parameters <= 0:
             return []
         else:
+            alt_x = None if best is None else best[1].x
             todo = []
             for pattern in default_parameters(d, self.instance):
                 try:
@@ -259,10 +260,11 @@ class Explainer:
                 paths = [p for p in paths if self.scaler.paths[p] != 0]
                 # a cost or price counts if it carries profit at the optimum; a number in
                 # the rows (a pool, a capacity) is kept, after the costs
-                if paths and (self.search.direction(paths) is None or self.search.weight(paths)):
+                if paths and (self.search.direction(paths) is None
+                              or self.search.weight(paths, alt_x)):
                     todo.append((pattern, paths))
             todo.sort(key=lambda t: (self.search.direction(t[1]) is None,
-                                     -self.search.weight(t[1])))
+                                     -self.search.weight(t[1], alt_x)))
             # the limits the elastic diagnosis names (an infeasible alternative) first; the
             # limits of the decision's entities with the largest shadow prices last
             limits = [

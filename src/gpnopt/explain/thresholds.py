@@ -168,11 +168,15 @@ class ThresholdSearch:
         sol = read_solution(solved.model, solved.data)
         return solved.outcome.objective, None, sol, variant
 
-    def weight(self, paths: list[str]) -> float:
-        """The profit the parameter accounts for at the optimum (its cost share):
-        ``|d . x|`` for a cost-only parameter, else 0."""
+    def weight(self, paths: list[str], alternative_x: Any = None) -> float:
+        """The profit the parameter accounts for at the optimum or in the alternative
+        (``alternative_x``), whichever is larger (its cost share): ``|d . x|`` for a
+        cost-only parameter, else 0."""
         d = self.direction(paths)
-        return 0.0 if d is None else abs(float(d @ self.solver.base_x))
+        if d is None:
+            return 0.0
+        xs = [self.solver.base_x] if alternative_x is None else [self.solver.base_x, alternative_x]
+        return max(abs(float(d @ x)) for x in xs)
 
     def search(
         self,
