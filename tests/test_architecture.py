@@ -29,10 +29,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),
-    # studies the facade offers (gpnopt.alliance): many solves on the solver, no facade
-    ("facade-studies", ("gpnopt.alliance",)),
+    # studies the facade offers (gpnopt.alliance, gpnopt.explain): many solves, no facade
+    ("facade-studies", ("gpnopt.alliance", "gpnopt.explain")),
     ("facade", ("gpnopt",)),
-    ("studies", ("gpnopt.sweep",)),  # many solves: sweeps, and studies such as explain
+    ("studies", ("gpnopt.sweep",)),  # many solves built on the facade: sweeps
     ("pictures", ("gpnopt.plots",)),
     ("cli", ("gpnopt.cli", "gpnopt.__main__")),
 ]

@@ -9,6 +9,10 @@ Public API::
 
 Pyomo is imported only when a model is built (``solve``), so loading and validating
 instances stays light.
+
+Studies of many solves: :func:`explain` and :func:`alliance` (their packages sit below this
+facade and are callable, so ``gpnopt.explain(...)`` works however it was reached); the sweep
+(``gpnopt.sweep.run_sweep``) sits above it and is imported on its own.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from gpnopt.schema import Instance
 if TYPE_CHECKING:
     from gpnopt.alliance import AllianceAnalysis
     from gpnopt.analysis.compare import Comparison
+    from gpnopt.explain import Explanation
     from gpnopt.results import Result
 
 __version__ = "0.1.0"
@@ -38,6 +43,7 @@ __all__ = [
     "__version__",
     "alliance",
     "compare",
+    "explain",
     "instance_from_dict",
     "load",
     "solve",
@@ -275,3 +281,60 @@ def __getattr__(name: str) -> Any:
         return Result
     msg = f"module 'gpnopt' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def explain(
+    instance: Instance,
+    decisions: Sequence[str] | None = None,
+    vary: Sequence[str] | None = None,
+    result: Result | None = None,
+    *,
+    objective: str | None = None,
+    parameters: int = 2,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Explanation:
+    """Why each decision of ``instance``'s optimum was taken, and what would change it.
+
+    For each decision: the forced alternative re-optimised (status, profit difference in
+    total, by firm, by profit centre and by revenue and cost type), the limits that stand in
+    the way (and LP shadow prices with the binaries fixed), the threshold of the parameters in
+    ``vary`` (or of the decision's own largest costs) that flips it, and a sentence
+    (``docs/explain.md``).
+
+    Args:
+        instance: a validated instance (:func:`load`).
+        decisions: names such as ``line:P:I``, ``in_house:P:K``, ``plant:P``, ``channel:H``,
+            ``office:O``, ``flow:K:S:D``, ``serves:P:M``, ``expectation:ID``; ``None``: every
+            binary decision and every expectation.
+        vary: dotted YAML paths or patterns whose thresholds are searched for every decision.
+        result: a Result of ``instance`` already solved (its objective is checked).
+        objective: ``alliance`` or ``firm:ID`` (default: the instance's).
+        parameters: thresholds per decision without ``vary``.
+        time_limit, mip_gap, threads: per solve, as for :func:`solve`.
+        progress: called as ``progress(decision, done, total)`` before each decision.
+
+    Returns:
+        A :class:`gpnopt.explain.Explanation` (DataFrames in ``tables``; ``write(dir)``,
+        ``to_markdown()``, ``to_dict()``).
+
+    Raises:
+        InstanceError: an unknown decision or ``vary`` name (with the closest valid names).
+        SolveError: the instance itself is infeasible or unsolved.
+    """
+    from gpnopt.explain import explain_instance
+
+    return explain_instance(
+        instance,
+        decisions,
+        vary,
+        result,
+        objective=objective,
+        parameters=parameters,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        progress=progress,
+    )

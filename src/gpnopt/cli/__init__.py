@@ -13,6 +13,7 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
 * :mod:`gpnopt.cli.alliance`: ``alliance`` (coalitions, allocations, frontier);
+* :mod:`gpnopt.cli.explain`: ``explain`` (decisions, thresholds, waterfalls);
 * :mod:`gpnopt.cli.schema`: ``schema`` (the JSON Schema and the field reference);
 * :mod:`gpnopt.cli.logs`: ``-v/--verbose``, ``-q/--quiet`` and ``--log-file`` (logging);
 * :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
@@ -29,7 +30,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import alliance, compare, report, schema, solve, sweep
+from gpnopt.cli import alliance, compare, explain, report, schema, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -96,6 +97,7 @@ app.command()(command(report.report))
 app.command(name="sweep")(command(sweep.sweep))
 app.command()(command(schema.schema))
 app.command(name="alliance")(command(alliance.alliance))
+app.command(name="explain")(command(explain.explain))
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

@@ -18,6 +18,8 @@ Functions:
   role type per scenario (changes against the first scenario outlined);
 * :func:`frontier_figure`: the Pareto frontier between two firms of an alliance analysis
   (:func:`gpnopt.alliance`), with its marked points;
+* :func:`waterfall_figure`: a decision's profit difference by revenue and cost type
+  (``gpnopt explain``);
 * :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
   each file written atomically;
 * :func:`network_map`, :func:`flow_sankey`, :func:`specialization_map`: the interactive
@@ -59,6 +61,7 @@ from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
 from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
 from gpnopt.plots.report_html import REPORT_NAME, report_page, write_report_html
+from gpnopt.plots.waterfall import waterfall_figure
 
 __all__ = [
     "COUNTRY_CENTROIDS",
@@ -85,6 +88,7 @@ __all__ = [
     "specialization_cells",
     "specialization_heatmap",
     "specialization_map",
+    "waterfall_figure",
     "write_plots",
     "write_report_html",
 ]

@@ -7,7 +7,14 @@
 """
 
 from gpnopt.atomic import write_text as atomic_write_text
-from gpnopt.results.solution import ZERO, Solution, clean, read_solution
+from gpnopt.results.solution import (
+    PROFIT_TYPES,
+    ZERO,
+    Solution,
+    clean,
+    profit_parts,
+    read_solution,
+)
 from gpnopt.results.tables import (
     COLUMNS,
     TABLE_NAMES,
@@ -19,6 +26,7 @@ from gpnopt.results.tables import (
 
 __all__ = [
     "COLUMNS",
+    "PROFIT_TYPES",
     "TABLE_NAMES",
     "ZERO",
     "Result",
@@ -26,6 +34,7 @@ __all__ = [
     "atomic_write_text",
     "clean",
     "make_result",
+    "profit_parts",
     "read_solution",
     "solution_of",
     "tables_of",

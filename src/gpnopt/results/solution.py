@@ -294,3 +294,72 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
         firm_profit=firm_profit,
         technicians=sorted_rows("technicians", techs),
     )
+
+
+PROFIT_TYPES = ("sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs")
+"""The revenue and cost types of a profit centre's profit (family 11), in this order."""
+
+
+def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
+    """Each profit centre's profit split by revenue and cost type, as signed rows.
+
+    One row per entity and type of :data:`PROFIT_TYPES` that the entity has (entity, kind,
+    type, amount; revenue positive, costs negative), in the instance's entity order. The
+    terms are those of ``model.revenue`` and ``model.cost`` (``docs/formulation.md``, family
+    11): sales (a plant's share of the price, a channel's margin), transfer revenue (parts
+    shipped to other plants), fixed costs (plant, lines, in-house processes, channel,
+    office), unit costs (lines, in-house processes, channel), purchases (parts at their
+    price), transport and tariffs. They add up to ``revenue - cost`` of each entity up to
+    rounding; the model has no tax, capital charge or technician cost in its profits
+    (capital and technicians are limits).
+    """
+    from gpnopt.model.variables import var_tables
+
+    inst = data.instance
+    v = var_tables(model)
+    val = _evaluator()
+    x = lambda var: var.value or 0.0  # noqa: E731 - a variable's value, None as 0
+    parts: dict[str, dict[str, float]] = {e: {} for e in data.entity_kind}
+
+    def add(e: str, kind: str, amount: float) -> None:
+        parts[e][kind] = parts[e].get(kind, 0.0) + amount
+
+    for a, arc in data.sales.items():
+        q = x(v.sales[a])
+        if data.entity_kind.get(a[0]) == "plant":
+            add(a[0], "sales", arc.plant_revenue * q)
+        if data.entity_kind.get(a[2]) == "channel":
+            ch = inst.channels[a[2]]
+            add(a[2], "sales", arc.channel_revenue * q)
+            add(a[2], "unit", -ch.unit_cost * q)
+    for a, arc in data.flows.items():
+        k, s, d = a
+        q = x(v.flow[a])
+        if s != d and data.entity_kind.get(s) == "plant":
+            add(s, "transfer revenue", inst.components[k].transfer_price * q)
+        if data.entity_kind.get(d) == "plant":
+            add(d, "purchases", -arc.price * q)
+    for p, i in data.lines:
+        line = inst.plants[p].lines[i]
+        add(p, "fixed", -line.fixed_cost * x(v.line_open[p, i]))
+        add(p, "unit", -line.unit_cost * val(model.production[p, i]))
+    for p, k in data.make:
+        opt = inst.plants[p].components[k]
+        add(p, "fixed", -opt.fixed_cost * x(v.in_house[p, k]))
+        add(p, "unit", -opt.unit_cost * x(v.output[p, k]))
+    rows: list[dict[str, Any]] = []
+    for e, kind in data.entity_kind.items():
+        if kind == "plant":
+            add(e, "fixed", -inst.plants[e].fixed_cost * x(v.is_open[e]))
+            add(e, "transport", -val(model.transport_cost[e]))
+            add(e, "tariffs", -val(model.tariff_cost[e]))
+        elif kind == "channel":
+            add(e, "fixed", -inst.channels[e].fixed_cost * x(v.channel_open[e]))
+        else:
+            add(e, "fixed", -inst.purchasing_offices[e].fixed_cost * x(v.office_open[e]))
+        rows += [
+            {"entity": e, "kind": kind, "type": t, "amount": float(parts[e][t])}
+            for t in PROFIT_TYPES
+            if t in parts[e]
+        ]
+    return tuple(rows)

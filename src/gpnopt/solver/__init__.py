@@ -10,14 +10,20 @@
 * :mod:`gpnopt.solver.coalition`: :class:`CoalitionSolver`, one kept model re-solved for
   coalitions, firm objectives and profit floors (alliance analysis, participation).
 
-Imports run one way: ``persistent`` -> ``pipeline`` -> ``coalition`` -> ``diagnose`` ->
-``highs``.
+* :mod:`gpnopt.solver.forced`: :class:`ForcedSolver`, re-solves of a kept model with
+  decisions forced (:class:`Condition`), costs changed, and LP duals (``gpnopt explain``).
+
+
+Imports run one way: ``forced`` -> ``persistent`` -> ``pipeline`` -> ``coalition`` ->
+``diagnose`` -> ``conditions``, ``highs``.
 """
 
 from __future__ import annotations
 
 from gpnopt.solver.coalition import CoalitionSolve, CoalitionSolver, stand_alone_values
+from gpnopt.solver.conditions import Condition
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
+from gpnopt.solver.forced import ForcedOutcome, ForcedSolver, TwoStageSolver
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
     KeptHighs,
@@ -41,12 +47,16 @@ from gpnopt.solver.pipeline import (
 )
 
 __all__ = [
+    "Condition",
+    "ForcedOutcome",
+    "ForcedSolver",
     "DEFAULT_MIP_GAP",
     "CoalitionSolve",
     "CoalitionSolver",
     "KeptHighs",
     "ScenarioSolver",
     "SolveOutcome",
+    "TwoStageSolver",
     "Solved",
     "break_ties_for_the_alliance",
     "build_and_run",

@@ -23,6 +23,7 @@ import pyomo.environ as pyo
 from gpnopt.data import ModelData
 from gpnopt.errors import SolveError
 from gpnopt.model import build_model
+from gpnopt.solver.conditions import Condition, add_conditions
 from gpnopt.solver.highs import run_highs
 
 FORCING = ("demand_minimum", "participation")
@@ -76,7 +77,11 @@ def _words(family: str, index: object, slack: float, data: ModelData | None = No
     if family.startswith("sourcing_share") and data is not None:
         rule = data.instance.sourcing_rules[idx[0]]  # rows are indexed by the rule's position
         named = (f"{rule.id} (sourcing_rules.{idx[0]})",)
-    return f"{family}[{','.join(map(str, idx))}]: " + text.format(*named, s=round(slack, 6))
+    words = text.format(*named, s=round(slack, 6))
+    if family == "technician_pool" and data is not None:
+        pool = data.instance.firms[idx[0]].technicians.pool
+        words += f" ({idx[0]}'s lines need {round(pool + slack, 6):g}, {pool:g} are available)"
+    return f"{family}[{','.join(map(str, idx))}]: " + words
 
 
 def unreachable_minimums(data: ModelData) -> list[str]:
@@ -91,10 +96,21 @@ def unreachable_minimums(data: ModelData) -> list[str]:
     ]
 
 
-def diagnose(data: ModelData, objective: str | None = None, threads: int | None = None) -> list[str]:
-    """Lines naming what cannot be met and the limits that conflict, by how much."""
+def diagnose(
+    data: ModelData,
+    objective: str | None = None,
+    threads: int | None = None,
+    *,
+    conditions: tuple[Condition, ...] = (),
+) -> list[str]:
+    """Lines naming what cannot be met and the limits that conflict, by how much.
+
+    ``conditions`` are imposed as hard rows (a decision forced by ``gpnopt explain``): the
+    diagnosis then says what would have to give for them to hold.
+    """
     lines = unreachable_minimums(data)
     m = build_model(data, objective)
+    add_conditions(m, conditions)
     m.objective.deactivate()
     m.elastic = pyo.VarList(domain=pyo.NonNegativeReals)
     forcing: list[tuple[str, object, pyo.Var]] = []
@@ -122,9 +138,11 @@ def diagnose(data: ModelData, objective: str | None = None, threads: int | None 
             return False
         return True
 
-    # Phase 1: what cannot be met with every limit as it is.
+    # Phase 1: what cannot be met with every limit as it is (with imposed conditions, which
+    # may themselves collide with the limits, the limits are elastic from the start).
     for _f, _i, s in limits:
-        s.fix(0)
+        if not conditions:
+            s.fix(0)
     if not run(sum(s for _f, _i, s in forcing)):
         return lines or ["the elastic model found no relaxation either"]
     short = {id(s): s.value or 0.0 for _f, _i, s in forcing}

@@ -428,3 +428,89 @@ def column_layout(info: Any) -> dict[str, Any]:
     """Which columns of a standard form are integer (positions), and whether any is."""
     integer = [j for j, v in enumerate(info.columns) if v.is_integer() or v.is_binary()]
     return {"integer": integer, "is_mip": bool(integer)}
+
+
+# --- edits of a kept HiGHS object (re-solves with conditions, LP duals) ----------------------
+
+
+def set_col_bounds(h: highspy.Highs, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Give the columns ``cols`` new bounds (``±inf`` as HiGHS's infinity)."""
+    if len(cols):
+        lo = np.where(np.isinf(lower), -highspy.kHighsInf, lower).astype(float)
+        up = np.where(np.isinf(upper), highspy.kHighsInf, upper).astype(float)
+        h.changeColsBounds(len(cols), np.asarray(cols, dtype=np.int32), lo, up)
+
+
+def add_row(h: highspy.Highs, lower: float, upper: float, cols: np.ndarray, coefs: np.ndarray) -> int:
+    """Add the row ``lower <= sum coefs * x[cols] <= upper``; return its position."""
+    lo = -highspy.kHighsInf if math.isinf(lower) else float(lower)
+    up = highspy.kHighsInf if math.isinf(upper) else float(upper)
+    h.addRow(lo, up, len(cols), np.asarray(cols, dtype=np.int32), np.asarray(coefs, dtype=float))
+    return int(h.getNumRow()) - 1
+
+
+def delete_rows_from(h: highspy.Highs, first: int) -> None:
+    """Delete the rows from position ``first`` on (those :func:`add_row` added)."""
+    n = int(h.getNumRow())
+    if n > first:
+        h.deleteRows(n - first, np.arange(first, n, dtype=np.int32))
+
+
+def set_integrality(h: highspy.Highs, cols: list[int], integer: bool) -> None:
+    """Make the columns ``cols`` integer or continuous."""
+    if cols:
+        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+        h.changeColsIntegrality(
+            len(cols), np.asarray(cols, dtype=np.int32), np.full(len(cols), int(kind), np.uint8)
+        )
+
+
+def run_status(h: highspy.Highs) -> str:
+    """Solve ``h`` from scratch and say how it ended: ``solved`` (a feasible solution),
+    ``infeasible`` or ``no_solution``."""
+    h.clearSolver()
+    h.run()
+    status = h.getModelStatus()
+    if status in (highspy.HighsModelStatus.kInfeasible,):
+        return "infeasible"
+    if h.getInfo().primal_solution_status != 2:
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            return "infeasible"
+        return "no_solution"
+    return "solved"
+
+
+def solution_arrays(h: highspy.Highs) -> dict[str, np.ndarray]:
+    """Column values and row activities and duals of ``h``'s last solve (HiGHS's signs: it
+    minimises the negated profit)."""
+    sol = h.getSolution()
+    return {
+        "col_value": np.asarray(sol.col_value, dtype=float),
+        "row_value": np.asarray(sol.row_value, dtype=float),
+        "row_dual": np.asarray(sol.row_dual, dtype=float),
+    }
+
+
+def col_bounds(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' lower and upper bounds as HiGHS holds them (infinity as ``±inf``)."""
+    lp = h.getLp()
+    lo = np.asarray(lp.col_lower_, dtype=float)
+    up = np.asarray(lp.col_upper_, dtype=float)
+    lo[lo <= -highspy.kHighsInf] = -np.inf
+    up[up >= highspy.kHighsInf] = np.inf
+    return lo, up
+
+
+def row_bounds(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' lower and upper bounds (infinity as ``±inf``)."""
+    lp = h.getLp()
+    lo = np.asarray(lp.row_lower_, dtype=float)
+    up = np.asarray(lp.row_upper_, dtype=float)
+    lo[lo <= -highspy.kHighsInf] = -np.inf
+    up[up >= highspy.kHighsInf] = np.inf
+    return lo, up
+
+
+def col_costs(h: highspy.Highs) -> np.ndarray:
+    """The cost vector HiGHS holds (the negated profit coefficients)."""
+    return np.asarray(h.getLp().col_cost_, dtype=float)

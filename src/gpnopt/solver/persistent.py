@@ -71,7 +71,7 @@ def _prices_in_rows(instance: Instance) -> bool:
     )
 
 
-_OBJECTIVE_COMPONENTS = (
+OBJECTIVE_COMPONENTS = (
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -239,7 +239,7 @@ class ScenarioSolver:
         assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
-        for name in _OBJECTIVE_COMPONENTS:
+        for name in OBJECTIVE_COMPONENTS:
             for n in (name, f"{name}_index"):
                 if hasattr(m, n):
                     m.del_component(n)

@@ -1,0 +1,314 @@
+"""Decisions named in the instance's terms: their state in a solution, and their opposite.
+
+=================================  ==================================================
+name                               the decision
+=================================  ==================================================
+``plant:P``                        plant P operates
+``line:P:I``                       plant P runs the line of product I
+``in_house:P:K``                   plant P makes component K in-house
+``channel:H``                      channel H operates
+``office:O``                       purchasing office O operates
+``flow:K:S:D``                     component K flows from S to plant D
+``serves:P:M``                     plant P sells in market M (any product, any channel)
+``expectation:ID``                 the statement of the instance's expectation ID
+=================================  ==================================================
+
+The *alternative* of a decision is its opposite imposed as :class:`Condition` s on the
+model's variables: a binary fixed the other way; a flow or a service cut to zero, or forced
+to at least one unit; an expectation's statement made false (or true). Where the opposite
+has several forms (a share above or below its range, sales through another channel or none
+at all) each is a candidate and the best feasible one is the alternative.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from gpnopt.analysis.expectations import evaluate
+from gpnopt.data import ModelData
+from gpnopt.errors import InstanceError
+from gpnopt.results import ZERO, Solution
+from gpnopt.schema import Expectation, Instance
+from gpnopt.solver import Condition
+
+AT_LEAST = 1.0
+"""Units an alternative forces where the optimum has none (a flow, a service, a statement)."""
+
+SHARE_STEP = 0.01
+"""How far outside its range an alternative pushes a share (absolute)."""
+
+BINARY_KINDS = ("plant", "line", "in_house", "channel", "office")
+"""Kinds of decisions that are the model's binaries (``--all`` explains each)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision of the instance.
+
+    Attributes:
+        name: as the user writes it (``line:CN_FT:tm_lathe_high``).
+        kind: plant, line, in_house, channel, office, flow, serves or expectation.
+        key: the ids after the kind.
+    """
+
+    name: str
+    kind: str
+    key: tuple[str, ...]
+
+
+def valid_names(data: ModelData) -> list[str]:
+    """Every decision name of the instance, in a stable order."""
+    inst = data.instance
+    names = [f"plant:{p}" for p in data.plants]
+    names += [f"line:{p}:{i}" for p, i in data.lines]
+    names += [f"in_house:{p}:{k}" for p, k in data.make]
+    names += [f"channel:{h}" for h in data.channels]
+    names += [f"office:{o}" for o in data.offices]
+    names += [f"flow:{k}:{s}:{d}" for k, s, d in data.flows]
+    names += list(dict.fromkeys(f"serves:{p}:{m}" for p, _i, _h, m in data.sales))
+    names += [f"expectation:{e.id}" for e in inst.expectations]
+    return names
+
+
+def binary_names(data: ModelData) -> list[str]:
+    """The names of every binary decision and of every expectation (``--all``)."""
+    return [
+        n for n in valid_names(data) if n.split(":")[0] in BINARY_KINDS or n.startswith("expectation:")
+    ]
+
+
+def parse(name: str, data: ModelData, *, source: str = "--decision") -> Decision:
+    """The :class:`Decision` called ``name``.
+
+    Raises:
+        InstanceError: an unknown name, with the closest valid names.
+    """
+    names = valid_names(data)
+    if name not in set(names):
+        close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        kinds = "plant, line, in_house, channel, office, flow, serves, expectation"
+        msg = f"{source} {name!r}: no such decision in {data.instance.name} (kinds: {kinds}){hint}"
+        raise InstanceError(msg)
+    kind, *key = name.split(":")
+    return Decision(name, kind, tuple(key))
+
+
+def expectation_of(inst: Instance, d: Decision) -> Expectation:
+    """The expectation an ``expectation:ID`` decision names."""
+    return next(e for e in inst.expectations if e.id == d.key[0])
+
+
+# --- the state of a decision in a solution ----------------------------------------------------
+
+
+def state(d: Decision, inst: Instance, s: Solution) -> bool:
+    """Whether the decision is taken in ``s`` (an expectation: whether its statement is true)."""
+    k = d.key
+    if d.kind == "plant":
+        return any(r["open"] == 1 for r in s.plant_profit if r["plant"] == k[0])
+    if d.kind == "line":
+        return any(r["open"] == 1 for r in s.lines if (r["plant"], r["product"]) == k)
+    if d.kind in ("channel", "office"):
+        return any(r["open"] == 1 for r in s.channel_profit if r["channel"] == k[0])
+    if d.kind == "in_house":
+        return any(r["in_house"] == 1 for r in s.make_or_buy if (r["plant"], r["component"]) == k)
+    if d.kind == "flow":
+        return any(
+            r["quantity"] > ZERO
+            for r in s.component_flows
+            if (r["component"], r["source"], r["destination"]) == k
+        )
+    if d.kind == "serves":
+        return sum(r["quantity"] for r in s.production if (r["plant"], r["market"]) == k) > ZERO
+    truth, _detail = evaluate(inst, s, expectation_of(inst, d))
+    return bool(truth)
+
+
+def describe(d: Decision, inst: Instance, taken: bool) -> str:
+    """The decision in words, taken or not (``CN_FT runs its tm_lathe_high line``)."""
+    k = d.key
+    no = "" if taken else "not "
+    if d.kind == "plant":
+        return f"{k[0]} {'operates' if taken else 'stays closed'}"
+    if d.kind == "line":
+        return f"{k[0]} {'runs' if taken else 'does not run'} its {k[1]} line"
+    if d.kind == "in_house":
+        return f"{k[0]} {'makes' if taken else 'buys'} {k[1]}{' in-house' if taken else ''}"
+    if d.kind in ("channel", "office"):
+        return f"{d.kind} {k[0]} is {no}open"
+    if d.kind == "flow":
+        return f"{k[1]} {'ships' if taken else 'does not ship'} {k[0]} to {k[2]}"
+    if d.kind == "serves":
+        return f"{k[0]} {'serves' if taken else 'does not serve'} market {k[1]}"
+    e = expectation_of(inst, d)
+    what = e.description or e.id
+    return f"'{what}' is {'true' if taken else 'false'}"
+
+
+# --- the alternative -------------------------------------------------------------------------
+
+
+def _binary(var: str, index: Any, taken: bool) -> list[tuple[str, list[Condition]]]:
+    cond = Condition(((var, index, 1.0),), "<=", 0.0) if taken else Condition(
+        ((var, index, 1.0),), ">=", 1.0
+    )
+    return [("closed" if taken else "open", [cond])]
+
+
+def _cut_or_force(
+    var: str, indices: list[Any], taken: bool, at_least: float = AT_LEAST
+) -> list[tuple[str, list[Condition]]]:
+    """Every variable to zero (taken) or their sum to at least ``at_least`` (not taken)."""
+    if not indices:
+        return []
+    if taken:
+        return [("none", [Condition(((var, i, 1.0),), "<=", 0.0) for i in indices])]
+    return [
+        (f"at least {at_least:g}", [Condition(tuple((var, i, 1.0) for i in indices), ">=", at_least)])
+    ]
+
+
+def alternatives(d: Decision, data: ModelData, taken: bool) -> list[tuple[str, list[Condition]]]:
+    """The candidate forms of the decision's opposite: (label, conditions) pairs.
+
+    An empty list means the opposite cannot be stated on the model (no variable exists for
+    it, e.g. a flow forced where there is no arc).
+    """
+    k = d.key
+    if d.kind == "plant":
+        return _binary("v_is_open", k[0], taken)
+    if d.kind == "line":
+        return _binary("v_line_open", k, taken)
+    if d.kind == "in_house":
+        return _binary("v_in_house", k, taken)
+    if d.kind == "channel":
+        return _binary("v_channel_open", k[0], taken)
+    if d.kind == "office":
+        return _binary("v_office_open", k[0], taken)
+    if d.kind == "flow":
+        return _cut_or_force("v_flow", [k], taken)
+    if d.kind == "serves":
+        arcs = [a for a in data.sales if (a[0], a[3]) == k]
+        return _cut_or_force("v_sales", arcs, taken)
+    return _expectation_alternatives(expectation_of(data.instance, d), data, taken)
+
+
+def sales_arcs(e: Expectation, data: ModelData) -> list[tuple[str, str, str, str]]:
+    """The sales arcs an expectation's filters select (plant, product, tier, firm, market,
+    channel)."""
+    inst = data.instance
+    out = []
+    for a in data.sales:
+        p, i, h, mk = a
+        prod = inst.products[i]
+        if (
+            (e.plant is None or p == e.plant)
+            and (e.product is None or i == e.product)
+            and (e.tier is None or prod.tier == e.tier)
+            and (e.firm is None or prod.firm == e.firm)
+            and (e.market is None or mk == e.market)
+        ):
+            out.append(a)
+    return out
+
+
+def flow_arcs(e: Expectation, data: ModelData, *, source_filter: bool = True) -> list[Any]:
+    """The flow arcs into the expectation's destination (of its component(s)), from its
+    source filter if ``source_filter``."""
+    inst = data.instance
+    comps = set(e.components or ([e.component] if e.component else []))
+    owned = None
+    if e.source_firm is not None:
+        owned = {p for p, pl in inst.plants.items() if pl.owners.get(e.source_firm, 0) > 0}
+    out = []
+    for a in data.flows:
+        k, s, dest = a
+        country = inst.plants[s].country if s in inst.plants else inst.suppliers[s].country
+        if comps and k not in comps:
+            continue
+        if e.destination is not None and dest != e.destination:
+            continue
+        if source_filter and not (
+            (e.source is None or s == e.source)
+            and (e.source_country is None or country == e.source_country)
+            and (owned is None or s in owned)
+        ):
+            continue
+        out.append(a)
+    return out
+
+
+def _expectation_alternatives(
+    e: Expectation, data: ModelData, true_now: bool
+) -> list[tuple[str, list[Condition]]]:
+    """Candidate conditions that make the statement of ``e`` the opposite of ``true_now``."""
+    q = max(AT_LEAST, 2 * e.min_quantity)
+    if e.kind == "open":
+        if e.plant is not None:
+            return _binary("v_is_open", e.plant, true_now)
+        return _binary("v_channel_open", e.channel, true_now)
+    if e.kind == "in_house":
+        if true_now:
+            return _binary("v_in_house", (e.plant, e.component), True)
+        return [("in-house", [Condition((("v_output", (e.plant, e.component), 1.0),), ">=", q)])]
+    if e.kind == "binding":
+        pool = data.instance.firms[e.firm].technicians.pool
+        body = (("technicians", e.firm, 1.0),)
+        if true_now:
+            return [("a technician spare", [Condition(body, "<=", pool - 1.0)])]
+        return [("pool used up", [Condition(body, ">=", pool)])]
+    if e.kind == "flow":
+        return _cut_or_force("v_flow", flow_arcs(e, data), true_now, q)
+    if e.kind == "share":
+        return _share_alternatives(e, data, true_now)
+    arcs = sales_arcs(e, data)
+    if e.channel is not None and not (e.kind == "sells" and e.only_channel):
+        arcs = [a for a in arcs if a[2] == e.channel]
+    if e.kind == "sells" and e.only_channel and e.channel is not None:
+        through = [a for a in arcs if a[2] == e.channel]
+        other = [a for a in arcs if a[2] != e.channel]
+        if true_now:  # nothing sold at all, or some through another channel
+            cands = _cut_or_force("v_sales", arcs, True)
+            if other:
+                cands.append(("through another channel", [Condition(
+                    tuple(("v_sales", a, 1.0) for a in other), ">=", q)]))
+            return cands
+        if not through:
+            return []
+        return [("only through the channel", [
+            *(Condition((("v_sales", a, 1.0),), "<=", 0.0) for a in other),
+            Condition(tuple(("v_sales", a, 1.0) for a in through), ">=", q),
+        ])]
+    return _cut_or_force("v_sales", arcs, true_now, q)
+
+
+def _share_alternatives(
+    e: Expectation, data: ModelData, true_now: bool
+) -> list[tuple[str, list[Condition]]]:
+    """part - a * total compared with 0, for the share's bounds."""
+    all_arcs = flow_arcs(e, data, source_filter=False)
+    part = set(flow_arcs(e, data))
+    lo = 0.0 if e.min is None else e.min
+    hi = 1.0 if e.max is None else e.max
+
+    def body(a_share: float) -> tuple[tuple[str, Any, float], ...]:
+        return tuple(("v_flow", a, (1.0 if a in part else 0.0) - a_share) for a in all_arcs)
+
+    if not all_arcs:
+        return []
+    if true_now:
+        cands = []
+        if lo > 0:
+            cands.append((f"share below {lo:g}", [Condition(body(lo - SHARE_STEP), "<=", 0.0)]))
+        if hi < 1:
+            cands.append((f"share above {hi:g}", [Condition(body(hi + SHARE_STEP), ">=", 0.0)]))
+        return cands
+    total = tuple(("v_flow", a, 1.0) for a in all_arcs)
+    return [("share within range", [
+        Condition(body(lo), ">=", 0.0),
+        Condition(body(hi), "<=", 0.0),
+        Condition(total, ">=", max(AT_LEAST, 2 * e.min_quantity)),
+    ])]
