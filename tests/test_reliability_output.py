@@ -462,6 +462,9 @@ def test_a_sweep_folder_from_before_the_manifest_resumes(tmp_path):
 # --- --allow-imports-outside ------------------------------------------------------------------
 
 
+TINY_PLANT = "JP_TM"  # a plant of instances/tiny.yaml
+
+
 @pytest.fixture
 def outside_import(tmp_path):
     (tmp_path / "shared").mkdir()
@@ -477,9 +480,13 @@ def outside_import(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["validate"], ["solve"], ["compare", "-S", "base"],
-                                     ["report", "--out", "PICS"]])
+                                     ["report", "--out", "PICS"],
+                                     ["sweep", "--samples", "1", "--workers", "1", "--out",
+                                      "PICS"],
+                                     ["explain", "-d", "plant:PLANT"]])
 def test_imports_outside_need_the_option(outside_import, tmp_path, command):
-    args = [a.replace("PICS", str(tmp_path / "pics")) for a in command]
+    args = [a.replace("PICS", str(tmp_path / "pics")).replace("PLANT", TINY_PLANT)
+            for a in command]
     args = [args[0], str(outside_import), *args[1:]]
     res = runner.invoke(app, args)
     assert res.exit_code == 1

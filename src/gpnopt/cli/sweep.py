@@ -22,6 +22,7 @@ from gpnopt.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_USAGE,
+    AllowImportsOpt,
     DebugOpt,
     FileArg,
     LogFileOpt,
@@ -152,6 +153,7 @@ def sweep(
     grid: GridOpt = None,
     scenario: SweepScenarioOpt = None,
     scenario_file: SweepScenarioFileOpt = None,
+    allow_imports_outside: AllowImportsOpt = False,
     objective: SweepObjectiveOpt = None,
     seed: SeedOpt = 0,
     workers: WorkersOpt = None,
@@ -191,6 +193,7 @@ def sweep(
             mip_gap=mip_gap,
             time_limit=time_limit,
             chunk=chunk,
+            allow_imports_outside=allow_imports_outside,
         )
         ids = [p.strip() for p in pattern.split(",") if p.strip()] if pattern else None
         with _Progress(enabled=not quiet and err.is_terminal) as bar:

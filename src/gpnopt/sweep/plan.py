@@ -193,7 +193,10 @@ def _scenario_raw(spec: SweepSpec) -> tuple[dict[str, Any], Instance]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GpnoptWarning)
         data = io.resolve_raw(
-            spec.instance, scenario=spec.scenario, scenario_files=spec.scenario_files
+            spec.instance,
+            scenario=spec.scenario,
+            scenario_files=spec.scenario_files,
+            allow_imports_outside=spec.allow_imports_outside,
         )
         base = io.instance_from_dict(data, name=spec.instance)
     return data, base

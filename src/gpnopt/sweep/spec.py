@@ -229,6 +229,9 @@ class SweepSpec:
         mip_gap: relative MIP gap per solve (default that of :mod:`gpnopt.solver`).
         time_limit: seconds per solve.
         chunk: draws per Parquet part (default from the number of draws).
+        allow_imports_outside: let ``imports`` name files outside the instance's folder
+            (:func:`gpnopt.load`); recorded in the manifest only when true, so that older
+            sweep folders keep their names.
     """
 
     instance: str
@@ -242,6 +245,7 @@ class SweepSpec:
     mip_gap: float | None = None
     time_limit: float | None = None
     chunk: int | None = None
+    allow_imports_outside: bool = False
 
     @classmethod
     def build(
@@ -258,6 +262,7 @@ class SweepSpec:
         mip_gap: float | None = None,
         time_limit: float | None = None,
         chunk: int | None = None,
+        allow_imports_outside: bool = False,
     ) -> SweepSpec:
         """A spec from command-line-like texts, checked.
 
@@ -307,6 +312,7 @@ class SweepSpec:
             mip_gap=mip_gap,
             time_limit=time_limit,
             chunk=chunk,
+            allow_imports_outside=bool(allow_imports_outside),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -315,5 +321,7 @@ class SweepSpec:
         d["scenario_files"] = list(self.scenario_files)
         d["perturb"] = [p.text for p in self.perturb]
         d["grid"] = [a.text for a in self.grid]
+        if not self.allow_imports_outside:
+            del d["allow_imports_outside"]  # the folder name of every older sweep stays
         return d
 
