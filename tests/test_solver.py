@@ -163,3 +163,19 @@ def test_scenario_solver_re_uses_until_reset(tiny_path):
     assert solve_instance(inst, threads=1, keep=kept).objective == first
     assert kept.solve(inst).objective == first
     assert (kept.rebuilt, kept.persistent) == (0, 1)
+
+
+def test_thread_counts_can_change_within_one_process(tiny):
+    """HiGHS starts one task scheduler per process; a later solve with another thread count
+    stopped at once with no solution ("Not Set") until gpnopt restarted the scheduler."""
+    from gpnopt.solver import ScenarioSolver
+
+    inst = tiny
+    kept = ScenarioSolver(threads=1)
+    assert kept.solve(inst).status == "optimal"
+    for threads in (2, 1, None, 2):
+        result = gpnopt.solve(inst, threads=threads)
+        assert (result.status, result.objective) == ("optimal", 3740.0), threads
+    again = kept.solve(inst)  # the kept HiGHS object (1 thread) after a 2-thread solve
+    assert (again.status, again.objective) == ("optimal", 3740.0)
+    assert kept.persistent == 1

@@ -220,7 +220,7 @@ def _run(
         "%s: HiGHS on %d variables, %d rows, %d nonzeros (gap %g, %s)",
         name or "model", lp.num_col_, lp.num_row_, nnz, gap_limit, limit,
     )
-    h.run()
+    run_solver(h)
     t2 = time.perf_counter()
     outcome = store_solution(h, model, info, gap_limit, time_limit, name)
     outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
@@ -288,6 +288,24 @@ def new_highs(gap_limit: float, time_limit: float | None, threads: int | None) -
     return h
 
 
+_SCHEDULER: dict[str, int | None] = {"threads": None}
+"""The thread count HiGHS's process-wide task scheduler was last started with."""
+
+
+def run_solver(h: highspy.Highs) -> None:
+    """``h.run()``, after restarting HiGHS's process-wide task scheduler when ``h`` asks for
+    another thread count than the one it was started with (HiGHS would otherwise stop at
+    once with no solution, status "Not Set": a solve with ``threads=2`` after one with
+    ``threads=1`` in the same process)."""
+    _status, value = h.getOptionValue("threads")
+    wanted = int(value)  # 0: HiGHS's own default
+    started = _SCHEDULER["threads"]
+    if started is not None and wanted != started:
+        h.resetGlobalScheduler(True)
+    _SCHEDULER["threads"] = wanted
+    h.run()
+
+
 def max_threads() -> int:
     """The most threads HiGHS is given: four per CPU of this machine."""
     return 4 * (os.cpu_count() or 1)
@@ -349,7 +367,7 @@ def solve_status(
     Raises:
         SolveError: infeasible (exit 3) or no solution found (exit 4).
     """
-    h.run()
+    run_solver(h)
     hinfo = h.getInfo()
     has_solution = hinfo.primal_solution_status == 2
     gap = float(hinfo.mip_gap) if is_mip else 0.0
@@ -469,7 +487,7 @@ def run_status(h: highspy.Highs) -> str:
     """Solve ``h`` from scratch and say how it ended: ``solved`` (a feasible solution),
     ``infeasible`` or ``no_solution``."""
     h.clearSolver()
-    h.run()
+    run_solver(h)
     status = h.getModelStatus()
     if status in (highspy.HighsModelStatus.kInfeasible,):
         return "infeasible"

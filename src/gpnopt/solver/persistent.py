@@ -25,6 +25,7 @@ from gpnopt.solver.highs import (
     KeptHighs,
     SolveOutcome,
     replace_objective,
+    run_solver,
     store_solution,
 )
 from gpnopt.solver.pipeline import build_and_run
@@ -250,7 +251,7 @@ class ScenarioSolver:
             return self._rebuild(instance, sig)
         replace_objective(h, *vector)
         t1 = time.perf_counter()
-        h.run()
+        run_solver(h)
         t2 = time.perf_counter()
         outcome = store_solution(
             h, m, info, self.gap_limit, self.time_limit, instance.name, layout=st["layout"]
