@@ -22,7 +22,8 @@ PACKAGE = ROOT / "src" / "gpnopt"
 # Lowest first. A module may import from its own layer and from any layer below it (the stages
 # of one layer are independent of each other, and SIBLINGS are kept fully apart).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("gpnopt.errors", "gpnopt.fields", "gpnopt.schema", "gpnopt.atomic")),
+    ("foundation", ("gpnopt.errors", "gpnopt.fields", "gpnopt.schema", "gpnopt.atomic",
+                    "gpnopt.callable")),
     ("input", ("gpnopt.io", "gpnopt.checks", "gpnopt.generate", "gpnopt.orlib",
                "gpnopt.hints", "gpnopt.reference")),
     ("data", ("gpnopt.data",)),

@@ -15,30 +15,11 @@ being :func:`analyse_alliance` whether the name was reached through the facade o
 
 from __future__ import annotations
 
-import inspect
-import sys
-import types
-from typing import Any
-
 from gpnopt.alliance.analysis import AllianceAnalysis, analyse_alliance
 from gpnopt.alliance.values import EXACT_LIMIT
+from gpnopt.callable import make_callable
 
 __all__ = ["EXACT_LIMIT", "AllianceAnalysis", "analyse_alliance"]
 
 
-class CallableModule(types.ModuleType):
-    """This package's module type: calling it is :func:`analyse_alliance`."""
-
-    def __call__(self, instance: Any, **options: Any) -> AllianceAnalysis:
-        """:func:`gpnopt.alliance`: the alliance analysis of ``instance``."""
-        return analyse_alliance(instance, **options)
-
-
-_signature = inspect.signature(analyse_alliance)
-CallableModule.__call__.__signature__ = _signature.replace(  # type: ignore[attr-defined]
-    parameters=[
-        inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
-        *_signature.parameters.values(),
-    ]
-)  # help() and editors show the real keywords
-sys.modules[__name__].__class__ = CallableModule
+make_callable(__name__, analyse_alliance)  # gpnopt.alliance(...) is analyse_alliance(...)

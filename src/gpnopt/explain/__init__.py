@@ -13,12 +13,9 @@ of DataFrames. Method and limits: ``docs/explain.md``.
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import re
-import sys
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from gpnopt.atomic import OutputFolder
+from gpnopt.callable import make_callable
 from gpnopt.explain.core import DEFAULT_PARAMETERS, DecisionReport, Explainer
 from gpnopt.results.formats import table_files
 from gpnopt.schema import Instance
@@ -259,22 +257,4 @@ explain = explain_instance
 """``gpnopt.explain.explain``: the same as :func:`explain_instance`."""
 
 
-class CallableModule(types.ModuleType):
-    """This package's module type: calling it is :func:`explain_instance`, so that
-    ``gpnopt.explain(instance, ...)`` works whether the name was reached through the facade's
-    function or through ``import gpnopt.explain`` (which replaces the facade's attribute with
-    this module)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Explanation:
-        """:func:`gpnopt.explain`: the explanation of decisions of ``instance``."""
-        return explain_instance(*args, **kwargs)
-
-
-_signature = inspect.signature(explain_instance)
-CallableModule.__call__.__signature__ = _signature.replace(  # type: ignore[attr-defined]
-    parameters=[
-        inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
-        *_signature.parameters.values(),
-    ]
-)  # help() and editors show the real keywords
-sys.modules[__name__].__class__ = CallableModule
+make_callable(__name__, explain_instance)  # gpnopt.explain(...) is explain_instance(...)
