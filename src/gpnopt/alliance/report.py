@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from gpnopt.atomic import OutputFolder
+from gpnopt.results.formats import table_files
 
 
 @dataclass
@@ -64,11 +66,17 @@ class AllianceAnalysis:
         """Everything as plain JSON-ready data (``alliance.json``, ``--json``)."""
         return summary(self)
 
-    def write(self, out_dir: Any, *, extra: dict[str, bytes] | None = None) -> list[str]:
+    def write(
+        self,
+        out_dir: Any,
+        *,
+        formats: Iterable[str] = ("csv",),
+        extra: dict[str, bytes] | None = None,
+    ) -> list[str]:
         """Write ``alliance.csv`` (allocations), ``coalitions.csv``, ``frontier.csv``,
         ``jv_shares.csv``, ``alliance.md`` and ``alliance.json`` into ``out_dir``; return the
         names written."""
-        return write(self, out_dir, extra=extra)
+        return write(self, out_dir, formats=formats, extra=extra)
 
 
 
@@ -152,21 +160,32 @@ def markdown(a: AllianceAnalysis) -> str:
 
 
 def write(
-    a: AllianceAnalysis, out_dir: str | Path, *, extra: dict[str, bytes] | None = None
+    a: AllianceAnalysis,
+    out_dir: str | Path,
+    *,
+    formats: Iterable[str] = ("csv",),
+    extra: dict[str, bytes] | None = None,
 ) -> list[str]:
-    """Write the files of ``a`` (and ``extra``: name -> bytes, e.g. the frontier picture) into
-    ``out_dir``, each atomically, with the folder's manifest last
-    (:class:`gpnopt.atomic.OutputFolder`); return their names."""
-    files: dict[str, str | bytes] = {
-        "alliance.csv": a.allocations.reset_index().to_csv(index=False),
-        "coalitions.csv": a.coalitions.to_csv(index=False),
-        "jv_shares.csv": a.jv_shares.to_csv(index=False),
-        "alliance.md": a.to_markdown() + "\n",
-        "alliance.json": json.dumps(a.summary(), indent=2) + "\n",
+    """Write the tables of ``a`` (``alliance`` for the allocations, ``coalitions``,
+    ``jv_shares``, with a frontier ``frontier`` and ``frontier_marks``) in each of
+    ``formats`` (``csv``, ``parquet``, ``xlsx``), ``alliance.md``, ``alliance.json`` and
+    ``extra`` (name -> bytes, e.g. the frontier picture) into ``out_dir``, each atomically,
+    with the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`); return their names.
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    tables = {
+        "alliance": a.allocations.reset_index(),
+        "coalitions": a.coalitions,
+        "jv_shares": a.jv_shares,
     }
     if a.pair:
-        files["frontier.csv"] = a.frontier.to_csv(index=False)
-        files["frontier_marks.csv"] = a.marks.to_csv(index=False)
+        tables["frontier"] = a.frontier
+        tables["frontier_marks"] = a.marks
+    files = table_files(tables, formats, summary=a.coalitions)
+    files["alliance.md"] = a.to_markdown() + "\n"
+    files["alliance.json"] = json.dumps(a.summary(), indent=2) + "\n"
     files.update(extra or {})
     with OutputFolder(out_dir, files=files) as folder:
         for name, data in files.items():

@@ -19,6 +19,7 @@ from gpnopt.cli.common import (
     DebugOpt,
     FileArg,
     ForceOpt,
+    FormatOpt,
     LogFileOpt,
     MipGapPerSolveOpt,
     QuietOpt,
@@ -62,7 +63,7 @@ def alliance(
         typer.Option(
             "--out",
             "-o",
-            help="Output folder: alliance.csv, coalitions.csv, jv_shares.csv, frontier.csv, "
+            help="Output folder (tables: see --format): alliance.csv, coalitions.csv, jv_shares.csv, frontier.csv, "
             "alliance.md, alliance.json and frontier.png here.",
         ),
     ] = None,
@@ -83,6 +84,7 @@ def alliance(
         typer.Option("--workers", min=1, help="Solve the coalitions in this many processes."),
     ] = None,
     scenario_file: ScenarioFileOpt = None,
+    table_format: FormatOpt = "csv",
     allow_imports_outside: AllowImportsOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
@@ -117,7 +119,8 @@ def alliance(
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     if out_dir is not None:
-        write_or_exit(out_dir, lambda: _write(analysis, inst, out_dir))
+        formats = table_format.split(",")
+        write_or_exit(out_dir, lambda: _write(analysis, inst, out_dir, formats))
     if as_json:
         sys.stdout.write(json.dumps(analysis.summary(), indent=2) + "\n")
         return
@@ -126,7 +129,7 @@ def alliance(
         out.print(f"\nFiles written to {out_dir}/")
 
 
-def _write(analysis: Any, inst: Any, out_dir: Path) -> None:
+def _write(analysis: Any, inst: Any, out_dir: Path, formats: list[str]) -> None:
     from gpnopt.plots import frontier_figure
     from gpnopt.plots.files import png_bytes
 
@@ -134,7 +137,7 @@ def _write(analysis: Any, inst: Any, out_dir: Path) -> None:
     if analysis.pair:
         money_unit = inst.units.money if inst.units is not None else "money"
         extra["frontier.png"] = png_bytes(frontier_figure(analysis, money=money_unit))
-    analysis.write(out_dir, extra=extra)
+    analysis.write(out_dir, formats=formats, extra=extra)
 
 
 def print_alliance(analysis: Any) -> None:
