@@ -14,7 +14,6 @@ import typer
 from rich.table import Table
 
 from gpnopt.cli.common import (
-    MAX_THREADS,
     AllowImportsOpt,
     DebugOpt,
     FileArg,
@@ -26,6 +25,7 @@ from gpnopt.cli.common import (
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    ThreadsOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
     check_out_dir,
@@ -76,9 +76,7 @@ def alliance(
     seed: SeedOpt = 0,
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
-    threads: Annotated[
-        int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads.")
-    ] = None,
+    threads: ThreadsOpt = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="Solve the coalitions in this many processes."),

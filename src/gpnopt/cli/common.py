@@ -192,6 +192,10 @@ def load_instance(
 MAX_THREADS = 4 * (os.cpu_count() or 1)
 """The most HiGHS threads ``--threads`` takes (four per CPU; more makes HiGHS abort)."""
 
+ThreadsOpt = Annotated[
+    int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads.")
+]
+
 
 # --- output folders and files -----------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_USAGE,
-    MAX_THREADS,
     AllowImportsOpt,
     DebugOpt,
     FileArg,
@@ -26,6 +25,7 @@ from gpnopt.cli.common import (
     QuietOpt,
     ScenarioFileOpt,
     ScenarioOpt,
+    ThreadsOpt,
     VerboseOpt,
     check_out_dir,
     err,
@@ -80,9 +80,7 @@ def explain(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
     ] = None,
-    threads: Annotated[
-        int | None, typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads.")
-    ] = None,
+    threads: ThreadsOpt = None,
     scenario_file: ScenarioFileOpt = None,
     table_format: FormatOpt = "csv",
     allow_imports_outside: AllowImportsOpt = False,

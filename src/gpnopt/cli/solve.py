@@ -16,7 +16,6 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_INVALID,
-    MAX_THREADS,
     AllowImportsOpt,
     DebugOpt,
     FileArg,
@@ -29,6 +28,7 @@ from gpnopt.cli.common import (
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    ThreadsOpt,
     VerboseOpt,
     check_out_dir,
     err,
@@ -94,10 +94,7 @@ def solve(
         float | None,
         typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
-    threads: Annotated[
-        int | None,
-        typer.Option("--threads", min=1, max=MAX_THREADS, help="HiGHS threads."),
-    ] = None,
+    threads: ThreadsOpt = None,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -110,7 +107,8 @@ def solve(
         Path | None,
         typer.Option(
             "--plots",
-            help="Write the network and specialization pictures (PNG) and index.html here.",
+            help="Write the network and specialization pictures (PNG), index.html and the "
+            "interactive report.html here.",
         ),
     ] = None,
     scenario_file: ScenarioFileOpt = None,

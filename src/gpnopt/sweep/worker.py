@@ -147,7 +147,7 @@ class Worker:
                     rec = result_record(inst, analyse(inst, res))
                 else:
                     if self.mode == "fresh":  # forget the model: build it again
-                        self.solver = self._new_solver()
+                        self.solver.reset()
                     rec = draw_record(inst, self.solver.solve_model(inst))
         except SolveError as exc:
             # A fixed text: the solver's own words depend on whether the model was re-used.
