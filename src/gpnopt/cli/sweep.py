@@ -210,10 +210,7 @@ def sweep(
                 on_start=None if quiet else _header(scheduler),
             )
     except SweepError as exc:
-        # the engine names the Python argument beside the option; the CLI shows the option
-        text = str(exc).replace("--force (run_sweep: overwrite=True) to replace it",
-                                "--force to replace it")
-        raise error_exit(text, EXIT_USAGE, debug, label="usage") from None
+        raise error_exit(str(exc), EXIT_USAGE, debug, label="usage") from None
     except GpnoptError as exc:
         raise error_exit(str(exc), EXIT_INVALID, debug) from None
     except OSError as exc:

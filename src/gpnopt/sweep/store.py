@@ -119,7 +119,7 @@ def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> tuple[OutputF
             what = _spec_difference(old, manifest)
             msg = (
                 f"{out} holds another sweep ({what}); use another output folder, or "
-                "--force (run_sweep: overwrite=True) to replace it"
+                "--force to replace it (overwrite=True in run_sweep)"
             )
             raise SweepError(msg)
         if not same or overwrite:
