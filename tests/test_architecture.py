@@ -22,10 +22,28 @@ PACKAGE = ROOT / "src" / "gpnopt"
 # Lowest first. A module may import from its own layer and from any layer below it (the stages
 # of one layer are independent of each other, and SIBLINGS are kept fully apart).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("gpnopt.errors", "gpnopt.fields", "gpnopt.schema", "gpnopt.atomic",
-                    "gpnopt.callable")),
-    ("input", ("gpnopt.io", "gpnopt.checks", "gpnopt.generate", "gpnopt.orlib",
-               "gpnopt.hints", "gpnopt.reference")),
+    (
+        "foundation",
+        (
+            "gpnopt.errors",
+            "gpnopt.fields",
+            "gpnopt.dynamics",
+            "gpnopt.schema",
+            "gpnopt.atomic",
+            "gpnopt.callable",
+        ),
+    ),
+    (
+        "input",
+        (
+            "gpnopt.io",
+            "gpnopt.checks",
+            "gpnopt.generate",
+            "gpnopt.orlib",
+            "gpnopt.hints",
+            "gpnopt.reference",
+        ),
+    ),
     ("data", ("gpnopt.data",)),
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
@@ -250,7 +268,9 @@ def _private_uses(path: Path, module: str) -> list[str]:
             and _private(node.attr)
             and aliases[node.value.id] != module
         ):
-            found.append(f"{path.relative_to(ROOT)}:{node.lineno} reads {node.value.id}.{node.attr}")
+            found.append(
+                f"{path.relative_to(ROOT)}:{node.lineno} reads {node.value.id}.{node.attr}"
+            )
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Tier = Literal["low", "medium", "high"]
 """Value tier of a product, and quality level of a component source (ordered)."""
@@ -84,3 +84,15 @@ Name = Annotated[str, Field(pattern=ID_PATTERN)]
 """An id: see :data:`ID_PATTERN`."""
 Id = Name
 """An expectation id (the same rule as every other id)."""
+
+
+class Base(BaseModel):
+    """Base config of every schema model (Calliope style): unknown keys refused, frozen."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        strict=False,
+        validate_default=True,
+    )

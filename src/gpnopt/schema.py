@@ -13,15 +13,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     field_validator,
     model_validator,
 )
 
+from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.errors import show
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
     ID_PATTERN as ID_PATTERN,
@@ -34,6 +33,9 @@ from gpnopt.fields import (
 )
 from gpnopt.fields import (
     TIER_RANK as TIER_RANK,
+)
+from gpnopt.fields import (
+    Base as Base,
 )
 from gpnopt.fields import (
     Id as Id,
@@ -82,18 +84,6 @@ def _check_runs_without(owners: dict[str, float], runs_without: list[str] | None
             f"({', '.join(show(f) for f in owners) or 'none'})"
         )
         raise ValueError(msg)
-
-
-class Base(BaseModel):
-    """Base config of every schema model (Calliope style)."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        use_attribute_docstrings=True,
-        strict=False,
-        validate_default=True,
-    )
 
 
 class Units(Base):
@@ -198,7 +188,7 @@ class Product(Base):
     """Where this record's numbers come from."""
 
 
-class Line(Base):
+class Line(Learnable):
     """A product line a plant may run."""
 
     fixed_cost: NonNeg = 0.0
@@ -211,7 +201,7 @@ class Line(Base):
     """Capital the line needs, funded by the owners (money, counts in capital budgets)."""
 
 
-class MakeOption(Base):
+class MakeOption(Learnable):
     """In-house production of a component at a plant (make-or-buy)."""
 
     fixed_cost: NonNeg = 0.0
@@ -228,7 +218,7 @@ class MakeOption(Base):
     """Capital the in-house process needs (money, counts in capital budgets)."""
 
 
-class Plant(Base):
+class Plant(Asset):
     """A plant (or candidate plant) in a country, owned by firms."""
 
     name: str | None = None
@@ -322,7 +312,7 @@ class Market(Base):
     """Where this record's numbers come from."""
 
 
-class Channel(Base):
+class Channel(Asset):
     """A sales channel: which output it may carry to which markets.
 
     Filters left out do not restrict. A sale of product i from plant p to market m through
@@ -369,7 +359,7 @@ class Channel(Base):
         return self
 
 
-class PurchasingOffice(Base):
+class PurchasingOffice(Asset):
     """An office that qualifies a supplier pool for plants that may not use it otherwise."""
 
     name: str | None = None
@@ -636,6 +626,12 @@ class Instance(Base):
     """Checks of the solution."""
     notes: dict[str, Any] = Field(default_factory=dict)
     """Free-form notes (not used by the model)."""
+    periods: list[Period] = Field(default_factory=list)
+    """Planning periods in order; omitted = one period (``docs/formulation.md``, Periods)."""
+    finance: Finance = Field(default_factory=Finance)
+    """Discount rate and asset lifetime (capital charges and the net present value)."""
+
+    _periods_valid = field_validator("periods")(check_periods)
 
     _scenario: str | None = PrivateAttr(default=None)
 
