@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "input",
         (
             "gpnopt.io",
+            "gpnopt.timeseries",
             "gpnopt.checks",
             "gpnopt.generate",
             "gpnopt.orlib",

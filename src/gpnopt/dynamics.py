@@ -16,6 +16,7 @@ Shape rules only; cross-references (a requirement's plant and product) are check
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -24,6 +25,9 @@ from gpnopt.fields import Base, Name, NonNeg, Positive, Provenance, Rate, Tier
 
 Year = Annotated[int, Field(ge=1800, le=2300)]
 """A calendar year."""
+
+ONE_PERIOD = "P1"
+"""The id of the one period of an instance without ``periods:``."""
 
 
 class Period(Base):
@@ -211,7 +215,80 @@ def period_lengths(periods: list[Period]) -> dict[str, int]:
     return out
 
 
+def annuity(rate: float, years: float) -> float:
+    """Yearly payment that repays 1 over ``years`` at ``rate``: r / (1 - (1+r)^-n); 1/n at r=0."""
+    if rate == 0:
+        return 1.0 / years
+    return rate / (1.0 - (1.0 + rate) ** -years)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The periods of an instance with their years and discount weights.
+
+    ``operating_weight[t]`` is W_t = sum over the years y of t of (1+r)^-(y-y0) (what one year's
+    profit in t is worth at y0); ``outlay_weight[t]`` is D_t = (1+r)^-(start_t-y0) (an outlay
+    at t's start); ``end_weight`` discounts the horizon's end year (salvage). A one-period
+    instance has one period :data:`ONE_PERIOD` of weight 1 and ``single`` true.
+    """
+
+    ids: tuple[str, ...]
+    start: dict[str, int | None]
+    length: dict[str, int]
+    operating_weight: dict[str, float]
+    outlay_weight: dict[str, float]
+    end_year: int | None
+    end_weight: float
+    finance: Finance
+    single: bool
+
+    def index(self, period: str) -> int:
+        """Position of ``period`` in the horizon (0 for the first)."""
+        return self.ids.index(period)
+
+
+def make_horizon(periods: list[Period], finance: Finance) -> Horizon:
+    """The :class:`Horizon` of ``periods`` (none = the one period :data:`ONE_PERIOD`)."""
+    if not periods:
+        return Horizon(
+            ids=(ONE_PERIOD,),
+            start={ONE_PERIOD: None},
+            length={ONE_PERIOD: 1},
+            operating_weight={ONE_PERIOD: 1.0},
+            outlay_weight={ONE_PERIOD: 1.0},
+            end_year=None,
+            end_weight=1.0,
+            finance=finance,
+            single=True,
+        )
+    r = finance.discount_rate
+    y0 = periods[0].start
+    lengths = period_lengths(periods)
+    ids = tuple(p.id for p in periods)
+    start = {p.id: p.start for p in periods}
+    operating = {
+        t: sum((1.0 + r) ** -(y - y0) for y in range(start[t], start[t] + lengths[t])) for t in ids
+    }
+    outlay = {t: (1.0 + r) ** -(start[t] - y0) for t in ids}
+    end = start[ids[-1]] + lengths[ids[-1]]
+    return Horizon(
+        ids=ids,
+        start=start,
+        length=lengths,
+        operating_weight=operating,
+        outlay_weight=outlay,
+        end_year=end,
+        end_weight=(1.0 + r) ** -(end - y0),
+        finance=finance,
+        single=False,
+    )
+
+
 __all__ = [
+    "ONE_PERIOD",
+    "Horizon",
+    "annuity",
+    "make_horizon",
     "Asset",
     "Finance",
     "Learnable",
