@@ -12,6 +12,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.dynamics import OutputRequirement
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
@@ -326,6 +327,61 @@ def check_expectations(inst: Instance) -> list[str]:
     return out
 
 
+def check_learning(inst: Instance) -> list[str]:
+    """Learning steps and requirements (``docs/formulation.md``, family 14): a line's steps
+    change only its unit cost, a make option's quality never falls, and a requirement's
+    output names a line or make option of the instance, not the option itself."""
+    out = []
+    for pid, p in inst.plants.items():
+        options = [("lines", i, o) for i, o in p.lines.items()]
+        options += [("components", k, o) for k, o in p.components.items()]
+        for group, item, opt in options:
+            where = f"plants.{pid}.{group}.{item}"
+            rank = TIER_RANK[opt.quality] if group == "components" else None
+            for n, step in enumerate(opt.learning):
+                if step.quality is None:
+                    continue
+                if rank is None:
+                    out.append(
+                        f"{where}.learning[{n}].quality: a line has no quality; "
+                        "quality steps are for make options (components)"
+                    )
+                elif TIER_RANK[step.quality] < rank:
+                    out.append(
+                        f"{where}.learning[{n}].quality: {step.quality} is below the quality "
+                        "before the step; a learning step never lowers quality"
+                    )
+                else:
+                    rank = TIER_RANK[step.quality]
+            req = opt.requires.output if opt.requires is not None else None
+            if req is not None:
+                out += _requirement_problems(inst, f"{where}.requires.output", req, (group, pid, item))
+    return out
+
+
+def _requirement_problems(
+    inst: Instance, where: str, req: OutputRequirement, own: tuple[str, str, str]
+) -> list[str]:
+    """Problems of one output requirement (its plant, line or make option)."""
+    plant = inst.plants.get(req.plant)
+    if plant is None:
+        return _unknown(f"{where}.plant", "plant", [req.plant], inst.plants)
+    if req.product is not None:
+        if req.product not in plant.lines:
+            return [f"{where}.product: plant {show(req.plant)} has no line of {show(req.product)}"]
+        item, group = req.product, "lines"
+    else:
+        if req.component not in plant.components:
+            return [
+                f"{where}.component: plant {show(req.plant)} does not list "
+                f"{show(req.component)} under components"
+            ]
+        item, group = req.component, "components"
+    if (group, req.plant, item) == own:
+        return [f"{where}: an option cannot require its own output (it could never run)"]
+    return []
+
+
 CHECKS: list[Callable[[Instance], list[str]]] = [
     check_countries,
     check_owners,
@@ -341,6 +397,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_trade,
     check_objective,
     check_expectations,
+    check_learning,
 ]
 """Every meaning check, in the order they run."""
 

@@ -13,6 +13,7 @@ from gpnopt.data import ModelData, paused_gc
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.flows import add_bom_and_flows
+from gpnopt.model.learning import add_learning_single
 from gpnopt.model.lines import add_lines
 from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.ownership import add_ownership_and_objective
@@ -56,5 +57,6 @@ def _build(data: ModelData, objective: str | None) -> pyo.ConcreteModel:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+    add_learning_single(m, data)  # 14 learning and unlocks (cumulative output before: 0)
     add_ownership_and_objective(m, data, objective)  # 11 ownership, profits, objective
     return m

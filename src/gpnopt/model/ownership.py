@@ -9,6 +9,7 @@ equity in e. Profits are linear in the variables:
                  + sum_i (line fixed_cost[p,i] * v_line_open[p,i] + unit_cost[p,i] * production[p,i])
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
                  + sum_{(k,s,p)} price[k,s] * v_flow[k,s,p] + transport_cost[p] + tariff_cost[p]
+                 + learning_cost[p]   (family 14: step savings and training, if any)
     revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m]
     cost[h]    = fixed_cost[h] * v_channel_open[h] + unit_cost[h] * sum v_sales[.,.,h,.]
     cost[o]    = fixed_cost[o] * v_office_open[o]
@@ -111,9 +112,11 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
             # "+ transport_cost[e] + tariff_cost[e]" appends two children to that sum; they
             # are the trade expressions themselves, so no named expression is walked twice
             children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
-            return SumExpression(
-                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr]
-            )
+            extra = [m.transport_cost[e].expr, m.tariff_cost[e].expr]
+            learned = m.component("learning_cost")  # family 14, instances that learn
+            if learned is not None and e in learned:
+                extra.append(learned[e].expr)
+            return SumExpression([*children, *extra])
         if kind == "channel":
             ch = inst.channels[e]
             return term(ch.fixed_cost, v.channel_open[e]) + linear(
