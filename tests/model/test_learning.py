@@ -133,3 +133,18 @@ def test_no_learning_no_learning_rows():
     m = build_model(build_data(inst))
     assert m.component("unlock") is not None
     assert ("make", "P", "casting", "P1") in m.unlock
+
+
+def test_a_re_solve_with_another_training_cost_rebuilds_the_charge():
+    # The kept model of the ScenarioSolver re-solves a new training cost (an objective-only
+    # change) with the charge rebuilt: 50 -> 190 (trains), 200 -> 180 (buys), as fresh solves.
+    import gpnopt
+    from gpnopt.solver import ScenarioSolver
+
+    s = ScenarioSolver(threads=1)
+    cheap = gpnopt.instance_from_dict(micro(CASTING, training(50)), name="micro")
+    dear = gpnopt.instance_from_dict(micro(CASTING, training(200)), name="micro")
+    assert s.solve(cheap).objective == pytest.approx(190)
+    assert s.solve(dear).objective == pytest.approx(180)
+    assert s.solve(cheap).objective == pytest.approx(190)
+    assert (s.rebuilt, s.persistent) == (1, 2)

@@ -177,8 +177,8 @@ def add_learning_block(b: Any, data: ModelData, *, annuity_training: bool) -> No
     """Add the per-period part of learning to block (or one-period model) ``b``.
 
     The step, saving, quality-flow, unlock and training variables, the rows inside the
-    period and ``b.learning_cost[p]``. Call before the profits (family 11) are built;
-    quality rows (family 7) must exist already.
+    period and ``b.learning_cost[p]`` (:func:`add_learning_cost`). Call before the profits
+    (family 11) are built; the quality rows (family 7) must exist already.
 
     Args:
         b: the block of one period, or a one-period model.
@@ -191,10 +191,11 @@ def add_learning_block(b: Any, data: ModelData, *, annuity_training: bool) -> No
     if not xs:
         return
     steps = [(*x, s) for x in xs for s in range(1, len(option_spec(inst, x).learning) + 1)]
-    b.learning_steps = pyo.Set(initialize=steps, dimen=4, ordered=True, doc="steps (x, s)")
-    b.v_step = pyo.Var(b.learning_steps, domain=pyo.Binary, doc="step s of x reached")
-    step = dict(b.v_step.items())
-    cost = _add_savings(b, data, xs, step)
+    if steps:
+        b.learning_steps = pyo.Set(initialize=steps, dimen=4, ordered=True, doc="steps (x, s)")
+        b.v_step = pyo.Var(b.learning_steps, domain=pyo.Binary, doc="step s of x reached")
+    step = dict(b.v_step.items()) if steps else {}
+    _add_savings(b, data, xs, step)
     _add_quality_steps(b, data, xs, step)
     ordered = [(*x, s) for (*x, s) in steps if s >= 2]
     if ordered:
@@ -211,34 +212,55 @@ def add_learning_block(b: Any, data: ModelData, *, annuity_training: bool) -> No
     if trained:
         b.trained = pyo.Set(initialize=trained, dimen=3, ordered=True)
         b.v_train = pyo.Var(b.trained, domain=pyo.Binary, doc="training starts")
-        if annuity_training:
-            for x in trained:
-                spec = option_spec(inst, x)
-                n = spec.lifetime or inst.finance.asset_lifetime
-                rate = annuity(inst.finance.discount_rate, n) * spec.requires.training.cost
-                cost.setdefault(x[1], []).append(term(rate, b.v_train[x]))
+    add_learning_cost(b, data, annuity_training=annuity_training)
+
+
+def _drops(inst: Instance, x: Option) -> dict[int, float]:
+    """Step -> c_{s-} - c_s, the fall of the unit cost at each cost step of ``x``."""
+    spec = option_spec(inst, x)
+    before = spec.unit_cost
+    out: dict[int, float] = {}
+    for s, st in enumerate(spec.learning, start=1):
+        if st.unit_cost is not None:
+            out[s] = before - st.unit_cost
+            before = st.unit_cost
+    return out
+
+
+def add_learning_cost(b: Any, data: ModelData, *, annuity_training: bool) -> None:
+    """``b.learning_cost[p]``: the change of plant p's yearly cost from learning.
+
+    Minus the savings of the cost steps, plus (``annuity_training``, one-period instances)
+    each training programme's annuity; built from the variables :func:`add_learning_block`
+    added, so that a re-solve with new costs can rebuild it alone.
+    """
+    inst = data.instance
+    cost: dict[str, list] = {}
+    if b.component("v_saving") is not None:
+        drops: dict[Option, dict[int, float]] = {}
+        for key, var in b.v_saving.items():
+            x = key[:3]
+            if x not in drops:
+                drops[x] = _drops(inst, x)
+            cost.setdefault(x[1], []).append(term(-drops[x][key[3]], var))
+    if annuity_training and b.component("v_train") is not None:
+        for x, var in b.v_train.items():
+            spec = option_spec(inst, x)
+            n = spec.lifetime or inst.finance.asset_lifetime
+            rate = annuity(inst.finance.discount_rate, n) * spec.requires.training.cost
+            cost.setdefault(x[1], []).append(term(rate, var))
     if cost:
         b.learning_cost = pyo.Expression(
             list(cost), rule=lambda b, p: linear(cost[p]), doc="learning change of cost[p]"
         )
 
 
-def _add_savings(b: Any, data: ModelData, xs: list[Option], step: dict) -> dict[str, list]:
-    """Cost steps: ``v_saving`` and its three rows; returns plant -> cost terms."""
+def _add_savings(b: Any, data: ModelData, xs: list[Option], step: dict) -> None:
+    """Cost steps: ``v_saving`` and its three rows."""
     inst = data.instance
-    saving_keys: list[tuple[str, str, str, int]] = []
-    drop: dict[tuple[str, str, str, int], float] = {}
-    for x in xs:
-        spec = option_spec(inst, x)
-        before = spec.unit_cost
-        for s, st in enumerate(spec.learning, start=1):
-            if st.unit_cost is not None:
-                saving_keys.append((*x, s))
-                drop[(*x, s)] = before - st.unit_cost
-                before = st.unit_cost
-    cost: dict[str, list] = {}
+    saving_keys = [(*x, s) for x in xs for s in _drops(inst, x)]
     if not saving_keys:
-        return cost
+        return
     b.saving_steps = pyo.Set(initialize=saving_keys, dimen=4, ordered=True)
     b.v_saving = pyo.Var(b.saving_steps, domain=pyo.NonNegativeReals, doc="output at step cost")
     saving = dict(b.v_saving.items())
@@ -261,10 +283,6 @@ def _add_savings(b: Any, data: ModelData, xs: list[Option], step: dict) -> dict[
         u = bound[x]
         terms = [_out_term(b, x, 1), term(-1, saving[kind, p, item, s])]
         return le([*terms, term(u, step[kind, p, item, s])], u, general=True)
-
-    for key in saving_keys:
-        cost.setdefault(key[1], []).append(term(-drop[key], saving[key]))
-    return cost
 
 
 def _add_quality_steps(b: Any, data: ModelData, xs: list[Option], step: dict) -> None:

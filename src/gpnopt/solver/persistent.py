@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
+from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
 from gpnopt.results import make_result
@@ -73,6 +74,7 @@ def _prices_in_rows(instance: Instance) -> bool:
 
 
 OBJECTIVE_COMPONENTS = (
+    "learning_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -85,7 +87,8 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (trade costs, profits, budgets, objective)."""
+"""Components rebuilt for a new objective (learning and trade costs, profits, budgets,
+objective)."""
 
 
 def objective_vector(
@@ -245,6 +248,8 @@ class ScenarioSolver:
                 if hasattr(m, n):
                     m.del_component(n)
         add_trade(m, data)
+        if m.component("learning_steps") is not None or m.component("trained") is not None:
+            add_learning_cost(m, data, annuity_training=True)  # one-period models only
         add_ownership_and_objective(m, data, self.objective)
         vector = objective_vector(m, st["column"], len(info.columns))
         if vector is None:  # a variable the first build left out: rebuild
