@@ -148,3 +148,17 @@ def test_a_re_solve_with_another_training_cost_rebuilds_the_charge():
     assert s.solve(dear).objective == pytest.approx(180)
     assert s.solve(cheap).objective == pytest.approx(190)
     assert (s.rebuilt, s.persistent) == (1, 2)
+
+
+def test_the_explain_solver_re_solves_another_training_cost():
+    # The kept ForcedSolver model (gpnopt explain) costs a variant with training cost 200
+    # through a cost vector with the charge rebuilt: P then buys, 180; the base is 190.
+    import gpnopt
+    from gpnopt.solver import ForcedSolver
+
+    fs = ForcedSolver(gpnopt.instance_from_dict(micro(CASTING, training(50)), name="micro"))
+    assert fs.solve().objective == pytest.approx(190)
+    dear = gpnopt.instance_from_dict(micro(CASTING, training(200)), name="micro")
+    costs = fs.cost_vector(dear)
+    assert costs is not None
+    assert fs.solve(costs=costs).objective == pytest.approx(180)

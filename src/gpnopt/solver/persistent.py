@@ -91,6 +91,19 @@ OBJECTIVE_COMPONENTS = (
 objective)."""
 
 
+def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
+    """Replace the :data:`OBJECTIVE_COMPONENTS` of one-period model ``m`` by those of
+    ``data``'s numbers (same rows and columns): trade and learning costs, profits, budgets,
+    the objective."""
+    for name in OBJECTIVE_COMPONENTS:
+        for n in (name, f"{name}_index"):
+            if hasattr(m, n):
+                m.del_component(n)
+    add_trade(m, data)
+    add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_ownership_and_objective(m, data, objective)
+
+
 def objective_vector(
     model: pyo.ConcreteModel, column: dict[int, int], n_cols: int
 ) -> tuple[np.ndarray, float] | None:
@@ -243,14 +256,7 @@ class ScenarioSolver:
         assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
-        for name in OBJECTIVE_COMPONENTS:
-            for n in (name, f"{name}_index"):
-                if hasattr(m, n):
-                    m.del_component(n)
-        add_trade(m, data)
-        if m.component("learning_steps") is not None or m.component("trained") is not None:
-            add_learning_cost(m, data, annuity_training=True)  # one-period models only
-        add_ownership_and_objective(m, data, self.objective)
+        rebuild_objective(m, data, self.objective)
         vector = objective_vector(m, st["column"], len(info.columns))
         if vector is None:  # a variable the first build left out: rebuild
             return self._rebuild(instance, sig)
