@@ -212,6 +212,11 @@ def add_learning_block(b: Any, data: ModelData, *, annuity_training: bool) -> No
     if trained:
         b.trained = pyo.Set(initialize=trained, dimen=3, ordered=True)
         b.v_train = pyo.Var(b.trained, domain=pyo.Binary, doc="training starts")
+        b.training_cost = pyo.Param(
+            b.trained,
+            initialize={x: option_spec(inst, x).requires.training.cost for x in trained},
+            doc="C_x, the one-off cost of x's training programme",
+        )
     add_learning_cost(b, data, annuity_training=annuity_training)
 
 
@@ -434,3 +439,17 @@ def add_learning_single(m: pyo.ConcreteModel, data: ModelData) -> None:
         return
     add_learning_block(m, data, annuity_training=True)
     add_learning_rows(m, [_Period(ONE_PERIOD, m, data, 1.0)])
+
+
+def training_outlays(m: pyo.ConcreteModel) -> list[tuple[str, str, float, Any]]:
+    """The training programmes of multi-period model ``m``: (plant, period, C_x, v_train)
+    rows; the NPV subtracts ``D_t * C_x * v_train[x,t]`` from the plant's NPV profit (and
+    from its owners' by their equity in t)."""
+    out: list[tuple[str, str, float, Any]] = []
+    for t in m.period_ids:
+        b = m.period[t]
+        if b.component("v_train") is None:
+            continue
+        for x, var in b.v_train.items():
+            out.append((x[1], t, float(b.training_cost[x]), var))
+    return out
