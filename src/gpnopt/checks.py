@@ -363,12 +363,12 @@ def check_requirements(inst: Instance) -> list[str]:
         plant = inst.plants.get(need.plant)
         if plant is None:
             out += _unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
-        elif need.product is not None:
-            out += _unknown(f"{here}.product", f"line of {need.plant}", [need.product], plant.lines)
-        else:
-            out += _unknown(
-                f"{here}.component", f"make option of {need.plant}", [need.component], plant.components
-            )
+        elif need.product is not None and need.product not in plant.lines:
+            out.append(f"{here}.product: plant {need.plant} has no line {show(need.product)}"
+                       f"{did_you_mean(need.product, plant.lines)}")
+        elif need.component is not None and need.component not in plant.components:
+            out.append(f"{here}.component: plant {need.plant} does not make {show(need.component)}"
+                       f" in-house (no make option){did_you_mean(need.component, plant.components)}")
     return out
 
 

@@ -31,7 +31,7 @@ from gpnopt.patches import (
     scenario_overrides,
 )
 from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
-from gpnopt.timeseries import PeriodRaw, combine, period_instances, resolve_periods
+from gpnopt.timeseries import PeriodRaw, combine, period_instances, resolve_periods, series_problems
 
 __all__ = [
     "deep_merge", "instance_from_dict", "load", "override_clashes", "read_instance_file",
@@ -454,8 +454,9 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
     fine = isinstance(entries, list) and all(isinstance(e, str) for e in entries)
     files, problems = _import_paths(name, path, entries if fine else [], allow_outside)
     bases = [f for f in files if _is_instance(f)]
+    written = {k: v for k, v in raw.items() if k not in ("imports", *_FILE_KEYS)}
     try:  # the shape as written: the whole file, unless values are resolved later
-        if bases or raw.get("periods"):
+        if bases or raw.get("periods") or series_problems(written):
             _FileKeys.model_validate({k: raw[k] for k in ("imports", *_FILE_KEYS) if k in raw})
         else:
             InstanceFile.model_validate(raw)
