@@ -281,3 +281,19 @@ def test_a_base_without_periods_loads_as_one_period(base_dir):
     assert inst.name == "on_tiny"
     assert inst.plants["CN_TM"].fixed_cost == 31
     assert period_instances(inst) == {ONE_PERIOD: inst}
+
+
+def test_the_json_schema_accepts_per_period_numbers_and_owners():
+    import jsonschema
+
+    from gpnopt.reference import instance_json_schema
+
+    check = jsonschema.Draft202012Validator(instance_json_schema())
+    raw = tiny()
+    raw["plants"]["CN_TM"]["fixed_cost"] = {"P2005": 30, "P2008": 45}
+    raw["plants"]["CN_TM"]["owners"] = {"P2005": {"TM": 1.0}, "P2008": {"TM": 0.8}}
+    raw["markets"]["CN"]["demand"]["lathe_medium"]["quantity"] = {"value": 80, "growth": 0.1}
+    assert check.is_valid(raw), [e.message for e in check.iter_errors(raw)]
+    assert gpnopt.instance_from_dict(raw, name="x.yaml")
+    raw["finance"] = {"discount_rate": {"P2005": 0.1}}  # finance holds for the whole horizon
+    assert not check.is_valid(raw)
