@@ -297,3 +297,19 @@ def test_the_json_schema_accepts_per_period_numbers_and_owners():
     assert gpnopt.instance_from_dict(raw, name="x.yaml")
     raw["finance"] = {"discount_rate": {"P2005": 0.1}}  # finance holds for the whole horizon
     assert not check.is_valid(raw)
+
+
+def test_a_patch_that_removes_a_key_some_periods_lack_is_fine_none_is_an_error():
+    raw = tiny()
+    raw["firms"]["FT"] = {"home_country": "JP"}
+    raw["plants"]["CN_TM"]["owners"] = {"P2005": {"TM": 1.0}, "P2006": {"TM": 0.8, "FT": 0.2}}
+    inst = gpnopt.instance_from_dict(raw, name="x.yaml",
+                                     overrides={"plants": {"CN_TM": {"owners": {"FT": None}}}})
+    owners = values(inst, lambda x: x.plants["CN_TM"].owners)
+    assert owners == {"P2005": {"TM": 1.0}, "P2006": {"TM": 0.8}, "P2008": {"TM": 0.8}}
+    with pytest.raises(gpnopt.InstanceError) as info:
+        gpnopt.instance_from_dict(raw, name="x.yaml",
+                                  overrides={"plants": {"CN_TM": {"owners": {"XX": None}}}})
+    assert info.value.problems == [
+        "x.yaml: overrides (argument).plants.CN_TM.owners.XX: removes nothing (no such key)"
+    ]

@@ -58,11 +58,10 @@ def _merge_value(
         base[key] = {"value": old, "growth": value["growth"]}
         return []
     if isinstance(value, Mapping) and not is_growth(value) and is_period_map(old, ids):
-        problems: list[str] = []
-        for t, each in list(old.items()):
-            if each is not None:
-                problems += _merge_value(old, t, value, f"{path}.{cut(str(t))}", ids)
-        return problems
+        # every period patched; a part that addresses nothing is wrong only if it does so in
+        # every period (a key removed that some periods never had is fine)
+        found = [_merge_value(old, t, value, path, ids) for t, v in list(old.items()) if v is not None]
+        return [p for p in found[0] if all(p in f for f in found)] if found else []
     if isinstance(value, Mapping) and isinstance(old, dict):
         return _merge(old, value, path, ids)
     base[key] = copy.deepcopy(value)
