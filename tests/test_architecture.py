@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "gpnopt.io",
             "gpnopt.timeseries",
+            "gpnopt.patches",
             "gpnopt.checks",
             "gpnopt.generate",
             "gpnopt.orlib",
