@@ -1,4 +1,4 @@
-"""Family 14, learning and unlocks: one-period instances (cumulative output before is 0).
+"""Family 15, learning and unlocks: one-period instances (cumulative output before is 0).
 
 In a one-period instance no learning step is reached and no output requirement is met
 (nothing was made before the one period); a training programme of lag 0 can unlock an

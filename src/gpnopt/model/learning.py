@@ -1,4 +1,4 @@
-"""Family 14, learning and unlocks: unit costs that fall and quality that rises with
+"""Family 15, learning and unlocks: unit costs that fall and quality that rises with
 cumulative output, and options unlocked by output elsewhere or by a training programme.
 
 Indices: x an option that states ``learning`` or ``requires``: a line ``("line", p, i)`` or
@@ -65,9 +65,10 @@ so the savings enter the plant's profit, its owners' firm profits and (weighted 
 the NPV. The training charge: in a one-period instance, the annuity of the programme's
 cost, ``annuity(r, n_x) * C_x * v_train[x]`` with n_x the option's ``lifetime`` or
 ``finance.asset_lifetime`` (like the capital charge: the one period is a typical year);
-in a multi-period instance none: the programme is an outlay ``D_t * C_x * v_train[x,t]``
-of the plant in the NPV (``training_outlays``), shared by the owners' equity in t. The
-training cost is not in capital budgets.
+in a multi-period instance none: the programme is an outlay of the plant in the period it
+starts, ``learning_outlay[p,t] = sum_{x at p} C_x * v_train[x,t]``, part of the period
+builder's ``outlay[p,t]`` (the NPV subtracts D_t times it, each owner its equity share in
+t). The training cost is not in capital budgets.
 
 One-period instances: cum is 0, so no step is reached (the option keeps its own cost and
 quality), an output requirement is never met, and a training of lag 0 can unlock (its
@@ -83,10 +84,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import SumExpression
 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import ONE_PERIOD, Learnable, annuity
 from gpnopt.errors import InstanceError
+from gpnopt.horizon_data import HorizonData
 from gpnopt.model.quality import quality_cover_terms, quality_levels
 from gpnopt.model.variables import le, linear, production_term, term, var_tables
 from gpnopt.schema import TIER_RANK, Instance
@@ -453,3 +456,38 @@ def training_outlays(m: pyo.ConcreteModel) -> list[tuple[str, str, float, Any]]:
         for x, var in b.v_train.items():
             out.append((x[1], t, float(b.training_cost[x]), var))
     return out
+
+
+def add_learning(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
+    """Learning and unlocks of multi-period model ``m`` (module docstring).
+
+    Called by the period builder after the blocks (families 1-11 per period) and the
+    assets' state, before the net present value: adds each period's learning variables and
+    rows to its block, adds ``learning_cost[p]`` to the block's ``cost[p]``, the rows across
+    the periods to ``m``, and ``m.learning_outlay[p,t]`` (training started in t, undiscounted),
+    which the outlays of the NPV include.
+    """
+    ids = list(m.period_ids)
+    if not any(states_learning(hdata.data[t].instance) for t in ids):
+        return
+    periods = []
+    for t in ids:
+        b, data = m.period[t], hdata.data[t]
+        add_learning_block(b, data, annuity_training=False)
+        learned = b.component("learning_cost")
+        if learned is not None:
+            for p in learned:
+                old = b.cost[p].expr
+                args = list(old.args) if old.__class__ is SumExpression else [old]
+                b.cost[p].set_value(SumExpression([*args, learned[p].expr]))
+        periods.append(_Period(t, b, data, float(hdata.horizon.length[t])))
+    add_learning_rows(m, periods)
+    outlays: dict[tuple[str, str], list] = {}
+    for p, t, cost, var in training_outlays(m):
+        outlays.setdefault((p, t), []).append(term(cost, var))
+    if outlays:
+        m.learning_outlay = pyo.Expression(
+            list(outlays),
+            rule=lambda m, p, t: linear(outlays[p, t]),
+            doc="learning_outlay[p,t] = sum_x C_x * v_train[x,t]",
+        )

@@ -43,7 +43,7 @@ def quality_cover_terms(
     into: dict[tuple[str, str], list[tuple[str, str, str]]],
 ) -> list:
     """The terms of ``quality_cover[d,k,q]`` (key) as ``need - good <= 0``, with ``into``
-    the flow arcs by (d, k) (family 14 adds the flows that count at q once learned)."""
+    the flow arcs by (d, k) (family 15 adds the flows that count at q once learned)."""
     d, k, q = key
     flow = var_tables(m).flow
     good = [term(-1, flow[a]) for a in into.get((d, k), ()) if data.flows[a].quality >= q]
