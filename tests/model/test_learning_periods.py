@@ -76,6 +76,14 @@ def test_early_output_that_reaches_a_cost_step_pays():
     assert value(m.period["T1"], "v_step", (*STEP_LINE, 1)) == pytest.approx(0)
     assert value(m.period["T2"], "v_step", (*STEP_LINE, 1)) == pytest.approx(1)
     assert value(m.period["T2"], "v_saving", (*STEP_LINE, 1)) == pytest.approx(10)
+    # the saving is in P's yearly profit of T2 (and so in the NPV): 10 * (12 - 2) - 30
+    assert m.period["T1"].profit["P"]() == pytest.approx(-10)
+    assert m.period["T2"].profit["P"]() == pytest.approx(70)
+    assert m.npv_profit["P"]() == pytest.approx(60)
+    # each step a named row, per period: A_s * v_step <= cum
+    assert (*STEP_LINE, 1, "T1") in m.learning_step
+    assert (*STEP_LINE, 1, "T2") in m.learning_step
+    assert (*STEP_LINE, 1, "T2") in m.learning_step_kept
 
 
 def test_a_cost_step_out_of_reach_leaves_the_line_closed():
@@ -224,7 +232,10 @@ def test_a_training_outlay_is_discounted_and_shared_by_equity():
     assert expected == pytest.approx(498.43, abs=0.01)
     assert npv(raw) == pytest.approx(expected)
     m = solved(raw)
+    assert value(m.period["T1"], "v_train", ("make", "P", "casting")) == pytest.approx(1)
+    assert m.learning_outlay["P", "T1"]() == pytest.approx(20)
     assert pytest.approx(0.4 * expected) == m.npv_firm_profit["G"]()
+    assert pytest.approx(0.6 * expected) == m.npv_firm_profit["F"]()
 
 
 # --- myopic versus perfect foresight -----------------------------------------------------------
@@ -243,3 +254,20 @@ def test_myopic_foresight_does_not_train_for_later_periods():
     assert npv(raw, foresight="perfect") == pytest.approx(550)
     assert npv(raw, foresight="myopic") == pytest.approx(540)
 
+
+
+def test_a_training_outlay_is_borne_by_the_owners_of_its_period():
+    # P is F's alone in T1 and half G's from T2. The training (20) starts in T1: F bears it
+    # all. Profits 180 (T1), 195 (T2), 195 (T3): G gets half of T2 and T3, 195; F gets
+    # 180 - 20 + 195 = 355; together 550.
+    owners = {
+        "firms": {"G": {"home_country": "A"}},
+        "plants": {"P": {"owners": {"T1": {"F": 1.0}, "T2": {"F": 0.5, "G": 0.5}}}},
+    }
+    drop = {"plants": {"P": {"owners": None}}}  # replace the base's owners, not merge
+    raw = micro(THREE, training(20, lag=1), drop, owners)
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    m, _hdata, outcome = solve_horizon(inst, mip_gap=MIP_GAP, threads=1)
+    assert outcome.objective == pytest.approx(550)
+    assert m.npv_firm_profit["G"]() == pytest.approx(195)
+    assert m.npv_firm_profit["F"]() == pytest.approx(355)
