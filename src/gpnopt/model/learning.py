@@ -72,9 +72,10 @@ t). The training cost is not in capital budgets.
 
 One-period instances: cum is 0, so no step is reached (the option keeps its own cost and
 quality), an output requirement is never met, and a training of lag 0 can unlock (its
-annuity paid); a lag of 1 or more never unlocks. A step is reached only if it pays: a step
-whose reaching no objective counts may be reported as not reached (every objective's
-second stage counts every profit, so this does not arise in gpnopt's solves).
+annuity paid); a lag of 1 or more never unlocks. v_step is 1 only where the objective
+gains by it: a step whose saving no objective term counts (a plant outside the equity of a
+``firm:F`` objective) may be reported unreached, its plant's cost then at the higher unit
+cost (a one-period ``firm:F`` solve's second stage, over all profits, takes it).
 """
 
 from __future__ import annotations
@@ -354,9 +355,8 @@ def add_learning_rows(b_top: Any, periods: list[_Period]) -> None:
     trains: dict[Option, list] = {}
     for n, per in enumerate(periods):
         b, inst = per.block, per.data.instance
-        if b.component("learning_steps") is None and b.component("gated_output") is None:
-            if b.component("trained") is None:
-                continue
+        if all(b.component(c) is None for c in ("learning_steps", "gated_output", "trained")):
+            continue
         earlier = periods[:n]
         if b.component("learning_steps") is not None:
             for key, z in b.v_step.items():
