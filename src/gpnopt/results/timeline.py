@@ -38,8 +38,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gpnopt.results.solution import Rows, Solution
     from gpnopt.schema import Instance
+
+Rows = tuple[dict[str, Any], ...]
+Solution = Any
+"""A :class:`gpnopt.results.solution.Solution` (not imported: that module uses this one)."""
 
 TIMELINE_COLUMNS = ["period", "event", "kind", "entity", "detail"]
 """Columns of the ``timeline`` table."""
