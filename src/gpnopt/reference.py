@@ -63,6 +63,7 @@ EXAMPLES: dict[str, str] = {
     "Objective": "objective: {mode: 'firm:TM'}",
     "Expectation": "expectations:\n  - {id: jp_high_for_jp, kind: makes, plant: JP_TM, "
     "tier: high, market: JP}",
+    "Window": "first_period: {at_least: 2006, at_most: 2008}   # or a period id: {at_most: P3}",
     "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
     "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
 }
@@ -72,7 +73,7 @@ _ORDER = [
     "InstanceFile", "Units", "Country", "Firm", "TechnicianPolicy", "Component", "BomEntry",
     "Product", "Plant", "Line", "MakeOption", "Supplier", "SupplyOffer", "Access", "Market",
     "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter", "Trade",
-    "TransportCost", "Tariff", "Objective", "Expectation", "ScenarioSpec",
+    "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
 ]
 
 _UNIT = re.compile(
