@@ -340,3 +340,35 @@ def test_bad_timing_is_named_with_its_path(raw, item, periods, message):
         data["periods"] = periods
     with pytest.raises(gpnopt.InstanceError, match=message):
         instance_from_dict(data, name="x.yaml")
+
+
+def test_solve_summary_of_a_multi_period_result_is_per_period(raw, capsys):
+    from gpnopt.cli.solve import print_summary
+    from gpnopt.results import Result
+
+    inst = instance_from_dict({**raw, "periods": PERIODS})
+    by_period = tuple(
+        {"firm": "TM", "period": t, "profit": p, "weight": w, "value": p * w}
+        for t, p, w in (("Y1", 10.0, 1.0), ("Y2", 20.0, 1.85), ("Y3", 30.0, 0.86)))
+    sol = solution(PLAN, firm_profit_by_period=by_period)
+    sol = Solution(**{**sol.__dict__, "firm_profit": {"TM": 72.5},
+                      "timeline": timeline_rows(sol, {t: inst for t in PLAN})})
+    result = Result(
+        instance="tiny", scenario="base", objective_mode="alliance", status="optimal",
+        objective=72.5, bound=72.5, mip_gap=0.0, seconds={}, tables=tables_of(sol),
+        firm_profit={"TM": 72.5}, periods=sol.periods, single=False)
+    result.tables["specialization"] = specialization_table(inst, sol)
+    print_summary(result, inst)
+    text = capsys.readouterr().out
+    assert "net present value 72.5" in text
+    assert "Net present value by firm" in text
+    for period in ("Period Y1", "Period Y2", "Period Y3"):
+        assert period in text
+    assert "in-sourced" in text
+    assert "investment 400" in text
+    # each period's view holds that period's rows only: JP_TM is closed in Y3
+    y3 = text.split("Period Y3", 1)[1]
+    plants = y3.split("Profit by plant", 1)[1].split("Who makes", 1)[0]
+    assert "│ JP_TM │ JP      │ no " in plants
+    assert "│ CN_TM │ CN      │ yes " in plants
+    assert plants.count("JP_TM") == 1
