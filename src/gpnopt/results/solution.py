@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pyomo.environ as pyo
 
     from gpnopt.data import ModelData
+    from gpnopt.horizon_data import HorizonData
 
 ZERO = 1e-6
 """Quantities at or below this are treated as zero."""
@@ -378,20 +379,64 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
     )
 
 
-def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
+def read_solution(model: pyo.ConcreteModel, data: ModelData | HorizonData) -> Solution:
     """Read the solved ``model`` (built from ``data``) into a :class:`Solution`.
 
-    A one-period model's rows have the period :data:`gpnopt.dynamics.ONE_PERIOD`. Read it
-    before the model is solved again (a :class:`gpnopt.solver.ScenarioSolver` re-uses its
-    model).
+    A one-period model's rows have the period :data:`gpnopt.dynamics.ONE_PERIOD`. A
+    multi-period model (``m.period[t]`` a block per period, built from a
+    :class:`gpnopt.horizon_data.HorizonData`) is read block by block with each period's
+    ModelData, rows tagged with their period, in period order; its ``objective`` and
+    ``firm_profit`` are the net present values (``m.objective``, ``m.npv_firm_profit``),
+    ``firm_profit_by_period`` each period's yearly equity-weighted profit with its operating
+    weight. Read it before the model is solved again (a
+    :class:`gpnopt.solver.ScenarioSolver` re-uses its model).
     """
     from gpnopt.results.timeline import timeline_rows
 
     known: dict[int, float] = {}
     val = _evaluator(known)
+    if hasattr(model, "period_ids"):
+        return _read_horizon(model, data, val, known)
     sol = _read_block(model, data, ONE_PERIOD, val, known)
     sol = replace(sol, objective=float(val(model.objective.expr)))
     return replace(sol, timeline=timeline_rows(sol, {ONE_PERIOD: data.instance}))
+
+
+def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, float]) -> Solution:
+    """:func:`read_solution` of a multi-period model."""
+    from gpnopt.results.timeline import timeline_rows
+
+    ids = tuple(model.period_ids)
+    weight = model.horizon.operating_weight
+    parts = {t: _read_block(model.period[t], hdata.data[t], t, val, known) for t in ids}
+    by_period = [
+        {**r, "weight": float(weight[t]), "value": clean(weight[t] * r["profit"])}
+        for t in ids
+        for r in parts[t].firm_profit_by_period
+    ]
+
+    def rows(name: str) -> Rows:
+        return tuple(r for t in ids for r in getattr(parts[t], name))
+
+    inst = hdata.instance
+    sol = Solution(
+        instance=inst.name,
+        objective_mode=str(model.objective_mode),
+        objective=float(val(model.objective.expr)),
+        lines=rows("lines"),
+        production=rows("production"),
+        make_or_buy=rows("make_or_buy"),
+        component_flows=rows("component_flows"),
+        plant_profit=rows("plant_profit"),
+        channel_profit=rows("channel_profit"),
+        firm_profit={f: clean(val(model.npv_firm_profit[f])) for f in inst.firms},
+        technicians=rows("technicians"),
+        periods=ids,
+        single=False,
+        firm_profit_by_period=tuple(by_period),
+    )
+    instances = {t: hdata.data[t].instance for t in ids}
+    return replace(sol, timeline=timeline_rows(sol, instances))
 
 
 PROFIT_TYPES = ("sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs")

@@ -56,6 +56,7 @@ from gpnopt.results.timeline import TIMELINE_COLUMNS
 
 if TYPE_CHECKING:
     from gpnopt.data import ModelData
+    from gpnopt.horizon_data import HorizonData
 
 TABLE_NAMES = (
     "lines",
@@ -277,13 +278,15 @@ def solution_of(result: Result) -> Solution:
 
 
 def make_result(
-    model: Any, data: ModelData, outcome: Outcome, scenario: str = "base"
+    model: Any, data: ModelData | HorizonData, outcome: Outcome, scenario: str = "base"
 ) -> Result:
     """Read the solved ``model`` (a Pyomo model) into a :class:`Result` (expectations are left to
     :func:`gpnopt.analysis.analyse`).
 
-    The model is read by :func:`gpnopt.results.solution.read_solution`; the tables are its
-    rows (:func:`tables_of`), the objective, bound and gap those the solver reported.
+    The model is read by :func:`gpnopt.results.solution.read_solution` (a multi-period
+    model with its :class:`gpnopt.horizon_data.HorizonData`); the tables are its rows
+    (:func:`tables_of`), the objective, bound and gap those the solver reported (the net
+    present value for a multi-period model).
     """
     solution = read_solution(model, data)
     return Result(
