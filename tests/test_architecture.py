@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "gpnopt.io",
             "gpnopt.timeseries",
+            "gpnopt.patches",
             "gpnopt.checks",
             "gpnopt.generate",
             "gpnopt.orlib",
@@ -46,7 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.reference",
         ),
     ),
-    ("data", ("gpnopt.data",)),
+    ("data", ("gpnopt.data", "gpnopt.horizon_data")),
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),

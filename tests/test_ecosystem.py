@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
 import gpnopt
-from gpnopt import schema
+from gpnopt import dynamics, schema
 from gpnopt.cli import app
 from gpnopt.cli.compare import grid_fits
 from gpnopt.cli.progress import Steps
@@ -83,7 +83,7 @@ def test_reference_documents_every_field_of_every_section():
 
 def _example_records(name, value):
     """The records of a section example (a mapping by id, a list, or one record)."""
-    model = getattr(schema, name)
+    model = getattr(schema, name, None) or getattr(dynamics, name)
     if isinstance(value, list):
         return value
     if isinstance(value, dict) and not set(value) <= set(model.model_fields):
@@ -102,7 +102,7 @@ def test_every_section_example_is_valid(name):
     records = _example_records(name, value)
     assert records
     for record in records:
-        getattr(schema, name).model_validate(record)
+        (getattr(schema, name, None) or getattr(dynamics, name)).model_validate(record)
 
 
 def test_every_section_has_an_example():

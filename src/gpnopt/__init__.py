@@ -59,6 +59,7 @@ def solve(
     threads: int | None = None,
     scenario: str | None = None,
     participation: bool = True,
+    foresight: str | None = None,
 ) -> Result:
     """Build and solve ``instance``, evaluate its expectations and the plants' roles.
 
@@ -74,6 +75,9 @@ def solve(
             was loaded with (``base`` for the file as written).
         participation: with ``firm:ID``, keep every other firm at least at its stand-alone
             value (``docs/alliance.md``); ``False``: that firm decides everything.
+        foresight: a multi-period instance's solve mode (``docs/formulation.md``, Periods):
+            ``"perfect"`` (one model over all periods; ``None`` too) or ``"myopic"`` (period
+            by period, each period's decisions carried into the next).
 
     Returns:
         A :class:`gpnopt.results.Result` with its expectations evaluated and the
@@ -98,6 +102,7 @@ def solve(
         threads=threads,
         scenario=instance.scenario if scenario is None else scenario,
         participation=participation,
+        foresight=foresight,
     )
     return analyse(instance, result)
 

@@ -8,10 +8,12 @@ Each ``check_<rule>(inst)`` returns the problems it finds as ``yaml.path: messag
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
@@ -351,6 +353,50 @@ def check_expectation_timing(inst: Instance) -> list[str]:
     return out
 
 
+def _assets(inst: Instance) -> Iterable[tuple[str, Asset]]:
+    """Every asset (plant, line, make option, channel, office) with its YAML path."""
+    for pid, p in inst.plants.items():
+        yield f"plants.{pid}", p
+        yield from ((f"plants.{pid}.lines.{i}", line) for i, line in p.lines.items())
+        yield from ((f"plants.{pid}.components.{k}", mk) for k, mk in p.components.items())
+    yield from ((f"channels.{h}", ch) for h, ch in (inst.channels or {}).items())
+    yield from ((f"purchasing_offices.{o}", of) for o, of in inst.purchasing_offices.items())
+
+
+def check_years(inst: Instance) -> list[str]:
+    """``available_from`` and ``available_until`` are years of a horizon: they need periods."""
+    if inst.periods:
+        return []
+    return [
+        f"{w}.{key}: a year the option is available needs periods: (an instance without "
+        "periods is one period, with no years)"
+        for w, a in _assets(inst)
+        for key in ("available_from", "available_until")
+        if getattr(a, key) is not None
+    ]
+
+
+def check_requirements(inst: Instance) -> list[str]:
+    """``requires.output`` names a plant and one of its lines or make options."""
+    out = []
+    for w, a in _assets(inst):
+        req = getattr(a, "requires", None)
+        need = req.output if req is not None else None
+        if need is None:
+            continue
+        here = f"{w}.requires.output"
+        plant = inst.plants.get(need.plant)
+        if plant is None:
+            out += _unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
+        elif need.product is not None and need.product not in plant.lines:
+            out.append(f"{here}.product: plant {need.plant} has no line {show(need.product)}"
+                       f"{did_you_mean(need.product, plant.lines)}")
+        elif need.component is not None and need.component not in plant.components:
+            out.append(f"{here}.component: plant {need.plant} does not make {show(need.component)}"
+                       f" in-house (no make option){did_you_mean(need.component, plant.components)}")
+    return out
+
+
 CHECKS: list[Callable[[Instance], list[str]]] = [
     check_countries,
     check_owners,
@@ -367,6 +413,8 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_objective,
     check_expectations,
     check_expectation_timing,
+    check_years,
+    check_requirements,
 ]
 """Every meaning check, in the order they run."""
 
@@ -374,16 +422,21 @@ WARNINGS: list[Callable[[Instance], list[str]]] = [check_transport_lanes]
 """Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing)."""
 
 
-def check_instance(inst: Instance) -> list[str]:
+def check_instance(inst: Instance, *, warn: bool = True) -> list[str]:
     """Run every check and return all problems found (empty when the instance is sound).
 
     The :data:`WARNINGS` checks run only when no problem is found (a lane to an unknown
-    country is a problem already, not a missing transport entry).
+    country is a problem already, not a missing transport entry). ``warn=False`` runs the
+    checks without warning (the later periods of a multi-period instance: its warnings come
+    from the first period).
     """
     out: list[str] = []
-    for check in CHECKS:
-        out += check(inst)
-    if not out:
-        for warn in WARNINGS:
-            out += warn(inst)
+    with contextlib.nullcontext() if warn else warnings.catch_warnings():
+        if not warn:
+            warnings.simplefilter("ignore", GpnoptWarning)
+        for check in CHECKS:
+            out += check(inst)
+    if not out and warn:
+        for check in WARNINGS:
+            out += check(inst)
     return out

@@ -12,6 +12,7 @@ import copy
 import datetime
 import os
 import stat
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,22 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
-from gpnopt.errors import InstanceError, cut, show
+from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
 from gpnopt.hints import did_you_mean, keys_at
+from gpnopt.patches import (
+    deep_merge,
+    override_clashes,
+    refused_patch_keys,
+    restated,
+    scenario_overrides,
+)
 from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
+from gpnopt.timeseries import PeriodRaw, combine, period_instances, resolve_periods, series_problems
+
+__all__ = [
+    "deep_merge", "instance_from_dict", "load", "override_clashes", "read_instance_file",
+    "read_yaml", "resolve_raw", "scenario_names", "validation_problems",
+]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest instance file read (bytes)."""
@@ -38,7 +52,6 @@ MAX_DEPTH = 100
 """Deepest nesting of mappings and lists in a document."""
 
 _FILE_KEYS = ("overrides", "scenarios")
-_PATCH_REFUSED = ("imports", "overrides", "scenarios")
 
 _FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's C loader where PyYAML was built with it, else the pure-Python one."""
@@ -316,12 +329,16 @@ def _problem_line(err: Mapping[str, Any], root: type[BaseModel] | None) -> tuple
     return format_loc(loc), msg
 
 
-def validation_problems(name: str, exc: ValidationError, prefix: str = "") -> list[str]:
-    """Lines ``file: path: message`` for every error of a pydantic ``ValidationError``."""
+def validation_problems(
+    name: str, exc: ValidationError, prefix: str = "", where: PeriodRaw | None = None
+) -> list[str]:
+    """Lines ``file: path: message`` for every error of a pydantic ``ValidationError``
+    (``where``: the period whose resolved paths are located in the file)."""
     lines = []
     root = _ROOTS.get(exc.title)
     for err in exc.errors(include_url=False):
         loc, msg = _problem_line(err, root)
+        loc, msg = (where.loc(loc), where.hint(err, msg)) if where else (loc, msg)
         if prefix:
             loc = f"{prefix}.{loc}" if loc != "(top level)" else prefix
         lines.append(f"{name}: {loc}: {msg}")
@@ -330,103 +347,6 @@ def validation_problems(name: str, exc: ValidationError, prefix: str = "") -> li
 
 _ROOTS: dict[str, type[BaseModel]] = {"Instance": Instance, "InstanceFile": InstanceFile}
 """Models whose errors get "did you mean" hints for unknown keys, by name."""
-
-
-def deep_merge(base: dict[str, Any], patch: Mapping[str, Any], where: str = "") -> list[str]:
-    """Merge ``patch`` into ``base`` in place; return paths the patch addressed wrongly.
-
-    Mappings merge key by key; any other value replaces. A ``null`` value removes the key;
-    removing a key that does not exist is reported (the patch addresses nothing).
-    """
-    problems = []
-    for key, value in patch.items():
-        path = f"{where}.{cut(str(key))}" if where else cut(str(key))
-        if value is None:
-            if key in base:
-                del base[key]
-            else:
-                problems.append(f"{path}: removes nothing (no such key)")
-        elif isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            problems += deep_merge(base[key], value, path)
-        else:
-            base[key] = copy.deepcopy(value)
-    return problems
-
-
-def _scenario_overrides(
-    name: str, raw: dict[str, Any], scenario: str
-) -> tuple[list[tuple[str, Mapping[str, Any]]], list[str]]:
-    """The (override name, patch) pairs a comma-separated scenario string selects."""
-    overrides = raw.get("overrides") or {}
-    scenarios = raw.get("scenarios") or {}
-    patches: list[tuple[str, Mapping[str, Any]]] = []
-    problems: list[str] = []
-    for part in [s.strip() for s in scenario.split(",") if s.strip()]:
-        if part == "base":
-            continue
-        if part in scenarios:
-            spec = scenarios[part]
-            names = spec.get("overrides", []) if isinstance(spec, dict) else spec
-            if not isinstance(names or [], list) or not all(isinstance(o, str) for o in names or []):
-                problems.append(
-                    f"{name}: scenarios.{cut(part)}.overrides: must be a list of override names"
-                )
-                continue
-            for o in names or []:
-                if o in overrides:
-                    patches.append((o, overrides[o]))
-                else:
-                    problems.append(f"{name}: scenarios.{cut(part)}: unknown override {show(o)}")
-        elif part in overrides:
-            patches.append((part, overrides[part]))
-        else:
-            known = sorted(str(k) for k in {*scenarios, *overrides})
-            listed = ", ".join(cut(k) for k in known[:20]) + (", ..." if len(known) > 20 else "")
-            problems.append(
-                f"{name}: scenario {show(part)} is neither a scenario nor an override"
-                f"{did_you_mean(part, known)} (known: {listed or 'none'})"
-            )
-    return patches, problems
-
-
-def _leaves(patch: Mapping[str, Any], where: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
-    """Every leaf path of a patch with its value (a mapping value is not a leaf)."""
-    out: dict[tuple[str, ...], Any] = {}
-    for key, value in patch.items():
-        path = (*where, str(key))
-        if isinstance(value, Mapping) and value:
-            out.update(_leaves(value, path))
-        else:
-            out[path] = value
-    return out
-
-
-def override_clashes(name: str, patches: list[tuple[str, Mapping[str, Any]]]) -> list[str]:
-    """Pairs of selected overrides that set the same key to different values, or where one
-    replaces or removes what the other sets inside."""
-    problems = []
-    seen: list[tuple[str, dict[tuple[str, ...], Any]]] = []
-    for oname, patch in patches:
-        leaves = _leaves(patch) if isinstance(patch, Mapping) else {}
-        for other, other_leaves in seen:
-            if other == oname:
-                continue
-            for path, value in leaves.items():
-                for opath, ovalue in other_leaves.items():
-                    n = min(len(path), len(opath))
-                    if path[:n] != opath[:n]:
-                        continue
-                    if (len(path) == len(opath) and value != ovalue) or len(path) != len(opath):
-                        where = ".".join(cut(p) for p in (path if len(path) <= len(opath) else opath))
-                        problems.append(
-                            f"{name}: overrides {show(other)} and {show(oname)} clash at {where}"
-                        )
-                        break
-                else:
-                    continue
-                break
-        seen.append((oname, leaves))
-    return problems
 
 
 class ScenarioFile(BaseModel):
@@ -502,34 +422,98 @@ def read_instance_file(
     *,
     allow_imports_outside: bool = False,
 ) -> dict[str, Any]:
-    """Read an instance file with its imported (and extra) scenario files merged in.
+    """Read an instance file with its base instance and imported (and extra) scenario files
+    merged in.
 
     The mapping still holds ``overrides`` and ``scenarios``; no scenario is applied yet.
     ``imports`` must name ``.yaml``/``.yml`` files in the instance's folder or below it,
-    unless ``allow_imports_outside``; ``scenario_files`` may lie anywhere.
+    unless ``allow_imports_outside``; ``scenario_files`` may lie anywhere. An import that is
+    an instance (it has instance sections such as ``plants``) is the file's base: the file is
+    deep-merged onto it (:func:`gpnopt.patches.deep_merge`), with the base's own imports,
+    overrides and scenarios; at most one base.
 
     Raises:
-        InstanceError: the file or a scenario file is unreadable or of the wrong shape, an
-            import is refused, or a scenario name is defined twice.
+        InstanceError: the file, its base or a scenario file is unreadable or of the wrong
+            shape, an import is refused, imports loop, there are two bases, or a scenario
+            name is defined twice.
     """
-    name = str(path)
-    raw = read_yaml(path)
-    # Shape of the file as written (catches errors in overrides/scenarios sections too).
-    try:
-        InstanceFile.model_validate(raw)
-    except ValidationError as exc:
-        raise InstanceError(validation_problems(name, exc)) from None
-    files, problems = _import_paths(
-        name, Path(path), raw.pop("imports", None) or [], allow_imports_outside
-    )
-    if problems:
-        raise InstanceError(problems)
-    files += [Path(f) for f in scenario_files]
-    if files:
-        problems = _merge_scenario_files(name, raw, files)
+    raw = _read_file(Path(path), allow_imports_outside, ())
+    if scenario_files:
+        problems = _merge_scenario_files(str(path), raw, [Path(f) for f in scenario_files])
         if problems:
             raise InstanceError(problems)
     return raw
+
+
+def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict[str, Any]:  # noqa: FBT001
+    """:func:`read_instance_file` without the extra scenario files (``chain``: the files
+    that import this one, for loops)."""
+    name = str(path)
+    raw = read_yaml(path)
+    entries = raw.get("imports")
+    fine = isinstance(entries, list) and all(isinstance(e, str) for e in entries)
+    files, problems = _import_paths(name, path, entries if fine else [], allow_outside)
+    bases = [f for f in files if _is_instance(f)]
+    written = {k: v for k, v in raw.items() if k not in ("imports", *_FILE_KEYS)}
+    try:  # the shape as written: the whole file, unless values are resolved later
+        if bases or raw.get("periods") or series_problems(written):
+            _FileKeys.model_validate({k: raw[k] for k in ("imports", *_FILE_KEYS) if k in raw})
+        else:
+            InstanceFile.model_validate(raw)
+    except ValidationError as exc:
+        raise InstanceError(validation_problems(name, exc)) from None
+    if len(bases) > 1:
+        problems.append(f"{name}: imports: {', '.join(map(str, bases))} are all instances; "
+                        "a file is built on at most one base instance")
+    loop = [b for b in bases if b.resolve() in (path.resolve(), *chain)]
+    problems += [f"{name}: imports: {b} imports this file again (a loop)" for b in loop]
+    if problems:
+        raise InstanceError(problems)
+    raw.pop("imports", None)
+    if bases:
+        raw = _onto_base(name, raw, bases[0], allow_outside, (*chain, path.resolve()))
+    others = [f for f in files if f not in bases]
+    problems = _merge_scenario_files(name, raw, others) if others else []
+    if problems:
+        raise InstanceError(problems)
+    return raw
+
+
+def _is_instance(path: Path) -> bool:
+    """Whether an imported file is an instance (a base), not only overrides and scenarios."""
+    try:
+        data = read_yaml(path)
+    except InstanceError:
+        return False  # reported when it is read as a scenario file
+    return any(k in Instance.model_fields for k in data)
+
+
+def _onto_base(
+    name: str, raw: dict[str, Any], base: Path, allow_outside: bool, chain: tuple[Path, ...]  # noqa: FBT001
+) -> dict[str, Any]:
+    """The file ``raw`` deep-merged onto its base instance (validated on its own first)."""
+    merged = _read_file(base, allow_outside, chain)
+    instance_from_dict(merged, name=str(base))
+    problems = []
+    for key in _FILE_KEYS:
+        merged[key] = dict(merged.get(key) or {})
+        for n, spec in (raw.pop(key, None) or {}).items():
+            if n in merged[key]:
+                problems.append(f"{name}: {key}.{n}: the name is already defined in {base}")
+            merged[key][n] = spec
+    for where in restated(merged, raw):
+        warnings.warn(f"{name}: {where}: states the same value as its base {base}; leave it "
+                      "out", GpnoptWarning, stacklevel=2)
+    problems += [f"{name}: {p}" for p in deep_merge(merged, raw)]
+    if problems:
+        raise InstanceError(problems)
+    return merged
+
+
+class _FileKeys(ScenarioFile):
+    """The file-only keys of an instance file whose values are checked once resolved."""
+
+    imports: list[str] = []
 
 
 def load(
@@ -607,16 +591,16 @@ def _apply_scenario(
         raise InstanceError(validation_problems(name, exc)) from None
     problems: list[str] = []
     if scenario:
-        patches, problems = _scenario_overrides(name, data, scenario)
+        patches, problems = scenario_overrides(name, data, scenario)
         problems += override_clashes(name, patches)
         for oname, patch in patches:
             if not isinstance(patch, Mapping):
                 problems.append(f"{name}: overrides.{oname}: must be a mapping")
                 continue
-            problems += _refused_patch_keys(f"{name}: overrides.{oname}", patch)
+            problems += refused_patch_keys(f"{name}: overrides.{oname}", patch)
             problems += [f"{name}: overrides.{oname}.{p}" for p in deep_merge(data, patch)]
     if overrides:
-        problems += _refused_patch_keys(f"{name}: overrides (argument)", overrides)
+        problems += refused_patch_keys(f"{name}: overrides (argument)", overrides)
         problems += [f"{name}: overrides (argument).{p}" for p in deep_merge(data, overrides)]
     if problems:
         raise InstanceError(problems)
@@ -624,14 +608,6 @@ def _apply_scenario(
         data.pop(key, None)
     return data
 
-
-def _refused_patch_keys(where: str, patch: Mapping[str, Any]) -> list[str]:
-    """Problems of file-only keys (imports, overrides, scenarios) inside a patch."""
-    return [
-        f"{where}.{key}: an override cannot hold {key} (it patches the instance's sections only)"
-        for key in _PATCH_REFUSED
-        if key in patch
-    ]
 
 
 def instance_from_dict(
@@ -649,27 +625,33 @@ def instance_from_dict(
         overrides: as in :func:`load`.
     """
     data = _apply_scenario(name, raw, scenario, overrides)
-    label = f" (scenario {scenario})" if scenario else ""
+    name += f" (scenario {scenario})" if scenario else ""
     try:
-        instance = Instance.model_validate(data)
+        periods = resolve_periods(data)
     except ValidationError as exc:
-        raise InstanceError(validation_problems(name + label, exc)) from None
-    problems = check_instance(instance)
-    if problems:
-        raise InstanceError([f"{name}{label}: {p}" for p in problems])
-    instance._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
+        raise InstanceError(validation_problems(name, exc)) from None
+    except InstanceError as exc:
+        raise InstanceError([f"{name}: {p}" for p in exc.problems]) from None
+    instance = combine([(p, _validated(name, p, warn=n == 0)) for n, p in enumerate(periods)])
+    for inst in {id(i): i for i in period_instances(instance).values()}.values():
+        inst._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
     return instance
 
 
+def _validated(name: str, period: PeriodRaw, *, warn: bool) -> Instance | list[str]:
+    """One period's instance, or its problems (``file: yaml.path: message``, located)."""
+    try:
+        instance = Instance.model_validate(period.data)
+    except ValidationError as exc:
+        return validation_problems(name, exc, where=period)
+    problems = check_instance(instance, warn=warn)
+    return [f"{name}: {period.line(p)}" for p in problems] or instance
+
+
 def scenario_names(path: str | Path) -> list[str]:
-    """Names of the scenarios defined in an instance file.
+    """Names of the scenarios defined in an instance file (and its imports).
 
     Raises:
         InstanceError: the file is unreadable or of the wrong shape.
     """
-    raw = read_yaml(path)
-    try:
-        InstanceFile.model_validate(raw)
-    except ValidationError as exc:
-        raise InstanceError(validation_problems(str(path), exc)) from None
-    return list((raw.get("scenarios") or {}).keys())
+    return list((read_instance_file(path).get("scenarios") or {}).keys())

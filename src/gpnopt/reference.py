@@ -66,14 +66,24 @@ EXAMPLES: dict[str, str] = {
     "Window": "first_period: {at_least: 2006, at_most: 2008}   # or a period id: {at_most: P3}",
     "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
     "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
+    "Period": "periods:\n  - {id: P2005, start: 2005}\n  - {id: P2006, start: 2006, length: 2}\n"
+    "  - {id: P2008, start: 2008, length: 2}",
+    "Finance": "finance: {discount_rate: 0.08, asset_lifetime: 15}",
+    "LearningStep": "learning:\n  - {after: 500, unit_cost: 9}\n"
+    "  - {after: 2000, unit_cost: 8, quality: high}",
+    "Requirement": "requires: {output: {plant: CN_FFG, component: casting, quantity: 800}, "
+    "training: {cost: 150, lag: 1}}",
+    "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
+    "Training": "training: {cost: 150, lag: 1}",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
-    "InstanceFile", "Units", "Country", "Firm", "TechnicianPolicy", "Component", "BomEntry",
-    "Product", "Plant", "Line", "MakeOption", "Supplier", "SupplyOffer", "Access", "Market",
-    "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter", "Trade",
-    "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
+    "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
+    "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
+    "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
+    "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
+    "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
 ]
 
 _UNIT = re.compile(
@@ -93,18 +103,64 @@ def _close_id_maps(node: Any) -> None:
             _close_id_maps(value)
 
 
+SERIES = {
+    "type": "object",
+    "minProperties": 1,
+    "description": "In an instance with periods: a value per period ({P2005: 500, P2008: 700}) "
+    "or a value with yearly growth ({value: 500, growth: 0.1}); checked when loaded.",
+}
+"""What a number may also be in an instance file: a per-period value (any mapping here)."""
+
+_FIXED_DEFS = ("Period", "Finance", "Objective", "Expectation")
+"""Sections whose numbers hold for the whole horizon (no per-period form)."""
+
+_META = ("description", "default", "title")
+
+
+def _accept_series(node: Any) -> Any:
+    """``node`` with every number outside :data:`_FIXED_DEFS` also allowed to be a
+    :data:`SERIES` (changed in place; a number node itself is returned wrapped)."""
+    if isinstance(node, list):
+        node[:] = [_accept_series(value) for value in node]
+    elif isinstance(node, dict) and node.get("type") in ("number", "integer"):
+        meta = {k: node.pop(k) for k in _META if k in node}
+        return {"anyOf": [node, SERIES], **meta}
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$defs":
+                for name, model in value.items():
+                    if name not in _FIXED_DEFS:
+                        _accept_series(model)
+            elif key != "properties" or not isinstance(value, dict):
+                node[key] = _accept_series(value)
+            else:
+                for field, spec in value.items():
+                    value[field] = _accept_series(spec)
+    return node
+
+
+def _model_schema() -> dict[str, Any]:
+    """pydantic's JSON Schema of an instance file, mappings by id closed."""
+    schema = InstanceFile.model_json_schema(mode="validation")
+    _close_id_maps(schema)
+    return {"$schema": SCHEMA_DIALECT, "title": "gpnopt instance", **schema}
+
+
 def instance_json_schema() -> dict[str, Any]:
     """The JSON Schema of an instance file (:class:`~gpnopt.schema.InstanceFile`).
 
     Mappings by id accept only valid ids as keys (``additionalProperties: false`` beside the
-    id pattern), as validation does.
+    id pattern), as validation does. A number (outside ``periods``, ``finance``,
+    ``objective`` and ``expectations``) may also be a mapping: a per-period value, checked
+    when the file is loaded (editors do not flag the per-period forms of numbers and of
+    ``owners``; a whole entity given per period is beyond what the schema describes).
 
     Returns:
         The schema as a mapping, with ``$schema`` and ``title`` set.
     """
-    schema = InstanceFile.model_json_schema(mode="validation")
-    _close_id_maps(schema)
-    return {"$schema": SCHEMA_DIALECT, "title": "gpnopt instance", **schema}
+    schema = _model_schema()
+    _accept_series(schema)
+    return schema
 
 
 def schema_text() -> str:
@@ -230,7 +286,7 @@ def reference_markdown() -> str:
     Returns:
         The Markdown text (ends with a newline).
     """
-    schema = instance_json_schema()
+    schema = _model_schema()
     defs = dict(schema.get("$defs", {}))
     defs["InstanceFile"] = {k: v for k, v in schema.items() if k != "$defs"}
     defs["InstanceFile"]["description"] = (
@@ -255,6 +311,10 @@ def reference_markdown() -> str:
         "* Money is in `units.money` per year, quantities in units per year. An unknown key is "
         "an error (with the closest known keys suggested).",
         "* `omitted` as a default means the field may be left out (or set to `null`).",
+        "* In an instance with `periods:` a value may change by period: a mapping from period "
+        "id to value (`{P2005: 500, P2008: 700}`: each holds until the next one listed) or a "
+        "value with yearly growth (`{value: 500, growth: 0.1}`); see README.md, \"Periods and "
+        "values over time\".",
         "",
         "Sections: " + ", ".join(_anchor(n) for n in _ORDER if n in defs) + ".",
         "",

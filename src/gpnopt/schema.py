@@ -646,6 +646,8 @@ class Instance(Base):
     _periods_valid = field_validator("periods")(check_periods)
 
     _scenario: str | None = PrivateAttr(default=None)
+    _by_period: dict[str, Instance] = PrivateAttr(default_factory=dict)
+    """The instances of the periods after the first (set by the loader, gpnopt.timeseries)."""
 
     @model_validator(mode="before")
     @classmethod

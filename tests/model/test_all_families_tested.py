@@ -6,8 +6,9 @@ from pathlib import Path
 
 import gpnopt.model
 
-NOT_FAMILIES = {"__init__", "variables"}
-"""Modules of gpnopt.model that are not constraint families."""
+NOT_FAMILIES = {"__init__", "families", "variables"}
+"""Modules of gpnopt.model that are not constraint families (the variables, and the list
+of families one period is built from)."""
 
 HERE = Path(__file__).resolve().parent
 

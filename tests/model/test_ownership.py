@@ -92,7 +92,11 @@ def test_participation_binds_alliance_objective():
 
 
 # Capital: P (F alone, margin 20) needs 100; the JV PJ2 (F and G half each, unit cost 12,
-# margin 18) needs 100 too, F's equity-weighted share being 50.
+# margin 18) needs 100 too, F's equity-weighted share being 50. The plant that opens also
+# bears its capital charge, the yearly annuity of 100 at the default 8% over the default
+# 10 years (issue 13: investment counts in profit): CHARGE = 14.902949... a year. It
+# moves the objectives below by CHARGE; no decision moves (P: 200 - CHARGE, PJ2: 180 - CHARGE).
+CHARGE = 100 * 0.08 / (1 - 1.08**-10)
 BUDGET = {
     "firms": {"G": {}},
     "plants": {
@@ -110,15 +114,15 @@ BUDGET = {
 def test_capital_budget_excludes_wholly_owned_plant():
     # Binding: F's budget 50 < P's 100, but F's half of PJ2 (50) fits: PJ2 serves: 180.
     res = solve(micro(BUDGET, {"firms": {"F": {"capital_budget": 50}}}))
-    assert res.objective == pytest.approx(180)
+    assert res.objective == pytest.approx(180 - CHARGE)
     assert plant_open(res, "PJ2")
     assert not plant_open(res, "P")
 
 
 def test_capital_budget_large_enough_does_not_bind():
-    # Not binding: budget 100 pays for P: 200.
+    # Not binding: budget 100 pays for P: 200 - CHARGE.
     res = solve(micro(BUDGET, {"firms": {"F": {"capital_budget": 100}}}))
-    assert res.objective == pytest.approx(200)
+    assert res.objective == pytest.approx(200 - CHARGE)
     assert plant_open(res, "P")
     assert produced(res, "P") == pytest.approx(10)
 
@@ -142,7 +146,8 @@ def test_partner_budget_binds_the_jv():
 
 
 def test_line_investment_counts_in_budget():
-    # Binding: the investment sits on P's line instead of the plant: still 100 > 50: 180.
+    # Binding: the investment sits on P's line instead of the plant: still 100 > 50:
+    # PJ2 serves: 180 - CHARGE.
     res = solve(
         micro(
             BUDGET,
@@ -152,7 +157,7 @@ def test_line_investment_counts_in_budget():
             },
         )
     )
-    assert res.objective == pytest.approx(180)
+    assert res.objective == pytest.approx(180 - CHARGE)
     assert produced(res, "PJ2") == pytest.approx(10)
 
 

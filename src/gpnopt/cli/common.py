@@ -62,6 +62,19 @@ def check_objective(value: str | None) -> str | None:
     return value
 
 
+FORESIGHTS = ("perfect", "myopic")
+"""The values of ``--foresight`` (gpnopt.solver.horizon.FORESIGHTS; the CLI does not import
+the solver to check an option)."""
+
+
+def check_foresight(value: str | None) -> str | None:
+    """Typer callback of ``--foresight``: ``perfect`` or ``myopic`` (else a usage error)."""
+    if value is not None and value not in FORESIGHTS:
+        msg = f"{value!r}: use {' or '.join(FORESIGHTS)}"
+        raise typer.BadParameter(msg)
+    return value
+
+
 FileArg = Annotated[
     Path,
     typer.Argument(help="Instance YAML file.", show_default=False),
@@ -96,6 +109,15 @@ NoParticipationOpt = Annotated[
         "--no-participation",
         help="With --objective firm:F, let F decide everything (default: every other firm "
         "gets at least its stand-alone value).",
+    ),
+]
+ForesightOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--foresight",
+        callback=check_foresight,
+        help="Multi-period instances: perfect (one model over all periods, the default) or "
+        "myopic (period by period, each period's decisions carried into the next).",
     ),
 ]
 TimeLimitPerSolveOpt = Annotated[

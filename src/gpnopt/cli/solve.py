@@ -20,6 +20,7 @@ from gpnopt.cli.common import (
     DebugOpt,
     FileArg,
     ForceOpt,
+    ForesightOpt,
     FormatOpt,
     LogFileOpt,
     NoParticipationOpt,
@@ -78,6 +79,7 @@ def solve(
     scenario: ScenarioOpt = None,
     objective: ObjectiveOpt = None,
     no_participation: NoParticipationOpt = False,
+    foresight: ForesightOpt = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -151,6 +153,7 @@ def solve(
             threads=threads,
             scenario=scenario,
             participation=not no_participation,
+            foresight=foresight,
         )
     except GpnoptError as exc:
         if as_json:

@@ -1,19 +1,31 @@
 """Family 11, ownership, profits and the objective.
 
-Indices: e profit centre (plant, channel or purchasing office), f firm. share[f,e] is f's
-equity in e. Profits are linear in the variables:
+Indices: e profit centre (plant, channel or purchasing office), f firm, a asset (a plant, a
+line, an in-house process, a channel, an office). share[f,e] is f's equity in e. Profits
+are linear in the variables:
 
     revenue[p] = sum_{(p,i,h,m)} price[m,i] * (1 - margin[h]) * v_sales[p,i,h,m]
-                 + sum_{(k,p,d), d != p} transfer_price[k] * v_flow[k,p,d]
+                 + sum_{(k,s,d), d != s = p} transfer_price[k] * v_flow[k,p,d]
     cost[p]    = fixed_cost[p] * v_is_open[p]
                  + sum_i (line fixed_cost[p,i] * v_line_open[p,i] + unit_cost[p,i] * production[p,i])
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
                  + sum_{(k,s,p)} price[k,s] * v_flow[k,s,p] + transport_cost[p] + tariff_cost[p]
+                 + capital_charge[p]
     revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m]
     cost[h]    = fixed_cost[h] * v_channel_open[h] + unit_cost[h] * sum v_sales[.,.,h,.]
-    cost[o]    = fixed_cost[o] * v_office_open[o]
+                 + capital_charge[h]
+    cost[o]    = fixed_cost[o] * v_office_open[o] + capital_charge[o]
     profit[e]  = revenue[e] - cost[e]
     firm_profit[f] = sum_e share[f,e] * profit[e]
+
+The capital charge of a one-period instance is the yearly annuity of the investments:
+
+    capital_charge[e] = sum_{a of e, not existing} annuity(r, n_a) * investment_cost[a] * u[a]
+    annuity(r, n) = r / (1 - (1 + r)^-n)   (r = 0: 1 / n)
+
+with u[a] the asset's binary (v_is_open, v_line_open, v_in_house, v_channel_open,
+v_office_open), r = ``finance.discount_rate`` and n_a the asset's ``lifetime`` (else
+``finance.asset_lifetime``). An existing asset (``existing: true``) carries no investment.
 
 Objective (maximised): ``alliance``: sum_e profit[e] (or sum_{f in F} firm_profit[f] when
 the objective names firms F); ``firm:F``: firm_profit[F]. Constraints:
@@ -21,7 +33,12 @@ the objective names firms F); ``firm:F``: firm_profit[F]. Constraints:
     participation[f]:   firm_profit[f] >= reservation_profit[f]        (firms that state one)
     capital_budget[f]:  sum_e share[f,e] * investment[e] <= capital_budget[f]
         with investment[e] = investment_cost of the plant, its lines and in-house processes,
-        the channel or the office, each times its binary.
+        the channel or the office, each times its binary (existing assets: none).
+
+In a multi-period instance (:mod:`gpnopt.model.periods`) each period's block holds this
+family without the capital charge, participation, budgets and objective (``per_period``):
+the block's expressions are those of period t, the formulation's profit[e,t]; investment
+is an outlay there, and the objective the net present value.
 """
 
 from __future__ import annotations
@@ -32,24 +49,37 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import NegationExpression, ProductExpression, SumExpression
 
 from gpnopt.data import ModelData
+from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
 from gpnopt.model.variables import linear, production_term, term, var_tables
 
 
 def add_ownership_and_objective(
-    m: pyo.ConcreteModel, data: ModelData, objective: str | None = None
+    m: pyo.ConcreteModel,
+    data: ModelData,
+    objective: str | None = None,
+    *,
+    per_period: bool = False,
 ) -> None:
-    """Add profits, firm profits, participation, capital budgets and the objective."""
+    """Add profits, firm profits, participation, capital budgets and the objective.
+
+    With ``per_period`` (a period's block of a multi-period model) only the revenues, costs
+    (without capital charge) and profits: the period builder adds outlays, participation,
+    budgets and the objective over the periods.
+    """
     m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
     m.firms = pyo.Set(initialize=list(data.instance.firms), ordered=True, doc="firms f")
-    _add_revenue_and_cost(m, data)
+    _add_revenue_and_cost(m, data, capital=not per_period)
     _add_profits(m, data)
+    if per_period:
+        return
     _add_participation_and_budgets(m, data)
     _add_objective(m, data, objective)
 
 
-def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """``m.revenue[e]`` and ``m.cost[e]`` of every profit centre (module docstring)."""
+def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: bool) -> None:
+    """``m.revenue[e]`` and ``m.cost[e]`` of every profit centre (module docstring); with
+    ``capital`` the costs hold the capital charge (the annuity of the investments)."""
     inst = data.instance
     v = var_tables(m)
     sales_var, flow_var = v.sales, v.flow
@@ -69,6 +99,10 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
     make_at: dict[str, list] = defaultdict(list)
     for p, k in data.make:
         make_at[p].append(k)
+    charge: dict[str, list] = defaultdict(list)  # e -> annuity * investment * binary terms
+    if capital:
+        for e, coef, var in investment_terms(m, data, annuities=True):
+            charge[e].append(term(coef, var))
 
     # Each generator sum of the formulation is built directly (linear(), one expression
     # object); the few sub-sums of an entity are then joined with Pyomo's own "+", so the
@@ -112,14 +146,15 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData) -> None:
             # are the trade expressions themselves, so no named expression is walked twice
             children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
             return SumExpression(
-                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr]
+                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr, *charge[e]]
             )
         if kind == "channel":
             ch = inst.channels[e]
-            return term(ch.fixed_cost, v.channel_open[e]) + linear(
+            own = term(ch.fixed_cost, v.channel_open[e]) + linear(
                 [term(ch.unit_cost, x) for _arc, x in sales_via[e]]
             )
-        return term(inst.purchasing_offices[e].fixed_cost, v.office_open[e])
+            return _plus(own, charge[e])
+        return _plus(term(inst.purchasing_offices[e].fixed_cost, v.office_open[e]), charge[e])
 
     m.revenue = pyo.Expression(m.entities, rule=revenue_rule, doc="revenue of e")
     m.cost = pyo.Expression(m.entities, rule=cost_rule, doc="cost of e")
@@ -151,7 +186,7 @@ def _add_participation_and_budgets(m: pyo.ConcreteModel, data: ModelData) -> Non
 
     budgets = [f for f, fd in inst.firms.items() if fd.capital_budget is not None]
     if budgets:
-        invest = _investment_terms(m, data)
+        invest = [(e, c * var) for e, c, var in investment_terms(m, data)]
 
         @m.Constraint(budgets, doc="sum_e share[f,e] * investment[e] <= capital_budget[f]")
         def capital_budget(m, f):
@@ -213,27 +248,45 @@ def _sum_of(terms: list):
     return terms[0] if len(terms) == 1 else SumExpression(terms)
 
 
-def _investment_terms(m: pyo.ConcreteModel, data: ModelData) -> list[tuple[str, object]]:
-    """(entity, investment expression) pairs for capital budgets."""
+def _plus(expr, extra: list):
+    """``expr + sum(extra)`` (``expr`` itself when ``extra`` is empty)."""
+    if not extra:
+        return expr
+    children = expr.args if expr.__class__ is SumExpression else [expr]
+    return SumExpression([*children, *extra])
+
+
+def investment_terms(
+    m: pyo.ConcreteModel, data: ModelData, *, annuities: bool = False
+) -> list[tuple[str, float, object]]:
+    """(entity, coefficient, binary) of every asset with an investment, not existing.
+
+    The coefficient is the investment cost, times its annuity with ``annuities`` (module
+    docstring). Assets in the order plants, lines, in-house processes, channels, offices.
+    """
     inst = data.instance
-    terms: list[tuple[str, object]] = []
+    fin = inst.finance
+    v = var_tables(m)
+
+    def coef(asset) -> float:
+        if not annuities:
+            return asset.investment_cost
+        years = asset.lifetime if asset.lifetime is not None else fin.asset_lifetime
+        return annuity(fin.discount_rate, years) * asset.investment_cost
+
+    found: list[tuple[str, object, object]] = []
     for p, plant in inst.plants.items():
-        if plant.investment_cost:
-            terms.append((p, plant.investment_cost * m.v_is_open[p]))
+        found.append((p, plant, v.is_open[p]))
     for p, i in data.lines:
-        c = inst.plants[p].lines[i].investment_cost
-        if c:
-            terms.append((p, c * m.v_line_open[p, i]))
+        found.append((p, inst.plants[p].lines[i], v.line_open[p, i]))
     for p, k in data.make:
-        c = inst.plants[p].components[k].investment_cost
-        if c:
-            terms.append((p, c * m.v_in_house[p, k]))
+        found.append((p, inst.plants[p].components[k], v.in_house[p, k]))
     for h in data.channels:
-        c = inst.channels[h].investment_cost
-        if c:
-            terms.append((h, c * m.v_channel_open[h]))
+        found.append((h, inst.channels[h], v.channel_open[h]))
     for o in data.offices:
-        c = inst.purchasing_offices[o].investment_cost
-        if c:
-            terms.append((o, c * m.v_office_open[o]))
-    return terms
+        found.append((o, inst.purchasing_offices[o], v.office_open[o]))
+    return [
+        (e, coef(asset), var)
+        for e, asset, var in found
+        if asset.investment_cost and not asset.existing
+    ]

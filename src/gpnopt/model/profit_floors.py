@@ -2,6 +2,8 @@
 
     profit_floor[f]:   firm_profit[f] >= floor[f]        (firms given a floor)
 
+(a multi-period model: npv_firm_profit[f] >= floor[f], :mod:`gpnopt.model.periods`)
+
 Used by the participation of a ``firm:F`` objective (floor[g] = v({g}), g's stand-alone value,
 for every firm g other than F) and by the epsilon-constraint Pareto frontier between two firms
 (floor[B] = eps). The row is built from ``m.firm_profit`` (family 11), so the family comes last.
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 import pyomo.environ as pyo
 
 from gpnopt.errors import InstanceError
+from gpnopt.model.periods import firm_value
 
 
 def add_profit_floors(m: pyo.ConcreteModel, floors: Mapping[str, float]) -> None:
@@ -31,4 +34,4 @@ def add_profit_floors(m: pyo.ConcreteModel, floors: Mapping[str, float]) -> None
 
     @m.Constraint(list(floors), doc="firm_profit[f] >= floor[f]")
     def profit_floor(m, f):
-        return m.firm_profit[f] >= float(floors[f])
+        return firm_value(m, f) >= float(floors[f])

@@ -28,6 +28,7 @@ from gpnopt.solver.highs import (
     run_solver,
     store_solution,
 )
+from gpnopt.solver.horizon import refuse_periods
 from gpnopt.solver.pipeline import build_and_run
 
 _STRUCTURE_FREE_KEYS = frozenset(
@@ -225,7 +226,9 @@ class ScenarioSolver:
 
         Raises:
             SolveError: infeasible (``exit_code`` 3) or no solution (4).
+            InstanceError: a multi-period instance (one-period instances only for now).
         """
+        refuse_periods(instance, "re-solving scenarios (ScenarioSolver)")
         t0 = time.perf_counter()
         sig = structure_signature(instance)
         st = self._state

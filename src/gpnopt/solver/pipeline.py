@@ -29,6 +29,7 @@ from gpnopt.schema import Instance
 from gpnopt.solver.coalition import stand_alone_values
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
 from gpnopt.solver.highs import KeptHighs, SolveOutcome, run_and_keep, run_highs
+from gpnopt.solver.horizon import check_foresight, refuse_periods, solve_horizon
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,12 @@ def solve_instance(
     scenario: str | None = None,
     keep: Keeper | None = None,
     participation: bool = True,
+    foresight: str | None = None,
 ) -> Any:
     """Build, solve and tabulate ``instance``.
+
+    A multi-period instance (``periods:``) is solved by
+    :func:`gpnopt.solver.horizon.solve_horizon` with ``foresight``.
 
     Args:
         instance: a validated instance (:func:`gpnopt.load`).
@@ -73,15 +78,30 @@ def solve_instance(
             re-solves.
         participation: with a ``firm:F`` objective, keep every other firm at least at its
             stand-alone value (``False``: F decides everything).
+        foresight: ``perfect`` (default) or ``myopic``, for a multi-period instance.
 
     Returns:
         A :class:`gpnopt.results.Result`.
 
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
-        InstanceError: the objective names an unknown firm.
+        InstanceError: the objective names an unknown firm, an unknown foresight, or a
+            multi-period instance given to a ScenarioSolver.
     """
     t0 = time.perf_counter()
+    check_foresight(foresight)
+    if instance.periods:
+        if keep is not None:
+            refuse_periods(instance, "re-solving scenarios (ScenarioSolver)")
+        model, hdata, outcome = solve_horizon(
+            instance, objective, time_limit, mip_gap, threads,
+            foresight=foresight, participation=participation,
+        )
+        t2 = time.perf_counter()
+        result = make_result(model, hdata, outcome, scenario=scenario or "base")
+        result.seconds["total"] = time.perf_counter() - t0
+        result.seconds["results"] = time.perf_counter() - t2
+        return result
     model, data, outcome, kept = build_and_run(
         instance,
         objective,

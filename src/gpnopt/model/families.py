@@ -1,0 +1,41 @@
+"""The families of one period, in the formulation's order (``docs/formulation.md``).
+
+:func:`add_families` adds the variables and families 1-10 to a model or to a period's block;
+the one-period builder (:func:`gpnopt.model.build_model`) then adds family 11 with the
+objective, the period builder (:mod:`gpnopt.model.periods`) family 11 per period and the
+net present value.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from gpnopt.data import ModelData
+from gpnopt.model.capacity import add_capacity
+from gpnopt.model.channels import add_markets_and_channels
+from gpnopt.model.flows import add_bom_and_flows
+from gpnopt.model.lines import add_lines
+from gpnopt.model.make_or_buy import add_make_or_buy
+from gpnopt.model.plants import add_plants
+from gpnopt.model.quality import add_quality
+from gpnopt.model.sourcing import add_sourcing_rules
+from gpnopt.model.technicians import add_technicians
+from gpnopt.model.trade import add_trade
+from gpnopt.model.variables import add_variables
+
+__all__ = ["add_families"]
+
+
+def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
+    """Add the variables and families 1-10 of ``data`` to ``m`` (a model or a period's block)."""
+    add_variables(m, data)
+    add_lines(m, data)  # 1 product lines
+    add_plants(m, data)  # 2 plants and entry modes
+    add_bom_and_flows(m, data)  # 3 bill of materials and flows
+    add_make_or_buy(m, data)  # 4 make-or-buy with minimum production quantity
+    add_capacity(m, data)  # 5 capacity
+    add_markets_and_channels(m, data)  # 6 markets and channels
+    add_quality(m, data)  # 7 capability and quality
+    add_technicians(m, data)  # 8 technicians
+    add_sourcing_rules(m, data)  # 9 sourcing-share rules
+    add_trade(m, data)  # 10 trade costs

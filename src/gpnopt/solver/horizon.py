@@ -1,0 +1,252 @@
+"""Multi-period solves: perfect and myopic foresight (``docs/formulation.md``, Periods).
+
+:func:`solve_horizon` builds and solves a multi-period instance's model
+(:mod:`gpnopt.model.periods`):
+
+- ``perfect`` foresight (the default): one MILP over all periods;
+- ``myopic``: for each period t in order, the model of the periods up to t, its objective
+  the net present value over them, with every earlier period's decisions (each block's
+  variables, the builds and closures, and any other variable indexed by an earlier period)
+  fixed at the previous solve's values; the last solve is the answer.
+
+A ``firm:F`` objective is solved as in one period (:mod:`gpnopt.solver.pipeline`): every other
+firm g is kept at least at its stand-alone value v({g}) (here the net present value of what g
+earns on its own over the horizon, :func:`horizon_stand_alone_values`), and a second stage
+chooses, among F's optima, the one best for the alliance.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection
+from typing import Any
+
+import pyomo.environ as pyo
+
+from gpnopt.errors import InstanceError, SolveError
+from gpnopt.horizon_data import HorizonData, build_horizon_data
+from gpnopt.model.coalition import add_coalition
+from gpnopt.model.periods import NOT_CARRIED, alliance_value, build_period_model, firm_value
+from gpnopt.model.profit_floors import add_profit_floors
+from gpnopt.schema import Instance
+from gpnopt.solver.diagnose import unreachable_minimums
+from gpnopt.solver.highs import SolveOutcome, run_highs
+
+log = logging.getLogger(__name__)
+
+FORESIGHTS = ("perfect", "myopic")
+"""The foresight modes of a multi-period solve."""
+
+PARTICIPATION_SLACK = 1e-7
+"""Relative slack of a participation floor (as in one period)."""
+
+
+def check_foresight(foresight: str | None) -> str:
+    """``foresight`` checked (``None``: ``perfect``).
+
+    Raises:
+        InstanceError: not one of :data:`FORESIGHTS`.
+    """
+    value = "perfect" if foresight is None else str(foresight)
+    if value not in FORESIGHTS:
+        msg = f"foresight {foresight!r}: use {' or '.join(FORESIGHTS)}"
+        raise InstanceError(msg)
+    return value
+
+
+def refuse_periods(instance: Instance, command: str) -> None:
+    """Refuse a multi-period instance where only one period works for now.
+
+    Raises:
+        InstanceError: ``instance`` has ``periods:``; the message names ``command``.
+    """
+    if instance.periods:
+        msg = (
+            f"{instance.name}: {command} works on one-period instances for now; this instance "
+            f"has periods ({', '.join(p.id for p in instance.periods)}): solve it with "
+            f"'gpnopt solve' (gpnopt.solve)"
+        )
+        raise InstanceError(msg)
+
+
+def solve_horizon(
+    instance: Instance,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    *,
+    foresight: str | None = None,
+    participation: bool = True,
+) -> tuple[pyo.ConcreteModel, HorizonData, SolveOutcome]:
+    """Build and solve the multi-period model of ``instance`` (module docstring).
+
+    Returns:
+        The solved model (its variables hold the solution), its data, and the outcome
+        (``seconds``: build, solve; a myopic solve sums its steps).
+
+    Raises:
+        SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        InstanceError: an unknown foresight or objective firm.
+    """
+    mode = check_foresight(foresight)
+    t0 = time.perf_counter()
+    hdata = build_horizon_data(instance)
+    for t, data in hdata.data.items():
+        unreachable = unreachable_minimums(data)
+        if unreachable:
+            text = "\n".join(f"  - {line}" for line in unreachable)
+            msg = f"{instance.name}: period {t} is infeasible:\n{text}"
+            raise SolveError(msg, "infeasible", exit_code=3)
+    build = time.perf_counter() - t0
+    options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
+    steps = len(hdata.horizon.ids) if mode == "myopic" else 1
+    start = len(hdata.horizon.ids) if mode == "perfect" else 1
+    model: pyo.ConcreteModel | None = None
+    seconds = {"build": build, "solve": 0.0}
+    outcome: SolveOutcome | None = None
+    for n in range(start, start + steps):
+        part = hdata.first_periods(n)
+        previous = model
+        t1 = time.perf_counter()
+        model = build_period_model(part, objective)
+        if previous is not None:
+            carry_decisions(previous, model)
+        seconds["build"] += time.perf_counter() - t1
+        outcome = _solve_step(model, part, instance, participation, options)
+        seconds["build"] += outcome.seconds["handover"]
+        seconds["solve"] += outcome.seconds["solve"]
+    assert model is not None
+    assert outcome is not None
+    outcome.seconds = seconds
+    return model, hdata, outcome
+
+
+def _solve_step(
+    model: pyo.ConcreteModel,
+    hdata: HorizonData,
+    instance: Instance,
+    participation: bool,
+    options: dict[str, Any],
+) -> SolveOutcome:
+    """Solve one model of a horizon (with the floors and tie-break of a firm objective)."""
+    name = instance.name
+    firm_mode = model.objective_mode.startswith("firm:")
+    floors: dict[str, float] = {}
+    if firm_mode and participation:
+        firm = model.objective_mode[5:]
+        others = [g for g in instance.firms if g != firm]
+        values = horizon_stand_alone_values(hdata, others, **options)
+        floors = {g: v - PARTICIPATION_SLACK * max(1.0, abs(v)) for g, v in values.items()}
+        add_profit_floors(model, floors)
+    try:
+        outcome = run_highs(model, name=name, **options)
+    except SolveError as exc:
+        if exc.status != "infeasible":
+            raise
+        why = (
+            "no network gives every other firm at least its stand-alone value; "
+            "solve without participation (--no-participation) or with the alliance objective"
+            if floors
+            else "the infeasibility diagnosis works on one-period instances for now"
+        )
+        msg = f"{name}: the instance is infeasible ({why})"
+        raise SolveError(msg, "infeasible", exit_code=3) from None
+    if firm_mode:
+        outcome = _break_ties(model, outcome, options)
+    return outcome
+
+
+def _break_ties(model: pyo.ConcreteModel, first: SolveOutcome, options: dict[str, Any]) -> SolveOutcome:
+    """Among ``firm:F``'s optima, the one best for the alliance (as in one period)."""
+    firm = model.objective_mode[5:]
+    model.firm_optimum = pyo.Constraint(expr=firm_value(model, firm) >= first.objective)
+    model.objective.deactivate()
+    model.alliance_objective = pyo.Objective(expr=alliance_value(model), sense=pyo.maximize)
+    try:
+        second = run_highs(model, name="tie-break", **options)
+    except SolveError:
+        log.warning("the alliance tie-break of %s failed; decisions may be arbitrary", firm)
+        second = None
+    finally:
+        model.del_component(model.alliance_objective)
+        model.del_component(model.firm_optimum)
+        model.objective.activate()
+    if second is None:
+        return first
+    second.objective = float(pyo.value(firm_value(model, firm)))
+    second.bound, second.mip_gap = first.bound, first.mip_gap
+    if first.status != "optimal":
+        second.status, second.highs_status = first.status, first.highs_status
+    second.seconds = {
+        key: first.seconds[key] + second.seconds[key] for key in ("handover", "solve")
+    }
+    return second
+
+
+def carry_decisions(previous: pyo.ConcreteModel, model: pyo.ConcreteModel) -> None:
+    """Fix in ``model`` every decision of the periods ``previous`` covers, at its value there
+    (integers rounded): the blocks' variables and the variables indexed by those periods
+    (except :data:`gpnopt.model.periods.NOT_CARRIED`)."""
+    done = set(previous.period_ids)
+    for t in done:
+        old, new = previous.period[t], model.period[t]
+        for comp in old.component_objects(pyo.Var, descend_into=True):
+            target = new.find_component(comp.getname(fully_qualified=True, relative_to=old))
+            for idx, var in comp.items():
+                _fix(target[idx], var)
+    for comp in previous.component_objects(pyo.Var, descend_into=False):
+        if comp.local_name in NOT_CARRIED:
+            continue
+        target = model.find_component(comp.local_name)
+        for idx, var in comp.items():
+            last = idx[-1] if isinstance(idx, tuple) else idx
+            if last in done:
+                _fix(target[idx], var)
+
+
+def _fix(target: Any, source: Any) -> None:
+    value = source.value if source.value is not None else 0.0
+    if source.is_integer() or source.is_binary():
+        value = round(value)
+    target.fix(value)
+
+
+def horizon_stand_alone_values(
+    hdata: HorizonData,
+    firms: Collection[str],
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+) -> dict[str, float]:
+    """v({g}) over the horizon for each firm g: the best net present value of g's
+    equity-weighted profits using only what g may use on its own in each period
+    (:mod:`gpnopt.model.coalition`), market minimums not held (a coalition short of a firm
+    is not held to them)."""
+    values: dict[str, float] = {}
+    for g in firms:
+        model = build_period_model(hdata, f"firm:{g}")
+        for t in model.period_ids:
+            block = model.period[t]
+            add_coalition(block, hdata.data[t], [g])
+            minimum = getattr(block, "demand_minimum", None)
+            if minimum is not None:
+                minimum.deactivate()
+        outcome = run_highs(
+            model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=f"v({g})"
+        )
+        values[g] = outcome.objective
+    return values
+
+
+__all__ = [
+    "FORESIGHTS",
+    "carry_decisions",
+    "check_foresight",
+    "horizon_stand_alone_values",
+    "refuse_periods",
+    "solve_horizon",
+]
+
