@@ -541,8 +541,7 @@ class Expectation(Base):
     * ``binding``: the technician pool of ``firm`` is used up.
     * ``open``: entity ``plant`` or ``channel`` is open.
 
-    ``holds`` is the expected truth value (``false`` means the statement must not be true).
-    Over periods: ``in_period``, ``first_period``, ``before``, ``after`` (:mod:`gpnopt.timing`).
+    ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
     """
 
     id: Id
