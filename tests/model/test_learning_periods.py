@@ -42,8 +42,16 @@ def solved(raw: dict[str, Any], foresight: str = "perfect") -> Any:
 
 
 def npv(raw: dict[str, Any], foresight: str = "perfect") -> float:
-    """The optimal NPV of ``raw``."""
-    return solved(raw, foresight).objective()
+    """The optimal NPV of ``raw`` through the public ``gpnopt.solve``."""
+    return result(raw, foresight).objective
+
+
+def result(raw: dict[str, Any], foresight: str = "perfect") -> Any:
+    """The :class:`gpnopt.results.Result` of ``raw`` (``gpnopt.solve``), optimal."""
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP, threads=1, foresight=foresight)
+    assert res.status == "optimal"
+    return res
 
 
 def value(block: Any, name: str, key: tuple) -> float:
@@ -84,6 +92,15 @@ def test_early_output_that_reaches_a_cost_step_pays():
     assert (*STEP_LINE, 1, "T1") in m.learning_step
     assert (*STEP_LINE, 1, "T2") in m.learning_step
     assert (*STEP_LINE, 1, "T2") in m.learning_step_kept
+
+
+def test_the_saving_is_in_the_plant_profit_table_of_its_period():
+    # The Result's plant_profit rows: P earns -10 in T1 (cost 100 + 30) and 70 in T2
+    # (cost 10 * 2 + 30 = 50).
+    df = result(micro(TWO, cost_step(10))).tables["plant_profit"].set_index("period")
+    assert df.loc["T1", "profit"] == pytest.approx(-10)
+    assert df.loc["T2", "cost"] == pytest.approx(50)
+    assert df.loc["T2", "profit"] == pytest.approx(70)
 
 
 def test_a_cost_step_out_of_reach_leaves_the_line_closed():
