@@ -399,8 +399,8 @@ def check_requirements(inst: Instance) -> list[str]:
 
 def check_learning(inst: Instance) -> list[str]:
     """Learning steps (``docs/formulation.md``, family 15): a line's steps change only its
-    unit cost, a make option's quality never falls, and no option requires its own output
-    (it could never run)."""
+    unit cost, a make option's quality never falls, and no option requires only its own
+    output (it could never run)."""
     out = []
     for pid, p in inst.plants.items():
         options = [("lines", i, o) for i, o in p.lines.items()]
@@ -423,7 +423,8 @@ def check_learning(inst: Instance) -> list[str]:
                     )
                 else:
                     rank = TIER_RANK[step.quality]
-            need = opt.requires.output if opt.requires is not None else None
+            req = opt.requires
+            need = req.output if req is not None and req.training is None else None
             if need is None or need.plant != pid:
                 continue
             if (group == "lines" and need.product == item) or (

@@ -162,3 +162,22 @@ def test_the_explain_solver_re_solves_another_training_cost():
     costs = fs.cost_vector(dear)
     assert costs is not None
     assert fs.solve(costs=costs).objective == pytest.approx(180)
+
+
+def test_validation_of_learning_steps_and_requirements():
+    # A quality step below the option's quality, and an option that requires only its own
+    # output, are errors naming the path; its own output or a training is allowed.
+    import gpnopt
+
+    lower = {"plants": {"P": {"components": {"casting": {"quality": "high", "learning": [
+        {"after": 5, "quality": "medium"}]}}}}}
+    with pytest.raises(gpnopt.InstanceError, match=r"casting\.learning\[0\]\.quality: medium"):
+        gpnopt.instance_from_dict(micro(CASTING, lower), name="micro")
+    own = {"output": {"plant": "P", "component": "casting", "quantity": 5}}
+    alone = {"plants": {"P": {"components": {"casting": {"requires": own}}}}}
+    with pytest.raises(gpnopt.InstanceError, match="requires its own output"):
+        gpnopt.instance_from_dict(micro(CASTING, alone), name="micro")
+    either = {"plants": {"P": {"components": {"casting": {"requires": {
+        **own, "training": {"cost": 50, "lag": 0}}}}}}}
+    res = solve(micro(CASTING, either))
+    assert res.objective == pytest.approx(190)  # unlocked by the training (as above)
