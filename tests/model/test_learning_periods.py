@@ -199,6 +199,19 @@ def test_an_output_requirement_out_of_reach_keeps_buying():
     assert npv(micro(TWO, output_requirement(11))) == pytest.approx(360)
 
 
+@pytest.mark.parametrize(("quantity", "period"), [(10, "T2"), (20, "T3"), (31, None)])
+def test_the_required_output_decides_when_the_plant_in_sources(quantity, period):
+    # Over three periods P makes 10 of m a year: 10 units are made by T2, 20 by T3, never 31.
+    # P casts in-house from the first period the requirement is met (each year cast saves
+    # 15): the timeline's in-sourcing moves with the threshold.
+    res = result(micro(THREE, output_requirement(quantity)))
+    df = res.tables["timeline"]
+    rows = df[(df["event"] == "in-sourced") & (df["kind"] == "make")]
+    assert list(rows["period"]) == ([period] if period else [])
+    casting_years = {"T2": 2, "T3": 1, None: 0}[period]
+    assert res.objective == pytest.approx(3 * 180 + 15 * casting_years)
+
+
 # --- a training programme with a cost and a lag ----------------------------------------------
 # As above without the output requirement: P may cast once trained; the programme costs C
 # and makes casting usable `lag` periods after it starts. Casting saves 15 a year.
