@@ -182,3 +182,23 @@ def test_cli_compare_of_a_multi_period_file_diffs_by_period(tmp_path):
     assert objective[["period", "scenario", "value"]].values.tolist() == [
         ["all", "base", "30.0"], ["all", "early", "210.0"]]
     assert (out / "early" / "timeline.csv").exists()
+
+
+@pytest.mark.parametrize("foresight", ["perfect", "myopic"])
+def test_the_one_reader_and_the_result_tables_agree_over_periods(foresight):
+    """The Solution read from the solved blocks is the one the Result's tables give back
+    (the analysis reads either), for both foresights."""
+    from gpnopt.results import make_result, read_solution, solution_of
+    from gpnopt.solver.horizon import solve_horizon
+
+    inst = gpnopt.instance_from_dict(EQUITY, name="micro")
+    model, hdata, outcome = solve_horizon(inst, mip_gap=MIP_GAP, foresight=foresight)
+    direct = read_solution(model, hdata)
+    back = solution_of(make_result(model, hdata, outcome))
+    assert direct.periods == back.periods == ("T1", "T2")
+    for name in ("lines", "production", "make_or_buy", "component_flows", "plant_profit",
+                 "channel_profit", "technicians", "firm_profit_by_period", "timeline"):
+        assert list(getattr(back, name)) == list(getattr(direct, name)), name
+    assert back.firm_profit == direct.firm_profit
+    assert direct.objective == pytest.approx(outcome.objective)
+    assert direct.in_period("T2").firm_profit == {"F": pytest.approx(120), "G": pytest.approx(80)}
