@@ -202,3 +202,23 @@ def test_the_one_reader_and_the_result_tables_agree_over_periods(foresight):
     assert back.firm_profit == direct.firm_profit
     assert direct.objective == pytest.approx(outcome.objective)
     assert direct.in_period("T2").firm_profit == {"F": pytest.approx(120), "G": pytest.approx(80)}
+
+
+def test_three_periods_weights_and_npv_by_hand():
+    """Periods 2000 (1 year), 2001 (2 years), 2003 (1 year) at r = 10%: W = 1,
+    1/1.1 + 1/1.21 = 1.735537, 1/1.331 = 0.751315. P (150, lifetime 10) is built in 2000 and
+    runs throughout (200 a year); salvage at the end (2004): 150 * (1 - 4/10) / 1.1^4 =
+    61.471213. NPV = 200 * 3.486852 - 150 + 61.471213 = 608.841609."""
+    raw = micro({
+        "periods": [{"id": "T1", "start": 2000}, {"id": "T2", "start": 2001},
+                    {"id": "T3", "start": 2003, "length": 1}],
+        "finance": {"discount_rate": 0.1},
+        "plants": {"P": {"investment_cost": 150}},
+    })
+    res = solve(raw)
+    by = res.tables["firm_profit_by_period"]
+    assert by["weight"].tolist() == pytest.approx([1.0, 1 / 1.1 + 1 / 1.21, 1 / 1.331])
+    assert by["value"].tolist() == pytest.approx([200, 200 * 1.7355372, 200 * 0.7513148])
+    assert res.objective == pytest.approx(608.841609, abs=1e-5)
+    assert res.firm_profit["F"] == pytest.approx(608.841609, abs=1e-5)
+    assert events(res) == [("T1", "built", "P", "investment 150"), ("T1", "line opened", "P/m", "")]
