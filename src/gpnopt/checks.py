@@ -328,6 +328,19 @@ def check_expectations(inst: Instance) -> list[str]:
     return out
 
 
+def check_reserved_period_ids(inst: Instance) -> list[str]:
+    """No period is called ``all``: result tables use it for the whole horizon (a firm's net
+    present value)."""
+    from gpnopt.timing import ALL_PERIODS
+
+    return [
+        f"periods.{n}.id: {ALL_PERIODS!r} is reserved (result tables use it for the whole "
+        "horizon); choose another id"
+        for n, p in enumerate(inst.periods)
+        if p.id == ALL_PERIODS
+    ]
+
+
 def check_expectation_timing(inst: Instance) -> list[str]:
     """``in_period`` and ``first_period`` name periods of the instance (a one-period
     instance has the one period ``P1`` and no years), ``before``/``after`` its expectations."""
@@ -413,6 +426,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_objective,
     check_expectations,
     check_expectation_timing,
+    check_reserved_period_ids,
     check_years,
     check_requirements,
 ]
