@@ -313,3 +313,37 @@ def test_a_patch_that_removes_a_key_some_periods_lack_is_fine_none_is_an_error()
     assert info.value.problems == [
         "x.yaml: overrides (argument).plants.CN_TM.owners.XX: removes nothing (no such key)"
     ]
+
+
+def test_problems_name_the_series_entry_that_holds_in_the_period():
+    raw = tiny()
+    plant = raw["plants"]["CN_TM"]
+    raw["plants"]["CN_TM"] = {"P2005": plant, "P2008": {**plant, "fixed_cost": -1}}
+    raw["trade"]["transport"] = [
+        {"P2005": None, "P2008": {"from_country": "JP", "to_country": "CN", "unit_cost": 1}},
+        {"from_country": "CN", "to_country": "JP", "unit_cost": -2},
+    ]
+    with pytest.raises(gpnopt.InstanceError) as info:
+        gpnopt.instance_from_dict(raw, name="x.yaml")
+    ge0 = "Input should be greater than or equal to 0"
+    assert sorted(info.value.problems) == sorted([
+        f"x.yaml: plants.CN_TM.P2008.fixed_cost: {ge0} (in period P2008)",
+        f"x.yaml: trade.transport.1.unit_cost: {ge0}",  # item 0 is absent before 2008
+    ])
+
+
+def test_multi_period_errors_reach_the_cli_with_exit_1(tmp_path):
+    from typer.testing import CliRunner
+
+    from gpnopt.cli import app
+
+    raw = tiny()
+    raw["plants"]["CN_TM"]["fixed_cost"] = {"P2005": 30, "P2010": 45}
+    path = write(tmp_path / "bad.yaml", raw)
+    for command in ("validate", "solve"):
+        res = CliRunner().invoke(app, [command, str(path), "--scenario", "expensive_china"])
+        assert res.exit_code == 1, res.output
+        assert "Traceback" not in res.output
+        assert f"{path} (scenario expensive_china): plants.CN_TM.fixed_cost.P2010: 'P2010' is " in (
+            " ".join(res.output.split())
+        )

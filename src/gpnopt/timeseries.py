@@ -367,18 +367,24 @@ def _pick(node: Any, t: str, clock: _Clock, paths: tuple[str, str], marks: list)
             if not resolved and k in FREE_SECTIONS:
                 out[k] = v
                 continue
+            before = len(marks)
             value = _pick(v, t, clock, (_join(resolved, k), _join(written, k)), marks)
-            if value is not _ABSENT:
+            if value is _ABSENT:
+                del marks[before:]  # nothing of it is in the period
+            else:
                 out[k] = value
         return out
     if isinstance(node, list):
         items: list[Any] = []
         for n, v in enumerate(node):
             here = (_join(resolved, len(items)), _join(written, n))
+            before = len(marks)
             if here[0] != here[1]:
                 marks.append(here)
             value = _pick(v, t, clock, here, marks)
-            if value is not _ABSENT:
+            if value is _ABSENT:
+                del marks[before:]  # a later item takes its place
+            else:
                 items.append(value)
         return items
     return node
