@@ -347,3 +347,23 @@ def test_multi_period_errors_reach_the_cli_with_exit_1(tmp_path):
         assert f"{path} (scenario expensive_china): plants.CN_TM.fixed_cost.P2010: 'P2010' is " in (
             " ".join(res.output.split())
         )
+
+
+def test_deep_merge_by_period_rules():
+    from gpnopt.patches import deep_merge
+
+    ids = ["P1", "P2", "P3"]
+    base = {"a": 5, "b": {"P1": 1, "P3": 3}, "c": 7, "d": {"P1": {"x": 1}, "P2": {"x": 2, "y": 0}},
+            "e": {"x": 1}}
+    patch = {"a": {"P2": 6}, "b": {"P2": 2}, "c": {"growth": 0.1}, "d": {"y": 9}, "e": {"P1": {"x": 2}}}
+    assert deep_merge(base, patch, periods=ids) == []
+    assert base == {
+        "a": {"P1": 5, "P2": 6},  # the plain value holds before the first listed period
+        "b": {"P1": 1, "P2": 2, "P3": 3},  # period by period
+        "c": {"value": 7, "growth": 0.1},  # the base's number grows
+        "d": {"P1": {"x": 1, "y": 9}, "P2": {"x": 2, "y": 9}},  # every period patched
+        "e": {"P1": {"x": 2}},  # the patch lists the first period: it replaces
+    }
+    plain = {"a": 5, "b": {"x": 1}}  # without periods: today's deep merge
+    assert deep_merge(plain, {"a": {"P2": 6}, "b": {"y": 2}, "z": None}) == ["z: removes nothing (no such key)"]
+    assert plain == {"a": {"P2": 6}, "b": {"x": 1, "y": 2}}
