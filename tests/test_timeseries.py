@@ -367,3 +367,15 @@ def test_deep_merge_by_period_rules():
     plain = {"a": 5, "b": {"x": 1}}  # without periods: today's deep merge
     assert deep_merge(plain, {"a": {"P2": 6}, "b": {"y": 2}, "z": None}) == ["z: removes nothing (no such key)"]
     assert plain == {"a": {"P2": 6}, "b": {"x": 1, "y": 2}}
+
+
+def test_an_option_available_in_no_period_warns():
+    raw = tiny()
+    raw["plants"]["CN_TM"]["available_from"] = 2030
+    with pytest.warns(GpnoptWarning, match=r"plants.CN_TM: available 2030-\.\.\., so in no period"):
+        gpnopt.instance_from_dict(raw, name="x.yaml")
+    raw["plants"]["CN_TM"]["available_from"] = 2006
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        inst = gpnopt.instance_from_dict(raw, name="x.yaml")
+    assert inst.plants["CN_TM"].available_from == 2006

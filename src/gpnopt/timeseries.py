@@ -18,7 +18,6 @@ period :data:`gpnopt.dynamics.ONE_PERIOD`. No Pyomo here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +62,6 @@ ID_LISTS = ("sourcing_rules", "expectations")
 GROWTH_KEYS = frozenset({"value", "growth"})
 """The keys of the growth form, exactly."""
 
-_YEAR = re.compile(r"^\d{4}$")
 _ABSENT = object()
 """A series value of ``null``: the key is left out in those periods."""
 
@@ -135,11 +133,8 @@ def is_growth(value: Any) -> bool:
 
 
 def _year_like(key: Any) -> bool:
-    if isinstance(key, bool):
-        return False
-    if isinstance(key, int):
-        return 1800 <= key <= 2300
-    return isinstance(key, str) and bool(_YEAR.match(key)) and 1800 <= int(key) <= 2300
+    """A key YAML read as a number of a year (``2005:``); a quoted ``'2005'`` may be an id."""
+    return isinstance(key, int) and not isinstance(key, bool) and 1800 <= key <= 2300
 
 
 def _number(value: Any) -> bool:
