@@ -377,8 +377,19 @@ def _assets(inst: Instance) -> Iterable[tuple[str, Asset]]:
 
 
 def check_years(inst: Instance) -> list[str]:
-    """``available_from`` and ``available_until`` are years of a horizon: they need periods."""
+    """``available_from`` and ``available_until`` are years of a horizon: they need periods
+    (an option never available in the horizon is warned about)."""
     if inst.periods:
+        first, last = inst.periods[0].start, inst.periods[-1].start
+        for w, a in _assets(inst):
+            lo, hi = a.available_from, a.available_until
+            if (lo is not None and lo > last) or (hi is not None and hi < first):
+                warnings.warn(
+                    f"{w}: available {lo or '...'}-{hi or '...'}, so in no period "
+                    f"(periods start {first}-{last}); the option is never used",
+                    GpnoptWarning,
+                    stacklevel=2,
+                )
         return []
     return [
         f"{w}.{key}: a year the option is available needs periods: (an instance without "

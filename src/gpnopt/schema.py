@@ -691,7 +691,8 @@ class InstanceFile(Instance):
     """The file form of an instance: an instance plus its overrides and scenarios."""
 
     imports: list[str] = Field(default_factory=list)
-    """Files (relative to this one) with more ``overrides`` and ``scenarios``."""
+    """Files (relative to this one) with more ``overrides`` and ``scenarios``; one of them may
+    be an instance: the base this file is deep-merged onto."""
     overrides: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     """Named deep-merge patches of the instance."""
     scenarios: dict[Name, Scenario] = Field(default_factory=dict)
