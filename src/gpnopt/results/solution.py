@@ -296,7 +296,9 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
     )
 
 
-PROFIT_TYPES = ("sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs")
+PROFIT_TYPES = (
+    "sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs", "capital",
+)
 """The revenue and cost types of a profit centre's profit (family 11), in this order."""
 
 
@@ -309,10 +311,11 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
     11): sales (a plant's share of the price, a channel's margin), transfer revenue (parts
     shipped to other plants), fixed costs (plant, lines, in-house processes, channel,
     office), unit costs (lines, in-house processes, channel), purchases (parts at their
-    price), transport and tariffs. They add up to ``revenue - cost`` of each entity up to
-    rounding; the model has no tax, capital charge or technician cost in its profits
-    (capital and technicians are limits).
+    price), transport, tariffs and the capital charge (the yearly annuity of the
+    investments). They add up to ``revenue - cost`` of each entity up to rounding; the
+    model has no tax or technician cost in its profits (technicians are a limit).
     """
+    from gpnopt.model.ownership import investment_terms
     from gpnopt.model.variables import var_tables
 
     inst = data.instance
@@ -347,6 +350,8 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
         opt = inst.plants[p].components[k]
         add(p, "fixed", -opt.fixed_cost * x(v.in_house[p, k]))
         add(p, "unit", -opt.unit_cost * x(v.output[p, k]))
+    for e, coef, var in investment_terms(model, data, annuities=True):
+        add(e, "capital", -coef * x(var))
     rows: list[dict[str, Any]] = []
     for e, kind in data.entity_kind.items():
         if kind == "plant":

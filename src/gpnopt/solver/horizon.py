@@ -25,7 +25,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from gpnopt.errors import InstanceError, SolveError
-from gpnopt.horizon_data import HorizonData, build_horizon_data
+from gpnopt.horizon_data import HorizonData, build_horizon_data, refuse_periods
 from gpnopt.model.coalition import add_coalition
 from gpnopt.model.periods import NOT_CARRIED, alliance_value, build_period_model, firm_value
 from gpnopt.model.profit_floors import add_profit_floors
@@ -55,21 +55,6 @@ def check_foresight(foresight: str | None) -> str:
     return value
 
 
-def refuse_periods(instance: Instance, command: str) -> None:
-    """Refuse a multi-period instance where only one period works for now.
-
-    Raises:
-        InstanceError: ``instance`` has ``periods:``; the message names ``command``.
-    """
-    if instance.periods:
-        msg = (
-            f"{instance.name}: {command} works on one-period instances for now; this instance "
-            f"has periods ({', '.join(p.id for p in instance.periods)}): solve it with "
-            f"'gpnopt solve' (gpnopt.solve)"
-        )
-        raise InstanceError(msg)
-
-
 def solve_horizon(
     instance: Instance,
     objective: str | None = None,
@@ -90,23 +75,50 @@ def solve_horizon(
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
         InstanceError: an unknown foresight or objective firm.
     """
-    mode = check_foresight(foresight)
     t0 = time.perf_counter()
     hdata = build_horizon_data(instance)
+    model, outcome = solve_horizon_data(
+        hdata, objective, time_limit, mip_gap, threads,
+        foresight=foresight, participation=participation,
+    )
+    outcome.seconds["build"] += time.perf_counter() - t0 - sum(outcome.seconds.values())
+    return model, hdata, outcome
+
+
+def solve_horizon_data(
+    hdata: HorizonData,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    *,
+    foresight: str | None = None,
+    participation: bool = True,
+) -> tuple[pyo.ConcreteModel, SolveOutcome]:
+    """:func:`solve_horizon` from derived data (:func:`gpnopt.horizon_data.build_horizon_data`).
+
+    Returns:
+        The solved model and the outcome.
+
+    Raises:
+        SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        InstanceError: an unknown foresight or objective firm.
+    """
+    mode = check_foresight(foresight)
+    instance = hdata.instance
     for t, data in hdata.data.items():
         unreachable = unreachable_minimums(data)
         if unreachable:
             text = "\n".join(f"  - {line}" for line in unreachable)
             msg = f"{instance.name}: period {t} is infeasible:\n{text}"
             raise SolveError(msg, "infeasible", exit_code=3)
-    build = time.perf_counter() - t0
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
-    steps = len(hdata.horizon.ids) if mode == "myopic" else 1
-    start = len(hdata.horizon.ids) if mode == "perfect" else 1
+    n_periods = len(hdata.horizon.ids)
+    steps = range(1, n_periods + 1) if mode == "myopic" else range(n_periods, n_periods + 1)
     model: pyo.ConcreteModel | None = None
-    seconds = {"build": build, "solve": 0.0}
     outcome: SolveOutcome | None = None
-    for n in range(start, start + steps):
+    seconds = {"build": 0.0, "solve": 0.0}
+    for n in steps:
         part = hdata.first_periods(n)
         previous = model
         t1 = time.perf_counter()
@@ -114,23 +126,23 @@ def solve_horizon(
         if previous is not None:
             carry_decisions(previous, model)
         seconds["build"] += time.perf_counter() - t1
-        outcome = _solve_step(model, part, instance, participation, options)
+        outcome = _solve_step(model, part, participation, options)
         seconds["build"] += outcome.seconds["handover"]
         seconds["solve"] += outcome.seconds["solve"]
     assert model is not None
     assert outcome is not None
     outcome.seconds = seconds
-    return model, hdata, outcome
+    return model, outcome
 
 
 def _solve_step(
     model: pyo.ConcreteModel,
     hdata: HorizonData,
-    instance: Instance,
     participation: bool,
     options: dict[str, Any],
 ) -> SolveOutcome:
     """Solve one model of a horizon (with the floors and tie-break of a firm objective)."""
+    instance = hdata.instance
     name = instance.name
     firm_mode = model.objective_mode.startswith("firm:")
     floors: dict[str, float] = {}
@@ -248,5 +260,6 @@ __all__ = [
     "horizon_stand_alone_values",
     "refuse_periods",
     "solve_horizon",
+    "solve_horizon_data",
 ]
 
