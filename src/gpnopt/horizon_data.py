@@ -12,6 +12,10 @@ whether it may operate in each period:
   ``available_until >= start_t``);
 - its investment and closure costs in t are period t's values; whether it exists at the
   start, and its lifetime, are read from the first period that has it.
+
+A period whose instance equals the previous period's shares that period's ModelData (the
+data are read-only once derived), so periods whose numbers do not change cost no second
+derivation.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from gpnopt.data import ModelData, build_data
+from gpnopt.data import ModelData, build_data, paused_gc
 from gpnopt.dynamics import Asset, Horizon
 from gpnopt.errors import InstanceError
 from gpnopt.schema import Instance
@@ -157,7 +161,15 @@ def build_horizon_data(
     if list(instances) != list(hz.ids):
         msg = f"the instances are for periods {list(instances)}, the horizon has {list(hz.ids)}"
         raise ValueError(msg)
-    data = {t: build_data(instances[t]) for t in hz.ids}
+    data: dict[str, ModelData] = {}
+    with paused_gc():  # the periods' data live together: see gpnopt.data.paused_gc
+        before = None
+        for t in hz.ids:
+            same = before is not None and (
+                instances[t] is instances[before] or instances[t] == instances[before]
+            )
+            data[t] = data[before] if same else build_data(instances[t])
+            before = t
     assets: dict[AssetKey, AssetInfo] = {}
     for t in hz.ids:
         for key, entity, asset in _assets_of(data[t]):
