@@ -203,7 +203,7 @@ def compare(
             progress(k, len(instances), n)
         log.info("scenario %s (%d of %d)", n, k + 1, len(instances))
         try:
-            if solver is None or inst.periods:  # multi-period: no re-solves (for now)
+            if solver is None:
                 results[n] = solve(inst, scenario=n, **options)
             else:
                 results[n] = analyse(inst, solver.solve(inst, scenario=n))
