@@ -320,3 +320,34 @@ def test_myopic_foresight_with_salvage_sees_the_residual_value():
 def test_unknown_foresight_is_refused():
     with pytest.raises(InstanceError, match="foresight"):
         Solved(periods_micro((2000, 2001)), foresight="clairvoyant")
+
+
+# --- assets other than plants -----------------------------------------------------------------
+
+
+def test_a_line_is_an_asset_of_its_plant():
+    """The investment sits on P's line (150), not the plant: as for the plant, built once in
+    T1, 400 - 150 = 250, the outlay in P's NPV."""
+    res = Solved(periods_micro((2000, 2001), NO_DISCOUNT,
+                               {"plants": {"P": {"lines": {"m": {"investment_cost": 150}}}}}))
+    assert res.objective == pytest.approx(250)
+    assert res.built("T1", kind="line", sub="m")
+    assert not res.built("T2", kind="line", sub="m")
+    assert res.npv("P") == pytest.approx(250)
+
+
+def test_a_channel_is_an_asset_built_when_it_pays():
+    """All sales go through channel H (margin 10%: P keeps 27 a unit, H gets 3), which costs
+    100 to build and 5 a year to run. Demand only in T2: H is built in T2 (built in T1 it
+    would run idle for 5 more): P earns 270 - 100 = 170, H 30 - 5 - 100 = -75; the
+    alliance 300 - 100 - 5 - 100 = 95 (the plant's line costs 10 a unit: P's 270 - 100 is
+    its sales less unit costs)."""
+    raw = periods_micro((2000, 2001), NO_DISCOUNT,
+                        {"channels": {"H": {"owners": {"F": 1.0}, "markets": ["M"], "fixed_cost": 5,
+                                            "margin_rate": 0.1, "investment_cost": 100}}})
+    res = Solved(by_period(raw, {"T1": NO_DEMAND, "T2": DEMAND}))
+    assert res.objective == pytest.approx(95)
+    assert res.built("T2", kind="channel", name="H")
+    assert not res.built("T1", kind="channel", name="H")
+    assert res.npv("H") == pytest.approx(-75)
+    assert res.npv("P") == pytest.approx(170)
