@@ -81,3 +81,14 @@ def test_solve_refuses_an_unknown_foresight(periods_file):
     res = runner.invoke(app, ["solve", str(periods_file), "--foresight", "hindsight"])
     assert res.exit_code == 2, res.output
     assert "perfect or myopic" in res.output
+
+
+@pytest.mark.parametrize("make", ["ForcedSolver", "TwoStageSolver", "CoalitionSolver"])
+def test_kept_model_solvers_refuse_periods(make):
+    import gpnopt.solver as solver
+
+    with pytest.raises(InstanceError, match=f"{make} .*{MESSAGE}"):
+        if make == "TwoStageSolver":
+            solver.TwoStageSolver(instance(), "firm:F")
+        else:
+            getattr(solver, make)(instance())
