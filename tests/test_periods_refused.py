@@ -83,12 +83,13 @@ def test_solve_refuses_an_unknown_foresight(periods_file):
     assert "perfect or myopic" in res.output
 
 
-@pytest.mark.parametrize("make", ["ForcedSolver", "TwoStageSolver", "CoalitionSolver"])
-def test_kept_model_solvers_refuse_periods(make):
+@pytest.mark.parametrize(
+    ("make", "args"),
+    [("ForcedSolver", ()), ("TwoStageSolver", ("firm:F",)), ("CoalitionSolver", ())],
+)
+def test_kept_model_solvers_refuse_periods(make, args):
     import gpnopt.solver as solver
 
+    cls = getattr(solver, make)
     with pytest.raises(InstanceError, match=f"{make} .*{MESSAGE}"):
-        if make == "TwoStageSolver":
-            solver.TwoStageSolver(instance(), "firm:F")
-        else:
-            getattr(solver, make)(instance())
+        cls(instance(), *args)

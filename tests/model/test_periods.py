@@ -351,3 +351,14 @@ def test_a_channel_is_an_asset_built_when_it_pays():
     assert not res.built("T1", kind="channel", name="H")
     assert res.npv("H") == pytest.approx(-75)
     assert res.npv("P") == pytest.approx(170)
+
+
+def test_myopic_firm_objective_needs_no_participation():
+    """Myopic with firm:F: without participation each step maximises F's NPV (P: 400 over
+    the two years); with participation it is refused (the stand-alone values would need
+    myopic paths of their own)."""
+    raw = periods_micro((2000, 2001), NO_DISCOUNT, {"firms": {"G": {}}})
+    res = Solved(raw, foresight="myopic", objective="firm:F", participation=False)
+    assert res.objective == pytest.approx(400)
+    with pytest.raises(InstanceError, match="works without participation"):
+        Solved(raw, foresight="myopic", objective="firm:F")

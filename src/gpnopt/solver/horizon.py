@@ -12,7 +12,9 @@
 A ``firm:F`` objective is solved as in one period (:mod:`gpnopt.solver.pipeline`): every other
 firm g is kept at least at its stand-alone value v({g}) (here the net present value of what g
 earns on its own over the horizon, :func:`horizon_stand_alone_values`), and a second stage
-chooses, among F's optima, the one best for the alliance.
+chooses, among F's optima, the one best for the alliance. Myopic foresight takes a firm's
+objective without participation only (for now): the stand-alone values would need myopic
+paths of their own.
 """
 
 from __future__ import annotations
@@ -102,10 +104,19 @@ def solve_horizon_data(
 
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
-        InstanceError: an unknown foresight or objective firm.
+        InstanceError: an unknown foresight or objective firm, or a myopic ``firm:F``
+            objective with participation.
     """
     mode = check_foresight(foresight)
     instance = hdata.instance
+    goal = objective or instance.objective.mode
+    if mode == "myopic" and goal.startswith("firm:") and participation:
+        msg = (
+            f"{instance.name}: --foresight myopic with the objective {goal} works without "
+            f"participation for now (--no-participation, participation=False): the other "
+            f"firms' stand-alone values would need a myopic path of their own"
+        )
+        raise InstanceError(msg)
     for t, data in hdata.data.items():
         unreachable = unreachable_minimums(data)
         if unreachable:
