@@ -209,9 +209,15 @@ def _break_ties(model: pyo.ConcreteModel, first: SolveOutcome, options: dict[str
 
 
 def carry_decisions(previous: pyo.ConcreteModel, model: pyo.ConcreteModel) -> None:
-    """Fix in ``model`` every decision of the periods ``previous`` covers, at its value there
-    (integers rounded): the blocks' variables and the variables indexed by those periods
-    (except :data:`gpnopt.model.periods.NOT_CARRIED`)."""
+    """Fix in ``model`` every decision of the periods ``previous`` covers, at its value there:
+    the blocks' variables and the variables indexed by those periods (except
+    :data:`gpnopt.model.periods.NOT_CARRIED`).
+
+    Integers are fixed at their rounded values. Continuous values (flows, outputs) are held
+    by bounds within :data:`CARRY_TOLERANCE` (relative) of the earlier solve's, not fixed
+    exactly: a row whose every variable is fixed is checked exactly when the model is
+    compiled, and the earlier solve's values meet the rows only up to HiGHS's tolerances.
+    """
     done = set(previous.period_ids)
     for t in done:
         old, new = previous.period[t], model.period[t]
@@ -229,11 +235,29 @@ def carry_decisions(previous: pyo.ConcreteModel, model: pyo.ConcreteModel) -> No
                 _fix(target[idx], var)
 
 
+CARRY_TOLERANCE = 1e-4
+"""Relative width of the bounds that hold a carried continuous value (see
+:func:`carry_decisions`; 1e-6 is too tight for the timeline case, whose earlier solves meet
+some rows only to HiGHS's tolerances)."""
+
+
 def _fix(target: Any, source: Any) -> None:
+    """Hold ``target`` at ``source``'s value: an integer fixed at its rounded value, a
+    continuous variable within :data:`CARRY_TOLERANCE` (relative) of it."""
     value = source.value if source.value is not None else 0.0
     if source.is_integer() or source.is_binary():
-        value = round(value)
-    target.fix(value)
+        target.fix(round(value))
+        return
+    if target.fixed:
+        return
+    width = CARRY_TOLERANCE * max(1.0, abs(value))
+    lower, upper = value - width, value + width
+    if target.lb is not None:
+        lower = max(lower, target.lb)
+    if target.ub is not None:
+        upper = min(upper, target.ub)
+    target.setlb(lower)
+    target.setub(max(lower, upper))
 
 
 def horizon_stand_alone_values(
