@@ -166,8 +166,8 @@ def build_horizon_data(
         before = None
         for t in hz.ids:
             same = before is not None and (
-                instances[t] is instances[before] or instances[t] == instances[before]
-            )
+                instances[t] is instances[before] or dict(instances[t]) == dict(instances[before])
+            )  # the fields only: the loader attaches the periods to the first one
             data[t] = data[before] if same else build_data(instances[t])
             before = t
     assets: dict[AssetKey, AssetInfo] = {}
