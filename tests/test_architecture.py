@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.errors",
             "gpnopt.fields",
             "gpnopt.dynamics",
+            "gpnopt.timing",
             "gpnopt.schema",
             "gpnopt.atomic",
             "gpnopt.callable",

@@ -14,16 +14,18 @@ from gpnopt.io import read_yaml
 
 runner = CliRunner()
 
+# PRODUCT.md's columns, with the period column (issue 13) right after those that say what a
+# row is about: the first columns of each file, in this order
 CONTRACT = {
-    "lines.csv": ["plant", "product", "open"],
-    "production.csv": ["plant", "country", "product", "market", "channel", "quantity"],
-    "make_or_buy.csv": ["plant", "component", "in_house", "quantity"],
+    "lines.csv": ["plant", "product", "period", "open"],
+    "production.csv": ["plant", "country", "product", "market", "channel", "period", "quantity"],
+    "make_or_buy.csv": ["plant", "component", "period", "in_house", "quantity"],
     "component_flows.csv": [
         "component", "source", "source_type", "source_country",
-        "destination", "destination_country", "quantity",
+        "destination", "destination_country", "period", "quantity",
     ],
-    "plant_profit.csv": ["plant", "revenue", "cost", "profit"],
-    "firm_profit.csv": ["firm", "profit"],
+    "plant_profit.csv": ["plant", "period", "revenue", "cost", "profit"],
+    "firm_profit.csv": ["firm", "period", "profit"],
 }
 
 
@@ -50,6 +52,7 @@ def test_solve_writes_every_contract_table(tiny_path, tmp_path):
     for name, cols in CONTRACT.items():
         df = pd.read_csv(out / name)
         assert list(df.columns[: len(cols)]) == cols, name
+        assert set(df["period"]) == {"P1"}, name  # a one-period instance has one period
     summary = json.loads((out / "summary.json").read_text())
     for key in ("instance", "scenario", "objective_mode", "status", "objective", "mip_gap",
                 "seconds", "firm_profit", "expectations"):

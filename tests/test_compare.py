@@ -80,7 +80,8 @@ def comparison(tiny_path):
 
 def test_compare_kpis_side_by_side(comparison):
     wide = comparison.kpis_wide
-    assert list(wide.columns) == ["section", "item", "base", "expensive_china"]
+    assert list(wide.columns) == ["section", "item", "period", "base", "expensive_china"]
+    assert set(wide["period"]) == {"P1"}  # a one-period instance: every KPI in its one period
     obj = wide[wide["section"] == "objective"].iloc[0]
     assert obj["base"] == pytest.approx(3740.0)
     # with a unit cost of 30, CN_TM's medium lathes no longer pay (price 25 in CN, 30 in JP)

@@ -129,7 +129,7 @@ def test_comparison_figure_marks_role_changes(case):
     cells = [p for p in ax3.patches if p.get_linewidth() > 2]
     assert any(round(p.get_x() + 0.45) == plants.index("CN_FFG") for p in cells)
     # a scenario that failed shows as not solved, without breaking the figure
-    failed = pd.DataFrame([["status", "status", "broken", "infeasible: test"]],
+    failed = pd.DataFrame([["status", "status", "P1", "broken", "infeasible: test"]],
                           columns=comp.kpis.columns)
     fig = plots.comparison_figure(replace(comp, kpis=pd.concat([comp.kpis, failed])))
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == "broken"

@@ -160,6 +160,7 @@ def compare(
             (see :func:`load`).
         persistent: re-use the model and the HiGHS object for scenarios that change only
             costs and prices (:class:`gpnopt.solver.ScenarioSolver`); the results are the same.
+            Multi-period scenarios are solved afresh each (re-solving works on one period).
         objective: as for :func:`solve`, for every scenario.
         time_limit: seconds per solve, as for :func:`solve`.
         mip_gap: relative MIP gap per solve, as for :func:`solve`.
@@ -197,7 +198,8 @@ def compare(
                "threads": threads, "participation": participation}
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
-    solver = _scenario_solver(**options) if persistent else None
+    one_period = not any(inst.periods for inst in instances.values())
+    solver = _scenario_solver(**options) if persistent and one_period else None
     for k, (n, inst) in enumerate(instances.items()):
         if progress is not None:
             progress(k, len(instances), n)

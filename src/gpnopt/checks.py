@@ -328,6 +328,31 @@ def check_expectations(inst: Instance) -> list[str]:
     return out
 
 
+def check_expectation_timing(inst: Instance) -> list[str]:
+    """``in_period`` and ``first_period`` name periods of the instance (a one-period
+    instance has the one period ``P1`` and no years), ``before``/``after`` its expectations."""
+    from gpnopt.dynamics import ONE_PERIOD
+
+    periods = [p.id for p in inst.periods] or [ONE_PERIOD]
+    ids = [e.id for e in inst.expectations]
+    out = []
+    for n, e in enumerate(inst.expectations):
+        w = f"expectations.{n}"
+        out += _unknown(f"{w}.in_period", "period", [e.in_period], periods)
+        out += _unknown(f"{w}.before", "expectation", [e.before], ids)
+        out += _unknown(f"{w}.after", "expectation", [e.after], ids)
+        for end in ("at_least", "at_most"):
+            v = getattr(e.first_period, end, None)
+            if isinstance(v, str):
+                out += _unknown(f"{w}.first_period.{end}", "period", [v], periods)
+            elif v is not None and not inst.periods:
+                out.append(
+                    f"{w}.first_period.{end}: a year ({v}) needs periods: (a one-period "
+                    f"instance has the one period {ONE_PERIOD})"
+                )
+    return out
+
+
 def _assets(inst: Instance) -> Iterable[tuple[str, Asset]]:
     """Every asset (plant, line, make option, channel, office) with its YAML path."""
     for pid, p in inst.plants.items():
@@ -387,6 +412,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_trade,
     check_objective,
     check_expectations,
+    check_expectation_timing,
     check_years,
     check_requirements,
 ]

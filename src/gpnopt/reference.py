@@ -63,6 +63,7 @@ EXAMPLES: dict[str, str] = {
     "Objective": "objective: {mode: 'firm:TM'}",
     "Expectation": "expectations:\n  - {id: jp_high_for_jp, kind: makes, plant: JP_TM, "
     "tier: high, market: JP}",
+    "Window": "first_period: {at_least: 2006, at_most: 2008}   # or a period id: {at_most: P3}",
     "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
     "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
     "Period": "periods:\n  - {id: P2005, start: 2005}\n  - {id: P2006, start: 2006, length: 2}\n"
@@ -82,7 +83,7 @@ _ORDER = [
     "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
-    "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "ScenarioSpec",
+    "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
 ]
 
 _UNIT = re.compile(

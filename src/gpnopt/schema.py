@@ -64,6 +64,7 @@ from gpnopt.fields import (
 from gpnopt.fields import (
     Tier as Tier,
 )
+from gpnopt.timing import Window, check_timing
 
 
 def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
@@ -540,7 +541,7 @@ class Expectation(Base):
     * ``binding``: the technician pool of ``firm`` is used up.
     * ``open``: entity ``plant`` or ``channel`` is open.
 
-    ``holds`` is the expected truth value (``false`` means the statement must not be true).
+    ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
     """
 
     id: Id
@@ -583,8 +584,18 @@ class Expectation(Base):
     """Largest share (share)."""
     min_quantity: NonNeg = 1e-6
     """Quantity above which something counts as happening."""
+    in_period: Name | None = None
+    """Evaluate the statement in this period (an id); omitted: the last period."""
+    first_period: Window | None = None
+    """The statement first holds in a period starting in this window of years."""
+    before: Id | None = None
+    """The statement first holds earlier than expectation ``before``'s statement."""
+    after: Id | None = None
+    """The statement first holds later than expectation ``after``'s statement."""
     provenance: Provenance = None
     """Where the fact comes from (case-facts section)."""
+
+    _timing = model_validator(mode="after")(check_timing)
 
 
 class Instance(Base):

@@ -2,8 +2,11 @@
 
 Everything here reads Result tables (and the instances for names and ownership); no Pyomo.
 
-KPIs (long table ``kpis``: section, item, scenario, value; ``kpis_wide`` pivots scenarios
-into columns):
+KPIs (long table ``kpis``: section, item, period, scenario, value; ``kpis_wide`` pivots
+scenarios into columns). The period is the row's period for the KPIs of one period (plant
+profit, volumes, shares, roles: each period of a multi-period instance), and for the KPIs of
+the whole solution (objective, status, expectations, firm profit) the one period ``P1`` of a
+one-period instance, ``all`` for a multi-period one (its net present values):
 
 * ``objective``, ``status``, ``expectations held``;
 * ``firm profit`` by firm, ``plant profit`` by plant;
@@ -12,9 +15,10 @@ into columns):
 * each plant's ``role type``, ``horizontal index``, ``VS share`` and ``role`` in words
   (``analysis/specialization.py``).
 
-The diff (table ``diff``) compares each scenario with the first: plants, channels and offices
-opened or closed, lines opened or closed, make-or-buy switches, component flows that appear or
-vanish, and production volumes (plant, product, market) that shift by more than the threshold.
+The diff (table ``diff``) compares each scenario with the first, period by period (a period
+only one of them has is compared with nothing): plants, channels and offices opened or closed,
+lines opened or closed, make-or-buy switches, component flows that appear or vanish, and
+production volumes (plant, product, market) that shift by more than the threshold.
 """
 
 from __future__ import annotations
@@ -40,9 +44,11 @@ ABS_THRESHOLD = 1e-6
 def _kpi_rows(name: str, inst: Instance, result: Any) -> list[dict[str, Any]]:
     t = result.tables
     rows: list[dict[str, Any]] = []
+    whole = _overall(result)
 
-    def add(section: str, item: str, value: Any) -> None:
-        rows.append({"section": section, "item": item, "scenario": name, "value": value})
+    def add(section: str, item: str, value: Any, period: str = whole) -> None:
+        rows.append({"section": section, "item": item, "period": period, "scenario": name,
+                     "value": value})
 
     add("objective", result.objective_mode, round(result.objective, 6))
     add("status", "status", result.status)
@@ -50,30 +56,55 @@ def _kpi_rows(name: str, inst: Instance, result: Any) -> list[dict[str, Any]]:
     add("expectations", "held", f"{held} of {len(result.expectations)}")
     for f, v in result.firm_profit.items():
         add("firm profit", f, v)
-    for r in t["plant_profit"].itertuples():
-        add("plant profit", r.plant, r.profit)
-    prod = t["production"]
-    for key, section in (("plant", "volume by plant"), ("country", "volume by country"),
-                         ("tier", "volume by tier")):
-        for item, q in prod.groupby(key, sort=True)["quantity"].sum().items():
-            add(section, str(item), round(float(q), 6))
-    flows = t["component_flows"]
-    if not flows.empty:
-        totals = flows.groupby("destination")["quantity"].sum()
-        shares = flows.groupby(["destination", "source_country"])["quantity"].sum()
-        for (dest, origin), q in shares.items():
-            add("sourcing share", f"{dest} from {origin}", round(float(q / totals[dest]), 4))
+    for period in _periods(result):
+        for r in _at(t["plant_profit"], period).itertuples():
+            add("plant profit", r.plant, r.profit, period)
+        prod = _at(t["production"], period)
+        for key, section in (("plant", "volume by plant"), ("country", "volume by country"),
+                             ("tier", "volume by tier")):
+            for item, q in prod.groupby(key, sort=True)["quantity"].sum().items():
+                add(section, str(item), round(float(q), 6), period)
+        flows = _at(t["component_flows"], period)
+        if not flows.empty:
+            totals = flows.groupby("destination")["quantity"].sum()
+            shares = flows.groupby(["destination", "source_country"])["quantity"].sum()
+            for (dest, origin), q in shares.items():
+                add("sourcing share", f"{dest} from {origin}", round(float(q / totals[dest]), 4),
+                    period)
     roles = _roles(inst, result)
     if roles is not None:
-        for r in roles.itertuples():
-            add("role type", r.plant, r.role_type)
-        for r in roles.itertuples():
-            add("horizontal index", r.plant, _rounded(r.horizontal_index))
-        for r in roles.itertuples():
-            add("VS share", r.plant, _rounded(r.vs_share))
-        for r in roles.itertuples():
-            add("role", r.plant, r.role)
+        for period in _periods(result):
+            at = _at(roles, period)
+            for r in at.itertuples():
+                add("role type", r.plant, r.role_type, period)
+            for r in at.itertuples():
+                add("horizontal index", r.plant, _rounded(r.horizontal_index), period)
+            for r in at.itertuples():
+                add("VS share", r.plant, _rounded(r.vs_share), period)
+            for r in at.itertuples():
+                add("role", r.plant, r.role, period)
     return rows
+
+
+def _periods(result: Any) -> list[str]:
+    """The periods of a Result, in order (``P1`` for a one-period one)."""
+    from gpnopt.dynamics import ONE_PERIOD
+
+    return list(getattr(result, "periods", (ONE_PERIOD,)))
+
+
+def _overall(result: Any) -> str:
+    """The period label of a Result's whole-horizon values (``P1`` or ``all``)."""
+    from gpnopt.results.solution import ALL_PERIODS
+
+    return _periods(result)[0] if getattr(result, "single", True) else ALL_PERIODS
+
+
+def _at(df: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The rows of ``df`` in ``period`` (a table without a period column: all of them)."""
+    if "period" not in df.columns:
+        return df
+    return df[df["period"].astype(str) == period]
 
 
 def _rounded(x: Any) -> Any:
@@ -92,9 +123,9 @@ def _roles(inst: Instance, result: Any) -> pd.DataFrame | None:
     return df
 
 
-def _open_sets(result: Any) -> dict[str, set[str]]:
+def _open_sets(result: Any, period: str) -> dict[str, set[str]]:
     t = result.tables
-    pp, ch = t["plant_profit"], t["channel_profit"]
+    pp, ch = _at(t["plant_profit"], period), _at(t["channel_profit"], period)
     return {
         "plant": set(pp[pp["open"] == 1]["plant"]),
         "channel": set(ch[ch["open"] == 1]["channel"]),
@@ -108,7 +139,18 @@ def diff_results(
     other: Any,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[dict[str, Any]]:
-    """Decision-level differences of ``other`` against ``base`` (rows of the diff table)."""
+    """Decision-level differences of ``other`` against ``base`` (rows of the diff table),
+    period by period (the periods of ``base``, then those only ``other`` has)."""
+    rows: list[dict[str, Any]] = []
+    for period in dict.fromkeys([*_periods(base), *_periods(other)]):
+        rows += _diff_period(base_name, base, name, other, threshold, period)
+    return rows
+
+
+def _diff_period(
+    base_name: str, base: Any, name: str, other: Any, threshold: float, period: str
+) -> list[dict[str, Any]]:
+    """:func:`diff_results` in one period."""
     rows: list[dict[str, Any]] = []
 
     def add(kind: str, entity: str, before: Any, after: Any, change: str) -> None:
@@ -118,13 +160,17 @@ def diff_results(
                 "against": base_name,
                 "kind": kind,
                 "entity": entity,
+                "period": period,
                 "before": before,
                 "after": after,
                 "change": change,
             }
         )
 
-    a, b = _open_sets(base), _open_sets(other)
+    def at(result: Any, table: str) -> pd.DataFrame:
+        return _at(result.tables[table], period)
+
+    a, b = _open_sets(base, period), _open_sets(other, period)
     for kind in ("plant", "channel"):
         for e in sorted(b[kind] - a[kind]):
             add(kind, e, 0, 1, "opened")
@@ -134,15 +180,15 @@ def diff_results(
     def opened(t: pd.DataFrame, cols: list[str], flag: str) -> set[tuple]:
         return set(map(tuple, t[t[flag] == 1][cols].itertuples(index=False)))
 
-    la = opened(base.tables["lines"], ["plant", "product"], "open")
-    lb = opened(other.tables["lines"], ["plant", "product"], "open")
+    la = opened(at(base, "lines"), ["plant", "product"], "open")
+    lb = opened(at(other, "lines"), ["plant", "product"], "open")
     for p, i in sorted(lb - la):
         add("line", f"{p}/{i}", 0, 1, "line opened")
     for p, i in sorted(la - lb):
         add("line", f"{p}/{i}", 1, 0, "line closed")
 
-    ma = opened(base.tables["make_or_buy"], ["plant", "component"], "in_house")
-    mb = opened(other.tables["make_or_buy"], ["plant", "component"], "in_house")
+    ma = opened(at(base, "make_or_buy"), ["plant", "component"], "in_house")
+    mb = opened(at(other, "make_or_buy"), ["plant", "component"], "in_house")
     for p, k in sorted(mb - ma):
         add("make_or_buy", f"{p}/{k}", "buy", "make", "in-sourced")
     for p, k in sorted(ma - mb):
@@ -152,7 +198,7 @@ def diff_results(
         g = t.groupby(["component", "source", "destination"])["quantity"].sum()
         return {k: float(v) for k, v in g.items() if v > ABS_THRESHOLD}
 
-    fa, fb = flow_q(base.tables["component_flows"]), flow_q(other.tables["component_flows"])
+    fa, fb = flow_q(at(base, "component_flows")), flow_q(at(other, "component_flows"))
     for key in sorted(set(fb) - set(fa)):
         add("flow", f"{key[0]}: {key[1]} -> {key[2]}", 0.0, fb[key], "appears")
     for key in sorted(set(fa) - set(fb)):
@@ -164,7 +210,7 @@ def diff_results(
         g = t.groupby(["plant", "product", "market"])["quantity"].sum()
         return {k: float(v) for k, v in g.items() if v > ABS_THRESHOLD}
 
-    va, vb = vol(base.tables["production"]), vol(other.tables["production"])
+    va, vb = vol(at(base, "production")), vol(at(other, "production"))
     for key in sorted(set(va) | set(vb)):
         _shift(add, "volume", f"{key[0]}: {key[1]} for {key[2]}", va.get(key, 0.0),
                vb.get(key, 0.0), threshold)
@@ -210,12 +256,12 @@ class Comparison:
 
     @property
     def kpis_wide(self) -> pd.DataFrame:
-        """KPIs with one column per scenario (rows section, item in first-seen order)."""
+        """KPIs with one column per scenario (rows section, item, period in first-seen
+        order)."""
         df = self.kpis.copy()
-        order = df[["section", "item"]].drop_duplicates().reset_index(drop=True)
-        wide = df.pivot_table(
-            index=["section", "item"], columns="scenario", values="value", aggfunc="first"
-        )
+        keys = ["section", "item", "period"]
+        order = df[keys].drop_duplicates().reset_index(drop=True)
+        wide = df.pivot_table(index=keys, columns="scenario", values="value", aggfunc="first")
         wide = wide.reindex(pd.MultiIndex.from_frame(order))
         wide = wide.reindex(columns=self.scenarios)
         return wide.reset_index()
@@ -270,8 +316,8 @@ def _folder(name: str) -> str:
     return name.replace(",", "+").replace("/", "_") or "base"
 
 
-DIFF_COLUMNS = ["scenario", "against", "kind", "entity", "before", "after", "change"]
-KPI_COLUMNS = ["section", "item", "scenario", "value"]
+DIFF_COLUMNS = ["scenario", "against", "kind", "entity", "period", "before", "after", "change"]
+KPI_COLUMNS = ["section", "item", "period", "scenario", "value"]
 
 
 def compare_results(
@@ -293,7 +339,9 @@ def compare_results(
     for n in names:
         kpi_rows += _kpi_rows(n, instances[n], results[n])
     for n, reason in (failed or {}).items():
-        kpi_rows.append({"section": "status", "item": "status", "scenario": n, "value": reason})
+        whole = _overall(results[names[0]]) if names else ""
+        kpi_rows.append({"section": "status", "item": "status", "period": whole, "scenario": n,
+                         "value": reason})
     diff_rows: list[dict[str, Any]] = []
     for n in names[1:]:
         diff_rows += diff_results(names[0], results[names[0]], n, results[n], threshold)

@@ -5,6 +5,11 @@ and whether it should hold. Evaluation reads only the rows of a
 :class:`gpnopt.results.Solution` (a Result's tables give the same rows,
 :func:`gpnopt.results.solution_of`), so calibration targets are data, not code, and
 ``gpnopt.solve`` and a sweep's per-draw record agree by construction. No Pyomo, no pandas.
+
+Over periods (:mod:`gpnopt.timing`): a statement is evaluated on one period's rows with that
+period's instance (:mod:`gpnopt.analysis.periods`): the expectation's ``in_period``, else the
+last period; with ``first_period``, ``before`` or ``after`` it is evaluated in every period
+and the first period in which it holds is what is checked.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from gpnopt.analysis.periods import period_views
 from gpnopt.results import Result, Solution, solution_of
 from gpnopt.schema import Expectation, Instance
+from gpnopt.timing import timed
 
 Row = dict[str, Any]
 
@@ -106,18 +113,87 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
     raise ValueError(msg)
 
 
+class _Timeline:
+    """The truth of each expectation's statement in each period, evaluated when first asked."""
+
+    def __init__(self, inst: Instance, solution: Solution) -> None:
+        self.views = period_views(inst, solution)
+        self.order = {t: n for n, t in enumerate(self.views)}
+        self.start = {p.id: p.start for p in inst.periods}
+        self.by_id = {e.id: e for e in inst.expectations}
+        self.memo: dict[tuple[str, str], tuple[bool, str]] = {}
+
+    def at(self, e: Expectation, period: str) -> tuple[bool, str]:
+        key = (e.id, period)
+        if key not in self.memo:
+            inst, rows = self.views[period]
+            self.memo[key] = evaluate(inst, rows, e)
+        return self.memo[key]
+
+    def first(self, e: Expectation) -> str | None:
+        """The first period in which ``e``'s statement holds (None: never)."""
+        return next((t for t in self.views if self.at(e, t)[0]), None)
+
+    def within(self, period: str, bound: int | str, side: str) -> bool:
+        """Whether ``period`` starts at or after (``at_least``) / at or before a year or
+        period ``bound``."""
+        if isinstance(bound, str):
+            a, b = self.order[period], self.order.get(bound, -1)
+        else:
+            a, b = self.start.get(period), bound
+            if a is None:
+                return False
+        return a >= b if side == "at_least" else a <= b
+
+
+def _timed(tl: _Timeline, e: Expectation) -> tuple[bool, str, str]:
+    """Truth, detail and period of an expectation with first_period, before or after."""
+    first = tl.first(e)
+    detail = "never holds" if first is None else f"first holds in {first}: {tl.at(e, first)[1]}"
+    ok = first is not None
+    win = e.first_period
+    if ok and win is not None:
+        for side in ("at_least", "at_most"):
+            bound = getattr(win, side)
+            if bound is not None and not tl.within(first, bound, side):
+                ok = False
+                detail += f" (not {side.replace('_', ' ')} {bound})"
+    for side in ("before", "after"):
+        other_id = getattr(e, side)
+        if other_id is None or other_id not in tl.by_id:
+            continue
+        other = tl.first(tl.by_id[other_id])
+        if side == "before":
+            good = first is not None and (other is None or tl.order[first] < tl.order[other])
+        else:
+            good = first is not None and other is not None and tl.order[first] > tl.order[other]
+        ok = ok and good
+        detail += f"; {other_id} first holds in {other or 'no period'}"
+    return ok, detail, first or ""
+
+
 def evaluate_expectations(inst: Instance, result: Result | Solution) -> list[dict[str, Any]]:
     """Evaluate every expectation of ``inst`` on ``result`` (a Result, read through its
     tables, or a :class:`gpnopt.results.Solution`).
 
     Returns:
-        One dict per expectation: id, description, kind, expected, holds, detail. ``holds``
-        is true when the statement's truth equals the expected truth.
+        One dict per expectation: id, description, kind, expected, holds, detail, period
+        (the period evaluated: ``in_period`` or the last; for a timed expectation the first
+        period in which its statement holds, ``""`` if none). ``holds`` is true when the
+        statement's truth equals the expected truth. A multi-period detail names the period.
     """
     solution = result if isinstance(result, Solution) else solution_of(result)
+    tl = _Timeline(inst, solution)
+    last = next(reversed(tl.views))
     out = []
     for e in inst.expectations:
-        actual, detail = evaluate(inst, solution, e)
+        if timed(e):
+            actual, detail, period = _timed(tl, e)
+        else:
+            period = e.in_period if e.in_period in tl.views else last
+            actual, detail = tl.at(e, period)
+            if not solution.single:
+                detail = f"{period}: {detail}"
         out.append(
             {
                 "id": e.id,
@@ -126,6 +202,7 @@ def evaluate_expectations(inst: Instance, result: Result | Solution) -> list[dic
                 "expected": e.holds,
                 "holds": actual == e.holds,
                 "detail": detail,
+                "period": period,
             }
         )
     return out

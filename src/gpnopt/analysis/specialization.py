@@ -57,6 +57,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from gpnopt.analysis.periods import period_view, period_views
 from gpnopt.analysis.roles import (  # the role rule and the amounts, re-exported here
     ADDITIVE,
     EPS,  # noqa: F401
@@ -86,7 +87,7 @@ TEXT_COLUMNS = ("products", "tiers", "markets", "market_countries", "supplies", 
 """List-like columns of :func:`plant_roles` (``;``-joined texts)."""
 
 ROLE_COLUMNS = [
-    "plant", "country", "owners", "stage", "role_type", "role", "products", "tiers",
+    "plant", "period", "country", "owners", "stage", "role_type", "role", "products", "tiers",
     "markets", "market_countries", "output", "final_sales", "component_sales", "exports",
     "export_share", "inputs", "imported_inputs", "cross_border_input_share",
     "horizontal_index", "supply_share", "vs", "vs_share", "import_content",
@@ -152,8 +153,9 @@ def _shared_owners(instance: Instance, flow: Mapping[str, Any]) -> list[str]:
 # --- flows ------------------------------------------------------------------------------------
 
 
-def flow_classes(instance: Instance, result: Solved) -> pd.DataFrame:
-    """Every component flow of the solution, valued and classed intra- or inter-firm.
+def flow_classes(instance: Instance, result: Solved, *, period: str | None = None) -> pd.DataFrame:
+    """Every component flow of one period of the solution (``None``: the last; a one-period
+    solution: its one period), valued and classed intra- or inter-firm.
 
     Columns: component, source, source_type, source_country, destination,
     destination_country, quantity, unit_value, value (= quantity * unit_value),
@@ -162,8 +164,9 @@ def flow_classes(instance: Instance, result: Solved) -> pd.DataFrame:
     a JV counts for each of its owners; supplier pools are external, so never), flow_class
     (``in-plant`` for a plant's use of its own output, ``intra-firm``, ``inter-firm``).
     """
+    instance, solution = period_view(instance, _rows(result), period)
     rows = []
-    for r in _rows(result).component_flows:
+    for r in solution.component_flows:
         shared = _shared_owners(instance, r)
         in_plant = r["source"] == r["destination"]
         intra = in_plant or bool(shared)
@@ -189,8 +192,9 @@ def flow_classes(instance: Instance, result: Solved) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FLOW_COLUMNS).astype(types)
 
 
-def flow_summary(instance: Instance, result: Solved) -> pd.DataFrame:
-    """Component flows by class and source type, by quantity and by value.
+def flow_summary(instance: Instance, result: Solved, *, period: str | None = None) -> pd.DataFrame:
+    """Component flows of one period (as for :func:`flow_classes`) by class and source
+    type, by quantity and by value.
 
     One row per (flow_class, source_type) present, in the order intra-firm, inter-firm,
     in-plant, and plant before supplier. Columns: flow_class, source_type, flows (count),
@@ -198,7 +202,7 @@ def flow_summary(instance: Instance, result: Solved) -> pd.DataFrame:
     Shares are of the flows *between* entities (intra-firm plus inter-firm); in-plant rows
     have NaN shares.
     """
-    fc = flow_classes(instance, result)
+    fc = flow_classes(instance, result, period=period)
     columns = [
         "flow_class", "source_type", "flows", "quantity", "value", "cross_border_quantity",
         "cross_border_value", "quantity_share", "value_share",
@@ -266,7 +270,9 @@ def _vertical_text(out_flows: list[dict[str, Any]]) -> str:
     return _join_words(parts)
 
 
-def _role_row(instance: Instance, a: PlantActivity, makes_components: bool) -> dict[str, Any]:
+def _role_row(
+    instance: Instance, a: PlantActivity, makes_components: bool, period: str  # noqa: FBT001
+) -> dict[str, Any]:
     """The :func:`plant_roles` row of one open plant."""
     r = plant_role(a)
     role_type = r["role_type"]
@@ -286,6 +292,7 @@ def _role_row(instance: Instance, a: PlantActivity, makes_components: bool) -> d
     amounts = a.amounts
     return {
         "plant": a.plant,
+        "period": period,
         "country": a.country,
         "owners": _owners_text(instance.plants[a.plant].owners),
         "stage": stage.get((sells, makes_components), "none"),
@@ -312,9 +319,10 @@ def _role_row(instance: Instance, a: PlantActivity, makes_components: bool) -> d
 
 
 def plant_roles(instance: Instance, result: Solved) -> pd.DataFrame:
-    """One row per open plant: what it makes, for whom, whom it supplies, and its role.
+    """One row per open plant and period: what it makes, for whom, whom it supplies, and its
+    role (periods in order, each read with its period's instance).
 
-    Columns (:data:`ROLE_COLUMNS`): plant, country, owners (``firm:share`` ``;``-joined),
+    Columns (:data:`ROLE_COLUMNS`): plant, period, country, owners (``firm:share`` ``;``-joined),
     stage (``assembly``: sells machines; ``components``: makes components in-house;
     ``both``; ``none``), role_type (``horizontal``, ``vertical``, ``both``, ``none``), role
     (in words, e.g. ``horizontal: medium tier for CN; vertical: lathe_kit supplier to
@@ -328,14 +336,15 @@ def plant_roles(instance: Instance, result: Solved) -> pd.DataFrame:
     The amounts and the role type are those of :mod:`gpnopt.analysis.roles`, computed in one
     pass over the rows (linear in plants and rows).
     """
-    solution = _rows(result)
-    acts = plant_activity(instance, solution)
-    making = {
-        r["plant"]
-        for r in solution.make_or_buy
-        if r["in_house"] == 1 and r["quantity"] > 0
-    }
-    rows = [_role_row(instance, a, p in making) for p, a in acts.items()]
+    rows = []
+    for t, (inst, solution) in period_views(instance, _rows(result)).items():
+        acts = plant_activity(inst, solution)
+        making = {
+            r["plant"]
+            for r in solution.make_or_buy
+            if r["in_house"] == 1 and r["quantity"] > 0
+        }
+        rows += [_role_row(inst, a, p in making, t) for p, a in acts.items()]
     return pd.DataFrame(rows, columns=ROLE_COLUMNS)
 
 
@@ -346,8 +355,11 @@ def specialization_indices(
     instance: Instance,
     result: Solved,
     level: Literal["plant", "firm", "country"] = "plant",
+    *,
+    period: str | None = None,
 ) -> pd.DataFrame:
-    """Horizontal and vertical indices per plant, firm or country.
+    """Horizontal and vertical indices per plant, firm or country, in one period of the
+    solution (``None``: the last; a one-period solution: its one period).
 
     Plants: each open plant. Firms: every firm of the instance, adding its plants' amounts
     (:data:`ADDITIVE`) and sales cells weighted by its equity share (a JV's amounts are split
@@ -365,7 +377,8 @@ def specialization_indices(
     if level not in ("plant", "firm", "country"):
         msg = f"level {level!r}: use plant, firm or country"
         raise ValueError(msg)
-    acts = plant_activity(instance, _rows(result))
+    instance, solution = period_view(instance, _rows(result), period)
+    acts = plant_activity(instance, solution)
     groups: dict[str, dict[str, float]] = {}
     if level == "plant":
         groups = {p: {p: 1.0} for p in acts}
@@ -392,25 +405,30 @@ def specialization_indices(
 
 
 def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
-    """The content of ``specialization.csv``: one row per plant of the solution.
+    """The content of ``specialization.csv``: one row per plant and period of the solution.
 
-    Every plant of ``plant_profit`` (open or not), with the columns of :func:`plant_roles`
-    followed by ``open`` and ``profit`` (from ``plant_profit``). A closed plant has
-    role_type ``none``, role ``closed``, zero amounts and empty (NaN) ratios.
+    Every plant of ``plant_profit`` (open or not) in each period, with the columns of
+    :func:`plant_roles` followed by ``open`` and ``profit`` (from ``plant_profit``). A
+    closed plant has role_type ``none``, role ``closed``, zero amounts and empty (NaN) ratios.
     """
     solution = _rows(result)
-    roles = {r["plant"]: r for r in plant_roles(instance, solution).to_dict("records")}
+    roles = {
+        (r["plant"], r["period"]): r for r in plant_roles(instance, solution).to_dict("records")
+    }
+    insts = {t: inst for t, (inst, _) in period_views(instance, solution).items()}
     rows = []
     for r in solution.plant_profit:
-        p = str(r["plant"])
-        if p in roles:
-            row = dict(roles[p])
+        p, t = str(r["plant"]), str(r["period"])
+        if (p, t) in roles:
+            row = dict(roles[p, t])
         else:
-            owners = instance.plants[p].owners if p in instance.plants else {}
+            inst = insts.get(t, instance)
+            owners = inst.plants[p].owners if p in inst.plants else {}
             row = dict.fromkeys(ROLE_COLUMNS, math.nan)
             row.update(
                 {
                     "plant": p,
+                    "period": t,
                     "country": r["country"],
                     "owners": _owners_text(owners),
                     "stage": "none",
@@ -430,33 +448,37 @@ def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
 
 
 def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Roles and indices of each plant across solutions, in long form.
+    """Roles and indices of each plant (in each period) across solutions, in long form.
 
     Args:
         tables: label (a scenario, an objective) -> :func:`specialization_table` (or
             :func:`plant_roles`) of that solution, in the order to compare.
 
     Returns:
-        One row per plant and label (plants in order of first appearance): plant, scenario,
-        role_type, role, horizontal_index, supply_share, vs, vs_share, export_share,
-        changed (role_type differs from the plant's row under the first label, or the
-        plant is missing there). A plant missing under a label has role_type ``absent``.
+        One row per plant, period and label (plants and periods in order of first
+        appearance): plant, period, scenario, role_type, role, horizontal_index,
+        supply_share, vs, vs_share, export_share, changed (role_type differs from the row of
+        the same plant and period under the first label, or the plant is missing there). A
+        plant missing under a label has role_type ``absent``.
     """
+    from gpnopt.dynamics import ONE_PERIOD
+
     labels = list(tables)
     keep = [
         "role_type", "role", "horizontal_index", "supply_share", "vs", "vs_share", "export_share",
     ]
-    first_rows: dict[str, dict[str, dict[str, Any]]] = {}  # label -> plant -> its first row
+    first_rows: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}  # label -> key -> row
     for lab, df in tables.items():
-        by_plant = first_rows[lab] = {}
-        for r in df[["plant", *keep]].to_dict("records"):
-            by_plant.setdefault(r["plant"], r)
-    plants = list(dict.fromkeys(p for by_plant in first_rows.values() for p in by_plant))
+        by_key = first_rows[lab] = {}
+        frame = df if "period" in df.columns else df.assign(period=ONE_PERIOD)
+        for r in frame[["plant", "period", *keep]].to_dict("records"):
+            by_key.setdefault((r["plant"], str(r["period"])), r)
+    keys = list(dict.fromkeys(k for by_key in first_rows.values() for k in by_key))
     rows = []
-    for p in plants:
+    for p, t in keys:
         first: str | None = None
         for i, lab in enumerate(labels):
-            hit = first_rows[lab].get(p)
+            hit = first_rows[lab].get((p, t))
             if hit is None:
                 vals: dict[str, Any] = dict.fromkeys(keep, math.nan)
                 vals.update(role_type="absent", role="")
@@ -465,8 +487,8 @@ def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if i == 0:
                 first = vals["role_type"]
             changed = i > 0 and vals["role_type"] != first
-            rows.append({"plant": p, "scenario": lab, **vals, "changed": changed})
-    return pd.DataFrame(rows, columns=["plant", "scenario", *keep, "changed"])
+            rows.append({"plant": p, "period": t, "scenario": lab, **vals, "changed": changed})
+    return pd.DataFrame(rows, columns=["plant", "period", "scenario", *keep, "changed"])
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -523,10 +545,12 @@ def format_indices(df: pd.DataFrame) -> list[str]:
 
 
 def format_compare_roles(df: pd.DataFrame) -> list[str]:
-    """Plain-text lines of a :func:`compare_roles` frame: one line per plant, its role type,
-    H and VS share under each label, marked ``*`` where the role type changed."""
+    """Plain-text lines of a :func:`compare_roles` frame: one line per plant (and period,
+    when there are several), its role type, H and VS share under each label, marked ``*``
+    where the role type changed."""
     lines = []
-    for p, g in df.groupby("plant", sort=False):
+    several = "period" in df.columns and df["period"].nunique() > 1
+    for (p, t), g in df.groupby(["plant", "period"], sort=False):
         cells = []
         for r in g.itertuples(index=False):
             mark = "*" if r.changed else ""
@@ -534,5 +558,6 @@ def format_compare_roles(df: pd.DataFrame) -> list[str]:
                 f"{r.scenario}: {r.role_type}{mark} (H {_num(r.horizontal_index, '.2f')}, "
                 f"VS% {_pct(r.vs_share)})"
             )
-        lines.append(f"{p:<10} " + " | ".join(cells))
+        label = f"{p} {t}" if several else p
+        lines.append(f"{label:<10} " + " | ".join(cells))
     return lines

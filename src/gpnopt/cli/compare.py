@@ -150,17 +150,21 @@ def _print_grid(comp: Any) -> None:
     """KPIs side by side: a row per KPI, a column per scenario."""
     wide = comp.kpis_wide
     table = Table(title="KPIs by scenario", title_justify="left")
+    several = wide["period"].nunique() > 1
     table.add_column("section")
     table.add_column("item")
+    if several:
+        table.add_column("period")
     for n in comp.scenarios:
         table.add_column(n, justify="right")
     last = None
     for row in wide.itertuples(index=False):
         values = list(row)
-        section, item, cells = values[0], values[1], values[2:]
+        section, item, period, cells = values[0], values[1], values[2], values[3:]
         table.add_row(
             section if section != last else "",
             str(item),
+            *((str(period),) if several else ()),
             *[cell(v) for v in cells],
         )
         last = section
@@ -193,18 +197,20 @@ def _print_rows(comp: Any) -> None:
             *[cell(value.get((n, "firm profit", f))) for f in firms],
         )
     out.print(head)
+    several = kpis["period"].nunique() > 1
     t = Table(title=f"Other KPIs that differ from {ref}", title_justify="left")
-    for c in ("section", "item", "scenario", ref, "value"):
+    for c in ("section", "item", *(("period",) if several else ()), "scenario", ref, "value"):
         t.add_column(c, justify="right" if c in (ref, "value") else "left")
     rows = 0
     for row in comp.kpis_wide.itertuples(index=False):
-        section, item, *cells = list(row)
+        section, item, period, *cells = list(row)
         if section in _HEADLINE:
             continue
         before = cells[0]
         for n, v in zip(comp.scenarios[1:], cells[1:], strict=True):
             if cell(v) != cell(before):
-                t.add_row(section, str(item), n, cell(before), cell(v))
+                t.add_row(section, str(item), *((str(period),) if several else ()), n,
+                          cell(before), cell(v))
                 rows += 1
     if rows:
         out.print(t)
@@ -222,16 +228,20 @@ def _print_role_changes(comp: Any) -> None:
         return
     roles = compare_roles(tables)
     ref = next(iter(tables))
-    first = {r.plant: r.role_type for r in roles[roles["scenario"] == ref].itertuples()}
+    first = {(r.plant, r.period): r.role_type
+             for r in roles[roles["scenario"] == ref].itertuples()}
     changed = roles[roles["changed"] & (roles["scenario"] != ref)]
     if changed.empty:
         out.print(f"No plant's role type differs from {ref}.")
         return
+    several = roles["period"].nunique() > 1
     t = Table(title=f"Plant role types that differ from {ref}", title_justify="left")
-    for c in ("plant", "scenario", ref, "role type"):
+    for c in ("plant", *(("period",) if several else ()), "scenario", ref, "role type"):
         t.add_column(c)
     for r in changed.itertuples():
-        t.add_row(r.plant, r.scenario, first.get(r.plant, "absent"), r.role_type)
+        period = (r.period,) if several else ()
+        t.add_row(r.plant, *period, r.scenario, first.get((r.plant, r.period), "absent"),
+                  r.role_type)
     out.print(t)
 
 
@@ -245,11 +255,13 @@ def _print_diff(comp: Any) -> None:
         if rows.empty:
             out.print(f"{n}: no decision differs from {ref}")
             continue
+        several = comp.diff["period"].nunique() > 1
         t = Table(title=f"{n}: decisions that differ from {ref}", title_justify="left")
-        for c in ("kind", "entity", "before", "after", "change"):
+        for c in ("kind", "entity", *(("period",) if several else ()), "before", "after", "change"):
             t.add_column(c, justify="right" if c in ("before", "after") else "left")
         for r in rows.itertuples():
-            t.add_row(r.kind, r.entity, cell(r.before), cell(r.after), r.change)
+            t.add_row(r.kind, r.entity, *((str(r.period),) if several else ()), cell(r.before),
+                      cell(r.after), r.change)
         out.print(t)
 
 
@@ -267,10 +279,13 @@ def _print_roles(comp: Any) -> None:
         "* the role type changed)",
         title_justify="left",
     )
+    several = roles["period"].nunique() > 1
     t.add_column("plant")
+    if several:
+        t.add_column("period")
     for n in tables:
         t.add_column(n)
-    for plant, g in roles.groupby("plant", sort=False):
+    for (plant, period), g in roles.groupby(["plant", "period"], sort=False):
         cells = []
         for r in g.itertuples(index=False):
             mark = "[bold yellow]*[/]" if r.changed else ""
@@ -280,5 +295,5 @@ def _print_roles(comp: Any) -> None:
             if r.vs_share == r.vs_share:
                 idx.append(f"VS {r.vs_share:.0%}")
             cells.append(f"{r.role_type}{mark}" + (f"\n{', '.join(idx)}" if idx else ""))
-        t.add_row(plant, *cells)
+        t.add_row(plant, *((period,) if several else ()), *cells)
     out.print(t)

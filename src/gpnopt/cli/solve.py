@@ -255,16 +255,20 @@ def generate(
 
 
 def print_summary(result: Any, instance: Any = None) -> None:
-    """Print a readable summary of a Result (with the roles when ``instance`` is given)."""
+    """Print a readable summary of a Result (with the roles when ``instance`` is given); a
+    multi-period Result: the periods, the net present value by firm, the timeline, then
+    each period's network."""
+    multi = not getattr(result, "single", True)
+    value = "net present value" if multi else "profit"
     head = f"[bold]{result.instance}[/] scenario [bold]{result.scenario}[/], objective {result.objective_mode}"
     out.print(head)
     if result.status == "optimal":
         out.print(
-            f"status [green]optimal[/] (gap {result.mip_gap:.2g}), profit {money(result.objective)}"
+            f"status [green]optimal[/] (gap {result.mip_gap:.2g}), {value} {money(result.objective)}"
         )
     else:
         out.print(
-            f"status [yellow]feasible, not proven optimal[/] ({result.highs_status}): profit "
+            f"status [yellow]feasible, not proven optimal[/] ({result.highs_status}): {value} "
             f"{money(result.objective)}, bound {money(result.bound)}, gap {result.mip_gap:.2%}"
         )
     t = result.seconds
@@ -272,6 +276,19 @@ def print_summary(result: Any, instance: Any = None) -> None:
         f"time: build {t.get('build', 0):.2f} s, solve {t.get('solve', 0):.2f} s, "
         f"total {t.get('total', 0):.2f} s"
     )
+    if multi:
+        from gpnopt.cli.periods import print_periods
+
+        print_periods(result, instance, _print_period)
+    else:
+        _print_period(result, instance)
+    if result.expectations:
+        _print_expectations(result.expectations)
+
+
+def _print_period(result: Any, instance: Any = None) -> None:
+    """Profits, decisions, technicians and roles of a one-period Result (or of one period's
+    view of a multi-period one)."""
     _print_profits(result)
     _print_decisions(result)
     tech = result.tables["technicians"]
@@ -279,8 +296,6 @@ def print_summary(result: Any, instance: Any = None) -> None:
         out.print(f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used")
     if instance is not None and "specialization" in result.tables:
         _print_roles(result, instance)
-    if result.expectations:
-        _print_expectations(result.expectations)
 
 
 def _print_profits(result: Any) -> None:

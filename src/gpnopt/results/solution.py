@@ -10,19 +10,28 @@ Rows are plain Python (tuples of dicts keyed by the Result tables' column names,
 :mod:`gpnopt.results.tables`), sorted by their key columns, so the same solution gives the
 same rows, and the DataFrames made from them hold the same values in the same order.
 
+Every row carries the ``period`` it belongs to (the one-period id
+:data:`gpnopt.dynamics.ONE_PERIOD` of an instance without ``periods:``). A multi-period model
+(``m.period[t]`` a block per period) is read block by block, each block with its period's
+ModelData, by the same code; the rows of all periods follow each other in period order.
+
 Values below :data:`ZERO` are dropped (quantities of sales and flows) or set to zero (money).
 Pyomo is imported when a model is read, not when this module is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from gpnopt.dynamics import ONE_PERIOD
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
 
     from gpnopt.data import ModelData
+    from gpnopt.horizon_data import HorizonData
 
 ZERO = 1e-6
 """Quantities at or below this are treated as zero."""
@@ -43,24 +52,33 @@ class Solution:
     """A solved model as plain rows: everything the tables, the analysis and sweeps read.
 
     Each row field has the columns of the Result table of the same name
-    (:mod:`gpnopt.results.tables`), its rows sorted by the table's key columns.
+    (:mod:`gpnopt.results.tables`), its rows sorted by period (in horizon order), then by
+    the table's key columns. Every row has a ``period``.
 
     Attributes:
         instance: the instance's name.
         objective_mode: ``alliance`` or ``firm:ID``.
         objective: the model's objective at the solution, as Pyomo evaluates it (the
-            solver's reported objective agrees up to HiGHS's tolerances).
-        lines: plant, product, open (0/1), tier, quantity.
-        production: plant, country, product, market, channel, quantity, tier, firm, price
-            (sales above :data:`ZERO` only).
-        make_or_buy: plant, component, in_house (0/1), quantity.
+            solver's reported objective agrees up to HiGHS's tolerances); the net present
+            value for a multi-period model.
+        lines: plant, product, period, open (0/1), tier, quantity.
+        production: plant, country, product, market, channel, period, quantity, tier, firm,
+            price (sales above :data:`ZERO` only).
+        make_or_buy: plant, component, period, in_house (0/1), quantity.
         component_flows: component, source, source_type, source_country, destination,
-            destination_country, quantity, quality, unit_value (flows above :data:`ZERO`).
-        plant_profit: plant, revenue, cost, profit, country, open (0/1).
-        channel_profit: channel, revenue, cost, profit, open (0/1), quantity; purchasing
-            offices too (quantity 0).
-        firm_profit: equity-weighted profit by firm, in the instance's firm order.
-        technicians: firm, pool, used (firms with a technician limit).
+            destination_country, period, quantity, quality, unit_value (flows above
+            :data:`ZERO`).
+        plant_profit: plant, period, revenue, cost, profit, country, open (0/1) (yearly).
+        channel_profit: channel, period, revenue, cost, profit, open (0/1), quantity;
+            purchasing offices too (quantity 0).
+        firm_profit: equity-weighted profit by firm, in the instance's firm order (a
+            multi-period model: the net present value of each firm's share).
+        technicians: firm, period, pool, used (firms with a technician limit).
+        periods: the period ids in horizon order (``("P1",)`` for one period).
+        single: a one-period instance (no ``periods:``).
+        firm_profit_by_period: firm, period, profit (yearly, equity-weighted), weight (the
+            period's operating weight W_t, 1 for one period), value (weight * profit).
+        timeline: period, event, kind, entity, detail (:mod:`gpnopt.results.timeline`).
     """
 
     instance: str
@@ -74,6 +92,57 @@ class Solution:
     channel_profit: Rows
     firm_profit: dict[str, float]
     technicians: Rows
+    periods: tuple[str, ...] = (ONE_PERIOD,)
+    single: bool = True
+    firm_profit_by_period: Rows = ()
+    timeline: Rows = field(default=())
+
+    @property
+    def overall(self) -> str:
+        """The ``period`` of values over the whole horizon (``firm_profit``, the objective):
+        the one period's id for a one-period instance, :data:`ALL_PERIODS` otherwise."""
+        return self.periods[0] if self.single else ALL_PERIODS
+
+    def in_period(self, period: str) -> Solution:
+        """The rows of one period, as a one-period Solution of that period.
+
+        Its ``firm_profit`` is the period's yearly equity-weighted profit (from
+        ``firm_profit_by_period``), its ``objective`` the period's yearly profit of every
+        entity (plants, channels, offices), its timeline the period's events.
+
+        Raises:
+            KeyError: ``period`` is not one of :attr:`periods`.
+        """
+        if period not in self.periods:
+            msg = f"period {period!r} is not one of {', '.join(self.periods)}"
+            raise KeyError(msg)
+        if self.single:
+            return self
+
+        def pick(rows: Rows) -> Rows:
+            return tuple(r for r in rows if r["period"] == period)
+
+        profit = sum(float(r["profit"]) for r in (*pick(self.plant_profit), *pick(self.channel_profit)))
+        return replace(
+            self,
+            objective=profit,
+            lines=pick(self.lines),
+            production=pick(self.production),
+            make_or_buy=pick(self.make_or_buy),
+            component_flows=pick(self.component_flows),
+            plant_profit=pick(self.plant_profit),
+            channel_profit=pick(self.channel_profit),
+            firm_profit={r["firm"]: float(r["profit"]) for r in pick(self.firm_profit_by_period)},
+            technicians=pick(self.technicians),
+            periods=(period,),
+            firm_profit_by_period=pick(self.firm_profit_by_period),
+            timeline=pick(self.timeline),
+        )
+
+
+ALL_PERIODS = "all"
+"""The ``period`` of a value over the whole horizon of a multi-period instance (its net
+present value): ``firm_profit`` rows, the objective in a comparison."""
 
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -84,14 +153,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "plant_profit": ("plant",),
     "channel_profit": ("channel",),
     "technicians": ("firm",),
+    "firm_profit_by_period": ("firm",),
 }
-"""Key columns of each row field (rows are sorted by them)."""
+"""Key columns of each row field (rows are sorted by period, then by them)."""
 
 
-def sorted_rows(name: str, rows: list[dict[str, Any]]) -> Rows:
-    """``rows`` of the field ``name`` sorted by its :data:`KEYS`, as a tuple."""
+def sorted_rows(name: str, rows: list[dict[str, Any]], periods: Sequence[str] = ()) -> Rows:
+    """``rows`` of the field ``name`` sorted by period (in the order of ``periods``; rows of
+    a period not listed come last), then by its :data:`KEYS`, as a tuple."""
     keys = KEYS[name]
-    return tuple(sorted(rows, key=lambda r: tuple(r[k] for k in keys)))
+    order = {t: n for n, t in enumerate(periods)}
+    last = len(order)
+    return tuple(
+        sorted(rows, key=lambda r: (order.get(r.get("period"), last), *(r[k] for k in keys)))
+    )
 
 
 def _evaluator(known: dict[int, float] | None = None) -> Any:
@@ -154,7 +229,7 @@ def _evaluator(known: dict[int, float] | None = None) -> Any:
 
 def _profit_rows(
     model: pyo.ConcreteModel, data: ModelData, val: Any, known: dict[int, float],
-    sold_via: dict[str, float],
+    sold_via: dict[str, float], period: str,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, float]]:
     """Plant and channel (and office) profit rows, and each entity's unrounded profit."""
     from gpnopt.model.variables import var_tables
@@ -169,7 +244,8 @@ def _profit_rows(
         rev, cost = val(rev_expr), val(cost_expr)
         known[id(rev_expr)], known[id(cost_expr)] = rev, cost
         profits[e] = rev - cost
-        row = {"revenue": clean(rev), "cost": clean(cost), "profit": clean(rev - cost)}
+        row = {"period": period, "revenue": clean(rev), "cost": clean(cost),
+               "profit": clean(rev - cost)}
         if kind == "plant":
             plant_profit.append(
                 {"plant": e, **row, "country": inst.plants[e].country,
@@ -188,23 +264,19 @@ def _profit_rows(
     return plant_profit, channel_profit, profits
 
 
-def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
-    """Read the solved ``model`` (built from ``data``) into a :class:`Solution`.
-
-    Read it before the model is solved again (a :class:`gpnopt.solver.ScenarioSolver`
-    re-uses its model).
-    """
+def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[int, float]) -> Solution:
+    """The rows of one period's model (a one-period model, or a period's block), tagged
+    with ``period``; ``objective`` is left at 0 for the caller."""
     from gpnopt.model.variables import var_tables
 
     inst = data.instance
-    known: dict[int, float] = {}
-    val = _evaluator(known)
     v = var_tables(model)
     production_expr = model.production
     lines = [
         {
             "plant": p,
             "product": i,
+            "period": period,
             "open": int(round(val(v.line_open[p, i]))),
             "tier": inst.products[i].tier,
             "quantity": clean(val(production_expr[p, i])),
@@ -226,6 +298,7 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
                 "product": i,
                 "market": mk,
                 "channel": h,
+                "period": period,
                 "quantity": clean(q),
                 "tier": product.tier,
                 "firm": product.firm or "",
@@ -236,6 +309,7 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
         {
             "plant": p,
             "component": k,
+            "period": period,
             "in_house": int(round(val(v.in_house[p, k]))),
             "quantity": clean(v.output[p, k].value or 0.0),
         }
@@ -257,6 +331,7 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
                 "source_country": inst.plants[s].country if is_plant else inst.suppliers[s].country,
                 "destination": d,
                 "destination_country": inst.plants[d].country,
+                "period": period,
                 "quantity": clean(q),
                 "quality": ("low", "medium", "high")[arc.quality],
                 "unit_value": inst.components[k].transfer_price
@@ -267,7 +342,7 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
     sold_via: dict[str, float] = {}
     for row in production:
         sold_via[row["channel"]] = sold_via.get(row["channel"], 0.0) + row["quantity"]
-    plant_profit, channel_profit, profits = _profit_rows(model, data, val, known, sold_via)
+    plant_profit, channel_profit, profits = _profit_rows(model, data, val, known, sold_via, period)
     # firm_profit[f] = sum_e share[f,e] * profit[e] (family 11), from the profits just read
     firm_profit = {
         f: clean(sum(own.get(f, 0.0) * profits[e] for e, own in data.owners.items()))
@@ -276,15 +351,21 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
     techs = [
         {
             "firm": f,
+            "period": period,
             "pool": inst.firms[f].technicians.pool,
             "used": clean(val(model.technicians[f]) if rows else 0.0),
         }
         for f, rows in data.tech_lines.items()
     ]
+    by_period = [
+        {"firm": f, "period": period, "profit": firm_profit[f], "weight": 1.0,
+         "value": firm_profit[f]}
+        for f in inst.firms
+    ]
     return Solution(
         instance=inst.name,
-        objective_mode=model.objective_mode,
-        objective=float(val(model.objective.expr)),
+        objective_mode=str(getattr(model, "objective_mode", "")),
+        objective=0.0,
         lines=sorted_rows("lines", lines),
         production=sorted_rows("production", production),
         make_or_buy=sorted_rows("make_or_buy", make),
@@ -293,7 +374,69 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData) -> Solution:
         channel_profit=sorted_rows("channel_profit", channel_profit),
         firm_profit=firm_profit,
         technicians=sorted_rows("technicians", techs),
+        periods=(period,),
+        firm_profit_by_period=sorted_rows("firm_profit_by_period", by_period),
     )
+
+
+def read_solution(model: pyo.ConcreteModel, data: ModelData | HorizonData) -> Solution:
+    """Read the solved ``model`` (built from ``data``) into a :class:`Solution`.
+
+    A one-period model's rows have the period :data:`gpnopt.dynamics.ONE_PERIOD`. A
+    multi-period model (``m.period[t]`` a block per period, built from a
+    :class:`gpnopt.horizon_data.HorizonData`) is read block by block with each period's
+    ModelData, rows tagged with their period, in period order; its ``objective`` and
+    ``firm_profit`` are the net present values (``m.objective``, ``m.npv_firm_profit``),
+    ``firm_profit_by_period`` each period's yearly equity-weighted profit with its operating
+    weight. Read it before the model is solved again (a
+    :class:`gpnopt.solver.ScenarioSolver` re-uses its model).
+    """
+    from gpnopt.results.timeline import timeline_rows
+
+    known: dict[int, float] = {}
+    val = _evaluator(known)
+    if hasattr(model, "period_ids"):
+        return _read_horizon(model, data, val, known)
+    sol = _read_block(model, data, ONE_PERIOD, val, known)
+    sol = replace(sol, objective=float(val(model.objective.expr)))
+    return replace(sol, timeline=timeline_rows(sol, {ONE_PERIOD: data.instance}))
+
+
+def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, float]) -> Solution:
+    """:func:`read_solution` of a multi-period model."""
+    from gpnopt.results.timeline import timeline_rows
+
+    ids = tuple(model.period_ids)
+    weight = model.horizon.operating_weight
+    parts = {t: _read_block(model.period[t], hdata.data[t], t, val, known) for t in ids}
+    by_period = [
+        {**r, "weight": float(weight[t]), "value": clean(weight[t] * r["profit"])}
+        for t in ids
+        for r in parts[t].firm_profit_by_period
+    ]
+
+    def rows(name: str) -> Rows:
+        return tuple(r for t in ids for r in getattr(parts[t], name))
+
+    inst = hdata.instance
+    sol = Solution(
+        instance=inst.name,
+        objective_mode=str(model.objective_mode),
+        objective=float(val(model.objective.expr)),
+        lines=rows("lines"),
+        production=rows("production"),
+        make_or_buy=rows("make_or_buy"),
+        component_flows=rows("component_flows"),
+        plant_profit=rows("plant_profit"),
+        channel_profit=rows("channel_profit"),
+        firm_profit={f: clean(val(model.npv_firm_profit[f])) for f in inst.firms},
+        technicians=rows("technicians"),
+        periods=ids,
+        single=False,
+        firm_profit_by_period=tuple(by_period),
+    )
+    instances = {t: hdata.data[t].instance for t in ids}
+    return replace(sol, timeline=timeline_rows(sol, instances))
 
 
 PROFIT_TYPES = ("sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs")

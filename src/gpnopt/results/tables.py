@@ -3,21 +3,33 @@
 Tables (``Result.tables``; the same as CSV files in ``--out DIR``; the first columns are
 the contract of ``PRODUCT.md``, the rest are extras):
 
-=================  ==================================================================
-table              columns
-=================  ==================================================================
-lines              plant, product, open, tier, quantity
-production         plant, country, product, market, channel, quantity, tier, firm, price
-make_or_buy        plant, component, in_house, quantity
-component_flows    component, source, source_type, source_country, destination,
-                   destination_country, quantity, quality, unit_value
-plant_profit       plant, revenue, cost, profit, country, open
-channel_profit     channel, revenue, cost, profit, open, quantity
-firm_profit        firm, profit
-technicians        firm, pool, used
-=================  ==================================================================
+=====================  ==============================================================
+table                  columns
+=====================  ==============================================================
+lines                  plant, product, period, open, tier, quantity
+production             plant, country, product, market, channel, period, quantity, tier,
+                       firm, price
+make_or_buy            plant, component, period, in_house, quantity
+component_flows        component, source, source_type, source_country, destination,
+                       destination_country, period, quantity, quality, unit_value
+plant_profit           plant, period, revenue, cost, profit, country, open
+channel_profit         channel, period, revenue, cost, profit, open, quantity
+firm_profit            firm, period, profit
+technicians            firm, period, pool, used
+firm_profit_by_period  firm, period, profit, weight, value
+timeline               period, event, kind, entity, detail
+=====================  ==============================================================
 
-``gpnopt.solve`` adds ``specialization`` (each plant's role and indices, see
+Every table has a ``period`` column, right after the columns that say what a row is about
+(before the values): the one-period id ``P1`` (:data:`gpnopt.dynamics.ONE_PERIOD`) for an
+instance without ``periods:``, else the row's period id; a multi-period table holds the rows
+of every period, in period order. Money is per year in its period, except ``firm_profit`` of
+a multi-period instance: each firm's net present value, period ``all``
+(:data:`gpnopt.results.solution.ALL_PERIODS`); ``firm_profit_by_period`` has the yearly
+profit of each period, its operating weight W_t and their product. ``timeline`` lists the
+events (:mod:`gpnopt.results.timeline`).
+
+``gpnopt.solve`` adds ``specialization`` (each plant's role and indices per period, see
 ``docs/specialization.md``); :meth:`Result.write` writes every table it holds.
 
 The tables are the rows of a :class:`gpnopt.results.solution.Solution` (the one reader of a
@@ -37,11 +49,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from gpnopt.atomic import OutputFolder
+from gpnopt.dynamics import ONE_PERIOD
 from gpnopt.results.formats import check_formats, summary_frame, table_files
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
+from gpnopt.results.timeline import TIMELINE_COLUMNS
 
 if TYPE_CHECKING:
     from gpnopt.data import ModelData
+    from gpnopt.horizon_data import HorizonData
 
 TABLE_NAMES = (
     "lines",
@@ -52,6 +67,8 @@ TABLE_NAMES = (
     "channel_profit",
     "firm_profit",
     "technicians",
+    "firm_profit_by_period",
+    "timeline",
 )
 """Every table a Result carries, in file order."""
 
@@ -65,14 +82,18 @@ class Result:
         scenario: scenario name (``base`` for the instance as written).
         objective_mode: ``alliance`` or ``firm:ID``.
         status: ``optimal`` or ``feasible`` (stopped at a limit with a solution).
-        objective: objective value (money/year).
+        objective: objective value (money/year; a multi-period instance: the net present
+            value over its periods).
         bound: best bound on the objective.
         mip_gap: relative gap between objective and bound.
         seconds: build, solve, results and total wall-clock seconds.
         tables: the result tables by name (see the module docstring).
-        firm_profit: equity-weighted profit by firm.
+        firm_profit: equity-weighted profit by firm (a multi-period instance: its net
+            present value).
         expectations: the instance's expectations, each with whether it holds.
         size: variables, constraints and nonzeros of the model.
+        periods: the period ids in order (``("P1",)`` for a one-period instance).
+        single: a one-period instance (no ``periods:``).
     """
 
     instance: str
@@ -89,6 +110,8 @@ class Result:
     size: dict[str, int] = field(default_factory=dict)
     highs_status: str = ""
     time_limit: float | None = None
+    periods: tuple[str, ...] = (ONE_PERIOD,)
+    single: bool = True
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -110,6 +133,7 @@ class Result:
             "bound": clean(self.bound) if math.isfinite(self.bound) else None,
             "mip_gap": gap,
             "time_limit": self.time_limit,
+            "periods": list(self.periods),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "firm_profit": {k: clean(v) for k, v in self.firm_profit.items()},
             "expectations": self.expectations,
@@ -158,19 +182,22 @@ class Result:
 
 
 COLUMNS: dict[str, list[str]] = {
-    "lines": ["plant", "product", "open", "tier", "quantity"],
+    "lines": ["plant", "product", "period", "open", "tier", "quantity"],
     "production": [
-        "plant", "country", "product", "market", "channel", "quantity", "tier", "firm", "price",
+        "plant", "country", "product", "market", "channel", "period", "quantity", "tier", "firm",
+        "price",
     ],
-    "make_or_buy": ["plant", "component", "in_house", "quantity"],
+    "make_or_buy": ["plant", "component", "period", "in_house", "quantity"],
     "component_flows": [
         "component", "source", "source_type", "source_country", "destination",
-        "destination_country", "quantity", "quality", "unit_value",
+        "destination_country", "period", "quantity", "quality", "unit_value",
     ],
-    "plant_profit": ["plant", "revenue", "cost", "profit", "country", "open"],
-    "channel_profit": ["channel", "revenue", "cost", "profit", "open", "quantity"],
-    "firm_profit": ["firm", "profit"],
-    "technicians": ["firm", "pool", "used"],
+    "plant_profit": ["plant", "period", "revenue", "cost", "profit", "country", "open"],
+    "channel_profit": ["channel", "period", "revenue", "cost", "profit", "open", "quantity"],
+    "firm_profit": ["firm", "period", "profit"],
+    "technicians": ["firm", "period", "pool", "used"],
+    "firm_profit_by_period": ["firm", "period", "profit", "weight", "value"],
+    "timeline": TIMELINE_COLUMNS,
 }
 """Columns of each table, in order (the fields of :class:`Solution` of the same name)."""
 
@@ -196,7 +223,8 @@ def _frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
     """The Result tables of ``solution`` (its rows as DataFrames, in :data:`TABLE_NAMES`)."""
-    firms = [{"firm": f, "profit": v} for f, v in solution.firm_profit.items()]
+    firms = [{"firm": f, "period": solution.overall, "profit": v}
+             for f, v in solution.firm_profit.items()]
     rows = {
         "lines": solution.lines,
         "production": solution.production,
@@ -206,6 +234,8 @@ def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
         "channel_profit": solution.channel_profit,
         "firm_profit": sorted(firms, key=lambda r: r["firm"]),
         "technicians": solution.technicians,
+        "firm_profit_by_period": solution.firm_profit_by_period,
+        "timeline": solution.timeline,
     }
     return {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
 
@@ -218,9 +248,15 @@ def solution_of(result: Result) -> Solution:
     :class:`Solution` its tables were made from.
     """
     t = result.tables
+    periods = tuple(result.periods)
 
     def rows(name: str) -> tuple[dict[str, Any], ...]:
-        return sorted_rows(name, t[name].to_dict("records"))  # sorted already: kept as is
+        if name not in t:  # a Result made before the table existed
+            return ()
+        records = t[name].to_dict("records")
+        if name == "timeline":
+            return tuple(records)
+        return sorted_rows(name, records, periods)  # sorted already: kept as is
 
     return Solution(
         instance=result.instance,
@@ -234,17 +270,23 @@ def solution_of(result: Result) -> Solution:
         channel_profit=rows("channel_profit"),
         firm_profit=dict(result.firm_profit),
         technicians=rows("technicians"),
+        periods=periods,
+        single=result.single,
+        firm_profit_by_period=rows("firm_profit_by_period"),
+        timeline=rows("timeline"),
     )
 
 
 def make_result(
-    model: Any, data: ModelData, outcome: Outcome, scenario: str = "base"
+    model: Any, data: ModelData | HorizonData, outcome: Outcome, scenario: str = "base"
 ) -> Result:
     """Read the solved ``model`` (a Pyomo model) into a :class:`Result` (expectations are left to
     :func:`gpnopt.analysis.analyse`).
 
-    The model is read by :func:`gpnopt.results.solution.read_solution`; the tables are its
-    rows (:func:`tables_of`), the objective, bound and gap those the solver reported.
+    The model is read by :func:`gpnopt.results.solution.read_solution` (a multi-period
+    model with its :class:`gpnopt.horizon_data.HorizonData`); the tables are its rows
+    (:func:`tables_of`), the objective, bound and gap those the solver reported (the net
+    present value for a multi-period model).
     """
     solution = read_solution(model, data)
     return Result(
@@ -261,4 +303,6 @@ def make_result(
         size={"variables": outcome.n_vars, "constraints": outcome.n_cons, "nonzeros": outcome.n_nonzeros},
         highs_status=outcome.highs_status,
         time_limit=outcome.time_limit,
+        periods=solution.periods,
+        single=solution.single,
     )
