@@ -311,6 +311,14 @@ def test_driver_learning_threshold_moves_the_break_even(base):
     assert profit(r, "CN_FT", "2006") < 0 < profit(r, "CN_FT", "2007")
 
 
+def test_driver_learning_opens_ft_china_at_a_loss(base):
+    """FT-China opens in 2005 at a loss because its learning pays later: at its start-up cost
+    throughout (no learning) it opens only when the Chinese market has grown."""
+    r = solve({"plants": {"CN_FT": {"lines": {"tm_lathe_medium": {"learning": []}}}}})
+    assert profit(base, "CN_FT", "2005") < 0
+    assert first_period(r, "plant", "CN_FT") not in (None, "2005")
+
+
 def test_driver_capital_moves_the_purchasing_office(base):
     """With more capital TM opens the office at once, beside FT-China."""
     r = solve({"firms": {"TM": {"capital_budget": 2000}}})
