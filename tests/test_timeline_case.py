@@ -11,18 +11,19 @@ so that none of them is an artefact of a number chosen for it. Nothing in the fi
 ``test_nothing_pins_the_emerging_events`` reads the file for rules, bounds and dates on their
 assets.
 
-Each solve takes about a second; the solves are cached per patch.
+The drivers are the file's own scenarios (``timeline_*``, one override each). Each solve takes
+about a second; the solves are cached per scenario.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 import pytest
 
 import gpnopt
+import gpnopt.io
 from gpnopt.io import read_yaml
 from gpnopt.timeseries import period_instances
 
@@ -33,14 +34,9 @@ PERIODS = ("2005", "2006", "2007", "2008", "2010", "2012")
 
 
 @functools.cache
-def _solve(patch: str):
-    overrides = json.loads(patch) if patch else None
-    return gpnopt.solve(gpnopt.load(CASE, overrides=overrides))
-
-
-def solve(patch: dict | None = None):
-    """The timeline solved with ``patch`` merged over the file (cached)."""
-    return _solve(json.dumps(patch, sort_keys=True) if patch else "")
+def solve(scenario: str = "base"):
+    """The timeline solved as written or in one of its driver scenarios (cached)."""
+    return gpnopt.solve(gpnopt.load(CASE, scenario=None if scenario == "base" else scenario))
 
 
 def rows(r, table: str, **conds: str):
@@ -242,86 +238,65 @@ def test_expectations_per_period_hold(base):
 # --- drivers: each emerging event moves when its driver moves -------------------------------
 
 
-def _casting_mpq(q: float) -> dict:
-    return {"plants": {"CN_FFG": {"components": {"casting": {"min_quantity": q}}}}}
+DRIVERS = (
+    "timeline_mpq_low", "timeline_mpq_high", "timeline_slow_growth", "timeline_imports_high",
+    "timeline_imports_low", "timeline_ffg_learns_fast", "timeline_ffg_learns_slow",
+    "timeline_ft_learns_slow", "timeline_ft_no_learning", "timeline_more_tm_capital",
+    "timeline_no_tms_guidance",
+)
+"""The file's own driver scenarios (one override each, beside the base's scenarios)."""
+
+
+def test_every_driver_scenario_is_tested_here():
+    names = {n for n in gpnopt.io.scenario_names(CASE) if n.startswith("timeline_")}
+    assert names == set(DRIVERS)
 
 
 def test_driver_mpq_moves_the_in_sourcing(base):
-    """A lower MPQ is met by a smaller pooled volume, earlier; a higher one later."""
-    assert first_period(solve(_casting_mpq(1200)), "make", "CN_FFG", "casting") == "2006"
-    assert first_period(solve(_casting_mpq(2100)), "make", "CN_FFG", "casting") == "2010"
+    """A lower MPQ is met by a smaller pooled volume, earlier; a higher one later (and the
+    supplier JV, which follows the casting, moves with it)."""
+    assert first_period(base, "make", "CN_FFG", "casting") == "2008"
+    assert first_period(solve("timeline_mpq_low"), "make", "CN_FFG", "casting") == "2006"
+    high = solve("timeline_mpq_high")
+    assert first_period(high, "make", "CN_FFG", "casting") == "2010"
+    assert first_period(high, "make", "CN_SUPJV", "core") == "2012"
 
 
 def test_driver_demand_growth_moves_the_in_sourcing(base):
     """Half the Chinese growth: the pooled volume meets the MPQ a period later."""
-    slow = {
-        "markets": {
-            "CN": {
-                "demand": {
-                    i: {"quantity": {"growth": 0.06}}
-                    for i in ("tm_lathe_medium", "ffg_mc", "ffg_mc_basic")
-                }
-            }
-        }
-    }
-    assert first_period(solve(slow), "make", "CN_FFG", "casting") == "2010"
-
-
-def _imports(q: float) -> dict:
-    return {"markets": {"CN": {"demand": {"tm_lathe_high": {"quantity": {"value": q}}}}}}
+    assert first_period(solve("timeline_slow_growth"), "make", "CN_FFG", "casting") == "2010"
 
 
 def test_driver_import_volume_moves_tm_trading(base):
     """Twice the early import volume pays TM-Trading's fixed cost from 2006; half of it only
     in 2012."""
-    assert first_period(solve(_imports(10)), "channel", "CN_TMTRD") == "2006"
-    assert first_period(solve(_imports(2.5)), "channel", "CN_TMTRD") == "2012"
-
-
-def _ftj_threshold(q: float) -> dict:
-    need = {"requires": {"output": {"quantity": q}}}
-    return {"plants": {"TW_FFG": {"lines": {"ffg_mc": need, "ffg_large_lathe": need}}}}
+    assert first_period(solve("timeline_imports_high"), "channel", "CN_TMTRD") == "2006"
+    assert first_period(solve("timeline_imports_low"), "channel", "CN_TMTRD") == "2012"
 
 
 def test_driver_learning_threshold_moves_ft_japan(base):
     """FFG's lines for Japan unlock after FT-China's cumulative output: a lower threshold
     opens FT-Japan a period earlier, a higher one later."""
-    assert first_period(solve(_ftj_threshold(500)), "channel", "JP_FTJ") == "2007"
-    assert first_period(solve(_ftj_threshold(2000)), "channel", "JP_FTJ") == "2010"
+    assert first_period(solve("timeline_ffg_learns_fast"), "channel", "JP_FTJ") == "2007"
+    assert first_period(solve("timeline_ffg_learns_slow"), "channel", "JP_FTJ") == "2010"
 
 
 def test_driver_learning_threshold_moves_the_break_even(base):
     """FT-China's first learning step after 400 lathes instead of 200: 2006 is a loss too."""
-    later = {
-        "plants": {
-            "CN_FT": {
-                "lines": {
-                    "tm_lathe_medium": {
-                        "learning": [
-                            {"after": 400, "unit_cost": 11.0},
-                            {"after": 700, "unit_cost": 6.0},
-                            {"after": 1500, "unit_cost": 3.0},
-                        ]
-                    }
-                }
-            }
-        }
-    }
-    r = solve(later)
+    r = solve("timeline_ft_learns_slow")
     assert profit(r, "CN_FT", "2006") < 0 < profit(r, "CN_FT", "2007")
 
 
 def test_driver_learning_opens_ft_china_at_a_loss(base):
     """FT-China opens in 2005 at a loss because its learning pays later: at its start-up cost
     throughout (no learning) it opens only when the Chinese market has grown."""
-    r = solve({"plants": {"CN_FT": {"lines": {"tm_lathe_medium": {"learning": []}}}}})
     assert profit(base, "CN_FT", "2005") < 0
-    assert first_period(r, "plant", "CN_FT") not in (None, "2005")
+    assert first_period(solve("timeline_ft_no_learning"), "plant", "CN_FT") not in (None, "2005")
 
 
 def test_driver_capital_moves_the_purchasing_office(base):
     """With more capital TM opens the office at once, beside FT-China."""
-    r = solve({"firms": {"TM": {"capital_budget": 2000}}})
+    r = solve("timeline_more_tm_capital")
     assert first_period(r, "office", "TM_IPO") == "2005"
     assert share_from(r, "JP_TM", "2005", country="JP") < 0.4
 
@@ -329,7 +304,7 @@ def test_driver_capital_moves_the_purchasing_office(base):
 def test_cf8_without_tms_guidance_ffg_china_never_casts(base):
     """CF-8: without TM's technical guidance (a prohibitive training cost) FFG-China buys its
     castings throughout, and its in-house rate stays at zero."""
-    r = solve({"plants": {"CN_FFG": {"components": {"casting": {"requires": {"training": {"cost": 1e6}}}}}}})
+    r = solve("timeline_no_tms_guidance")
     assert first_period(r, "make", "CN_FFG", "casting") is None
     assert all(share_from(r, "CN_FFG", t, source="CN_FFG") == 0 for t in PERIODS)
 
