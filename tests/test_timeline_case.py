@@ -309,6 +309,16 @@ def test_cf8_without_tms_guidance_ffg_china_never_casts(base):
     assert all(share_from(r, "CN_FFG", t, source="CN_FFG") == 0 for t in PERIODS)
 
 
+def test_myopic_foresight_does_not_follow_the_case(base):
+    """Period by period, no period pays for FT-China's start-up: it opens late and the NPV is
+    lower; the case's path (FT-China in 2005) is the planned one."""
+    inst = gpnopt.load(CASE)
+    r = gpnopt.solve(inst, foresight="myopic")
+    assert r.status == "optimal"
+    assert first_period(r, "plant", "CN_FT") not in (None, "2005")
+    assert r.objective < base.objective
+
+
 # --- docs -----------------------------------------------------------------------------------
 
 
