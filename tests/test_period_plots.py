@@ -17,10 +17,13 @@ import hashlib
 from typing import Any
 
 import pytest
+import yaml
 from matplotlib.colors import to_hex
+from typer.testing import CliRunner
 
 import gpnopt
 from gpnopt import plots
+from gpnopt.cli import app
 from gpnopt.io import read_yaml
 from gpnopt.plots.common import firm_colors
 from gpnopt.results import solution_of
@@ -216,3 +219,18 @@ def test_write_plots_of_a_multi_period_result(solved, tmp_path):
     # the periods' networks differ (the Y1 network has no Chinese plant)
     digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in first}
     assert digests["network-Y1.png"] != digests["network-Y2.png"]
+def test_solve_plots_on_a_multi_period_file(raw, tmp_path):
+    path = tmp_path / "tiny_periods.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "pics"
+    res = CliRunner().invoke(app, ["solve", str(path), "--plots", str(out)])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([
+        ".gpnopt-manifest.json", "index.html", "report.html", "timeline.png",
+        *(f"{k}-{t}.png" for k in ("network", "specialization") for t in ("Y1", "Y2", "Y3")),
+    ])
+    assert not (out / "network.png").exists()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="period-select"' in page
+    assert "Pictures written to" in res.output
