@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.fields",
             "gpnopt.dynamics",
             "gpnopt.timing",
+            "gpnopt.expectation",
             "gpnopt.schema",
             "gpnopt.atomic",
             "gpnopt.callable",

@@ -25,7 +25,7 @@ from gpnopt.cli.compare import grid_fits
 from gpnopt.cli.progress import Steps
 from gpnopt.errors import GpnoptWarning, InstanceError
 from gpnopt.hints import did_you_mean, keys_at
-from gpnopt.io import read_yaml
+from gpnopt.io import read_instance_file, read_yaml
 from gpnopt.reference import (
     EXAMPLES,
     SCHEMA_FILE,
@@ -115,8 +115,8 @@ def test_instances_name_the_schema_for_editors(path):
     assert first.startswith("# yaml-language-server: $schema=")
     target = (path.parent / first.split("$schema=", 1)[1]).resolve()
     assert target == (ROOT / SCHEMA_FILE).resolve()
-    jsonschema.validate(
-        yaml.safe_load(path.read_text(encoding="utf-8")),
+    jsonschema.validate(  # as merged with its imports (a file built on a base is partial)
+        read_instance_file(path),
         json.loads(target.read_text(encoding="utf-8")),
         cls=jsonschema.Draft202012Validator,
     )

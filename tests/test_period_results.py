@@ -372,3 +372,9 @@ def test_solve_summary_of_a_multi_period_result_is_per_period(raw, capsys):
     assert "│ JP_TM │ JP      │ no " in plants
     assert "│ CN_TM │ CN      │ yes " in plants
     assert plants.count("JP_TM") == 1
+
+
+def test_a_period_called_all_is_refused(raw):
+    periods = [{"id": "all", "start": 2005}, {"id": "Y2", "start": 2006}]
+    with pytest.raises(gpnopt.InstanceError, match=r"x\.yaml: periods\.0\.id: 'all' is reserved"):
+        instance_from_dict({**raw, "periods": periods}, name="x.yaml")

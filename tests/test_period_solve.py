@@ -182,3 +182,43 @@ def test_cli_compare_of_a_multi_period_file_diffs_by_period(tmp_path):
     assert objective[["period", "scenario", "value"]].values.tolist() == [
         ["all", "base", "30.0"], ["all", "early", "210.0"]]
     assert (out / "early" / "timeline.csv").exists()
+
+
+@pytest.mark.parametrize("foresight", ["perfect", "myopic"])
+def test_the_one_reader_and_the_result_tables_agree_over_periods(foresight):
+    """The Solution read from the solved blocks is the one the Result's tables give back
+    (the analysis reads either), for both foresights."""
+    from gpnopt.results import make_result, read_solution, solution_of
+    from gpnopt.solver.horizon import solve_horizon
+
+    inst = gpnopt.instance_from_dict(EQUITY, name="micro")
+    model, hdata, outcome = solve_horizon(inst, mip_gap=MIP_GAP, foresight=foresight)
+    direct = read_solution(model, hdata)
+    back = solution_of(make_result(model, hdata, outcome))
+    assert direct.periods == back.periods == ("T1", "T2")
+    for name in ("lines", "production", "make_or_buy", "component_flows", "plant_profit",
+                 "channel_profit", "technicians", "firm_profit_by_period", "timeline"):
+        assert list(getattr(back, name)) == list(getattr(direct, name)), name
+    assert back.firm_profit == direct.firm_profit
+    assert direct.objective == pytest.approx(outcome.objective)
+    assert direct.in_period("T2").firm_profit == {"F": pytest.approx(120), "G": pytest.approx(80)}
+
+
+def test_three_periods_weights_and_npv_by_hand():
+    """Periods 2000 (1 year), 2001 (2 years), 2003 (1 year) at r = 10%: W = 1,
+    1/1.1 + 1/1.21 = 1.735537, 1/1.331 = 0.751315. P (150, lifetime 10) is built in 2000 and
+    runs throughout (200 a year); salvage at the end (2004): 150 * (1 - 4/10) / 1.1^4 =
+    61.471213. NPV = 200 * 3.486852 - 150 + 61.471213 = 608.841609."""
+    raw = micro({
+        "periods": [{"id": "T1", "start": 2000}, {"id": "T2", "start": 2001},
+                    {"id": "T3", "start": 2003, "length": 1}],
+        "finance": {"discount_rate": 0.1},
+        "plants": {"P": {"investment_cost": 150}},
+    })
+    res = solve(raw)
+    by = res.tables["firm_profit_by_period"]
+    assert by["weight"].tolist() == pytest.approx([1.0, 1 / 1.1 + 1 / 1.21, 1 / 1.331])
+    assert by["value"].tolist() == pytest.approx([200, 200 * 1.7355372, 200 * 0.7513148])
+    assert res.objective == pytest.approx(608.841609, abs=1e-5)
+    assert res.firm_profit["F"] == pytest.approx(608.841609, abs=1e-5)
+    assert events(res) == [("T1", "built", "P", "investment 150"), ("T1", "line opened", "P/m", "")]

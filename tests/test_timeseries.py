@@ -313,3 +313,69 @@ def test_a_patch_that_removes_a_key_some_periods_lack_is_fine_none_is_an_error()
     assert info.value.problems == [
         "x.yaml: overrides (argument).plants.CN_TM.owners.XX: removes nothing (no such key)"
     ]
+
+
+def test_problems_name_the_series_entry_that_holds_in_the_period():
+    raw = tiny()
+    plant = raw["plants"]["CN_TM"]
+    raw["plants"]["CN_TM"] = {"P2005": plant, "P2008": {**plant, "fixed_cost": -1}}
+    raw["trade"]["transport"] = [
+        {"P2005": None, "P2008": {"from_country": "JP", "to_country": "CN", "unit_cost": 1}},
+        {"from_country": "CN", "to_country": "JP", "unit_cost": -2},
+    ]
+    with pytest.raises(gpnopt.InstanceError) as info:
+        gpnopt.instance_from_dict(raw, name="x.yaml")
+    ge0 = "Input should be greater than or equal to 0"
+    assert sorted(info.value.problems) == sorted([
+        f"x.yaml: plants.CN_TM.P2008.fixed_cost: {ge0} (in period P2008)",
+        f"x.yaml: trade.transport.1.unit_cost: {ge0}",  # item 0 is absent before 2008
+    ])
+
+
+def test_multi_period_errors_reach_the_cli_with_exit_1(tmp_path):
+    from typer.testing import CliRunner
+
+    from gpnopt.cli import app
+
+    raw = tiny()
+    raw["plants"]["CN_TM"]["fixed_cost"] = {"P2005": 30, "P2010": 45}
+    path = write(tmp_path / "bad.yaml", raw)
+    for command in ("validate", "solve"):
+        res = CliRunner().invoke(app, [command, str(path), "--scenario", "expensive_china"])
+        assert res.exit_code == 1, res.output
+        assert "Traceback" not in res.output
+        assert f"{path} (scenario expensive_china): plants.CN_TM.fixed_cost.P2010: 'P2010' is " in (
+            " ".join(res.output.split())
+        )
+
+
+def test_deep_merge_by_period_rules():
+    from gpnopt.patches import deep_merge
+
+    ids = ["P1", "P2", "P3"]
+    base = {"a": 5, "b": {"P1": 1, "P3": 3}, "c": 7, "d": {"P1": {"x": 1}, "P2": {"x": 2, "y": 0}},
+            "e": {"x": 1}}
+    patch = {"a": {"P2": 6}, "b": {"P2": 2}, "c": {"growth": 0.1}, "d": {"y": 9}, "e": {"P1": {"x": 2}}}
+    assert deep_merge(base, patch, periods=ids) == []
+    assert base == {
+        "a": {"P1": 5, "P2": 6},  # the plain value holds before the first listed period
+        "b": {"P1": 1, "P2": 2, "P3": 3},  # period by period
+        "c": {"value": 7, "growth": 0.1},  # the base's number grows
+        "d": {"P1": {"x": 1, "y": 9}, "P2": {"x": 2, "y": 9}},  # every period patched
+        "e": {"P1": {"x": 2}},  # the patch lists the first period: it replaces
+    }
+    plain = {"a": 5, "b": {"x": 1}}  # without periods: today's deep merge
+    assert deep_merge(plain, {"a": {"P2": 6}, "b": {"y": 2}, "z": None}) == ["z: removes nothing (no such key)"]
+    assert plain == {"a": {"P2": 6}, "b": {"x": 1, "y": 2}}
+
+
+def test_an_option_available_in_no_period_warns():
+    raw = tiny()
+    raw["plants"]["CN_TM"]["available_from"] = 2030
+    with pytest.warns(GpnoptWarning, match=r"plants.CN_TM: available 2030-\.\.\., so in no period"):
+        gpnopt.instance_from_dict(raw, name="x.yaml")
+    raw["plants"]["CN_TM"]["available_from"] = 2006
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        inst = gpnopt.instance_from_dict(raw, name="x.yaml")
+    assert inst.plants["CN_TM"].available_from == 2006

@@ -328,6 +328,19 @@ def check_expectations(inst: Instance) -> list[str]:
     return out
 
 
+def check_reserved_period_ids(inst: Instance) -> list[str]:
+    """No period is called ``all``: result tables use it for the whole horizon (a firm's net
+    present value)."""
+    from gpnopt.timing import ALL_PERIODS
+
+    return [
+        f"periods.{n}.id: {ALL_PERIODS!r} is reserved (result tables use it for the whole "
+        "horizon); choose another id"
+        for n, p in enumerate(inst.periods)
+        if p.id == ALL_PERIODS
+    ]
+
+
 def check_expectation_timing(inst: Instance) -> list[str]:
     """``in_period`` and ``first_period`` name periods of the instance (a one-period
     instance has the one period ``P1`` and no years), ``before``/``after`` its expectations."""
@@ -364,8 +377,19 @@ def _assets(inst: Instance) -> Iterable[tuple[str, Asset]]:
 
 
 def check_years(inst: Instance) -> list[str]:
-    """``available_from`` and ``available_until`` are years of a horizon: they need periods."""
+    """``available_from`` and ``available_until`` are years of a horizon: they need periods
+    (an option never available in the horizon is warned about)."""
     if inst.periods:
+        first, last = inst.periods[0].start, inst.periods[-1].start
+        for w, a in _assets(inst):
+            lo, hi = a.available_from, a.available_until
+            if (lo is not None and lo > last) or (hi is not None and hi < first):
+                warnings.warn(
+                    f"{w}: available {lo or '...'}-{hi or '...'}, so in no period "
+                    f"(periods start {first}-{last}); the option is never used",
+                    GpnoptWarning,
+                    stacklevel=2,
+                )
         return []
     return [
         f"{w}.{key}: a year the option is available needs periods: (an instance without "
@@ -413,6 +437,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_objective,
     check_expectations,
     check_expectation_timing,
+    check_reserved_period_ids,
     check_years,
     check_requirements,
 ]

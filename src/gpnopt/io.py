@@ -1,9 +1,11 @@
 """Read an instance file safely, apply scenarios and overrides, validate it.
 
-The pipeline is: bytes -> YAML (safe loader, duplicate keys refused) -> raw mapping ->
-scenario patches deep-merged -> pydantic shape validation (:mod:`gpnopt.schema`) -> meaning
-checks (:mod:`gpnopt.checks`). Every problem found at a stage is collected and raised once
-as an :class:`~gpnopt.errors.InstanceError` whose lines read ``file: yaml.path: message``.
+The pipeline is: bytes -> YAML (safe loader, duplicate keys refused) -> raw mapping (merged
+onto its base instance, with its imported scenario files) -> scenario patches deep-merged
+(:mod:`gpnopt.patches`) -> one raw instance per period (:mod:`gpnopt.timeseries`) -> pydantic
+shape validation (:mod:`gpnopt.schema`) -> meaning checks (:mod:`gpnopt.checks`). Every
+problem found at a stage is collected and raised once as an
+:class:`~gpnopt.errors.InstanceError` whose lines read ``file: yaml.path: message``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from pydantic import (
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.errors import show
+from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
     ID_PATTERN as ID_PATTERN,
 )
@@ -64,7 +65,7 @@ from gpnopt.fields import (
 from gpnopt.fields import (
     Tier as Tier,
 )
-from gpnopt.timing import Window, check_timing
+from gpnopt.timing import Window as Window
 
 
 def _check_owner_shares(owners: dict[str, float]) -> dict[str, float]:
@@ -524,80 +525,6 @@ class Objective(Base):
         return mode
 
 
-class Expectation(Base):
-    """A declarative check of a solution (see ``docs/expectations.md``).
-
-    Kinds and the fields they use:
-
-    * ``makes``: ``plant`` makes ``product`` (or any product of ``tier``), optionally for
-      ``market`` and/or through ``channel``; ``firm`` restricts to products of that firm.
-    * ``in_house``: ``plant`` makes ``component`` in-house.
-    * ``flow``: ``component`` (or any) flows from ``source`` (plant or supplier, or any
-      source in ``source_country``) to ``destination``.
-    * ``share``: the share of ``destination``'s supply of ``components`` (or all) coming from
-      ``source``/``source_country``/``source_firm`` lies in [``min``, ``max``].
-    * ``sells``: products (of ``firm``/``tier``/``product``) reach ``market``, optionally only
-      through ``channel`` (``only_channel: true``).
-    * ``binding``: the technician pool of ``firm`` is used up.
-    * ``open``: entity ``plant`` or ``channel`` is open.
-
-    ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
-    """
-
-    id: Id
-    """Unique id."""
-    description: str = ""
-    """The stylized fact in words."""
-    kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open"]
-    """What is checked."""
-    holds: bool = True
-    """Whether the statement is expected to be true."""
-    plant: str | None = None
-    """Plant id."""
-    product: str | None = None
-    """Product id."""
-    tier: Tier | None = None
-    """Product tier."""
-    firm: str | None = None
-    """Firm id (product designer for makes/sells, pool owner for binding)."""
-    market: str | None = None
-    """Market id."""
-    channel: str | None = None
-    """Channel id."""
-    only_channel: bool = False
-    """With ``sells``: every unit must go through ``channel``."""
-    component: str | None = None
-    """Component id."""
-    components: list[str] | None = None
-    """Component ids (share)."""
-    source: str | None = None
-    """Source plant or supplier id."""
-    source_country: str | None = None
-    """Source country id."""
-    source_firm: str | None = None
-    """Source: plants with equity of this firm."""
-    destination: str | None = None
-    """Destination plant id."""
-    min: Share | None = None
-    """Least share (share)."""
-    max: Share | None = None
-    """Largest share (share)."""
-    min_quantity: NonNeg = 1e-6
-    """Quantity above which something counts as happening."""
-    in_period: Name | None = None
-    """Evaluate the statement in this period (an id); omitted: the last period."""
-    first_period: Window | None = None
-    """The statement first holds in a period starting in this window of years."""
-    before: Id | None = None
-    """The statement first holds earlier than expectation ``before``'s statement."""
-    after: Id | None = None
-    """The statement first holds later than expectation ``after``'s statement."""
-    provenance: Provenance = None
-    """Where the fact comes from (case-facts section)."""
-
-    _timing = model_validator(mode="after")(check_timing)
-
-
 class Instance(Base):
     """A whole gpnopt instance, after scenarios are applied."""
 
@@ -691,7 +618,8 @@ class InstanceFile(Instance):
     """The file form of an instance: an instance plus its overrides and scenarios."""
 
     imports: list[str] = Field(default_factory=list)
-    """Files (relative to this one) with more ``overrides`` and ``scenarios``."""
+    """Files (relative to this one) with more ``overrides`` and ``scenarios``; one of them may
+    be an instance: the base this file is deep-merged onto."""
     overrides: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     """Named deep-merge patches of the instance."""
     scenarios: dict[Name, Scenario] = Field(default_factory=dict)

@@ -18,7 +18,6 @@ period :data:`gpnopt.dynamics.ONE_PERIOD`. No Pyomo here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +62,6 @@ ID_LISTS = ("sourcing_rules", "expectations")
 GROWTH_KEYS = frozenset({"value", "growth"})
 """The keys of the growth form, exactly."""
 
-_YEAR = re.compile(r"^\d{4}$")
 _ABSENT = object()
 """A series value of ``null``: the key is left out in those periods."""
 
@@ -135,11 +133,8 @@ def is_growth(value: Any) -> bool:
 
 
 def _year_like(key: Any) -> bool:
-    if isinstance(key, bool):
-        return False
-    if isinstance(key, int):
-        return 1800 <= key <= 2300
-    return isinstance(key, str) and bool(_YEAR.match(key)) and 1800 <= int(key) <= 2300
+    """A key YAML read as a number of a year (``2005:``); a quoted ``'2005'`` may be an id."""
+    return isinstance(key, int) and not isinstance(key, bool) and 1800 <= key <= 2300
 
 
 def _number(value: Any) -> bool:
@@ -367,18 +362,24 @@ def _pick(node: Any, t: str, clock: _Clock, paths: tuple[str, str], marks: list)
             if not resolved and k in FREE_SECTIONS:
                 out[k] = v
                 continue
+            before = len(marks)
             value = _pick(v, t, clock, (_join(resolved, k), _join(written, k)), marks)
-            if value is not _ABSENT:
+            if value is _ABSENT:
+                del marks[before:]  # nothing of it is in the period
+            else:
                 out[k] = value
         return out
     if isinstance(node, list):
         items: list[Any] = []
         for n, v in enumerate(node):
             here = (_join(resolved, len(items)), _join(written, n))
+            before = len(marks)
             if here[0] != here[1]:
                 marks.append(here)
             value = _pick(v, t, clock, here, marks)
-            if value is not _ABSENT:
+            if value is _ABSENT:
+                del marks[before:]  # a later item takes its place
+            else:
                 items.append(value)
         return items
     return node

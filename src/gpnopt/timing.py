@@ -35,6 +35,10 @@ from pydantic import Field, model_validator
 
 from gpnopt.fields import Base, Name
 
+ALL_PERIODS = "all"
+"""The ``period`` of a value over the whole horizon of a multi-period instance in the result
+tables (its net present value): reserved, no period may be called so."""
+
 PeriodOrYear = Annotated[int, Field(ge=1800, le=2300)] | Name
 """A year (a number) or a period id (text: that period's start year)."""
 
@@ -82,4 +86,4 @@ def timed(e: Any) -> bool:
     return any(getattr(e, k) is not None for k in ("first_period", "before", "after"))
 
 
-__all__ = ["PeriodOrYear", "Window", "check_timing", "timed"]
+__all__ = ["ALL_PERIODS", "PeriodOrYear", "Window", "check_timing", "timed"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from gpnopt.dynamics import ONE_PERIOD
+from gpnopt.timing import ALL_PERIODS as TIMING_ALL
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -140,9 +141,10 @@ class Solution:
         )
 
 
-ALL_PERIODS = "all"
+ALL_PERIODS = TIMING_ALL
 """The ``period`` of a value over the whole horizon of a multi-period instance (its net
-present value): ``firm_profit`` rows, the objective in a comparison."""
+present value): ``firm_profit`` rows, the objective in a comparison
+(:data:`gpnopt.timing.ALL_PERIODS`)."""
 
 
 KEYS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,91 @@
+"""The schema of an expectation: a declarative check of a solution (``docs/expectations.md``).
+
+Part of :mod:`gpnopt.schema` (``gpnopt.schema.Expectation`` keeps working); its own module so
+that the kinds can grow. Evaluated in :mod:`gpnopt.analysis.expectations`; periods:
+:mod:`gpnopt.timing`. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from gpnopt.fields import Base, Id, Name, NonNeg, Provenance, Share, Tier
+from gpnopt.timing import Window, check_timing
+
+__all__ = ["Expectation"]
+
+
+class Expectation(Base):
+    """A declarative check of a solution (see ``docs/expectations.md``).
+
+    Kinds and the fields they use:
+
+    * ``makes``: ``plant`` makes ``product`` (or any product of ``tier``), optionally for
+      ``market`` and/or through ``channel``; ``firm`` restricts to products of that firm.
+    * ``in_house``: ``plant`` makes ``component`` in-house.
+    * ``flow``: ``component`` (or any) flows from ``source`` (plant or supplier, or any
+      source in ``source_country``) to ``destination``.
+    * ``share``: the share of ``destination``'s supply of ``components`` (or all) coming from
+      ``source``/``source_country``/``source_firm`` lies in [``min``, ``max``].
+    * ``sells``: products (of ``firm``/``tier``/``product``) reach ``market``, optionally only
+      through ``channel`` (``only_channel: true``).
+    * ``binding``: the technician pool of ``firm`` is used up.
+    * ``open``: entity ``plant`` or ``channel`` is open.
+
+    ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
+    """
+
+    id: Id
+    """Unique id."""
+    description: str = ""
+    """The stylized fact in words."""
+    kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open"]
+    """What is checked."""
+    holds: bool = True
+    """Whether the statement is expected to be true."""
+    plant: str | None = None
+    """Plant id."""
+    product: str | None = None
+    """Product id."""
+    tier: Tier | None = None
+    """Product tier."""
+    firm: str | None = None
+    """Firm id (product designer for makes/sells, pool owner for binding)."""
+    market: str | None = None
+    """Market id."""
+    channel: str | None = None
+    """Channel id."""
+    only_channel: bool = False
+    """With ``sells``: every unit must go through ``channel``."""
+    component: str | None = None
+    """Component id."""
+    components: list[str] | None = None
+    """Component ids (share)."""
+    source: str | None = None
+    """Source plant or supplier id."""
+    source_country: str | None = None
+    """Source country id."""
+    source_firm: str | None = None
+    """Source: plants with equity of this firm."""
+    destination: str | None = None
+    """Destination plant id."""
+    min: Share | None = None
+    """Least share (share)."""
+    max: Share | None = None
+    """Largest share (share)."""
+    min_quantity: NonNeg = 1e-6
+    """Quantity above which something counts as happening."""
+    in_period: Name | None = None
+    """Evaluate the statement in this period (an id); omitted: the last period."""
+    first_period: Window | None = None
+    """The statement first holds in a period starting in this window of years."""
+    before: Id | None = None
+    """The statement first holds earlier than expectation ``before``'s statement."""
+    after: Id | None = None
+    """The statement first holds later than expectation ``after``'s statement."""
+    provenance: Provenance = None
+    """Where the fact comes from (case-facts section)."""
+
+    _timing = model_validator(mode="after")(check_timing)
