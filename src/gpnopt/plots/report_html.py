@@ -240,8 +240,13 @@ def _period_div(
               else '<p class="note">No asset is built, closed or switched in this period.</p>')
     here = mine[mine["period"].astype(str) == t] if "period" in mine.columns else mine
     changed = _changed(here) if i > 0 and not here.empty else set()
-    net = network_map(inst, view, changed=changed,
-                      title=f"{inst.name}, scenario {name}, period {label}: production network")
+
+    def title(what: str) -> str:
+        return (f"{inst.name}, scenario {name}, period {label}: {what}<br>"
+                f"<sup>profit in the period {view.objective:,.0f} {money}/year "
+                f"({view.status})</sup>")
+
+    net = network_map(inst, view, changed=changed, title=title("production network"))
     return [
         f'<div class="period" id="period-{i}-{j}" data-period="{e(t)}">',
         f"<h3>Period {e(label)}</h3>",
@@ -258,9 +263,11 @@ def _period_div(
            "red." if changed else "") + "</p>",
         _figure(net, f"network-{i}-{j}"),
         "<h4>Component flows into final sales</h4>",
-        _figure(flow_sankey(inst, view), f"sankey-{i}-{j}"),
+        _figure(flow_sankey(inst, view, title=title(f"flows by value ({money}/year)")),
+                f"sankey-{i}-{j}"),
         "<h4>Plant specialization</h4>",
-        _figure(specialization_map(inst, view), f"heatmap-{i}-{j}"),
+        _figure(specialization_map(
+            inst, view, title=title(f"plant specialization ({money}/year)")), f"heatmap-{i}-{j}"),
         "</div>",
     ]
 
