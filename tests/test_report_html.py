@@ -322,7 +322,7 @@ def test_multi_period_page_has_a_period_selector_timeline_and_each_periods_figur
                  for n in tr.text}
         assert (where["CN_TM"] == "plant (closed)") == (pp[("CN_TM", t)] != 1), t
     assert pp[("CN_TM", "Y1")] == 0
-    assert "period Y3 (2008-2009): flows by value (kUSD/year)" in html
+    assert "period Y3 (2008-2009): flows by value (kUSD\\u002fyear)" in html  # JSON escapes /
     assert plots.report_page(inst, res) == html
 
 
