@@ -222,3 +222,12 @@ def test_three_periods_weights_and_npv_by_hand():
     assert res.objective == pytest.approx(608.841609, abs=1e-5)
     assert res.firm_profit["F"] == pytest.approx(608.841609, abs=1e-5)
     assert events(res) == [("T1", "built", "P", "investment 150"), ("T1", "line opened", "P/m", "")]
+
+
+def test_cli_validate_checks_every_period_and_names_the_horizon(tmp_path):
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(LATE))
+    res = CliRunner().invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "2 periods (2000-2001, NPV at 0%)" in res.output
+    assert "1 lines" in res.output

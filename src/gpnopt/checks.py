@@ -421,6 +421,46 @@ def check_requirements(inst: Instance) -> list[str]:
     return out
 
 
+def check_learning(inst: Instance) -> list[str]:
+    """Learning steps (``docs/formulation.md``, family 15): a line's steps change only its
+    unit cost, a make option's quality never falls, and no option requires only its own
+    output (it could never run)."""
+    out = []
+    for pid, p in inst.plants.items():
+        options = [("lines", i, o) for i, o in p.lines.items()]
+        options += [("components", k, o) for k, o in p.components.items()]
+        for group, item, opt in options:
+            where = f"plants.{pid}.{group}.{item}"
+            rank = TIER_RANK[opt.quality] if group == "components" else None
+            for n, step in enumerate(opt.learning):
+                if step.quality is None:
+                    continue
+                if rank is None:
+                    out.append(
+                        f"{where}.learning[{n}].quality: a line has no quality; "
+                        "quality steps are for make options (components)"
+                    )
+                elif TIER_RANK[step.quality] < rank:
+                    out.append(
+                        f"{where}.learning[{n}].quality: {step.quality} is below the quality "
+                        "before the step; a learning step never lowers quality"
+                    )
+                else:
+                    rank = TIER_RANK[step.quality]
+            req = opt.requires
+            need = req.output if req is not None and req.training is None else None
+            if need is None or need.plant != pid:
+                continue
+            if (group == "lines" and need.product == item) or (
+                group == "components" and need.component == item
+            ):
+                out.append(
+                    f"{where}.requires.output: the option requires its own output, so it "
+                    "could never run; name another line or make option, or use training"
+                )
+    return out
+
+
 CHECKS: list[Callable[[Instance], list[str]]] = [
     check_countries,
     check_owners,
@@ -440,6 +480,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_reserved_period_ids,
     check_years,
     check_requirements,
+    check_learning,
 ]
 """Every meaning check, in the order they run."""
 

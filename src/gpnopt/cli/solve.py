@@ -54,23 +54,36 @@ def validate(
     quiet: QuietOpt = False,
     log_file: LogFileOpt = None,
 ) -> None:
-    """Check an instance (schema, references, scenario) without solving it."""
-    from gpnopt.data import build_data
+    """Check an instance (schema, references, scenario; every period's data) without
+    solving it."""
+    from gpnopt.horizon_data import build_horizon_data
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     try:
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )
-        data = build_data(inst)
+        hdata = build_horizon_data(inst)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     label = f" (scenario {scenario})" if scenario else ""
+    datas = list(hdata.data.values())
+    lines = max(len(d.lines) for d in datas)
+    sales = max(len(d.sales) for d in datas)
+    flows = max(len(d.flows) for d in datas)
+    span = ""
+    if inst.periods:
+        h = hdata.horizon
+        span = (
+            f"{len(h.ids)} periods ({h.start[h.ids[0]]}-{h.end_year - 1}, NPV at "
+            f"{inst.finance.discount_rate:.0%}), "
+        )
+    most = " (the most in any period)" if len(datas) > 1 else ""
     out.print(
-        f"[green]valid[/]: {path}{label}: {len(inst.plants)} plants, {len(inst.products)} "
-        f"products, {len(inst.components)} components, {len(inst.markets)} markets, "
-        f"{len(data.lines)} lines, {len(data.sales)} sales arcs, {len(data.flows)} flow arcs, "
-        f"{len(inst.expectations)} expectations"
+        f"[green]valid[/]: {path}{label}: {span}{len(inst.plants)} plants, "
+        f"{len(inst.products)} products, {len(inst.components)} components, "
+        f"{len(inst.markets)} markets, {lines} lines, {sales} sales arcs, {flows} flow "
+        f"arcs{most}, {len(inst.expectations)} expectations"
     )
 
 

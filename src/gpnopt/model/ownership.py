@@ -10,7 +10,7 @@ are linear in the variables:
                  + sum_i (line fixed_cost[p,i] * v_line_open[p,i] + unit_cost[p,i] * production[p,i])
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
                  + sum_{(k,s,p)} price[k,s] * v_flow[k,s,p] + transport_cost[p] + tariff_cost[p]
-                 + capital_charge[p]
+                 + capital_charge[p] + learning_cost[p]   (family 15, if p's options learn)
     revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m]
     cost[h]    = fixed_cost[h] * v_channel_open[h] + unit_cost[h] * sum v_sales[.,.,h,.]
                  + capital_charge[h]
@@ -123,6 +123,11 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
             return linear([term(arc.channel_revenue, x) for arc, x in sales_via[e]])
         return 0.0
 
+    learning = m.component("learning_cost")  # family 15, instances that learn
+
+    def learned(e: str) -> list:
+        return [learning[e].expr] if learning is not None and e in learning else []
+
     def cost_rule(m, e):
         kind = data.entity_kind[e]
         if kind == "plant":
@@ -146,7 +151,8 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
             # are the trade expressions themselves, so no named expression is walked twice
             children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
             return SumExpression(
-                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr, *charge[e]]
+                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr, *charge[e],
+                 *learned(e)]
             )
         if kind == "channel":
             ch = inst.channels[e]

@@ -27,19 +27,37 @@ from gpnopt.model.flows import need_terms
 from gpnopt.model.variables import le, term, var_tables
 
 
+def quality_levels(data: ModelData) -> dict[tuple[str, str], list[int]]:
+    """(d, k) -> the quality levels above the lowest that some use of k at d asks for."""
+    return {
+        (d, k): sorted({t[3] for t in terms if t[3] > 0})
+        for (d, k), terms in data.need_terms.items()
+        if any(t[3] > 0 for t in terms)
+    }
+
+
+def quality_cover_terms(
+    m: pyo.ConcreteModel,
+    data: ModelData,
+    key: tuple[str, str, int],
+    into: dict[tuple[str, str], list[tuple[str, str, str]]],
+) -> list:
+    """The terms of ``quality_cover[d,k,q]`` (key) as ``need - good <= 0``, with ``into``
+    the flow arcs by (d, k) (family 15 adds the flows that count at q once learned)."""
+    d, k, q = key
+    flow = var_tables(m).flow
+    good = [term(-1, flow[a]) for a in into.get((d, k), ()) if data.flows[a].quality >= q]
+    return [*need_terms(m, data, d, k, min_rank=q), *good]
+
+
 def add_quality(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the quality family to ``m`` in place (capability is in the index sets)."""
-    keys = []
-    for (d, k), terms in data.need_terms.items():
-        for q in sorted({t[3] for t in terms if t[3] > 0}):
-            keys.append((d, k, q))
+    keys = [(d, k, q) for (d, k), levels in quality_levels(data).items() for q in levels]
     if not keys:
         return
-    flow = var_tables(m).flow
     into = data.flows_into()
 
     @m.Constraint(keys, doc="sum_{s: q(s)>=q} v_flow[k,s,d] >= need of uses asking >= q")
     def quality_cover(m, d, k, q):
         # Pyomo writes good >= need as need - good <= 0
-        good = [term(-1, flow[a]) for a in into.get((d, k), ()) if data.flows[a].quality >= q]
-        return le([*need_terms(m, data, d, k, min_rank=q), *good], 0, general=True)
+        return le(quality_cover_terms(m, data, (d, k, q), into), 0, general=True)

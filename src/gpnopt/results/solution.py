@@ -441,7 +441,10 @@ def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, flo
     return replace(sol, timeline=timeline_rows(sol, instances))
 
 
-PROFIT_TYPES = ("sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs")
+PROFIT_TYPES = (
+    "sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs",
+    "capital", "learning",
+)
 """The revenue and cost types of a profit centre's profit (family 11), in this order."""
 
 
@@ -454,10 +457,12 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
     11): sales (a plant's share of the price, a channel's margin), transfer revenue (parts
     shipped to other plants), fixed costs (plant, lines, in-house processes, channel,
     office), unit costs (lines, in-house processes, channel), purchases (parts at their
-    price), transport and tariffs. They add up to ``revenue - cost`` of each entity up to
-    rounding; the model has no tax, capital charge or technician cost in its profits
-    (capital and technicians are limits).
+    price), transport, tariffs, the capital charge (a one-period instance's annuity of its
+    investments; a period's block has none: its outlays are in the net present value) and
+    learning (family 15: savings less training charges). They add up to ``revenue - cost``
+    of each entity up to rounding.
     """
+    from gpnopt.model.ownership import investment_terms
     from gpnopt.model.variables import var_tables
 
     inst = data.instance
@@ -492,6 +497,10 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
         opt = inst.plants[p].components[k]
         add(p, "fixed", -opt.fixed_cost * x(v.in_house[p, k]))
         add(p, "unit", -opt.unit_cost * x(v.output[p, k]))
+    if model.component("period_ids") is None and model.parent_block() is None:
+        for e, coef, var in investment_terms(model, data, annuities=True):  # one period
+            add(e, "capital", -coef * x(var))
+    learning = model.component("learning_cost")
     rows: list[dict[str, Any]] = []
     for e, kind in data.entity_kind.items():
         if kind == "plant":
@@ -502,6 +511,8 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
             add(e, "fixed", -inst.channels[e].fixed_cost * x(v.channel_open[e]))
         else:
             add(e, "fixed", -inst.purchasing_offices[e].fixed_cost * x(v.office_open[e]))
+        if learning is not None and e in learning:
+            add(e, "learning", -val(learning[e]))
         rows += [
             {"entity": e, "kind": kind, "type": t, "amount": float(parts[e][t])}
             for t in PROFIT_TYPES

@@ -31,8 +31,6 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
 from gpnopt.model import build_model
-from gpnopt.model.ownership import add_ownership_and_objective
-from gpnopt.model.trade import add_trade
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.schema import Instance
 from gpnopt.solver.conditions import Condition, add_conditions, condition_body
@@ -52,8 +50,8 @@ from gpnopt.solver.highs import (
     store_solution,
 )
 from gpnopt.solver.persistent import (
-    OBJECTIVE_COMPONENTS,
     objective_vector,
+    rebuild_objective,
     structure_signature,
 )
 from gpnopt.solver.pipeline import break_ties_for_the_alliance, build_and_run
@@ -325,12 +323,7 @@ class ForcedSolver:
     def _rebuild_objective(self, instance: Instance) -> tuple[np.ndarray, float] | None:
         m = self.model
         data = self.data if instance is self.instance else build_data(instance)
-        for name in OBJECTIVE_COMPONENTS:
-            for n in (name, f"{name}_index"):
-                if hasattr(m, n):
-                    m.del_component(n)
-        add_trade(m, data)
-        add_ownership_and_objective(m, data, self.objective)
+        rebuild_objective(m, data, self.objective)
         self._expressions_of = instance
         return objective_vector(m, self.kept.column, len(self.kept.info.columns))
 

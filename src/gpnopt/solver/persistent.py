@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
+from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
 from gpnopt.results import make_result
@@ -74,6 +75,7 @@ def _prices_in_rows(instance: Instance) -> bool:
 
 
 OBJECTIVE_COMPONENTS = (
+    "learning_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -86,7 +88,21 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (trade costs, profits, budgets, objective)."""
+"""Components rebuilt for a new objective (learning and trade costs, profits, budgets,
+objective)."""
+
+
+def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
+    """Replace the :data:`OBJECTIVE_COMPONENTS` of one-period model ``m`` by those of
+    ``data``'s numbers (same rows and columns): trade and learning costs, profits, budgets,
+    the objective."""
+    for name in OBJECTIVE_COMPONENTS:
+        for n in (name, f"{name}_index"):
+            if hasattr(m, n):
+                m.del_component(n)
+    add_trade(m, data)
+    add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_ownership_and_objective(m, data, objective)
 
 
 def objective_vector(
@@ -243,12 +259,7 @@ class ScenarioSolver:
         assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
-        for name in OBJECTIVE_COMPONENTS:
-            for n in (name, f"{name}_index"):
-                if hasattr(m, n):
-                    m.del_component(n)
-        add_trade(m, data)
-        add_ownership_and_objective(m, data, self.objective)
+        rebuild_objective(m, data, self.objective)
         vector = objective_vector(m, st["column"], len(info.columns))
         if vector is None:  # a variable the first build left out: rebuild
             return self._rebuild(instance, sig)
