@@ -175,6 +175,10 @@ def test_period_results_hold_each_periods_rows_and_owners(solved, solved_tiny, t
             pp.loc[pp["period"] == t, "profit"].sum() + cp.loc[cp["period"] == t, "profit"].sum())
     assert views["Y2"][0].plants["CN_TM"].owners == {"TM": 1.0}
     assert views["Y3"][0].plants["CN_TM"].owners == {"TM": 0.8, "TTC": 0.2}
+    # a plant not built yet has no row in the pictures' view (the plain view keeps it)
+    assert "CN_TM" not in set(views["Y1"][1].tables["plant_profit"]["plant"])
+    assert "CN_TM" in set(plots.period_result(res, "Y1").tables["plant_profit"]["plant"])
+    assert "JP_TM" in set(views["Y1"][1].tables["plant_profit"]["plant"])  # existing
     # one period: the objects themselves
     assert plots.period_results(tiny, solved_tiny) == {"P1": (tiny, solved_tiny)}
     with pytest.raises(KeyError, match="Y9"):
@@ -286,3 +290,21 @@ def test_comparison_figure_shows_each_scenarios_last_period_roles(raw):
     # not vacuous: some plant closed in Y1 (China's, not yet available) has a role in Y3
     pp = results["base"].tables["plant_profit"].set_index(["plant", "period"])["open"]
     assert any(pp[(p, "Y1")] == 0 and texts[(x, 0)] for x, p in enumerate(plants))
+
+
+def test_period_label_names_the_years_unless_the_id_is_the_year(raw, tiny):
+    inst = gpnopt.instance_from_dict(raw, name="tiny_periods")
+    assert [plots.period_label(inst, t) for t in ("Y1", "Y2", "Y3")] == [
+        "Y1 (2005)", "Y2 (2006-2007)", "Y3 (2008-2009)"]
+    by_year = copy.deepcopy(raw)
+    by_year["periods"] = [{"id": "2005", "start": 2005}, {"id": "2006", "start": 2006,
+                                                         "length": 2}]
+    for key in ("plants", "markets"):
+        by_year[key] = copy.deepcopy(raw[key])
+    by_year["plants"]["CN_TM"]["owners"] = {"TM": 1.0}
+    for m in by_year["markets"].values():
+        m["demand"]["lathe_medium"]["quantity"] = 30
+    inst2 = gpnopt.instance_from_dict(by_year, name="by_year")
+    assert plots.period_label(inst2, "2005") == "2005"
+    assert plots.period_label(inst2, "2006") == "2006 (2006-2007)"
+    assert plots.period_label(tiny, "P1") == "P1"

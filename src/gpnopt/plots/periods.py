@@ -58,16 +58,37 @@ def period_result(result: Result, period: str) -> Result:
                    periods=(period,))
 
 
+def _not_yet_built(view: Result, seen: set[str]) -> Result:
+    """``view`` without the plant_profit rows of plants that have not operated yet (in this
+    period or before, ``seen``): the pictures draw them neither open nor closed."""
+    pp = view.tables["plant_profit"]
+    keep = (pp["open"] == 1) | pp["plant"].astype(str).isin(seen)
+    if bool(keep.all()):
+        return view
+    return replace(view, tables={**view.tables, "plant_profit": pp[keep].reset_index(drop=True)})
+
+
 def period_results(instance: Instance, result: Result) -> dict[str, tuple[Instance, Result]]:
     """Each period of ``result``, in order: (that period's instance, :func:`period_result`).
 
-    A one-period Result gives ``{"P1": (instance, result)}`` (the objects themselves). A
-    period the instance does not know (a Result of another instance) gets ``instance``.
+    A plant that has not operated yet (not ``existing``, not open in this period or an
+    earlier one) has no ``plant_profit`` row in the period's view, so a period's network
+    shows it neither open nor closed; a plant closed after operating keeps its row (drawn
+    closed). A one-period Result gives ``{"P1": (instance, result)}`` (the objects
+    themselves). A period the instance does not know (a Result of another instance) gets
+    ``instance``.
     """
     if result.single:
         return {result.periods[0]: (instance, result)}
     insts = period_instances(instance)
-    return {t: (insts.get(t, instance), period_result(result, t)) for t in result.periods}
+    seen = {p for p, pl in instance.plants.items() if pl.existing}
+    out: dict[str, tuple[Instance, Result]] = {}
+    for t in result.periods:
+        view = period_result(result, t)
+        pp = view.tables["plant_profit"]
+        seen |= set(pp.loc[pp["open"] == 1, "plant"].astype(str))
+        out[t] = (insts.get(t, instance), _not_yet_built(view, seen))
+    return out
 
 
 def period_years(instance: Instance, periods: tuple[str, ...]) -> dict[str, tuple[int, int]]:
@@ -81,15 +102,16 @@ def period_years(instance: Instance, periods: tuple[str, ...]) -> dict[str, tupl
 
 
 def period_label(instance: Instance, period: str) -> str:
-    """``period`` with its years (``T2 (2006)``, ``T3 (2008-2009)``); a period the instance
-    does not date (the one period ``P1``) is its id alone."""
+    """``period`` with its years (``T2 (2006)``, ``T3 (2008-2009)``); a period named by its
+    one year (``2005``) or one the instance does not date (the one period ``P1``) is its id
+    alone."""
     h = horizon(instance)
     start = h.start.get(period)
     if start is None:
         return period
     n = h.length.get(period, 1)
     years = f"{start}" if n <= 1 else f"{start}-{start + n - 1}"
-    return f"{period} ({years})"
+    return period if years == period else f"{period} ({years})"
 
 
 __all__ = ["period_label", "period_result", "period_results", "period_years"]

@@ -189,7 +189,9 @@ def _timeline_figure(instance: Instance, result: Result, title: str | None) -> F
         if ev["class"] == "equity" and "->" in ev["detail"]:
             ax.text(ev["x"] + 0.02 * (x1 - x0), y[ev["label"]],
                     "owners " + ev["detail"].split("->")[-1].strip(), fontsize=7,
-                    color="white", va="center", ha="left", zorder=4)
+                    color="#4b2a6b", va="center", ha="left", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.85})
     ax.set_xlim(x0 - 0.03 * (x1 - x0), x1 + 0.01 * (x1 - x0))
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
