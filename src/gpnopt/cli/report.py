@@ -126,7 +126,7 @@ def report(
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
 
-    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; an index.html showing them; and report.html, one self-contained interactive page (a map of the network by the countries' positions with flows to hover, a Sankey of the flows, the specialization heatmap, and a scenario selector showing each scenario's network and what differs from the first).
+    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; an index.html showing them; and report.html, one self-contained interactive page (a map of the network by the countries' positions with flows to hover, a Sankey of the flows, the specialization heatmap, and a scenario selector showing each scenario's network and what differs from the first). A multi-period instance gets timeline.png (assets by period, events marked) and network-<period>.png, specialization-<period>.png for each period instead of network.png and specialization.png, and report.html a period selector and the timeline.
     """
     import gpnopt
 
