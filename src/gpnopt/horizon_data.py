@@ -12,14 +12,20 @@ whether it may operate in each period:
   ``available_until >= start_t``);
 - its investment and closure costs in t are period t's values; whether it exists at the
   start, and its lifetime, are read from the first period that has it.
+
+A period whose instance equals the previous period's shares that period's ModelData (the
+data are read-only once derived), so periods whose numbers do not change cost no second
+derivation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from gpnopt.data import ModelData, build_data
+from gpnopt.data import ModelData, build_data, paused_gc
 from gpnopt.dynamics import Asset, Horizon
+from gpnopt.errors import InstanceError
 from gpnopt.schema import Instance
 from gpnopt.timeseries import horizon as horizon_of
 from gpnopt.timeseries import period_instances
@@ -31,6 +37,7 @@ __all__ = [
     "AssetPeriod",
     "HorizonData",
     "build_horizon_data",
+    "refuse_periods",
     "truncated_horizon",
 ]
 
@@ -134,14 +141,35 @@ def truncated_horizon(h: Horizon, n: int) -> Horizon:
     )
 
 
-def build_horizon_data(instance: Instance) -> HorizonData:
+def build_horizon_data(
+    instance: Instance, *, instances: Mapping[str, Instance] | None = None
+) -> HorizonData:
     """Derive every period's :class:`gpnopt.data.ModelData` and the assets of ``instance``.
 
-    A one-period instance (no ``periods:``) gives one period :data:`gpnopt.dynamics.ONE_PERIOD`.
+    Args:
+        instance: a validated instance; a one-period instance (no ``periods:``) gives one
+            period :data:`gpnopt.dynamics.ONE_PERIOD`.
+        instances: the instance of each period (default
+            :func:`gpnopt.timeseries.period_instances`), for instances built period by
+            period in Python.
+
+    Raises:
+        ValueError: ``instances`` does not give exactly the horizon's periods.
     """
     hz = horizon_of(instance)
-    instances = period_instances(instance)
-    data = {t: build_data(instances[t]) for t in hz.ids}
+    instances = period_instances(instance) if instances is None else dict(instances)
+    if list(instances) != list(hz.ids):
+        msg = f"the instances are for periods {list(instances)}, the horizon has {list(hz.ids)}"
+        raise ValueError(msg)
+    data: dict[str, ModelData] = {}
+    with paused_gc():  # the periods' data live together: see gpnopt.data.paused_gc
+        before = None
+        for t in hz.ids:
+            same = before is not None and (
+                instances[t] is instances[before] or dict(instances[t]) == dict(instances[before])
+            )  # the fields only: the loader attaches the periods to the first one
+            data[t] = data[before] if same else build_data(instances[t])
+            before = t
     assets: dict[AssetKey, AssetInfo] = {}
     for t in hz.ids:
         for key, entity, asset in _assets_of(data[t]):
@@ -192,3 +220,18 @@ def _assets_of(d: ModelData) -> list[tuple[AssetKey, str, Asset]]:
     out += [(("channel", h, ""), h, inst.channels[h]) for h in d.channels]
     out += [(("office", o, ""), o, inst.purchasing_offices[o]) for o in d.offices]
     return out
+
+
+def refuse_periods(instance: Instance, command: str) -> None:
+    """Refuse a multi-period instance where only one period works for now.
+
+    Raises:
+        InstanceError: ``instance`` has ``periods:``; the message names ``command``.
+    """
+    if instance.periods:
+        msg = (
+            f"{instance.name}: {command} works on one-period instances for now; this instance "
+            f"has periods ({', '.join(p.id for p in instance.periods)}): solve it with "
+            f"'gpnopt solve' (gpnopt.solve)"
+        )
+        raise InstanceError(msg)

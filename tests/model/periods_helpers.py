@@ -1,9 +1,11 @@
 """Helpers for the multi-period micro-instances (tests/model/test_periods.py and others).
 
-:func:`solve_periods` solves a multi-period micro-instance with
-:func:`gpnopt.solver.horizon.solve_horizon` and returns the solved model, so the tests read
-the decisions straight from the model's shape (``docs/formulation.md``, Periods):
-``m.period[t].v_is_open[p]``, ``m.v_build[a, t]``, ``m.v_close[a, t]``.
+:class:`Solved` solves a multi-period micro-instance with
+:func:`gpnopt.solver.horizon.solve_horizon_data` and keeps the solved model, so the tests
+read the decisions straight from the model's shape (``docs/formulation.md``, Periods):
+``m.period[t].v_is_open[p]``, ``m.v_build[a, t]``, ``m.v_close[a, t]``. An instance whose
+numbers change by period is given as one raw mapping per period (:func:`by_period`), each
+validated on its own, so the tests do not depend on the loader's per-period values.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Any
 import pyomo.environ as pyo
 
 import gpnopt
-from gpnopt.solver.horizon import solve_horizon
+from gpnopt.horizon_data import build_horizon_data
+from gpnopt.solver.horizon import solve_horizon_data
 
-from .conftest import MIP_GAP, micro
+from .conftest import MIP_GAP, merge, micro
 
 
 def years(*starts: int, ids: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -32,14 +35,34 @@ def periods_micro(starts: tuple[int, ...], *patches: Mapping[str, Any]) -> dict[
     return micro({"periods": years(*starts)}, *patches)
 
 
+def by_period(
+    raw: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """One raw instance per period of ``raw``: ``raw`` with ``changes[t]`` merged in (a
+    period not in ``changes`` takes the previous period's values)."""
+    out: dict[str, dict[str, Any]] = {}
+    current = merge(raw)
+    for period in raw["periods"]:
+        t = period["id"]
+        if t in changes:
+            current = merge(current, changes[t])
+        out[t] = current
+    return out
+
+
 class Solved:
-    """A solved multi-period model with small accessors for its decisions."""
+    """A solved multi-period model with small accessors for its decisions.
+
+    ``raw`` is one instance for every period, or a mapping period id -> raw instance
+    (:func:`by_period`).
+    """
 
     def __init__(self, raw: Mapping[str, Any], **options: Any) -> None:
-        self.instance = gpnopt.instance_from_dict(raw, name="micro")
-        self.model, self.hdata, self.outcome = solve_horizon(
-            self.instance, mip_gap=MIP_GAP, **options
-        )
+        raws = raw if "periods" not in raw else {p["id"]: raw for p in raw["periods"]}
+        instances = {t: gpnopt.instance_from_dict(r, name="micro") for t, r in raws.items()}
+        self.instance = next(iter(instances.values()))
+        self.hdata = build_horizon_data(self.instance, instances=instances)
+        self.model, self.outcome = solve_horizon_data(self.hdata, mip_gap=MIP_GAP, **options)
         assert self.outcome.status == "optimal"
 
     @property

@@ -6,7 +6,7 @@ import pytest
 
 from gpnopt.errors import InstanceError
 
-from .conftest import micro, plant_open, produced, solve
+from .conftest import micro, plant_open, plant_profit, produced, solve
 
 # Two plants for M (10 units at 30): P owned by F alone (unit cost 10, margin 20 per unit)
 # and the joint venture PJ, 30% F and 70% G (unit cost 8, margin 22 per unit).
@@ -178,3 +178,41 @@ def test_firm_objective_breaks_ties_for_the_alliance():
     assert res.objective == pytest.approx(200)
     assert produced(res, "PG") == pytest.approx(10)
     assert res.firm_profit["G"] == pytest.approx(200)
+
+
+# --- the one-period annuity (issue 13) ------------------------------------------------------
+# annuity(r, n) = r / (1 - (1+r)^-n); at 10% over 5 years 0.263797..., at r = 0 1/n.
+ANNUITY_10_5 = 0.1 / (1 - 1.1**-5)
+
+
+def test_capital_charge_binding_closes_the_plant():
+    # Binding: P's investment 1,000 at 10% over 5 years costs 263.80 a year, more than its
+    # 200: P stays closed: 0.
+    res = solve(micro({"finance": {"discount_rate": 0.1},
+                       "plants": {"P": {"investment_cost": 1000, "lifetime": 5}}}))
+    assert res.objective == pytest.approx(0)
+    assert not plant_open(res, "P")
+
+
+def test_capital_charge_not_binding_lowers_the_profit():
+    # Not binding: 500 costs 131.90 a year: P opens: 200 - 131.90 = 68.10, in P's own cost.
+    res = solve(micro({"finance": {"discount_rate": 0.1},
+                       "plants": {"P": {"investment_cost": 500, "lifetime": 5}}}))
+    assert res.objective == pytest.approx(200 - 500 * ANNUITY_10_5)
+    assert plant_open(res, "P")
+    assert plant_profit(res, "P") == pytest.approx(200 - 500 * ANNUITY_10_5)
+
+
+def test_capital_charge_uses_the_default_lifetime_and_zero_rate():
+    # r = 0 and finance.asset_lifetime 4: the line's 400 costs 100 a year: 200 - 100 = 100.
+    res = solve(micro({"finance": {"discount_rate": 0.0, "asset_lifetime": 4},
+                       "plants": {"P": {"lines": {"m": {"investment_cost": 400}}}}}))
+    assert res.objective == pytest.approx(100)
+
+
+def test_existing_asset_carries_no_capital_charge():
+    # The same plant as in the binding test, existing: no charge: 200.
+    res = solve(micro({"finance": {"discount_rate": 0.1},
+                       "plants": {"P": {"investment_cost": 1000, "lifetime": 5, "existing": True}}}))
+    assert res.objective == pytest.approx(200)
+    assert plant_open(res, "P")

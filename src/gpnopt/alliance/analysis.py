@@ -28,6 +28,7 @@ from gpnopt.alliance.games import (
 from gpnopt.alliance.report import AllianceAnalysis
 from gpnopt.alliance.values import EXACT_LIMIT, CoalitionValues, Progress, label
 from gpnopt.errors import InstanceError, SolveError
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.schema import Instance
 from gpnopt.solver import CoalitionSolver
 
@@ -96,6 +97,7 @@ def analyse_alliance(
     ``frontier=()`` skips the frontier)."""
     import time
 
+    refuse_periods(instance, "gpnopt alliance")
     players = check_players(instance, firms)
     pair = () if frontier is not None and not len(frontier) else check_frontier(players, frontier, points)
     t0 = time.perf_counter()

@@ -26,6 +26,7 @@ import pandas as pd
 from gpnopt.atomic import OutputFolder
 from gpnopt.callable import make_callable
 from gpnopt.explain.core import DEFAULT_PARAMETERS, DecisionReport, Explainer
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.results.formats import table_files
 from gpnopt.schema import Instance
 
@@ -231,6 +232,7 @@ def explain_instance(
         SolveError: the instance itself is infeasible or unsolved.
         ValueError: ``result``'s objective differs from the explainer's optimum.
     """
+    refuse_periods(instance, "gpnopt explain")
     ex = Explainer(instance, objective=objective, time_limit=time_limit, mip_gap=mip_gap,
                    threads=threads)
     if result is not None:

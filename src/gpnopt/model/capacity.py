@@ -9,6 +9,9 @@ Indices: p plant, i product, k component, s supplier pool, d plant supplied.
 
 Each row exists only where the instance states the capacity. Assembly rows also close
 production at closed plants (with line_requires_plant).
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ carries only Japan-made TM products" is ``plants: [JP_TM], product_firms: [TM]``
 ``channels`` section every plant sells directly into every market (channel ``direct``).
 Revenue (family 11): the plant gets price * (1 - margin_rate[h]), the channel keeps
 price * margin_rate[h] and pays unit_cost[h] per unit and fixed_cost[h] when open.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

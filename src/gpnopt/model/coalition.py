@@ -21,6 +21,9 @@ the model already allows (any entity may stay closed), so the restricted model h
 rows and stays feasible whenever closing is feasible. (The solver relaxes the markets'
 ``demand_minimum`` rows for a coalition short of a firm, :class:`gpnopt.solver.CoalitionSolver`:
 the minimums hold for the whole network.)
+
+In a multi-period model the restriction is applied to every period's block (the stand-alone
+value of a firm over the horizon, :mod:`gpnopt.solver.horizon`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ firm (a JV counts for each of its owners), or any plant if ``trade.cross_firm_su
 supplier pool supplies every plant unless it lists ``access`` (firms or plants), otherwise
 only through a purchasing office that qualifies it for the plant.
 The buyer pays the transfer price (plants) or the supplier price (pools) per unit.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

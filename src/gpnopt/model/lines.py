@@ -11,6 +11,9 @@ and within its capability (``max_tier``); sales arcs (p, i, h, m).
 Costs (in the plant's profit, family 11): fixed_cost[p,i] * v_line_open[p,i] +
 unit_cost[p,i] * production[p,i]. The per-arc linking rows are the facility-location
 ``flow <= demand * open`` rows: they keep the LP relaxation tight.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

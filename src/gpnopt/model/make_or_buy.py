@@ -11,6 +11,9 @@ plants (family 3), so the pooled need of several plants can justify in-sourcing:
 Costs (family 11): fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k].
 ``max_need[d,k]`` is the most of k plant d can use (its lines' reachable demand through the
 bills of materials): the per-lane link is the facility-location ``flow <= demand * open``.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

@@ -54,13 +54,9 @@ from gpnopt.data import paused_gc
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import AssetKey, HorizonData
 from gpnopt.model.families import add_families
+from gpnopt.model.learning import add_learning
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.variables import release_build_state, var_tables
-
-try:  # the learning family (issue 13, part D) is merged separately
-    from gpnopt.model.learning import add_learning
-except ImportError:  # pragma: no cover - until the learning family exists
-    add_learning = None
 
 __all__ = [
     "NOT_CARRIED",
@@ -104,8 +100,7 @@ def build_period_model(hdata: HorizonData, objective: str | None = None) -> pyo.
             add_families(block, hdata.data[t])
             add_ownership_and_objective(block, hdata.data[t], per_period=True)
         add_asset_state(m, hdata)
-        if add_learning is not None:
-            add_learning(m, hdata)
+        add_learning(m, hdata)
         add_npv(m, hdata)
         add_participation_and_budgets(m, hdata)
         add_npv_objective(m, hdata, objective)

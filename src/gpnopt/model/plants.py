@@ -8,6 +8,9 @@ Alternatives for the same market (a wholly owned plant versus a JV plant) form a
 Cost (family 11): fixed_cost[p] * v_is_open[p]; capital: investment_cost[p] * v_is_open[p].
 A plant that runs no line and makes nothing stays closed at the optimum whenever its fixed
 cost is positive.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ With the balance of family 3 this is exact for any nested quality order: high-qu
 supply may serve low-quality uses, never the reverse. So "Chinese plants reach Taiwan's
 quality only with Taiwanese core parts" is: core parts from Taiwan have quality high, from
 Chinese pools medium, and the high tier's bill of materials asks for high.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

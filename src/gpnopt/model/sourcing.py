@@ -11,6 +11,9 @@ transfer or supplier price for a value basis):
                                   <= max_share[r] * sum_{k in K_r, s} w * v_flow[k,s,d]
 
 Rows exist only for a bound that restricts (min_share > 0, max_share < 1).
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ and per_unit[f, tier(i)] per unit made:
                              <= pool[f]
 
 Firms without a ``technicians`` entry have an unlimited pool.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

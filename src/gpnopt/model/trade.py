@@ -13,6 +13,9 @@ components). Both are paid by the plant that ships the machine or receives the p
                         + sum_{(k,s,p)} rate[s->p] * value[k,s] * v_flow[k,s,p]
 
 These are cost terms of the plants' profits (family 11); the family adds no constraint.
+
+In a multi-period instance each period's block ``m.period[t]`` holds this family for period
+t: every index above gains t as its last (``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

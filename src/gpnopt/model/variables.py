@@ -21,6 +21,10 @@ variable on the left and a number on the right. The expressions are exactly thos
 operators would build (a coefficient 1 is the bare variable, a coefficient 0 drops the
 term), so the standard form handed to HiGHS is the same, bit for bit; building them this
 way skips operator dispatch and lets the standard-form compiler take its fast path.
+
+In a multi-period instance each period's block ``m.period[t]`` holds these variables for
+period t: v_is_open[p,t] is ``m.period[t].v_is_open[p]``, every index gains t as its last
+(``docs/formulation.md``, Periods).
 """
 
 from __future__ import annotations

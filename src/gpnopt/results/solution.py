@@ -80,6 +80,8 @@ class Solution:
         firm_profit_by_period: firm, period, profit (yearly, equity-weighted), weight (the
             period's operating weight W_t, 1 for one period), value (weight * profit).
         timeline: period, event, kind, entity, detail (:mod:`gpnopt.results.timeline`).
+        learning: kind, entity, period, output, cumulative, step, unit_cost, quality,
+            trained (:mod:`gpnopt.results.learning`).
     """
 
     instance: str
@@ -97,6 +99,7 @@ class Solution:
     single: bool = True
     firm_profit_by_period: Rows = ()
     timeline: Rows = field(default=())
+    learning: Rows = ()
 
     @property
     def overall(self) -> str:
@@ -393,7 +396,6 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData | HorizonData) -> So
     weight. Read it before the model is solved again (a
     :class:`gpnopt.solver.ScenarioSolver` re-uses its model).
     """
-    from gpnopt.results.timeline import timeline_rows
 
     known: dict[int, float] = {}
     val = _evaluator(known)
@@ -401,12 +403,12 @@ def read_solution(model: pyo.ConcreteModel, data: ModelData | HorizonData) -> So
         return _read_horizon(model, data, val, known)
     sol = _read_block(model, data, ONE_PERIOD, val, known)
     sol = replace(sol, objective=float(val(model.objective.expr)))
-    return replace(sol, timeline=timeline_rows(sol, {ONE_PERIOD: data.instance}))
+    return _with_events(sol, {ONE_PERIOD: data.instance}, {ONE_PERIOD: 1},
+                        {ONE_PERIOD: model})
 
 
 def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, float]) -> Solution:
     """:func:`read_solution` of a multi-period model."""
-    from gpnopt.results.timeline import timeline_rows
 
     ids = tuple(model.period_ids)
     weight = model.horizon.operating_weight
@@ -438,7 +440,28 @@ def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, flo
         firm_profit_by_period=tuple(by_period),
     )
     instances = {t: hdata.data[t].instance for t in ids}
-    return replace(sol, timeline=timeline_rows(sol, instances))
+    blocks = {t: model.period[t] for t in ids}
+    return _with_events(sol, instances, dict(model.horizon.length), blocks)
+
+
+def _with_events(
+    sol: Solution, instances: dict[str, Any], lengths: dict[str, int], blocks: dict[str, Any]
+) -> Solution:
+    """``sol`` with its timeline and learning rows (training starts read from ``v_train``)."""
+    from gpnopt.results.learning import learning_events, learning_rows
+    from gpnopt.results.timeline import timeline_rows
+
+    trained: dict[tuple[str, str, str, str], int] = {}
+    for t, b in blocks.items():
+        var = b.component("v_train")
+        if var is not None:
+            for (kind, p, item), x in var.items():
+                trained[kind, p, item, t] = int(round(x.value or 0.0))
+    learning = learning_rows(sol, instances, lengths, trained)
+    events = list(timeline_rows(sol, instances)) + learning_events(learning, instances)
+    order = {t: n for n, t in enumerate(instances)}
+    events.sort(key=lambda r: order.get(r["period"], len(order)))  # stable: kinds kept
+    return replace(sol, timeline=tuple(events), learning=learning)
 
 
 PROFIT_TYPES = (

@@ -18,6 +18,8 @@ firm_profit            firm, period, profit
 technicians            firm, period, pool, used
 firm_profit_by_period  firm, period, profit, weight, value
 timeline               period, event, kind, entity, detail
+learning               kind, entity, period, output, cumulative, step, unit_cost,
+                       quality, trained
 =====================  ==============================================================
 
 Every table has a ``period`` column, right after the columns that say what a row is about
@@ -27,7 +29,8 @@ of every period, in period order. Money is per year in its period, except ``firm
 a multi-period instance: each firm's net present value, period ``all``
 (:data:`gpnopt.results.solution.ALL_PERIODS`); ``firm_profit_by_period`` has the yearly
 profit of each period, its operating weight W_t and their product. ``timeline`` lists the
-events (:mod:`gpnopt.results.timeline`).
+events (:mod:`gpnopt.results.timeline`), ``learning`` the options that learn or need
+training, period by period (:mod:`gpnopt.results.learning`; empty without any).
 
 ``gpnopt.solve`` adds ``specialization`` (each plant's role and indices per period, see
 ``docs/specialization.md``); :meth:`Result.write` writes every table it holds.
@@ -51,6 +54,7 @@ import pandas as pd
 from gpnopt.atomic import OutputFolder
 from gpnopt.dynamics import ONE_PERIOD
 from gpnopt.results.formats import check_formats, summary_frame, table_files
+from gpnopt.results.learning import LEARNING_COLUMNS
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
 from gpnopt.results.timeline import TIMELINE_COLUMNS
 
@@ -69,6 +73,7 @@ TABLE_NAMES = (
     "technicians",
     "firm_profit_by_period",
     "timeline",
+    "learning",
 )
 """Every table a Result carries, in file order."""
 
@@ -198,6 +203,7 @@ COLUMNS: dict[str, list[str]] = {
     "technicians": ["firm", "period", "pool", "used"],
     "firm_profit_by_period": ["firm", "period", "profit", "weight", "value"],
     "timeline": TIMELINE_COLUMNS,
+    "learning": LEARNING_COLUMNS,
 }
 """Columns of each table, in order (the fields of :class:`Solution` of the same name)."""
 
@@ -236,6 +242,7 @@ def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
         "technicians": solution.technicians,
         "firm_profit_by_period": solution.firm_profit_by_period,
         "timeline": solution.timeline,
+        "learning": solution.learning,
     }
     return {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
 
@@ -254,7 +261,7 @@ def solution_of(result: Result) -> Solution:
         if name not in t:  # a Result made before the table existed
             return ()
         records = t[name].to_dict("records")
-        if name == "timeline":
+        if name in ("timeline", "learning"):
             return tuple(records)
         return sorted_rows(name, records, periods)  # sorted already: kept as is
 
@@ -274,6 +281,7 @@ def solution_of(result: Result) -> Solution:
         single=result.single,
         firm_profit_by_period=rows("firm_profit_by_period"),
         timeline=rows("timeline"),
+        learning=rows("learning"),
     )
 
 

@@ -20,6 +20,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.model import build_model
 from gpnopt.model.coalition import closed_for
 from gpnopt.model.profit_floors import add_profit_floors
@@ -104,6 +105,7 @@ class CoalitionSolver:
         mip_gap: float | None = None,
         threads: int | None = None,
     ) -> None:
+        refuse_periods(instance, "CoalitionSolver (gpnopt alliance)")
         t0 = time.perf_counter()
         # reservation profits are conditions for joining the whole network, not rows of a
         # coalition's own network: they are left out (capital budgets stay)

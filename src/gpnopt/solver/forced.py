@@ -30,6 +30,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.model import build_model
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.schema import Instance
@@ -108,6 +109,7 @@ class ForcedSolver:
         mip_gap: float | None = None,
         threads: int | None = None,
     ) -> None:
+        refuse_periods(instance, "ForcedSolver (gpnopt explain)")
         mode = objective or instance.objective.mode
         if mode != "alliance":
             msg = f"objective {mode!r}: a firm's objective is solved by TwoStageSolver"
@@ -358,6 +360,7 @@ class TwoStageSolver:
         mip_gap: float | None = None,
         threads: int | None = None,
     ) -> None:
+        refuse_periods(instance, "TwoStageSolver (gpnopt explain)")
         self.instance = instance
         self.objective = objective
         self.time_limit, self.mip_gap, self.threads = time_limit, mip_gap, threads

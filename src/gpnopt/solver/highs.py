@@ -425,9 +425,9 @@ def store_solution(
                 v.set_value(0.0 if v.lb is None or v.lb <= 0 else v.lb, skip_validation=True)
 
     # HiGHS minimises -profit (the compiler negates a maximised objective and its constant)
-    objective = -float(hinfo.objective_function_value)
+    objective = 0.0 - float(hinfo.objective_function_value)  # 0.0 -: no "-0.0"
     # HiGHS minimises -profit: its dual bound is the negated upper bound on profit.
-    bound = -float(hinfo.mip_dual_bound) if is_mip else objective
+    bound = 0.0 - float(hinfo.mip_dual_bound) if is_mip else objective
     log.info("HiGHS: %s, objective %g, gap %g", status_text, objective, gap)
     return SolveOutcome(
         status=word,

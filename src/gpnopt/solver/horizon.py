@@ -12,7 +12,9 @@
 A ``firm:F`` objective is solved as in one period (:mod:`gpnopt.solver.pipeline`): every other
 firm g is kept at least at its stand-alone value v({g}) (here the net present value of what g
 earns on its own over the horizon, :func:`horizon_stand_alone_values`), and a second stage
-chooses, among F's optima, the one best for the alliance.
+chooses, among F's optima, the one best for the alliance. Myopic foresight takes a firm's
+objective without participation only (for now): the stand-alone values would need myopic
+paths of their own.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from gpnopt.errors import InstanceError, SolveError
-from gpnopt.horizon_data import HorizonData, build_horizon_data
+from gpnopt.horizon_data import HorizonData, build_horizon_data, refuse_periods
 from gpnopt.model.coalition import add_coalition
 from gpnopt.model.periods import NOT_CARRIED, alliance_value, build_period_model, firm_value
 from gpnopt.model.profit_floors import add_profit_floors
@@ -55,21 +57,6 @@ def check_foresight(foresight: str | None) -> str:
     return value
 
 
-def refuse_periods(instance: Instance, command: str) -> None:
-    """Refuse a multi-period instance where only one period works for now.
-
-    Raises:
-        InstanceError: ``instance`` has ``periods:``; the message names ``command``.
-    """
-    if instance.periods:
-        msg = (
-            f"{instance.name}: {command} works on one-period instances for now; this instance "
-            f"has periods ({', '.join(p.id for p in instance.periods)}): solve it with "
-            f"'gpnopt solve' (gpnopt.solve)"
-        )
-        raise InstanceError(msg)
-
-
 def solve_horizon(
     instance: Instance,
     objective: str | None = None,
@@ -90,23 +77,59 @@ def solve_horizon(
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
         InstanceError: an unknown foresight or objective firm.
     """
-    mode = check_foresight(foresight)
     t0 = time.perf_counter()
     hdata = build_horizon_data(instance)
+    model, outcome = solve_horizon_data(
+        hdata, objective, time_limit, mip_gap, threads,
+        foresight=foresight, participation=participation,
+    )
+    outcome.seconds["build"] += time.perf_counter() - t0 - sum(outcome.seconds.values())
+    return model, hdata, outcome
+
+
+def solve_horizon_data(
+    hdata: HorizonData,
+    objective: str | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    *,
+    foresight: str | None = None,
+    participation: bool = True,
+) -> tuple[pyo.ConcreteModel, SolveOutcome]:
+    """:func:`solve_horizon` from derived data (:func:`gpnopt.horizon_data.build_horizon_data`).
+
+    Returns:
+        The solved model and the outcome.
+
+    Raises:
+        SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        InstanceError: an unknown foresight or objective firm, or a myopic ``firm:F``
+            objective with participation.
+    """
+    mode = check_foresight(foresight)
+    instance = hdata.instance
+    goal = objective or instance.objective.mode
+    if mode == "myopic" and goal.startswith("firm:") and participation:
+        msg = (
+            f"{instance.name}: --foresight myopic with the objective {goal} works without "
+            f"participation for now (--no-participation, participation=False): the other "
+            f"firms' stand-alone values would need a myopic path of their own"
+        )
+        raise InstanceError(msg)
     for t, data in hdata.data.items():
         unreachable = unreachable_minimums(data)
         if unreachable:
             text = "\n".join(f"  - {line}" for line in unreachable)
             msg = f"{instance.name}: period {t} is infeasible:\n{text}"
             raise SolveError(msg, "infeasible", exit_code=3)
-    build = time.perf_counter() - t0
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
-    steps = len(hdata.horizon.ids) if mode == "myopic" else 1
-    start = len(hdata.horizon.ids) if mode == "perfect" else 1
+    n_periods = len(hdata.horizon.ids)
+    steps = range(1, n_periods + 1) if mode == "myopic" else range(n_periods, n_periods + 1)
     model: pyo.ConcreteModel | None = None
-    seconds = {"build": build, "solve": 0.0}
     outcome: SolveOutcome | None = None
-    for n in range(start, start + steps):
+    seconds = {"build": 0.0, "solve": 0.0}
+    for n in steps:
         part = hdata.first_periods(n)
         previous = model
         t1 = time.perf_counter()
@@ -114,23 +137,23 @@ def solve_horizon(
         if previous is not None:
             carry_decisions(previous, model)
         seconds["build"] += time.perf_counter() - t1
-        outcome = _solve_step(model, part, instance, participation, options)
+        outcome = _solve_step(model, part, participation, options)
         seconds["build"] += outcome.seconds["handover"]
         seconds["solve"] += outcome.seconds["solve"]
     assert model is not None
     assert outcome is not None
     outcome.seconds = seconds
-    return model, hdata, outcome
+    return model, outcome
 
 
 def _solve_step(
     model: pyo.ConcreteModel,
     hdata: HorizonData,
-    instance: Instance,
     participation: bool,
     options: dict[str, Any],
 ) -> SolveOutcome:
     """Solve one model of a horizon (with the floors and tie-break of a firm objective)."""
+    instance = hdata.instance
     name = instance.name
     firm_mode = model.objective_mode.startswith("firm:")
     floors: dict[str, float] = {}
@@ -186,9 +209,15 @@ def _break_ties(model: pyo.ConcreteModel, first: SolveOutcome, options: dict[str
 
 
 def carry_decisions(previous: pyo.ConcreteModel, model: pyo.ConcreteModel) -> None:
-    """Fix in ``model`` every decision of the periods ``previous`` covers, at its value there
-    (integers rounded): the blocks' variables and the variables indexed by those periods
-    (except :data:`gpnopt.model.periods.NOT_CARRIED`)."""
+    """Fix in ``model`` every decision of the periods ``previous`` covers, at its value there:
+    the blocks' variables and the variables indexed by those periods (except
+    :data:`gpnopt.model.periods.NOT_CARRIED`).
+
+    Integers are fixed at their rounded values. Continuous values (flows, outputs) are held
+    by bounds within :data:`CARRY_TOLERANCE` (relative) of the earlier solve's, not fixed
+    exactly: a row whose every variable is fixed is checked exactly when the model is
+    compiled, and the earlier solve's values meet the rows only up to HiGHS's tolerances.
+    """
     done = set(previous.period_ids)
     for t in done:
         old, new = previous.period[t], model.period[t]
@@ -206,11 +235,29 @@ def carry_decisions(previous: pyo.ConcreteModel, model: pyo.ConcreteModel) -> No
                 _fix(target[idx], var)
 
 
+CARRY_TOLERANCE = 1e-4
+"""Relative width of the bounds that hold a carried continuous value (see
+:func:`carry_decisions`; 1e-6 is too tight for the timeline case, whose earlier solves meet
+some rows only to HiGHS's tolerances)."""
+
+
 def _fix(target: Any, source: Any) -> None:
+    """Hold ``target`` at ``source``'s value: an integer fixed at its rounded value, a
+    continuous variable within :data:`CARRY_TOLERANCE` (relative) of it."""
     value = source.value if source.value is not None else 0.0
     if source.is_integer() or source.is_binary():
-        value = round(value)
-    target.fix(value)
+        target.fix(round(value))
+        return
+    if target.fixed:
+        return
+    width = CARRY_TOLERANCE * max(1.0, abs(value))
+    lower, upper = value - width, value + width
+    if target.lb is not None:
+        lower = max(lower, target.lb)
+    if target.ub is not None:
+        upper = min(upper, target.ub)
+    target.setlb(lower)
+    target.setub(max(lower, upper))
 
 
 def horizon_stand_alone_values(
@@ -248,5 +295,6 @@ __all__ = [
     "horizon_stand_alone_values",
     "refuse_periods",
     "solve_horizon",
+    "solve_horizon_data",
 ]
 

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
@@ -29,7 +30,6 @@ from gpnopt.solver.highs import (
     run_solver,
     store_solution,
 )
-from gpnopt.solver.horizon import refuse_periods
 from gpnopt.solver.pipeline import build_and_run
 
 _STRUCTURE_FREE_KEYS = frozenset(

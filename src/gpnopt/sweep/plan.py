@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gpnopt.errors import GpnoptWarning
+from gpnopt.horizon_data import refuse_periods
 from gpnopt.schema import Instance
 from gpnopt.sweep.spec import WILDCARD, SweepError, SweepSpec
 
@@ -211,11 +212,12 @@ def make_plan(spec: SweepSpec) -> SweepPlan:
     """Check ``spec`` against its instance and resolve every pattern.
 
     Raises:
-        InstanceError: the instance or scenario is invalid (CLI exit 1).
+        InstanceError: the instance or scenario is invalid, or has periods (CLI exit 1).
         SweepError: a pattern matches no number, a grid path names no place, an expectation
             id is unknown (CLI exit 2).
     """
     raw, base = _scenario_raw(spec)
+    refuse_periods(base, "gpnopt sweep")
     if spec.objective and spec.objective.startswith("firm:") and spec.objective[5:] not in base.firms:
         msg = f"--objective {spec.objective!r}: no firm {spec.objective[5:]!r} (firms: {', '.join(base.firms)})"
         raise SweepError(msg)
