@@ -308,3 +308,33 @@ def test_period_label_names_the_years_unless_the_id_is_the_year(raw, tiny):
     assert plots.period_label(inst2, "2005") == "2005"
     assert plots.period_label(inst2, "2006") == "2006 (2006-2007)"
     assert plots.period_label(tiny, "P1") == "P1"
+
+
+def test_learning_and_training_events_are_marked_in_their_own_style():
+    from model.conftest import micro
+    from model.test_learning_periods import THREE, TWO, cost_step, result, training
+
+    for raw, event, cls in ((micro(TWO, cost_step(10)), "learned", "learned"),
+                            (micro(THREE, training(20, lag=1)), "training started",
+                             "training")):
+        inst = gpnopt.instance_from_dict(raw, name="micro")
+        res = result(raw)
+        tl = res.tables["timeline"]
+        assert event in set(tl["event"])  # the micro-instances of tests/model say so
+        fig = plots.timeline_figure(inst, res)
+        marks = {ln.get_gid(): ln for ln in fig.axes[0].lines
+                 if (ln.get_gid() or "").startswith("event:")}
+        assert sorted(marks) == sorted(f"event:{r.event}:{r.entity}:{r.period}"
+                                       for r in tl.itertuples())
+        marker, color, symbol = plots.EVENT_MARKERS[cls]
+        for r in tl[tl["event"] == event].itertuples():
+            ln = marks[f"event:{r.event}:{r.entity}:{r.period}"]
+            assert (ln.get_marker(), to_hex(ln.get_color())) == (marker, color)
+        legend = {t.get_text() for t in fig.legends[0].get_texts()}
+        assert plots.EVENT_NAMES[cls] in legend
+        chart = plots.timeline_chart(inst, res)
+        styled = [tr for tr in chart.data if tr.type == "scatter" and tr.marker.symbol == symbol]
+        assert len(styled) == 1
+        assert len(styled[0].x) == int((tl["event"] == event).sum())
+    assert plots.event_class("equity changed") == "equity"
+    assert plots.event_class("something new") == "other"

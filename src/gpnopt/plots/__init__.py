@@ -71,15 +71,26 @@ from gpnopt.plots.interactive import flow_sankey, network_map, specialization_ma
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
 from gpnopt.plots.periods import period_label, period_result, period_results
 from gpnopt.plots.report_html import REPORT_NAME, report_page, write_report_html
-from gpnopt.plots.timeline import timeline_cells, timeline_chart, timeline_figure
+from gpnopt.plots.timeline import (
+    EVENT_MARKERS,
+    EVENT_NAMES,
+    KIND_COLORS,
+    event_class,
+    timeline_cells,
+    timeline_chart,
+    timeline_figure,
+)
 from gpnopt.plots.waterfall import waterfall_figure
 
 __all__ = [
     "COUNTRY_CENTROIDS",
     "COUNTRY_LAYOUT",
     "DPI",
+    "EVENT_MARKERS",
+    "EVENT_NAMES",
     "FIRM_COLORS",
     "GOODS_COLORS",
+    "KIND_COLORS",
     "OUTSIDE",
     "PNG_METADATA",
     "REPORT_NAME",
@@ -90,6 +101,7 @@ __all__ = [
     "centroid",
     "comparison_figure",
     "country_positions",
+    "event_class",
     "flow_sankey",
     "frontier_figure",
     "network_map",

@@ -9,7 +9,9 @@ asset operates (``plant_profit.open``, ``lines.open``, ``make_or_buy.in_house``,
 ``timeline`` table uses), coloured by kind; each event of the ``timeline`` table is a
 marker at the start of its period: an opening (built, line opened, in-sourced, channel or
 office opened) a green triangle up, a closing a red triangle down, an equity change a
-purple diamond labelled with the new owners.
+purple diamond labelled with the new owners, a learning step reached (``learned``) a gold
+star, a training programme started a cyan square (events of one row and period side by
+side).
 
 * :func:`timeline_cells`: the table both forms draw (asset x period, operating or not);
 * :func:`timeline_figure`: the static form (matplotlib, for ``timeline.png``);
@@ -54,8 +56,21 @@ EVENT_MARKERS = {
     "opened": ("^", "#2ca02c", "triangle-up"),
     "closed": ("v", "#d62728", "triangle-down"),
     "equity": ("D", "#9467bd", "diamond"),
+    "learned": ("*", "#e6a700", "star"),
+    "training": ("s", "#17becf", "square"),
+    "other": ("o", "#7f7f7f", "circle"),
 }
 """Marker (matplotlib, colour, Plotly symbol) of each class of event."""
+
+EVENT_NAMES = {
+    "opened": "opened / built / in-sourced",
+    "closed": "closed / out-sourced",
+    "equity": "equity changed",
+    "learned": "learning step reached",
+    "training": "training started",
+    "other": "other event",
+}
+"""Legend name of each class of event."""
 
 _OPENING = {o for o, _ in EVENTS.values()}
 _CLOSING = {c for _, c in EVENTS.values()}
@@ -63,12 +78,15 @@ _CELL_COLUMNS = ["kind", "entity", "label", "period", "start", "length", "operat
 
 
 def event_class(event: str) -> str:
-    """``opened``, ``closed`` or ``equity`` for an event of the ``timeline`` table."""
+    """The class of an event of the ``timeline`` table (a key of :data:`EVENT_MARKERS`):
+    ``opened``, ``closed``, ``equity`` (equity changed), ``learned``, ``training``
+    (training started) or ``other``."""
     if event in _OPENING:
         return "opened"
     if event in _CLOSING:
         return "closed"
-    return "equity"
+    return {"equity changed": "equity", "learned": "learned",
+            "training started": "training"}.get(event, "other")
 
 
 def _label(instance: Instance, kind: str, entity: str) -> str:
@@ -123,14 +141,20 @@ def _events(result: Result, cells: pd.DataFrame) -> list[dict[str, Any]]:
     start = dict(zip(cells["period"], cells["start"], strict=False))
     labels = {(k, e): lab for k, e, lab in
               cells[["kind", "entity", "label"]].drop_duplicates().itertuples(index=False)}
+    ends = cells["start"] + cells["length"]
+    step = 0.018 * float(ends.max() - cells["start"].min())
     out = []
+    shared: dict[tuple[str, str], int] = {}
     for r in tl.itertuples():
         key = (str(r.kind), str(r.entity))
         if key not in labels or str(r.period) not in start:
             continue
+        k = shared.get((labels[key], str(r.period)), 0)  # events of one row and period
+        shared[(labels[key], str(r.period))] = k + 1  # side by side, not on top
         out.append({"period": str(r.period), "event": str(r.event), "kind": key[0],
                     "entity": key[1], "label": labels[key], "detail": str(r.detail or ""),
-                    "x": float(start[str(r.period)]), "class": event_class(str(r.event))})
+                    "x": float(start[str(r.period)]) + k * step,
+                    "class": event_class(str(r.event))})
     return out
 
 
@@ -181,7 +205,8 @@ def _timeline_figure(instance: Instance, result: Result, title: str | None) -> F
         ax.add_patch(Rectangle((r.start + pad, y[r.label] - 0.32), r.length - 2 * pad, 0.64,
                                facecolor=KIND_COLORS[r.kind], edgecolor="none", alpha=0.8,
                                zorder=1, gid=f"bar:{r.kind}:{r.entity}:{r.period}"))
-    for ev in _events(result, cells):
+    events = _events(result, cells)
+    for ev in events:
         marker, color, _ = EVENT_MARKERS[ev["class"]]
         ax.add_line(Line2D([ev["x"]], [y[ev["label"]]], marker=marker, color=color,
                            markeredgecolor="white", markersize=9, linestyle="none", zorder=3,
@@ -206,11 +231,10 @@ def _timeline_figure(instance: Instance, result: Result, title: str | None) -> F
                 ha="center", va="center", color="#777777")
     handles: list[Any] = [Patch(facecolor=KIND_COLORS[k], alpha=0.8, label=KIND_NAMES[k])
                           for k in KIND_COLORS if k in set(cells["kind"])]
+    shown = {ev["class"] for ev in events} | {"opened", "closed", "equity"}
     handles += [Line2D([], [], marker=m, color=c, linestyle="none", markersize=8,
-                       label={"opened": "opened / built / in-sourced",
-                              "closed": "closed / out-sourced",
-                              "equity": "equity changed"}[k])
-                for k, (m, c, _) in EVENT_MARKERS.items()]
+                       label=EVENT_NAMES[k])
+                for k, (m, c, _) in EVENT_MARKERS.items() if k in shown]
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 1 - 0.9 / height),
                fontsize=8, frameon=False, title="bars: operating\nmarkers: events",
                title_fontsize=8.5)
@@ -252,7 +276,7 @@ def timeline_chart(instance: Instance, result: Result, *, title: str | None = No
             continue
         fig.add_trace(go.Scatter(
             x=[e["x"] for e in mine_ev], y=[e["label"] for e in mine_ev], mode="markers",
-            name={"opened": "opened", "closed": "closed", "equity": "equity changed"}[c],
+            name={"opened": "opened", "closed": "closed"}.get(c, EVENT_NAMES[c]),
             marker={"symbol": symbol, "color": color, "size": 12,
                     "line": {"color": "white", "width": 1}},
             hovertext=[f"<b>{e['event']}</b>: {e['entity']}<br>"
@@ -280,6 +304,7 @@ def timeline_chart(instance: Instance, result: Result, *, title: str | None = No
 
 __all__ = [
     "EVENT_MARKERS",
+    "EVENT_NAMES",
     "KIND_COLORS",
     "event_class",
     "timeline_cells",
