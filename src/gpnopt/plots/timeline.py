@@ -209,7 +209,8 @@ def _timeline_figure(instance: Instance, result: Result, title: str | None) -> F
     for ev in events:
         marker, color, _ = EVENT_MARKERS[ev["class"]]
         ax.add_line(Line2D([ev["x"]], [y[ev["label"]]], marker=marker, color=color,
-                           markeredgecolor="white", markersize=9, linestyle="none", zorder=3,
+                           markeredgecolor="white", markersize=13 if marker == "*" else 9,
+                           markeredgewidth=0.8, linestyle="none", zorder=3,
                            gid=f"event:{ev['event']}:{ev['entity']}:{ev['period']}"))
         if ev["class"] == "equity" and "->" in ev["detail"]:
             ax.text(ev["x"] + 0.02 * (x1 - x0), y[ev["label"]],
