@@ -236,3 +236,29 @@ def test_report_unwritable_folder(tiny_path, tmp_path):
     res = runner.invoke(app, ["report", str(tiny_path), "--out", str(blocker / "plots")])
     assert res.exit_code == 1
     assert "cannot write" in res.output
+
+
+# --- one-period pictures are pinned --------------------------------------------------------------
+
+# sha256 of what write_plots and plots_for wrote for tiny.yaml before pictures learnt periods
+# (issue 13): a one-period instance still writes exactly these bytes. The digests belong to
+# the matplotlib and plotly versions below (the PNG rasteriser and the embedded plotly.js).
+PINNED_VERSIONS = {"matplotlib": "3.11", "plotly": "7.1"}
+PINNED_TINY = {
+    "network.png": "f744ad7dee3286802a70b7ef00fc5b0357ed2e74d3cb64a3656a346fe4462b3f",
+    "specialization.png": "aad2baa7313b6f79bd4c0907dbe3074111afe9d9f8459c156837842a6ef2cdaa",
+    "index.html": "d9a2bd6949e32fe3e27e787d056e424cd4c3b605c81f7a44b6473e90d9bab439",
+    "report.html": "ac7ed5b9633610ee2e8bbabc95de2f24e269f512ae093edfa9c63c05f0b13081",
+}
+
+
+def test_one_period_pictures_keep_their_bytes(solved_tiny, tiny, tmp_path):
+    import hashlib
+    from importlib.metadata import version
+
+    installed = {p: ".".join(version(p).split(".")[:2]) for p in PINNED_VERSIONS}
+    if installed != PINNED_VERSIONS:
+        pytest.skip(f"digests pinned for {PINNED_VERSIONS}, installed {installed}")
+    written = plots_for(tiny, solved_tiny, tmp_path / "out")
+    got = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in written}
+    assert got == PINNED_TINY

@@ -271,3 +271,104 @@ def test_page_in_a_headless_browser(browser, page_path, tmp_path):
     data = shot.read_bytes()
     assert data[:8] == PNG_SIGNATURE
     assert len(data) > 20_000
+
+
+# --- a multi-period result (issue 13) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def periods_page(tmp_path_factory):
+    """tiny.yaml over three periods (tests/test_period_plots.py), solved, its page written."""
+    from test_period_plots import periods_tiny
+
+    inst = gpnopt.instance_from_dict(periods_tiny(TINY), name="tiny_periods")
+    res = gpnopt.solve(inst)
+    assert res.periods == ("Y1", "Y2", "Y3")
+    out = tmp_path_factory.mktemp("periods_report")
+    return inst, res, plots.write_report_html(inst, res, out)
+
+
+def test_multi_period_page_has_a_period_selector_timeline_and_each_periods_figures(
+    periods_page,
+):
+    inst, res, path = periods_page
+    html = path.read_text(encoding="utf-8")
+    assert '<select id="period-select"><option value="Y1" selected>Y1 (2005)</option>' in html
+    assert '<option value="Y3">Y3 (2008-2009)</option>' in html
+    assert 'id="timeline-0"' in html
+    for j, t in enumerate(res.periods):
+        assert f'<div class="period" id="period-0-{j}" data-period="{t}">' in html
+        for kind in ("network", "sankey", "heatmap", "events"):
+            assert f'id="{kind}-0-{j}"' in html
+    assert 'id="network-0"' not in html  # the one-period ids are not used
+    assert f"net present value {res.objective:,.0f} kUSD" in html
+    # each period's events are listed in its div
+    tl = res.tables["timeline"]
+    for j, t in enumerate(res.periods):
+        div = html[html.index(f'id="period-0-{j}"'):]
+        div = div[: div.index("</div>")]
+        events = tl[tl["period"] == t]
+        if events.empty:
+            assert "No asset is built, closed or switched" in div
+        for r in events.itertuples():
+            assert f"<td>{escape(r.entity)}</td>" in div
+    # each period's network is drawn from that period's rows: Y1's map has no Chinese plant
+    # (not available before 2006, so not built yet), a later map has it open where its row
+    # is open (closed where it closed after operating)
+    views = plots.period_results(inst, res)
+    pp = res.tables["plant_profit"].set_index(["plant", "period"])["open"]
+    operated = False
+    for t, (inst_t, view) in views.items():
+        fig = plots.network_map(inst_t, view)
+        where = {n: tr.name for tr in fig.data if tr.mode and "markers" in tr.mode and tr.text
+                 for n in tr.text}
+        operated |= bool(pp[("CN_TM", t)] == 1)
+        if not operated:
+            assert "CN_TM" not in where, t
+        else:
+            assert (where["CN_TM"] == "plant (closed)") == (pp[("CN_TM", t)] != 1), t
+    assert pp[("CN_TM", "Y1")] == 0
+    assert "period Y3 (2008-2009): flows by value (kUSD\\u002fyear)" in html  # JSON escapes /
+    assert plots.report_page(inst, res) == html
+
+
+def test_multi_period_page_in_a_headless_browser(browser, periods_page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    _, res, path = periods_page
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-period')"))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)") == []
+    n = len(res.periods)
+    assert browser.execute_script(
+        "return document.querySelectorAll('.js-plotly-plot').length") == 1 + 3 * n
+
+    def shown(div: str) -> bool:
+        return browser.find_element(By.ID, div).is_displayed()
+
+    assert shown("timeline-0")
+    assert shown("network-0-0")
+    assert not any(shown(f"network-0-{j}") for j in range(1, n))
+    Select(browser.find_element(By.ID, "period-select")).select_by_visible_text(
+        "Y3 (2008-2009)")
+    assert browser.execute_script("return document.body.getAttribute('data-period')") == "Y3"
+    assert all(shown(f"{k}-0-2") for k in ("network", "sankey", "heatmap", "events"))
+    assert not any(shown(f"network-0-{j}") for j in range(n - 1))
+    assert shown("timeline-0")  # the timeline stays whatever the period
+    # hovering an event marker of the timeline names the event and its period
+    k = browser.execute_script(
+        "return document.getElementById('timeline-0').data.findIndex(t => t.type === 'scatter')")
+    assert k >= 0
+    marker = browser.find_element(By.CSS_SELECTOR, "#timeline-0 .scatterlayer .trace path.point")
+    ActionChains(browser).move_to_element(marker).perform()
+    WebDriverWait(browser, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline-0 .hoverlayer .hovertext"))
+    label = browser.find_element(By.CSS_SELECTOR, "#timeline-0 .hoverlayer .hovertext").text
+    assert "in Y2 (2006-2007)" in label or "in Y3 (2008-2009)" in label
+    assert any(ev in label for ev in set(res.tables["timeline"]["event"]))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -53,9 +53,11 @@ def plots_for(
 ) -> list[Path]:
     """Write the pictures of a solved instance into ``out_dir`` (for ``solve --plots``).
 
-    ``network.png``, ``specialization.png`` (and with a comparison ``comparison.png`` and a
-    network per scenario), then ``index.html`` (see :func:`gpnopt.plots.write_plots`), then
-    the interactive ``report.html`` (see :func:`gpnopt.plots.write_report_html`).
+    ``network.png``, ``specialization.png`` (a multi-period result: ``timeline.png`` and
+    ``network-<period>.png``, ``specialization-<period>.png`` for each period; with a
+    comparison also ``comparison.png`` and a network per scenario), then ``index.html``
+    (see :func:`gpnopt.plots.write_plots`), then the interactive ``report.html`` (see
+    :func:`gpnopt.plots.write_report_html`).
 
     Returns:
         The paths written, ``report.html`` last.
@@ -124,7 +126,7 @@ def report(
 ) -> None:
     """Solve and draw: the network's flows, the plants' specialization, a scenario comparison.
 
-    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; an index.html showing them; and report.html, one self-contained interactive page (a map of the network by the countries' positions with flows to hover, a Sankey of the flows, the specialization heatmap, and a scenario selector showing each scenario's network and what differs from the first).
+    Writes network.png (plants by country, component and machine flows) and specialization.png (what each plant sells and supplies); with --scenarios also comparison.png (objective, profit by firm, role types) and network_<scenario>.png; an index.html showing them; and report.html, one self-contained interactive page (a map of the network by the countries' positions with flows to hover, a Sankey of the flows, the specialization heatmap, and a scenario selector showing each scenario's network and what differs from the first). A multi-period instance gets timeline.png (assets by period, events marked) and network-<period>.png, specialization-<period>.png for each period instead of network.png and specialization.png, and report.html a period selector and the timeline.
     """
     import gpnopt
 
@@ -163,9 +165,10 @@ def report(
         raise fail(exc, debug) from None
     written = write_or_exit(target, lambda: plots_for(instance, result, target, comparison))
     status = "optimal" if result.status == "optimal" else "feasible, not proven optimal"
+    what = "profit" if result.single else "net present value"
     out.print(
         f"{result.instance} scenario {result.scenario}: {status}, "
-        f"{result.objective_mode} profit {result.objective:,.1f}"
+        f"{result.objective_mode} {what} {result.objective:,.1f}"
     )
     for note in comparison.notes if comparison is not None else []:
         err.print("[yellow]not solved:[/] ", end="")

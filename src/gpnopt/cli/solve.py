@@ -123,7 +123,8 @@ def solve(
         typer.Option(
             "--plots",
             help="Write the network and specialization pictures (PNG), index.html and the "
-            "interactive report.html here.",
+            "interactive report.html here (a multi-period instance: timeline.png and each "
+            "period's network-<period>.png, specialization-<period>.png).",
         ),
     ] = None,
     scenario_file: ScenarioFileOpt = None,

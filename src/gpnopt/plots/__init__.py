@@ -20,7 +20,15 @@ Functions:
   (:func:`gpnopt.alliance`), with its marked points;
 * :func:`waterfall_figure`: a decision's profit difference by revenue and cost type
   (``gpnopt explain``);
-* :func:`write_plots`: the pictures as PNG files and an ``index.html`` referencing them,
+* :func:`timeline_figure` (:func:`timeline_chart` interactive, :func:`timeline_cells` the
+  table they draw): the assets (plants, lines, in-house make options, channels, offices)
+  as rows, the periods as columns, bars where an asset operates and the events of the
+  ``timeline`` table marked;
+* :func:`period_results` (:func:`period_result`, :func:`period_label`): each period of a
+  multi-period Result as that period's instance and a Result of its rows, what the
+  pictures of one period read;
+* :func:`write_plots`: the pictures as PNG files (a multi-period result: the timeline and
+  each period's network and specialization) and an ``index.html`` referencing them,
   each file written atomically;
 * :func:`network_map`, :func:`flow_sankey`, :func:`specialization_map`: the interactive
   (Plotly) figures: the network laid out by the countries' real positions
@@ -30,7 +38,8 @@ Functions:
   ``report.html``, with a scenario selector (``docs/report.md``).
 
 Modules: :mod:`gpnopt.plots.network`, :mod:`gpnopt.plots.heatmap`,
-:mod:`gpnopt.plots.comparison` (one figure each), :mod:`gpnopt.plots.files` (the files),
+:mod:`gpnopt.plots.comparison`, :mod:`gpnopt.plots.timeline` (one figure each),
+:mod:`gpnopt.plots.periods` (the periods of a Result), :mod:`gpnopt.plots.files` (the files),
 :mod:`gpnopt.plots.geo` (country centroids), :mod:`gpnopt.plots.interactive` (the Plotly
 figures), :mod:`gpnopt.plots.report_html` (the interactive page) and
 :mod:`gpnopt.plots.common` (sizes, colours, style, the flow tables they share); every public
@@ -60,15 +69,28 @@ from gpnopt.plots.geo import COUNTRY_CENTROIDS, CountryLayout, centroid, country
 from gpnopt.plots.heatmap import specialization_cells, specialization_heatmap
 from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
 from gpnopt.plots.network import COUNTRY_LAYOUT, network_figure
+from gpnopt.plots.periods import period_label, period_result, period_results
 from gpnopt.plots.report_html import REPORT_NAME, report_page, write_report_html
+from gpnopt.plots.timeline import (
+    EVENT_MARKERS,
+    EVENT_NAMES,
+    KIND_COLORS,
+    event_class,
+    timeline_cells,
+    timeline_chart,
+    timeline_figure,
+)
 from gpnopt.plots.waterfall import waterfall_figure
 
 __all__ = [
     "COUNTRY_CENTROIDS",
     "COUNTRY_LAYOUT",
     "DPI",
+    "EVENT_MARKERS",
+    "EVENT_NAMES",
     "FIRM_COLORS",
     "GOODS_COLORS",
+    "KIND_COLORS",
     "OUTSIDE",
     "PNG_METADATA",
     "REPORT_NAME",
@@ -79,15 +101,22 @@ __all__ = [
     "centroid",
     "comparison_figure",
     "country_positions",
+    "event_class",
     "flow_sankey",
     "frontier_figure",
     "network_map",
     "network_figure",
+    "period_label",
+    "period_result",
+    "period_results",
     "report_page",
     "save_figure",
     "specialization_cells",
     "specialization_heatmap",
     "specialization_map",
+    "timeline_cells",
+    "timeline_chart",
+    "timeline_figure",
     "waterfall_figure",
     "write_plots",
     "write_report_html",

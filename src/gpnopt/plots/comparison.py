@@ -25,7 +25,9 @@ def comparison_figure(comparison: Comparison, *, title: str | None = None) -> Fi
     row per scenario (the first, the reference, on top). Left: the objective; middle: the
     equity-weighted profit of each firm; right: each plant's role type (H horizontal,
     V vertical, B both, - none, blank: no such plant or closed), outlined where it differs
-    from the first scenario. A scenario that could not be solved shows its status.
+    from the first scenario; for multi-period scenarios the role types (and closures) of
+    each scenario's last period, the objective and profits their net present values. A
+    scenario that could not be solved shows its status.
 
     Returns:
         A matplotlib Figure, 14 inches wide, 0.55 inch per scenario high (at least 4.5).
@@ -113,10 +115,14 @@ def _roles_panel(
 ) -> None:
     """Right: each plant's role type per scenario, changes against the first outlined; and
     the legend of the role types."""
+    last = _last_periods(comparison)
     roles = _section(comparison.kpis, "role type")
+    if "period" in roles.columns:
+        roles = roles[[str(r.period) == last.get(r.scenario, str(r.period))
+                       for r in roles.itertuples()]]
     plants = sorted(set(roles["item"].astype(str)))
     role = {(r.scenario, str(r.item)): str(r.value) for r in roles.itertuples()}
-    closed = _closed_plants(comparison)
+    closed = _closed_plants(comparison, last)
     letters = {"horizontal": "H", "vertical": "V", "both": "B", "none": "-", "absent": ""}
     ref = scen[0]
     for i, p in enumerate(plants):
@@ -136,7 +142,9 @@ def _roles_panel(
     ax3.tick_params(labelleft=False, length=0)
     for side in ax3.spines.values():
         side.set_visible(False)
-    ax3.set_title("plant role types", fontsize=10)
+    multi = any(not r.single for r in comparison.results.values())
+    ax3.set_title("plant role types" + (" (each scenario's last period)" if multi else ""),
+                  fontsize=10)
     handles = [Patch(facecolor=ROLE_COLORS[k], edgecolor="#999999",
                      label=f"{letters[k] or 'blank'}: {k if k != 'absent' else 'no plant or closed'}")
                for k in ("horizontal", "vertical", "both", "none", "absent")]
@@ -146,10 +154,18 @@ def _roles_panel(
                bbox_to_anchor=(0.99, 0.0))
 
 
-def _closed_plants(comparison: Comparison) -> set[tuple[str, str]]:
+def _last_periods(comparison: Comparison) -> dict[str, str]:
+    """Each solved scenario's last period (``P1`` for a one-period one)."""
+    return {s: r.periods[-1] for s, r in comparison.results.items()}
+
+
+def _closed_plants(comparison: Comparison, last: dict[str, str]) -> set[tuple[str, str]]:
+    """(scenario, plant) of the plants closed in the scenario's last period."""
     out = set()
     for s, r in comparison.results.items():
         pp = r.tables["plant_profit"]
+        if "period" in pp.columns:
+            pp = pp[pp["period"].astype(str) == last[s]]
         for p in pp.loc[pp["open"] != 1, "plant"]:
             out.add((s, str(p)))
     return out

@@ -17,6 +17,8 @@ from gpnopt.plots.common import DPI, PNG_METADATA, money_unit
 from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.heatmap import specialization_heatmap
 from gpnopt.plots.network import network_figure
+from gpnopt.plots.periods import period_label, period_results
+from gpnopt.plots.timeline import timeline_figure
 from gpnopt.schema import Instance
 
 if TYPE_CHECKING:
@@ -32,11 +34,16 @@ def write_plots(
 ) -> list[Path]:
     """Write the pictures of ``result`` (and of ``comparison``) as PNG files, and an index.
 
-    Files: ``network.png`` (:func:`network_figure`), ``specialization.png``
-    (:func:`specialization_heatmap`); with a comparison also ``comparison.png``
-    (:func:`comparison_figure`) and ``network_<scenario>.png`` for each solved scenario of
-    the comparison other than ``result`` itself; then ``index.html``, a page showing them
-    all. Each file is written to a temporary file in ``out_dir`` and renamed into place,
+    Files of a one-period result: ``network.png`` (:func:`network_figure`),
+    ``specialization.png`` (:func:`specialization_heatmap`). Of a multi-period result:
+    ``timeline.png`` (:func:`~gpnopt.plots.timeline.timeline_figure`), then for each
+    period in order ``network-<period>.png`` and ``specialization-<period>.png``, each
+    drawn from the period's rows with the period's instance (its owners;
+    :func:`~gpnopt.plots.periods.period_results`). With a comparison also
+    ``comparison.png`` (:func:`comparison_figure`) and ``network_<scenario>.png`` for each
+    solved scenario of the comparison other than ``result`` itself
+    (``network_<scenario>-<period>.png`` for each period of a multi-period one); then
+    ``index.html``, a page showing them all. Each file is written to a temporary file in ``out_dir`` and renamed into place,
     and the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`); the PNGs carry no
     metadata, so identical results give identical bytes.
 
@@ -50,7 +57,45 @@ def write_plots(
         The paths written, ``index.html`` last.
     """
     scen = result.scenario or "base"
-    plan: list[tuple[str, Callable[[], Figure], str]] = [
+    plan: list[tuple[str, Callable[[], Figure], str]] = (
+        _one_period_plan(instance, result, scen) if result.single
+        else _period_plan(instance, result, scen)
+    )
+    if comparison is not None:
+        plan.append(("comparison.png", lambda: comparison_figure(comparison),
+                     "Scenarios compared: objective, profit by firm and plant role types."))
+        used = {name for name, _, _ in plan}
+        for s, r in comparison.results.items():
+            name = f"network_{_slug(s)}.png"
+            if r is result or name in used:
+                continue
+            used.add(name)
+            if r.single:
+                plan.append((name, functools.partial(network_figure, comparison.instances[s], r),
+                             f"The network of scenario {s}."))
+                continue
+            for t, (inst_t, view) in period_results(comparison.instances[s], r).items():
+                name_t = f"network_{_slug(s)}-{_slug(t)}.png"
+                if name_t not in used:
+                    used.add(name_t)
+                    label = period_label(comparison.instances[s], t)
+                    plan.append((name_t, functools.partial(
+                        network_figure, inst_t, view,
+                        title=_period_title(inst_t, view, label, "production network")),
+                        f"The network of scenario {s} in period {label}."))
+    pictures: list[tuple[Path, str]] = []
+    with OutputFolder(out_dir, files=[n for n, _, _ in plan] + ["index.html"]) as folder:
+        for name, draw, caption in plan:
+            pictures.append((folder.write(name, png_bytes(draw())), caption))
+        index = folder.write("index.html", _index_html(instance, result, pictures))
+    return [p for p, _ in pictures] + [index]
+
+
+def _one_period_plan(
+    instance: Instance, result: Result, scen: str
+) -> list[tuple[str, Callable[[], Figure], str]]:
+    """The pictures of a one-period result: its network and its specialization."""
+    return [
         ("network.png", lambda: network_figure(instance, result),
          f"The network of scenario {scen}: component flows between plants and from supplier "
          "pools, machine flows to markets; arrow width proportional to the value per year."),
@@ -59,23 +104,45 @@ def write_plots(
          "machines sold by tier (horizontal) and components supplied to other plants "
          "(vertical)."),
     ]
-    if comparison is not None:
-        plan.append(("comparison.png", lambda: comparison_figure(comparison),
-                     "Scenarios compared: objective, profit by firm and plant role types."))
-        used = {"network.png"}
-        for s, r in comparison.results.items():
-            name = f"network_{_slug(s)}.png"
-            if r is result or name in used:
-                continue
-            used.add(name)
-            plan.append((name, functools.partial(network_figure, comparison.instances[s], r),
-                         f"The network of scenario {s}."))
-    pictures: list[tuple[Path, str]] = []
-    with OutputFolder(out_dir, files=[n for n, _, _ in plan] + ["index.html"]) as folder:
-        for name, draw, caption in plan:
-            pictures.append((folder.write(name, png_bytes(draw())), caption))
-        index = folder.write("index.html", _index_html(instance, result, pictures))
-    return [p for p, _ in pictures] + [index]
+
+
+def _period_title(instance: Instance, view: Result, label: str, what: str) -> str:
+    scen = view.scenario or "base"
+    return (f"{instance.name}, scenario {scen}, period {label}: {what}\n"
+            f"profit in the period {view.objective:,.0f} {money_unit(instance)}/year "
+            f"({view.status})")
+
+
+def _period_plan(
+    instance: Instance, result: Result, scen: str
+) -> list[tuple[str, Callable[[], Figure], str]]:
+    """The pictures of a multi-period result: the timeline, then each period's network and
+    specialization (``network-<period>.png``, ``specialization-<period>.png``)."""
+    plan: list[tuple[str, Callable[[], Figure], str]] = [
+        ("timeline.png", lambda: timeline_figure(instance, result),
+         f"The timeline of scenario {scen}: each plant, line, in-house component, channel and "
+         "office by period (bars where it operates), the events marked at the start of their "
+         "period (built or opened, closed, equity changed)."),
+    ]
+    for t, (inst_t, view) in period_results(instance, result).items():
+        label = period_label(instance, t)
+        money = money_unit(inst_t)
+        plan += [
+            (f"network-{_slug(t)}.png", functools.partial(
+                network_figure, inst_t, view,
+                title=_period_title(inst_t, view, label, "production network")),
+             f"Period {label}, the network of scenario {scen}: component flows between "
+             "plants and from supplier pools, machine flows to markets, with the period's "
+             "owners; arrow width proportional to the value per year."),
+            (f"specialization-{_slug(t)}.png", functools.partial(
+                specialization_heatmap, inst_t, view,
+                title=_period_title(inst_t, view, label,
+                                    f"plant specialization, output in {money}/year")),
+             f"Period {label}, plant specialization in scenario {scen}: each plant's gross "
+             "output split into machines sold by tier and components supplied to other "
+             "plants."),
+        ]
+    return plan
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -86,10 +153,22 @@ def png_bytes(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _index_html(instance: Instance, result: Result, pictures: list[tuple[Path, str]]) -> str:
+def _headline(instance: Instance, result: Result) -> str:
+    """The index's line under the title: status, objective, profit by firm."""
     e = html.escape
     money = money_unit(instance)
     firms = ", ".join(f"{f} {v:,.0f}" for f, v in result.firm_profit.items())
+    if result.single:
+        return (f"<p>Status {e(result.status)}; objective ({e(result.objective_mode)}) "
+                f"{result.objective:,.0f} {e(money)}/year; profit by firm: {e(firms)}.</p>")
+    periods = ", ".join(period_label(instance, t) for t in result.periods)
+    return (f"<p>Status {e(result.status)}; objective ({e(result.objective_mode)}) net present "
+            f"value {result.objective:,.0f} {e(money)}; net present value by firm: "
+            f"{e(firms)}. Periods: {e(periods)}.</p>")
+
+
+def _index_html(instance: Instance, result: Result, pictures: list[tuple[Path, str]]) -> str:
+    e = html.escape
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -102,8 +181,7 @@ def _index_html(instance: Instance, result: Result, pictures: list[tuple[Path, s
         "</head>",
         "<body>",
         f"<h1>{e(instance.name)}, scenario {e(result.scenario or 'base')}</h1>",
-        f"<p>Status {e(result.status)}; objective ({e(result.objective_mode)}) "
-        f"{result.objective:,.0f} {e(money)}/year; profit by firm: {e(firms)}.</p>",
+        _headline(instance, result),
     ]
     for path, caption in pictures:
         parts += [
