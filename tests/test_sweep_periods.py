@@ -178,9 +178,11 @@ def test_one_period_sweeps_have_no_period_columns(tmp_path):
 
 
 def test_timeline_case_sweeps(tmp_path):
-    """Two draws of the case over time: the plain one is the case's solve, column for column."""
-    run = run_sweep(SweepSpec.build(TIMELINE, grid=["*price*=x1,x1.05"]), tmp_path / "o",
-                    workers=1)
+    """Two draws of the case over time: the plain one is the case's solve, column for column;
+    with China's demand 20% higher in every period FFG-China in-sources casting a period
+    earlier (docs/sweep.md)."""
+    run = run_sweep(SweepSpec.build(TIMELINE, grid=["markets.CN.demand.*.quantity.value=x1,x1.2"]),
+                    tmp_path / "o", workers=1)
     t = run.table.sort_values("draw")
     assert t["status"].tolist() == ["optimal", "optimal"]
     inst = gpnopt.load(TIMELINE)
@@ -195,5 +197,8 @@ def test_timeline_case_sweeps(tmp_path):
             assert row[col] == rec[col], col
     assert "event.built.CN_FT@2005" in row["events"].split(";")
     assert row["events"] == rec["events"]
-    # higher prices: a higher net present value
+    # more demand: a higher net present value, and casting in-sourced from 2007, not 2008
     assert t["objective"].iloc[1] > t["objective"].iloc[0]
+    casting = [f"in_house.CN_FFG.casting@{p}" for p in ("2006", "2007", "2008")]
+    assert t[casting].iloc[0].tolist() == [0, 0, 1]
+    assert t[casting].iloc[1].tolist() == [0, 1, 1]
