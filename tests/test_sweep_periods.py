@@ -202,3 +202,12 @@ def test_timeline_case_sweeps(tmp_path):
     casting = [f"in_house.CN_FFG.casting@{p}" for p in ("2006", "2007", "2008")]
     assert t[casting].iloc[0].tolist() == [0, 0, 1]
     assert t[casting].iloc[1].tolist() == [0, 1, 1]
+
+
+def test_worker_processes_give_the_same_table(periods_file, tmp_path):
+    spec = SweepSpec.build(periods_file, grid=[f"{Q1}=0,5,10"], chunk=1)
+    one = run_sweep(spec, tmp_path / "one", workers=1).table
+    two = run_sweep(spec, tmp_path / "two", workers=2).table
+    assert list(one.columns) == list(two.columns)
+    for col in one.columns:
+        assert one[col].astype(str).tolist() == two[col].astype(str).tolist(), col

@@ -92,8 +92,9 @@ WorkersOpt = Annotated[
         "--workers",
         "-w",
         min=1,
-        help="Local worker processes (each builds the model once, HiGHS on one thread); "
-        "default: the CPUs (1 for fewer than 40 draws).",
+        help="Local worker processes (each builds the model once, HiGHS on one thread; a "
+        "multi-period instance is built afresh for every draw); default: the CPUs (1 for "
+        "fewer than 40 draws).",
     ),
 ]
 SchedulerOpt = Annotated[
