@@ -1,8 +1,9 @@
 """Multi-period instances where only one period works for now (issue 13): a clear refusal.
 
-ScenarioSolver re-solves, sweeps, explain and alliance refuse an instance with ``periods:``
+ScenarioSolver re-solves, explain and alliance refuse an instance with ``periods:``
 with a message naming the command ("works on one-period instances for now"), exit 1 on the
-command line; ``gpnopt solve --foresight`` checks its value.
+command line; ``gpnopt solve --foresight`` checks its value. Sweeps work on periods now
+(tests/test_sweep_periods.py).
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def test_alliance_refuses_periods():
 @pytest.mark.parametrize(
     ("args", "command"),
     [
-        (["sweep", "--samples", "2", "--perturb", "*price*:uniform:0.1"], "gpnopt sweep"),
         (["explain", "--all"], "gpnopt explain"),
         (["alliance"], "gpnopt alliance"),
     ],

@@ -25,6 +25,7 @@ from gpnopt.cli.common import (
     AllowImportsOpt,
     DebugOpt,
     FileArg,
+    ForesightOpt,
     LogFileOpt,
     MipGapPerSolveOpt,
     SeedOpt,
@@ -91,8 +92,9 @@ WorkersOpt = Annotated[
         "--workers",
         "-w",
         min=1,
-        help="Local worker processes (each builds the model once, HiGHS on one thread); "
-        "default: the CPUs (1 for fewer than 40 draws).",
+        help="Local worker processes (each builds the model once, HiGHS on one thread; a "
+        "multi-period instance is built afresh for every draw); default: the CPUs (1 for "
+        "fewer than 40 draws).",
     ),
 ]
 SchedulerOpt = Annotated[
@@ -155,6 +157,7 @@ def sweep(
     scenario_file: SweepScenarioFileOpt = None,
     allow_imports_outside: AllowImportsOpt = False,
     objective: SweepObjectiveOpt = None,
+    foresight: ForesightOpt = None,
     seed: SeedOpt = 0,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
@@ -194,6 +197,7 @@ def sweep(
             time_limit=time_limit,
             chunk=chunk,
             allow_imports_outside=allow_imports_outside,
+            foresight=foresight,
         )
         ids = [p.strip() for p in pattern.split(",") if p.strip()] if pattern else None
         with _Progress(enabled=not quiet and err.is_terminal) as bar:
@@ -355,7 +359,7 @@ def _print_tables(s: dict[str, Any]) -> None:
         kinds = [k for k in ("horizontal", "vertical", "both", "none", "closed")
                  if any(k in r for r in roles.values())]
         t = Table(title="Plant roles (share of solved draws)", title_justify="left")
-        t.add_column("plant")
+        t.add_column("plant@period" if s.get("periods") else "plant")
         for k in kinds:
             t.add_column(k, justify="right")
         for p, r in roles.items():
@@ -363,7 +367,8 @@ def _print_tables(s: dict[str, Any]) -> None:
         out.print(t)
     profits = s.get("profits", {})
     if profits:
-        t = Table(title="Profit distributions", title_justify="left")
+        title = "Profit distributions" + (" (net present values)" if s.get("periods") else "")
+        t = Table(title=title, title_justify="left")
         for c in ("", "mean", "std", "p5", "p50", "p95"):
             t.add_column(c, justify="right" if c else "left")
         for name, st in profits.items():
@@ -377,6 +382,16 @@ def _print_tables(s: dict[str, Any]) -> None:
         t.add_column("share", justify="right")
         for d in dec:
             t.add_row(d["column"], _pct(d["share"]))
+        out.print(t)
+    events = s.get("events", [])
+    if events:
+        t = Table(title="Timeline events (share of solved draws in which they happen)"
+                  + (f", the first 40 of {len(events)}" if len(events) > 40 else ""),
+                  title_justify="left")
+        t.add_column("event@period", overflow="fold")
+        t.add_column("share", justify="right")
+        for e in events[:40]:
+            t.add_row(e["event"], _pct(e["share"]))
         out.print(t)
 
 

@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gpnopt.errors import GpnoptWarning
-from gpnopt.horizon_data import refuse_periods
 from gpnopt.schema import Instance
 from gpnopt.sweep.spec import WILDCARD, SweepError, SweepSpec
+from gpnopt.timeseries import is_growth
 
 SKIPPED_SECTIONS = frozenset(
     {"name", "description", "units", "objective", "expectations", "overrides", "scenarios",
-     "imports"}
+     "imports", "periods"}
 )
-"""Top-level sections whose numbers are never perturbed (they are not parameters)."""
+"""Top-level sections whose numbers are never perturbed (they are not parameters; the
+periods' years and lengths are the horizon, not a number to draw)."""
 
 SKIPPED_KEYS = frozenset({"provenance", "name", "description"})
 """Keys whose subtrees are never perturbed anywhere (texts)."""
@@ -67,6 +68,27 @@ def numeric_leaves(raw: Mapping[str, Any]) -> list[Place]:
 
     walk(raw, ())
     return out
+
+
+def growth_leaves(raw: Mapping[str, Any], leaves: list[Place]) -> set[Place]:
+    """The places of ``leaves`` that are growth rates: the ``growth`` of a per-period value
+    ``{value: x, growth: g}`` (:func:`gpnopt.timeseries.is_growth`)."""
+    return {leaf for leaf in leaves
+            if leaf and leaf[-1] == "growth" and is_growth(get_place(raw, leaf[:-1]))}
+
+
+def matching(
+    pattern: str, leaves: list[Place], dotted: list[str], growth: set[Place]
+) -> list[Place]:
+    """The leaves whose dotted path matches ``pattern`` (fnmatch, whole path).
+
+    A growth rate (``plants.P.fixed_cost.growth``) matches only a pattern that names
+    ``growth``: ``*fixed_cost*`` scales the value (every period's), ``*growth*`` or
+    ``*fixed_cost.growth`` the rate.
+    """
+    names_growth = "growth" in pattern
+    return [leaf for leaf, d in zip(leaves, dotted, strict=True)
+            if fnmatch.fnmatchcase(d, pattern) and (names_growth or leaf not in growth)]
 
 
 def get_place(raw: Any, path: Place) -> Any:
@@ -123,8 +145,14 @@ class SweepPlan:
         n_points, per_point, total, chunk: grid points, draws per point, draws, draws per
             part.
         firms, plants, lines, make, entities, expectations: the record's entities (from the
-            base instance), ``expectations`` as (id, description) pairs.
+            base instance; a multi-period instance: of every period), ``expectations`` as
+            (id, description) pairs.
         columns: the table's columns with their dtypes, in order.
+        periods: the period ids of a multi-period instance, in order (empty for a
+            one-period instance): each per-plant, line, in-house and open column is then one
+            column per period, named ``COLUMN@PERIOD`` (:func:`period_column`), and the
+            column ``events`` lists the draw's timeline events (:func:`event_column`,
+            ``;``-separated).
     """
 
     spec: SweepSpec
@@ -144,6 +172,7 @@ class SweepPlan:
     entities: list[str]
     expectations: list[tuple[str, str]]
     columns: dict[str, str] = field(default_factory=dict)
+    periods: list[str] = field(default_factory=list)
 
     @property
     def n_chunks(self) -> int:
@@ -180,6 +209,7 @@ class SweepPlan:
             "grid_columns": [a.column for a in self.spec.grid],
             "firms": self.firms,
             "plants": self.plants,
+            **({"periods": self.periods} if self.periods else {}),
         }
 
 
@@ -217,15 +247,15 @@ def make_plan(spec: SweepSpec) -> SweepPlan:
             id is unknown (CLI exit 2).
     """
     raw, base = _scenario_raw(spec)
-    refuse_periods(base, "gpnopt sweep")
     if spec.objective and spec.objective.startswith("firm:") and spec.objective[5:] not in base.firms:
         msg = f"--objective {spec.objective!r}: no firm {spec.objective[5:]!r} (firms: {', '.join(base.firms)})"
         raise SweepError(msg)
     leaves = numeric_leaves(raw)
     dotted = [_dotted(p) for p in leaves]
+    growth = growth_leaves(raw, leaves)
     perturb_places = []
     for p in spec.perturb:
-        places = [leaf for leaf, d in zip(leaves, dotted, strict=True) if fnmatch.fnmatchcase(d, p.pattern)]
+        places = matching(p.pattern, leaves, dotted, growth)
         if not places:
             msg = (
                 f"--perturb {p.text!r}: the pattern matches no number of {spec.instance} "
@@ -237,7 +267,7 @@ def make_plan(spec: SweepSpec) -> SweepPlan:
     grid_places = []
     for a in spec.grid:
         if WILDCARD.search(a.pattern):
-            places = [leaf for leaf, d in zip(leaves, dotted, strict=True) if fnmatch.fnmatchcase(d, a.pattern)]
+            places = matching(a.pattern, leaves, dotted, growth)
         else:
             place = _resolve_place(raw, a.pattern)
             places = [place] if place is not None else []
@@ -264,9 +294,7 @@ def make_plan(spec: SweepSpec) -> SweepPlan:
     digest = hashlib.sha256(
         json.dumps(raw, sort_keys=True, default=str).encode()
     ).hexdigest()
-    from gpnopt.data import build_data
-
-    data = build_data(base)
+    periods, plants, lines, make, entities = _entities(base)
     plan = SweepPlan(
         spec=spec,
         raw=raw,
@@ -279,14 +307,47 @@ def make_plan(spec: SweepSpec) -> SweepPlan:
         total=total,
         chunk=chunk,
         firms=list(base.firms),
-        plants=list(base.plants),
-        lines=list(data.lines),
-        make=list(data.make),
-        entities=[e for e, k in data.entity_kind.items() if k != "plant"],
+        plants=plants,
+        lines=lines,
+        make=make,
+        entities=entities,
         expectations=[(e.id, e.description) for e in base.expectations],
+        periods=periods,
     )
     plan.columns = _columns(plan)
     return plan
+
+
+def period_column(column: str, period: str | None) -> str:
+    """The column of a per-period value: ``line.CN_FT.t1@2008`` (``period`` None: ``column``)."""
+    return column if period is None else f"{column}@{period}"
+
+
+def _entities(base: Instance) -> tuple[list[str], list[str], list[tuple[str, str]],
+                                       list[tuple[str, str]], list[str]]:
+    """Periods, plants, lines, make options and non-plant entities of the record.
+
+    A multi-period instance: the union over its periods, in order of first appearance.
+    """
+    from gpnopt.data import build_data
+
+    if not base.periods:
+        data = build_data(base)
+        return ([], list(base.plants), list(data.lines), list(data.make),
+                [e for e, k in data.entity_kind.items() if k != "plant"])
+    from gpnopt.horizon_data import build_horizon_data
+
+    hdata = build_horizon_data(base)
+    plants: dict[str, None] = {}
+    lines: dict[tuple[str, str], None] = {}
+    make: dict[tuple[str, str], None] = {}
+    entities: dict[str, None] = {}
+    for data in hdata.data.values():
+        plants.update(dict.fromkeys(e for e, k in data.entity_kind.items() if k == "plant"))
+        lines.update(dict.fromkeys(data.lines))
+        make.update(dict.fromkeys(data.make))
+        entities.update(dict.fromkeys(e for e, k in data.entity_kind.items() if k != "plant"))
+    return list(hdata.horizon.ids), list(plants), list(lines), list(make), list(entities)
 
 
 def _columns(plan: SweepPlan) -> dict[str, str]:
@@ -300,18 +361,28 @@ def _columns(plan: SweepPlan) -> dict[str, str]:
         cols[f"profit.{f}"] = "float64"
     for eid, _ in plan.expectations:
         cols[f"holds.{eid}"] = "boolean"
-    for p in plan.plants:
-        cols[f"role.{p}"] = "object"
-    for key in ("h", "supply_share", "vs_share", "export_share", "plant_profit"):
+    for t in plan.periods or [None]:
         for p in plan.plants:
-            cols[f"{key}.{p}"] = "float64"
-    for p, i in plan.lines:
-        cols[f"line.{p}.{i}"] = "Int8"
-    for p, i in plan.lines:
-        cols[f"production.{p}.{i}"] = "float64"
-    for p, k in plan.make:
-        cols[f"in_house.{p}.{k}"] = "Int8"
-    for e in plan.entities:
-        cols[f"open.{e}"] = "Int8"
+            cols[period_column(f"role.{p}", t)] = "object"
+        for key in ("h", "supply_share", "vs_share", "export_share", "plant_profit"):
+            for p in plan.plants:
+                cols[period_column(f"{key}.{p}", t)] = "float64"
+        for p, i in plan.lines:
+            cols[period_column(f"line.{p}.{i}", t)] = "Int8"
+        for p, i in plan.lines:
+            cols[period_column(f"production.{p}.{i}", t)] = "float64"
+        for p, k in plan.make:
+            cols[period_column(f"in_house.{p}.{k}", t)] = "Int8"
+        for e in plan.entities:
+            cols[period_column(f"open.{e}", t)] = "Int8"
+    if plan.periods:
+        cols["events"] = "object"
     return cols
+
+
+def event_column(event: str, entity: str, period: str) -> str:
+    """The name of a timeline event of a draw: ``event.built.CN_FT@2005``,
+    ``event.line_opened.CN_FT.tm_lathe_medium@2005`` (spaces and ``/`` as in columns)."""
+    name = event.replace(" ", "_").replace("-", "_")
+    return period_column(f"event.{name}.{entity.replace('/', '.')}", period)
 

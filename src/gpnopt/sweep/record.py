@@ -7,6 +7,12 @@ rows with the analysis's own functions (:mod:`gpnopt.analysis.expectations`,
 :func:`result_record` gives the same record from a full Result of ``gpnopt.solve`` (its
 expectations and ``specialization`` table), the cross-check of the ``rebuild`` mode and of
 the tests. No Pyomo here.
+
+A multi-period draw (solved by ``gpnopt.solve``, the ``rebuild`` mode) has the net present
+values as ``objective`` and ``profit.F``, its expectations as evaluated over the periods, and
+one per-plant, line, in-house and open column per period: ``line.P.i@2008``
+(:func:`gpnopt.sweep.plan.period_column`), and its timeline's events in the column ``events``
+(``event.built.CN_FT@2005;...``, :func:`gpnopt.sweep.plan.event_column`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from gpnopt.analysis.expectations import evaluate_expectations
 from gpnopt.analysis.roles import plant_activity, plant_role
 from gpnopt.results import read_solution, solution_of
+from gpnopt.sweep.plan import event_column, period_column
 
 if TYPE_CHECKING:
     from gpnopt.results import Result, Solution
@@ -51,7 +58,15 @@ def record_of(
     roles: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any]:
     """The record's columns from a solution's rows, the solver's ``outcome`` (status,
-    objective, bound, mip_gap), each expectation's ``holds`` and each plant's ``roles``."""
+    objective, bound, mip_gap), each expectation's ``holds`` and each plant's ``roles``.
+
+    ``roles`` is keyed by plant, or for a multi-period solution by
+    ``period_column(plant, period)``; every per-period row of a multi-period solution goes
+    to the column of its period."""
+
+    def col(name: str, row: Mapping[str, Any]) -> str:
+        return name if solution.single else period_column(name, str(row["period"]))
+
     rec: dict[str, Any] = {
         "status": outcome["status"],
         "error": "",
@@ -64,19 +79,24 @@ def record_of(
         rec[f"profit.{f}"] = float(v)
     for eid, ok in holds.items():
         rec[f"holds.{eid}"] = bool(ok)
-    profit = {r["plant"]: float(r["profit"]) for r in solution.plant_profit}
+    profit = {col(r["plant"], r): float(r["profit"]) for r in solution.plant_profit}
     for p, r in roles.items():
         rec[f"role.{p}"] = r["role"]
         for key in ROLE_KEYS:
             rec[f"{key}.{p}"] = r[key]
         rec[f"plant_profit.{p}"] = profit.get(p, math.nan)
     for r in solution.lines:
-        rec[f"line.{r['plant']}.{r['product']}"] = int(r["open"])
-        rec[f"production.{r['plant']}.{r['product']}"] = float(r["quantity"])
+        rec[col(f"line.{r['plant']}.{r['product']}", r)] = int(r["open"])
+        rec[col(f"production.{r['plant']}.{r['product']}", r)] = float(r["quantity"])
     for r in solution.make_or_buy:
-        rec[f"in_house.{r['plant']}.{r['component']}"] = int(r["in_house"])
+        rec[col(f"in_house.{r['plant']}.{r['component']}", r)] = int(r["in_house"])
     for r in solution.channel_profit:
-        rec[f"open.{r['channel']}"] = int(r["open"])
+        rec[col(f"open.{r['channel']}", r)] = int(r["open"])
+    if not solution.single:
+        rec["events"] = ";".join(
+            dict.fromkeys(event_column(str(r["event"]), str(r["entity"]), str(r["period"]))
+                          for r in solution.timeline)
+        )
     return rec
 
 
@@ -108,7 +128,8 @@ def result_record(instance: Instance, result: Result) -> dict[str, Any]:
     roles = {}
     for r in result.tables["specialization"].to_dict("records"):
         closed = int(r["open"]) != 1
-        roles[r["plant"]] = {
+        key = r["plant"] if result.single else period_column(r["plant"], str(r["period"]))
+        roles[key] = {
             "role": "closed" if closed else r["role_type"],
             "h": float(r["horizontal_index"]),
             "supply_share": float(r["supply_share"]),

@@ -118,7 +118,8 @@ def run_sweep(
         mode: ``persistent`` (ScenarioSolver re-solves and light records), ``fresh`` (the
             model built anew per draw, light records) or ``rebuild`` (a full
             ``gpnopt.solve`` per draw with every table). The table is the same; the other
-            modes are for benchmarks and checks.
+            modes are for benchmarks and checks. A multi-period instance is always solved
+            by ``rebuild``, with the spec's ``foresight``.
         overwrite: replace a folder holding another sweep (else that is a SweepError).
         csv: also write ``draws.csv`` (the same as ``"csv"`` in ``formats``).
         pattern: expectation ids of a core pattern to report besides every expectation.

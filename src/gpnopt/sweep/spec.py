@@ -24,6 +24,10 @@ from gpnopt.errors import GpnoptError
 DISTRIBUTIONS = ("uniform", "normal", "lognormal")
 """Noise distributions of a perturbation (multiplicative factors)."""
 
+FORESIGHTS = ("perfect", "myopic")
+"""The values of ``foresight`` (those of :mod:`gpnopt.solver.horizon`; the spec imports no
+solver)."""
+
 DEFAULT_PERTURBATIONS = ("*cost*:uniform:0.2", "*price*:uniform:0.2")
 """Perturbations of ``--samples`` without ``--perturb``: every cost and price +-20%, each
 number on its own (the convention of ``benchmarks/robustness.py``)."""
@@ -232,6 +236,8 @@ class SweepSpec:
         allow_imports_outside: let ``imports`` name files outside the instance's folder
             (:func:`gpnopt.load`); recorded in the manifest only when true, so that older
             sweep folders keep their names.
+        foresight: ``perfect`` or ``myopic`` for a multi-period instance (``None``: the
+            solver's default, perfect); recorded in the manifest only when given.
     """
 
     instance: str
@@ -246,6 +252,7 @@ class SweepSpec:
     time_limit: float | None = None
     chunk: int | None = None
     allow_imports_outside: bool = False
+    foresight: str | None = None
 
     @classmethod
     def build(
@@ -263,6 +270,7 @@ class SweepSpec:
         time_limit: float | None = None,
         chunk: int | None = None,
         allow_imports_outside: bool = False,
+        foresight: str | None = None,
     ) -> SweepSpec:
         """A spec from command-line-like texts, checked.
 
@@ -300,6 +308,9 @@ class SweepSpec:
         if time_limit is not None and time_limit <= 0:
             msg = "--time-limit must be positive"
             raise SweepError(msg)
+        if foresight is not None and foresight not in FORESIGHTS:
+            msg = f"--foresight {foresight!r}: use {' or '.join(FORESIGHTS)}"
+            raise SweepError(msg)
         return cls(
             instance=os.path.normpath(str(instance)),
             scenario=scenario or None,
@@ -313,6 +324,7 @@ class SweepSpec:
             time_limit=time_limit,
             chunk=chunk,
             allow_imports_outside=bool(allow_imports_outside),
+            foresight=foresight,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -323,5 +335,7 @@ class SweepSpec:
         d["grid"] = [a.text for a in self.grid]
         if not self.allow_imports_outside:
             del d["allow_imports_outside"]  # the folder name of every older sweep stays
+        if self.foresight is None:
+            del d["foresight"]  # likewise
         return d
 

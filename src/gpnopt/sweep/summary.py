@@ -51,12 +51,14 @@ def summarize(
 ) -> dict[str, Any]:
     """Shares and distributions over the solved draws of a sweep table.
 
-    Returns a dict: ``draws``, ``solved``, ``status`` (count by status), ``pattern``
+    Returns a dict: ``draws``, ``solved``, ``periods`` (a multi-period sweep only), ``status`` (count by status), ``pattern``
     (share of solved draws in which every expectation holds), ``core_pattern`` (the ids of
     ``pattern`` and their joint share, when given), ``expectations`` (id, description,
-    share), ``roles`` (plant -> role -> share), ``profits`` (objective and each firm: mean,
+    share), ``roles`` (plant -> role -> share; a multi-period sweep: ``plant@period``),
+    ``profits`` (net present values for a multi-period sweep) (objective and each firm: mean,
     std, min, p5, p50, p95, max), ``decisions`` (line, in-house and open columns that are
-    not the same in every solved draw, with the share in which they are 1), and for grids
+    not the same in every solved draw, with the share in which they are 1), ``events`` (a
+    multi-period sweep: :func:`event_shares`), and for grids
     ``points`` (each point's values, draws and pattern share) and ``flips`` (counted by
     parameter, interval, column and change).
     """
@@ -79,6 +81,8 @@ def summarize(
         "status": {str(k): int(v) for k, v in table["status"].value_counts().sort_index().items()} if n else {},
         "pattern": share("pattern"),
     }
+    if manifest.get("periods"):
+        out["periods"] = list(manifest["periods"])
     if pattern:
         if ns:
             joint = solved[[f"holds.{i}" for i in pattern]].astype("boolean").fillna(False).all(axis=1)
@@ -90,11 +94,14 @@ def summarize(
         for e in manifest.get("expectations", [])
     ]
     roles: dict[str, dict[str, float]] = {}
-    for p in manifest.get("plants", []):
-        col = f"role.{p}"
-        if col in solved and ns:
-            counts = solved[col].value_counts()
-            roles[p] = {str(k): float(v) / ns for k, v in counts.items()}
+    periods = manifest.get("periods") or [None]
+    for t in periods:
+        for p in manifest.get("plants", []):
+            key = p if t is None else f"{p}@{t}"
+            col = f"role.{key}"
+            if col in solved and ns:
+                counts = solved[col].value_counts()
+                roles[key] = {str(k): float(v) / ns for k, v in counts.items()}
     out["roles"] = roles
     profits = {"objective": _stats(solved["objective"]) if ns else _stats(pd.Series(dtype=float))}
     for f in manifest.get("firms", []):
@@ -109,6 +116,8 @@ def summarize(
         if 0.0 < s < 1.0:
             decisions.append({"column": col, "share": s})
     out["decisions"] = decisions
+    if "events" in table.columns:
+        out["events"] = event_shares(solved, manifest.get("periods", []))
     grid_cols = list(manifest.get("grid_columns", []))
     if grid_cols and n:
         pts = []
@@ -142,6 +151,22 @@ def summarize(
                                   kind="stable").drop(columns=["_axis", "_at"])
             out["flips"] = [{k: _plain(v) for k, v in r.items()} for r in agg.to_dict("records")]
     return out
+
+
+def event_shares(solved: pd.DataFrame, periods: Sequence[str]) -> list[dict[str, Any]]:
+    """Each timeline event of a multi-period sweep with the share of ``solved`` draws in
+    which it happens (``event.built.CN_FT@2005``), by period, then most frequent first."""
+    ns = len(solved)
+    if not ns:
+        return []
+    counts: dict[str, int] = {}
+    for text in solved["events"].fillna(""):
+        for e in dict.fromkeys(x for x in str(text).split(";") if x):
+            counts[e] = counts.get(e, 0) + 1
+    order = {t: j for j, t in enumerate(periods)}
+    ranked = sorted(counts, key=lambda e: (order.get(e.rsplit("@", 1)[-1], len(order)),
+                                           -counts[e], e))
+    return [{"event": e, "share": counts[e] / ns} for e in ranked]
 
 
 def _plain(v: Any) -> Any:

@@ -50,18 +50,20 @@ class Worker:
 
     ``mode`` (:data:`MODES`): ``persistent`` re-solves on one model, ``fresh`` builds the
     model anew for every draw (a new ScenarioSolver), ``rebuild`` runs a full solve and
-    analysis (``gpnopt.solve``'s path) and records its Result.
+    analysis (``gpnopt.solve``'s path) and records its Result. A multi-period instance is
+    always solved by ``rebuild`` (the ScenarioSolver re-solves one period only), with the
+    spec's ``foresight``.
     """
 
     def __init__(self, plan: SweepPlan, mode: str = "persistent") -> None:
         self.plan = plan
-        self.mode = mode
+        self.mode = "rebuild" if plan.periods else mode
         self.raw = copy.deepcopy(plan.raw)
         spec = plan.spec
         self.options = {"objective": spec.objective, "time_limit": spec.time_limit,
                         "mip_gap": spec.mip_gap, "threads": 1}
         self.solver = self._new_solver()
-        if mode == "persistent":  # build the model once, on the instance as written
+        if self.mode == "persistent":  # build the model once, on the instance as written
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", GpnoptWarning)
@@ -143,7 +145,8 @@ class Worker:
                     from gpnopt.analysis import analyse
                     from gpnopt.solver import solve_instance
 
-                    res = solve_instance(inst, **self.options)
+                    extra = {"foresight": self.plan.spec.foresight} if self.plan.periods else {}
+                    res = solve_instance(inst, **self.options, **extra)
                     rec = result_record(inst, analyse(inst, res))
                 else:
                     if self.mode == "fresh":  # forget the model: build it again
