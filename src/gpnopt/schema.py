@@ -200,7 +200,9 @@ class Line(Learnable):
     capacity: NonNeg | None = None
     """Most units per year on this line; omitted = only the plant's capacity."""
     investment_cost: NonNeg = 0.0
-    """Capital the line needs, funded by the owners (money, counts in capital budgets)."""
+    """Capital the line needs, funded by the owners (money;
+    a yearly annuity in the cost of a one-period instance, an outlay when built in a
+    multi-period one; counts in capital budgets)."""
 
 
 class MakeOption(Learnable):
@@ -217,7 +219,9 @@ class MakeOption(Learnable):
     quality: Tier = "high"
     """Quality level of the component made here."""
     investment_cost: NonNeg = 0.0
-    """Capital the in-house process needs (money, counts in capital budgets)."""
+    """Capital the in-house process needs (money;
+    a yearly annuity in the cost of a one-period instance, an outlay when built in a
+    multi-period one; counts in capital budgets)."""
 
 
 class Plant(Asset):
@@ -232,7 +236,9 @@ class Plant(Asset):
     fixed_cost: NonNeg = 0.0
     """Cost of operating the plant (money/year), paid when it is open."""
     investment_cost: NonNeg = 0.0
-    """Capital to open the plant (money, counts in the owners' capital budgets)."""
+    """Capital to open the plant (money;
+    a yearly annuity in the cost of a one-period instance, an outlay when built in a
+    multi-period one; counts in capital budgets)."""
     max_tier: Tier = "high"
     """Highest product tier the plant is capable of; lines above it are unavailable."""
     assembly_capacity: NonNeg | None = None
@@ -340,7 +346,9 @@ class Channel(Asset):
     fixed_cost: NonNeg = 0.0
     """Cost of running the channel (money/year), paid when it carries anything."""
     investment_cost: NonNeg = 0.0
-    """Capital to open the channel (money, counts in capital budgets)."""
+    """Capital to open the channel (money;
+    a yearly annuity in the cost of a one-period instance, an outlay when built in a
+    multi-period one; counts in capital budgets)."""
     unit_cost: NonNeg = 0.0
     """Selling and service cost per unit sold (money/unit), borne by the channel."""
     margin_rate: Share = 0.0
@@ -375,7 +383,9 @@ class PurchasingOffice(Asset):
 
     _owners_sum = field_validator("owners")(_check_owner_shares)
     investment_cost: NonNeg = 0.0
-    """Capital to open the office (money, counts in capital budgets)."""
+    """Capital to open the office (money;
+    a yearly annuity in the cost of a one-period instance, an outlay when built in a
+    multi-period one; counts in capital budgets)."""
     suppliers: list[str]
     """Supplier pools it qualifies."""
     plants: list[str]
