@@ -231,3 +231,15 @@ def test_cli_validate_checks_every_period_and_names_the_horizon(tmp_path):
     assert res.exit_code == 0, res.output
     assert "2 periods (2000-2001, NPV at 0%)" in res.output
     assert "1 lines" in res.output
+
+
+def test_result_in_period_is_the_periods_rows_and_yearly_profits(late):
+    # LATE: nothing in T1 (P not built); T2 earns 300 - 100 - 20 = 180 a year.
+    t2 = late.in_period("T2")
+    assert t2.periods == ("T2",)
+    assert set(t2.tables["lines"]["period"]) == {"T2"}
+    assert t2.objective == pytest.approx(180)
+    assert t2.firm_profit == {"F": pytest.approx(180)}
+    assert late.in_period("T1").objective == pytest.approx(0)
+    with pytest.raises(KeyError, match="T9"):
+        late.in_period("T9")

@@ -9,31 +9,12 @@ from a view of the Result holding that period's rows only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 from rich.table import Table
 
 from gpnopt.cli.common import money, out
-
-
-def period_result(result: Any, period: str) -> Any:
-    """A view of ``result`` with the rows of ``period`` only (tables, yearly firm profit)."""
-
-    def at(df: pd.DataFrame) -> pd.DataFrame:
-        if "period" not in df.columns:
-            return df
-        return df[df["period"].astype(str) == period].reset_index(drop=True)
-
-    tables = {n: at(df) for n, df in result.tables.items() if n != "firm_profit"}
-    by = tables.get("firm_profit_by_period", pd.DataFrame(columns=["firm", "profit"]))
-    firm = {str(r.firm): float(r.profit) for r in by.itertuples()}
-    tables["firm_profit"] = pd.DataFrame(
-        {"firm": list(firm), "period": period, "profit": list(firm.values())},
-        columns=["firm", "period", "profit"],
-    )
-    return replace(result, tables=tables, firm_profit=firm, periods=(period,))
 
 
 def _overview(result: Any, instance: Any) -> None:
@@ -86,4 +67,4 @@ def print_periods(
     _timeline(result)
     for period in result.periods:
         out.print(f"\n[bold]Period {period}[/] (profits per year)")
-        print_period(period_result(result, period), instance)
+        print_period(result.in_period(period), instance)

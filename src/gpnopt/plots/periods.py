@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from gpnopt.timeseries import horizon, period_instances
 
 if TYPE_CHECKING:
@@ -23,39 +21,10 @@ if TYPE_CHECKING:
     from gpnopt.schema import Instance
 
 
-def _at(df: pd.DataFrame, period: str) -> pd.DataFrame:
-    if "period" not in df.columns:
-        return df
-    return df[df["period"].astype(str) == period].reset_index(drop=True)
-
-
 def period_result(result: Result, period: str) -> Result:
-    """A view of ``result`` holding the rows of ``period`` only.
-
-    Every table is cut to the period's rows; ``firm_profit`` (table and attribute) is each
-    firm's yearly equity-weighted profit in the period (``firm_profit_by_period``), the
-    objective the period's yearly profit of every entity (plants, channels, offices), and
-    ``periods`` is ``(period,)``. A one-period Result is returned as it is.
-
-    Raises:
-        KeyError: ``period`` is not one of ``result.periods``.
-    """
-    if period not in result.periods:
-        msg = f"period {period!r} is not one of {', '.join(result.periods)}"
-        raise KeyError(msg)
-    if result.single:
-        return result
-    tables = {n: _at(df, period) for n, df in result.tables.items() if n != "firm_profit"}
-    by = tables.get("firm_profit_by_period", pd.DataFrame(columns=["firm", "profit"]))
-    firm = {str(r.firm): float(r.profit) for r in by.itertuples()}
-    tables["firm_profit"] = pd.DataFrame(
-        {"firm": list(firm), "period": period, "profit": list(firm.values())},
-        columns=["firm", "period", "profit"],
-    )
-    profit = sum(float(tables[n]["profit"].sum()) for n in ("plant_profit", "channel_profit")
-                 if n in tables)
-    return replace(result, tables=tables, firm_profit=firm, objective=profit,
-                   periods=(period,))
+    """A view of ``result`` holding the rows of ``period`` only: :meth:`Result.in_period`
+    (kept here for the pictures' callers)."""
+    return result.in_period(period)
 
 
 def _not_yet_built(view: Result, seen: set[str]) -> Result:

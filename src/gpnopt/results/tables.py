@@ -45,7 +45,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -144,6 +144,41 @@ class Result:
             "expectations": self.expectations,
             "size": self.size,
         }
+
+    def in_period(self, period: str) -> Result:
+        """A view of this Result holding the rows of ``period`` only.
+
+        Every table is cut to the period's rows; ``firm_profit`` (table and attribute) is each
+        firm's yearly equity-weighted profit in the period (``firm_profit_by_period``), the
+        objective the period's yearly profit of every entity (plants, channels, offices), and
+        ``periods`` is ``(period,)``. A one-period Result is returned as it is (as
+        :meth:`gpnopt.results.Solution.in_period` does for rows).
+
+        Raises:
+            KeyError: ``period`` is not one of ``periods``.
+        """
+        if period not in self.periods:
+            msg = f"period {period!r} is not one of {', '.join(self.periods)}"
+            raise KeyError(msg)
+        if self.single:
+            return self
+
+        def at(df: pd.DataFrame) -> pd.DataFrame:
+            if "period" not in df.columns:
+                return df
+            return df[df["period"].astype(str) == period].reset_index(drop=True)
+
+        tables = {n: at(df) for n, df in self.tables.items() if n != "firm_profit"}
+        by = tables.get("firm_profit_by_period", pd.DataFrame(columns=["firm", "profit"]))
+        firm = {str(r.firm): float(r.profit) for r in by.itertuples()}
+        tables["firm_profit"] = pd.DataFrame(
+            {"firm": list(firm), "period": period, "profit": list(firm.values())},
+            columns=["firm", "period", "profit"],
+        )
+        profit = sum(float(tables[n]["profit"].sum()) for n in ("plant_profit", "channel_profit")
+                     if n in tables)
+        return replace(self, tables=tables, firm_profit=firm, objective=profit,
+                       periods=(period,))
 
     def write(
         self,
