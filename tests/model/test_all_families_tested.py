@@ -6,9 +6,9 @@ from pathlib import Path
 
 import gpnopt.model
 
-NOT_FAMILIES = {"__init__", "families", "variables"}
+NOT_FAMILIES = {"__init__", "families", "parts", "variables"}
 """Modules of gpnopt.model that are not constraint families (the variables, and the list
-of families one period is built from)."""
+of families one period is built from, the registry of their money parts)."""
 
 HERE = Path(__file__).resolve().parent
 

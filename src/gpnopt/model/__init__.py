@@ -13,8 +13,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData, paused_gc
 from gpnopt.horizon_data import HorizonData, build_horizon_data
-from gpnopt.model.families import add_families
-from gpnopt.model.learning import add_learning_single
+from gpnopt.model.families import add_families, add_single_period
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.periods import build_period_model
 from gpnopt.model.variables import release_build_state
@@ -55,6 +54,6 @@ def build_model(
 def _build(data: ModelData, objective: str | None) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=data.instance.name)
     add_families(m, data)
-    add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
+    add_single_period(m, data)  # families whose one-period form differs (15 learning, ...)
     add_ownership_and_objective(m, data, objective)  # 11 ownership, profits, objective
     return m

@@ -1,9 +1,11 @@
 """The families of one period, in the formulation's order (``docs/formulation.md``).
 
 :func:`add_families` adds the variables and families 1-10 to a model or to a period's block;
-the one-period builder (:func:`gpnopt.model.build_model`) then adds family 11 with the
-objective, the period builder (:mod:`gpnopt.model.periods`) family 11 per period and the
-net present value.
+the one-period builder (:func:`gpnopt.model.build_model`) then adds
+:func:`add_single_period` and family 11 with the objective, the period builder
+(:mod:`gpnopt.model.periods`) family 11 per period, :func:`add_over_time` and the net
+present value. A new family adds one line to one of these three lists; its money goes to
+the profits through :mod:`gpnopt.model.parts`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.horizon_data import HorizonData
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.flows import add_bom_and_flows
+from gpnopt.model.learning import add_learning, add_learning_single
 from gpnopt.model.lines import add_lines
 from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.plants import add_plants
@@ -23,7 +27,7 @@ from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
 from gpnopt.model.variables import add_variables
 
-__all__ = ["add_families"]
+__all__ = ["add_families", "add_over_time", "add_single_period"]
 
 
 def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
@@ -39,3 +43,15 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+
+
+def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add the families whose one-period form differs from their form over periods, to
+    one-period model ``m`` (after :func:`add_families`, before family 11)."""
+    add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
+
+
+def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
+    """Add the families with rows across the periods to multi-period model ``m`` (after the
+    blocks and the assets' state, before the net present value; ``gpnopt.model.periods``)."""
+    add_learning(m, hdata)  # 15 learning and unlocks

@@ -10,7 +10,8 @@ are linear in the variables:
                  + sum_i (line fixed_cost[p,i] * v_line_open[p,i] + unit_cost[p,i] * production[p,i])
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
                  + sum_{(k,s,p)} price[k,s] * v_flow[k,s,p] + transport_cost[p] + tariff_cost[p]
-                 + capital_charge[p] + learning_cost[p]   (family 15, if p's options learn)
+                 + capital_charge[p] + sum of the families' cost parts of p
+                   (gpnopt.model.parts.PARTS: learning_cost[p] of family 15, ...)
     revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m]
     cost[h]    = fixed_cost[h] * v_channel_open[h] + unit_cost[h] * sum v_sales[.,.,h,.]
                  + capital_charge[h]
@@ -51,6 +52,7 @@ from pyomo.core.expr.numeric_expr import NegationExpression, ProductExpression, 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
+from gpnopt.model.parts import part_terms
 from gpnopt.model.variables import linear, production_term, term, var_tables
 
 
@@ -118,15 +120,12 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
                     if a[2] != e
                 ]
             )
-            return sales + parts
+            return _plus(sales + parts, part_terms(m, e, "revenue"))
         if kind == "channel":
-            return linear([term(arc.channel_revenue, x) for arc, x in sales_via[e]])
-        return 0.0
-
-    learning = m.component("learning_cost")  # family 15, instances that learn
-
-    def learned(e: str) -> list:
-        return [learning[e].expr] if learning is not None and e in learning else []
+            own = linear([term(arc.channel_revenue, x) for arc, x in sales_via[e]])
+            return _plus(own, part_terms(m, e, "revenue"))
+        extra = part_terms(m, e, "revenue")
+        return _sum_of(extra) if extra else 0.0
 
     def cost_rule(m, e):
         kind = data.entity_kind[e]
@@ -152,15 +151,18 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
             children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
             return SumExpression(
                 [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr, *charge[e],
-                 *learned(e)]
+                 *part_terms(m, e, "cost")]
             )
         if kind == "channel":
             ch = inst.channels[e]
             own = term(ch.fixed_cost, v.channel_open[e]) + linear(
                 [term(ch.unit_cost, x) for _arc, x in sales_via[e]]
             )
-            return _plus(own, charge[e])
-        return _plus(term(inst.purchasing_offices[e].fixed_cost, v.office_open[e]), charge[e])
+            return _plus(own, [*charge[e], *part_terms(m, e, "cost")])
+        return _plus(
+            term(inst.purchasing_offices[e].fixed_cost, v.office_open[e]),
+            [*charge[e], *part_terms(m, e, "cost")],
+        )
 
     m.revenue = pyo.Expression(m.entities, rule=revenue_rule, doc="revenue of e")
     m.cost = pyo.Expression(m.entities, rule=cost_rule, doc="cost of e")

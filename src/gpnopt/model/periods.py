@@ -18,7 +18,8 @@ so a closed asset that operates again is built again (a new investment). Money (
 operating weight, D_t the outlay weight of t, :class:`gpnopt.dynamics.Horizon`):
 
     outlay[e,t]     = sum_{a of e} (investment[a,t] * v_build[a,t] + closure_cost[a,t] * v_close[a,t])
-                      (+ learning_outlay[e,t], training programmes, when the learning family has any)
+                      + the families' outlays of e in t (gpnopt.model.parts.OUTLAYS:
+                        learning_outlay[e,t], training programmes, ...)
     salvage[e]      = sum_{a of e, t} investment[a,t] * max(0, 1 - (Y_end - start_t) / n_a)
                       * (1+r)^-(Y_end - y0) * v_salvage[a,t]
     npv_profit[e]   = sum_t W_t * profit[e,t] - sum_t D_t * outlay[e,t] + salvage[e]
@@ -37,10 +38,11 @@ rebuild is credited on its own). Salvage goes to the owners at the end (period T
 
 Objective (maximised): ``alliance``: sum_e npv_profit[e] (or sum_{f in F} npv_firm_profit[f]
 when the objective names firms F); ``firm:F``: npv_firm_profit[F]. Profit floors
-(:mod:`gpnopt.model.profit_floors`) bound npv_firm_profit. The learning family
-(``gpnopt.model.learning``, ``add_learning(m, hdata)``) is added after the blocks and the
-assets' state, before the money: it may change the blocks' costs and define
-``m.learning_outlay[e, t]`` (money spent in t, undiscounted), which the outlays include.
+(:mod:`gpnopt.model.profit_floors`) bound npv_firm_profit. The families with rows across
+the periods (:func:`gpnopt.model.families.add_over_time`: learning, ...) are added after
+the blocks and the assets' state, before the money: they may add cost parts to the blocks
+and outlays ``m.<name>[e, t]`` (money spent in t, undiscounted; :mod:`gpnopt.model.parts`),
+which the outlays include.
 """
 
 from __future__ import annotations
@@ -53,9 +55,9 @@ import pyomo.environ as pyo
 from gpnopt.data import paused_gc
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import AssetKey, HorizonData
-from gpnopt.model.families import add_families
-from gpnopt.model.learning import add_learning
+from gpnopt.model.families import add_families, add_over_time
 from gpnopt.model.ownership import add_ownership_and_objective
+from gpnopt.model.parts import outlay_terms as family_outlays
 from gpnopt.model.variables import release_build_state, var_tables
 
 __all__ = [
@@ -100,7 +102,7 @@ def build_period_model(hdata: HorizonData, objective: str | None = None) -> pyo.
             add_families(block, hdata.data[t])
             add_ownership_and_objective(block, hdata.data[t], per_period=True)
         add_asset_state(m, hdata)
-        add_learning(m, hdata)
+        add_over_time(m, hdata)  # families with rows across the periods (learning, ...)
         add_npv(m, hdata)
         add_participation_and_budgets(m, hdata)
         add_npv_objective(m, hdata, objective)
@@ -187,12 +189,10 @@ def add_npv(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
                 outlay_terms[info.entity, t].append(per.investment * m.v_build[(*a, t)])
             if per.closure:
                 outlay_terms[info.entity, t].append(per.closure * m.v_close[(*a, t)])
-    learning = getattr(m, "learning_outlay", None)
     m.outlay = pyo.Expression(
         entities, ids,
-        rule=lambda m, e, t: sum(outlay_terms.get((e, t), []))
-        + (learning[e, t] if learning is not None and (e, t) in learning else 0),
-        doc="outlay[e,t]: investment, closure and training spent in t",
+        rule=lambda m, e, t: sum(outlay_terms.get((e, t), [])) + sum(family_outlays(m, e, t)),
+        doc="outlay[e,t]: investment, closure and the families' outlays (training, ...) in t",
     )
     coefs = _salvage_coefficients(hdata)
     m.salvage_builds = pyo.Set(initialize=list(coefs), dimen=4, ordered=True)

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from gpnopt.dynamics import ONE_PERIOD
+from gpnopt.parts import PARTS
+from gpnopt.results.families import FAMILY_TABLES, family_table
 from gpnopt.timing import ALL_PERIODS as TIMING_ALL
 
 if TYPE_CHECKING:
@@ -82,6 +84,8 @@ class Solution:
         timeline: period, event, kind, entity, detail (:mod:`gpnopt.results.timeline`).
         learning: kind, entity, period, output, cumulative, step, unit_cost, quality,
             trained (:mod:`gpnopt.results.learning`).
+        families: the rows of each family table of
+            :data:`gpnopt.results.families.FAMILY_TABLES`, by table name.
     """
 
     instance: str
@@ -100,6 +104,7 @@ class Solution:
     firm_profit_by_period: Rows = ()
     timeline: Rows = field(default=())
     learning: Rows = ()
+    families: dict[str, Rows] = field(default_factory=dict)
 
     @property
     def overall(self) -> str:
@@ -141,6 +146,7 @@ class Solution:
             periods=(period,),
             firm_profit_by_period=pick(self.firm_profit_by_period),
             timeline=pick(self.timeline),
+            families={n: pick(rows) for n, rows in self.families.items()},
         )
 
 
@@ -166,7 +172,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 def sorted_rows(name: str, rows: list[dict[str, Any]], periods: Sequence[str] = ()) -> Rows:
     """``rows`` of the field ``name`` sorted by period (in the order of ``periods``; rows of
     a period not listed come last), then by its :data:`KEYS`, as a tuple."""
-    keys = KEYS[name]
+    keys = KEYS[name] if name in KEYS else family_table(name).keys
     order = {t: n for n, t in enumerate(periods)}
     last = len(order)
     return tuple(
@@ -381,6 +387,9 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
         technicians=sorted_rows("technicians", techs),
         periods=(period,),
         firm_profit_by_period=sorted_rows("firm_profit_by_period", by_period),
+        families={
+            t.name: sorted_rows(t.name, t.read(model, data, period, val)) for t in FAMILY_TABLES
+        },
     )
 
 
@@ -438,6 +447,10 @@ def _read_horizon(model: Any, hdata: HorizonData, val: Any, known: dict[int, flo
         periods=ids,
         single=False,
         firm_profit_by_period=tuple(by_period),
+        families={
+            t.name: tuple(r for u in ids for r in parts[u].families.get(t.name, ()))
+            for t in FAMILY_TABLES
+        },
     )
     instances = {t: hdata.data[t].instance for t in ids}
     blocks = {t: model.period[t] for t in ids}
@@ -464,11 +477,15 @@ def _with_events(
     return replace(sol, timeline=tuple(events), learning=learning)
 
 
-PROFIT_TYPES = (
+BASE_PROFIT_TYPES = (
     "sales", "transfer revenue", "fixed", "unit", "purchases", "transport", "tariffs",
-    "capital", "learning",
+    "capital",
 )
-"""The revenue and cost types of a profit centre's profit (family 11), in this order."""
+"""The revenue and cost types of family 11 itself, in this order."""
+
+PROFIT_TYPES = (*BASE_PROFIT_TYPES, *dict.fromkeys(p.label for p in PARTS))
+"""The revenue and cost types of a profit centre's profit: family 11's, then each label of
+the families' parts (:data:`gpnopt.model.parts.PARTS`: learning, ...), in this order."""
 
 
 def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
@@ -482,7 +499,8 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
     office), unit costs (lines, in-house processes, channel), purchases (parts at their
     price), transport, tariffs, the capital charge (a one-period instance's annuity of its
     investments; a period's block has none: its outlays are in the net present value) and
-    learning (family 15: savings less training charges). They add up to ``revenue - cost``
+    each family part of :data:`gpnopt.model.parts.PARTS` under its label (learning, family
+    15: savings less training charges; ...). They add up to ``revenue - cost``
     of each entity up to rounding.
     """
     from gpnopt.model.ownership import investment_terms
@@ -523,7 +541,6 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
     if model.component("period_ids") is None and model.parent_block() is None:
         for e, coef, var in investment_terms(model, data, annuities=True):  # one period
             add(e, "capital", -coef * x(var))
-    learning = model.component("learning_cost")
     rows: list[dict[str, Any]] = []
     for e, kind in data.entity_kind.items():
         if kind == "plant":
@@ -534,8 +551,11 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
             add(e, "fixed", -inst.channels[e].fixed_cost * x(v.channel_open[e]))
         else:
             add(e, "fixed", -inst.purchasing_offices[e].fixed_cost * x(v.office_open[e]))
-        if learning is not None and e in learning:
-            add(e, "learning", -val(learning[e]))
+        for part in PARTS:  # the families' revenue and cost parts (gpnopt.model.parts)
+            comp = model.component(part.name)
+            if comp is not None and e in comp:
+                sign = 1.0 if part.kind == "revenue" else -1.0
+                add(e, part.label, sign * val(comp[e]))
         rows += [
             {"entity": e, "kind": kind, "type": t, "amount": float(parts[e][t])}
             for t in PROFIT_TYPES

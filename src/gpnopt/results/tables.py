@@ -53,6 +53,7 @@ import pandas as pd
 
 from gpnopt.atomic import OutputFolder
 from gpnopt.dynamics import ONE_PERIOD
+from gpnopt.results.families import FAMILY_TABLES
 from gpnopt.results.formats import check_formats, summary_frame, table_files
 from gpnopt.results.learning import LEARNING_COLUMNS
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
@@ -279,7 +280,12 @@ def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
         "timeline": solution.timeline,
         "learning": solution.learning,
     }
-    return {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
+    tables = {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
+    for table in FAMILY_TABLES:  # a family's table when the solution has rows of it
+        found = solution.families.get(table.name, ())
+        if found:
+            tables[table.name] = _frame(found, list(table.columns))
+    return tables
 
 
 def solution_of(result: Result) -> Solution:
@@ -317,6 +323,7 @@ def solution_of(result: Result) -> Solution:
         firm_profit_by_period=rows("firm_profit_by_period"),
         timeline=rows("timeline"),
         learning=rows("learning"),
+        families={table.name: rows(table.name) for table in FAMILY_TABLES},
     )
 
 

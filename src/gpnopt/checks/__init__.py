@@ -4,6 +4,10 @@ Each ``check_<rule>(inst)`` returns the problems it finds as ``yaml.path: messag
 :func:`check_instance` runs them all so that a file's every problem is reported at once
 (PyPSA's ``consistency.py`` style). Tolerable oddities are warnings
 (:class:`~gpnopt.errors.GpnoptWarning`), never silent repairs. No Pyomo here.
+
+The checks of each economic family's keys live in a module of their own in this package
+(``gpnopt/checks/<family>.py``, a ``check_<family>(inst)`` each), named once in
+:data:`CHECKS`.
 """
 
 from __future__ import annotations
