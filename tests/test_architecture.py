@@ -49,7 +49,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.reference",
         ),
     ),
-    ("data", ("gpnopt.data", "gpnopt.horizon_data", "gpnopt.parts")),
+    ("data", ("gpnopt.data", "gpnopt.transport", "gpnopt.horizon_data", "gpnopt.parts")),
     ("model", ("gpnopt.model",)),
     ("results", ("gpnopt.results",)),
     ("solve-and-analyse", ("gpnopt.solver", "gpnopt.analysis")),

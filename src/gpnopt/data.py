@@ -14,16 +14,24 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from gpnopt.schema import TIER_RANK, Instance
+from gpnopt.transport import Lanes
 
 DIRECT = "direct"
 """Channel name of direct sales when an instance defines no channels."""
 
 
-@dataclass(slots=True, frozen=True)
+def _arc_repr(arc: Any) -> str:
+    """The dataclass repr of an arc record, ``lead_time`` shown only when above 0 (so the
+    pinned digests of instances without lead times, ``tests/test_build_data.py``, stay)."""
+    shown = (f for f in fields(arc) if f.name != "lead_time" or arc.lead_time)
+    return f"{type(arc).__name__}({', '.join(f'{f.name}={getattr(arc, f.name)!r}' for f in shown)})"
+
+
+@dataclass(slots=True, frozen=True, repr=False)
 class SalesArc:
     """Economics of selling product i made at plant p in market m through channel h.
 
@@ -37,9 +45,12 @@ class SalesArc:
     transport_cost: float
     tariff_cost: float
     channel_unit_cost: float
+    lead_time: float = 0.0  # days from plant to market (family 20)
+
+    __repr__ = _arc_repr
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, frozen=True, repr=False)
 class FlowArc:
     """Economics of moving component k from source s to plant d (shared like SalesArc)."""
 
@@ -49,6 +60,9 @@ class FlowArc:
     transport_cost: float
     tariff_cost: float
     office: str | None  # purchasing office needed to use the arc, if any
+    lead_time: float = 0.0  # days from source to plant (family 20)
+
+    __repr__ = _arc_repr
 
 
 @dataclass
@@ -106,100 +120,6 @@ class ModelData:
         return out
 
 
-def _transport_table(inst: Instance) -> dict[tuple[str, str, str, str], float]:
-    """(goods, origin key, destination key, specificity tag) -> unit cost."""
-    table: dict[tuple[str, str, str, str], float] = {}
-    for t in inst.trade.transport:
-        goods = ["machine", "component"] if t.goods == "all" else [t.goods]
-        origin = ("plant:" + t.from_plant) if t.from_plant else ("country:" + str(t.from_country))
-        if t.to_plant:
-            dest = "plant:" + t.to_plant
-        elif t.to_market:
-            dest = "market:" + t.to_market
-        else:
-            dest = "country:" + str(t.to_country)
-        pairs = [(origin, dest)]
-        if t.symmetric:
-            pairs.append(("country:" + str(t.to_country), "country:" + str(t.from_country)))
-        for g in goods:
-            for o, d in pairs:
-                key = (g, o, d, "specific" if t.goods != "all" else "all")
-                table[key] = t.unit_cost
-    return table
-
-
-def _lookup_transport(
-    table: dict[tuple[str, str, str, str], float],
-    goods: str,
-    origins: list[str],
-    dests: list[str],
-) -> float:
-    """Most specific transport cost: origins and dests are ordered most specific first."""
-    for o in origins:
-        for d in dests:
-            for tag in ("specific", "all"):
-                v = table.get((goods, o, d, tag))
-                if v is not None:
-                    return v
-    return 0.0
-
-
-class _Lanes:
-    """Cached transport and tariff lookups (entries are few, lanes many).
-
-    A lane's cost depends only on the origin and destination keys that some entry names, so
-    lookups are cached on those keys: lanes between countries share one lookup.
-    """
-
-    def __init__(self, inst: Instance) -> None:
-        self.transport = _transport_table(inst)
-        self.tariffs = _tariff_table(inst)
-        self.named = {o for _g, o, _d, _t in self.transport} | {d for _g, _o, d, _t in self.transport}
-        self._cost: dict[tuple[str, tuple[str, ...], tuple[str, ...]], float] = {}
-        self._rate: dict[tuple[str, str, str], float] = {}
-
-    def cost(self, goods: str, origins: list[str], dests: list[str]) -> float:
-        """Transport cost per unit (see :func:`_lookup_transport`)."""
-        named = self.named
-        key = (goods, tuple(o for o in origins if o in named), tuple(d for d in dests if d in named))
-        v = self._cost.get(key)
-        if v is None:
-            v = self._cost[key] = _lookup_transport(self.transport, goods, list(key[1]), list(key[2]))
-        return v
-
-    def rate(self, goods: str, frm: str, to: str) -> float:
-        """Tariff rate (see :func:`_lookup_tariff`)."""
-        key = (goods, frm, to)
-        v = self._rate.get(key)
-        if v is None:
-            v = self._rate[key] = _lookup_tariff(self.tariffs, goods, frm, to)
-        return v
-
-
-def _tariff_table(inst: Instance) -> dict[tuple[str, str | None, str], tuple[float, bool]]:
-    table: dict[tuple[str, str | None, str], tuple[float, bool]] = {}
-    for t in inst.trade.tariffs:
-        goods = ["machine", "component"] if t.goods == "all" else [t.goods]
-        for g in goods:
-            key = (g, t.from_country, t.to_country)
-            specific = t.goods != "all"
-            old = table.get(key)
-            if old is None or specific or not old[1]:
-                table[key] = (t.rate, specific)
-    return table
-
-
-def _lookup_tariff(
-    table: dict[tuple[str, str | None, str], tuple[float, bool]], goods: str, frm: str, to: str
-) -> float:
-    if frm == to:
-        return 0.0
-    for key in ((goods, frm, to), (goods, None, to)):
-        if key in table:
-            return table[key][0]
-    return 0.0
-
-
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (restored after it).
@@ -240,7 +160,7 @@ def _build_data(inst: Instance) -> ModelData:
     """
     d = ModelData(instance=inst)
     d.plants = list(inst.plants)
-    lanes = _Lanes(inst)
+    lanes = Lanes(inst)
     owners = {p: {f for f, s in pl.owners.items() if s > 0} for p, pl in inst.plants.items()}
     plants_with_line = _derive_lines(d, inst)
     _derive_demand(d, inst)
@@ -324,7 +244,7 @@ def _channel_filters(
 def _derive_sales(
     d: ModelData,
     inst: Instance,
-    lanes: _Lanes,
+    lanes: Lanes,
     plants_with_line: dict[str, list[str]],
     owners: dict[str, set[str]],
 ) -> None:
@@ -342,19 +262,24 @@ def _derive_sales(
         price = market.demand[i].price
         dests = ["market:" + m, "country:" + mc]
         reaching = channels_at.get(m, ()) if channels is not None else ()
-        shared: dict[tuple[str, float, float], SalesArc] = {}  # (h, transport, tariff) -> arc
-        tariff_from: dict[str, float] = {}  # plant country -> tariff per unit
+        max_lead = market.max_lead_time
+        shared: dict[tuple[str, float, float, float], SalesArc] = {}  # (h, transport, tariff,
+        tariff_from: dict[str, float] = {}  # plant country -> tariff per unit   # lead) -> arc
         for p in makers:
             pc = plants[p].country
-            tcost = lanes.cost("machine", ["plant:" + p, "country:" + pc], dests)
+            lane = lanes.terms("machine", ["plant:" + p, "country:" + pc], dests, i)
+            lead = lane.lead_time
+            if max_lead is not None and lead > max_lead:
+                continue  # too slow for the market (family 20)
+            tcost = lane.cost(price)
             tariff = tariff_from.get(pc)
             if tariff is None:
                 tariff = tariff_from[pc] = lanes.rate("machine", pc, mc) * price
             if channels is None:
-                arc = shared.get((DIRECT, tcost, tariff))
+                arc = shared.get((DIRECT, tcost, tariff, lead))
                 if arc is None:
-                    arc = shared[DIRECT, tcost, tariff] = SalesArc(
-                        price, price, 0.0, tcost, tariff, 0.0
+                    arc = shared[DIRECT, tcost, tariff, lead] = SalesArc(
+                        price, price, 0.0, tcost, tariff, 0.0, lead
                     )
                 sales[p, i, DIRECT, m] = arc
                 continue
@@ -362,16 +287,17 @@ def _derive_sales(
             for h in reaching:
                 if h not in ok:
                     continue
-                arc = shared.get((h, tcost, tariff))
+                arc = shared.get((h, tcost, tariff, lead))
                 if arc is None:
                     ch = channels[h]
-                    arc = shared[h, tcost, tariff] = SalesArc(
+                    arc = shared[h, tcost, tariff, lead] = SalesArc(
                         price,
                         price * (1 - ch.margin_rate),
                         price * ch.margin_rate,
                         tcost,
                         tariff,
                         ch.unit_cost,
+                        lead,
                     )
                 sales[p, i, h, m] = arc
 
@@ -434,7 +360,7 @@ def _derive_make_and_needs(
 def _derive_flows(
     d: ModelData,
     inst: Instance,
-    lanes: _Lanes,
+    lanes: Lanes,
     makers_of: dict[str, list[str]],
     owners: dict[str, set[str]],
 ) -> None:
@@ -459,32 +385,39 @@ def _derive_flows(
         dc = plants[dd].country
         dests = ["plant:" + dd, "country:" + dc]
         comp = inst.components[k]
+        max_lead = plants[dd].max_lead_time.get(k)  # just-in-time supply (family 20)
         for s in makers_of.get(k, ()):
             if s != dd and not cross and not (owners[s] & owners[dd]):
                 continue
             src = plants[s]
+            lane = lanes.terms("component", ["plant:" + s, "country:" + src.country], dests, k)
+            if max_lead is not None and lane.lead_time > max_lead:
+                continue
             price = comp.transfer_price if s != dd else 0.0
-            tcost = lanes.cost("component", ["plant:" + s, "country:" + src.country], dests)
             rate = lanes.rate("component", src.country, dc)
             quality = TIER_RANK[src.components[k].quality]
             flows[k, s, dd] = flow_arc(
-                True, quality, price, tcost, rate * comp.transfer_price, None
+                True, quality, price, lane.cost(comp.transfer_price), rate * comp.transfer_price,
+                None, lane.lead_time,
             )
         for s in offers_of.get(k, ()):
             office = access.get(s, dd)
             if office is False:
                 continue
             sup = inst.suppliers[s]
+            lane = lanes.terms("component", ["country:" + sup.country], dests, k)
+            if max_lead is not None and lane.lead_time > max_lead:
+                continue
             offer = sup.components[k]
-            tcost = lanes.cost("component", ["country:" + sup.country], dests)
             rate = lanes.rate("component", sup.country, dc)
             flows[k, s, dd] = flow_arc(
                 False,
                 TIER_RANK[offer.quality],
                 offer.unit_price,
-                tcost,
+                lane.cost(offer.unit_price),
                 rate * offer.unit_price,
                 office if isinstance(office, str) else None,
+                lane.lead_time,
             )
     d.offices = list(inst.purchasing_offices)
 

@@ -57,7 +57,10 @@ EXAMPLES: dict[str, str] = {
     "Trade": "trade:\n  transport: [{from_country: JP, to_country: CN, unit_cost: 2, "
     "symmetric: true}]\n  tariffs: [{to_country: CN, goods: machine, rate: 0.1}]",
     "TransportCost": "transport:\n  - {from_country: JP, to_country: CN, unit_cost: 2, "
-    "symmetric: true}\n  - {from_plant: JP_TM, to_market: CN, goods: machine, unit_cost: 3}",
+    "symmetric: true}\n  - {from_plant: JP_TM, to_market: CN, goods: machine, unit_cost: 3}\n"
+    "  - {from_country: JP, to_country: CN, products: [lathe_high], unit_cost: 1, "
+    "value_rate: 0.02, lead_time: 20}",
+    "DefaultTransport": "default_transport: {unit_cost: 3, value_rate: 0.01, lead_time: 30}",
     "Tariff": "tariffs:\n  - {to_country: CN, goods: machine, rate: 0.1}   # 10%\n"
     "  - {from_country: TW, to_country: CN, goods: machine, rate: 0.0}",
     "Objective": "objective: {mode: 'firm:TM'}",

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.lead_times import DefaultTransport
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -247,6 +248,8 @@ class Plant(Asset):
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)
     """Components the plant may make in-house, by component id."""
+    max_lead_time: dict[str, NonNeg] = Field(default_factory=dict)
+    """Days by component id: flows of it into the plant taking longer are not offered."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -316,6 +319,10 @@ class Market(Base):
     """Country id (for trade costs)."""
     demand: dict[str, DemandEntry] = Field(default_factory=dict)
     """Demand by product id."""
+    max_lead_time: NonNeg | None = None
+    """Days: sales arcs with a longer lead time are not offered; omitted = no limit."""
+    max_average_lead_time: NonNeg | None = None
+    """Days: most quantity-weighted average lead time of what the market receives."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -455,7 +462,8 @@ class TransportCost(Base):
     """Cost of moving one unit of goods along a lane.
 
     The origin is a country or a plant; the destination a country, a plant or a market.
-    The most specific entry wins (plant or market before country).
+    The most specific entry wins (plant or market before country; on one lane, an entry
+    naming the item before one of its goods class before ``all``).
     """
 
     from_country: str | None = None
@@ -470,8 +478,18 @@ class TransportCost(Base):
     """Destination market id (machines; overrides country entries)."""
     goods: Literal["machine", "component", "all"] = "all"
     """Goods class the cost applies to."""
+    products: list[str] | None = None
+    """Only these products (machines); wins over a goods-class entry of the same lane."""
+    components: list[str] | None = None
+    """Only these components; wins over a goods-class entry of the same lane."""
     unit_cost: NonNeg
     """Cost per unit moved (money/unit)."""
+    value_rate: Rate = 0.0
+    """Added cost as a share of the goods' value (0-1; market price of a machine, transfer or
+    supplier price of a component): unit cost = unit_cost + value_rate * value."""
+    lead_time: NonNeg | None = None
+    """Days along the lane (>= 0); omitted = the next less specific entry's (then
+    ``trade.default_transport``'s across a border, then 0)."""
     symmetric: bool = False
     """Also apply in the opposite direction (country-to-country entries only)."""
     provenance: Provenance = None
@@ -510,11 +528,14 @@ class Trade(Base):
     """Transport costs, tariffs and who may trade components with whom."""
 
     transport: list[TransportCost] = Field(default_factory=list)
-    """Lane costs; lanes not listed cost nothing."""
+    """Lane costs and lead times; lanes not listed take ``default_transport`` across a border,
+    else cost nothing."""
     tariffs: list[Tariff] = Field(default_factory=list)
     """Duties; the entry naming the origin wins over one that does not."""
     cross_firm_supply: bool = False
     """Let plants that share no owner trade components (otherwise only within a firm's network)."""
+    default_transport: DefaultTransport | None = None
+    """Cost and lead time of cross-border lanes no entry covers; omitted = free and instant."""
 
 
 class Objective(Base):

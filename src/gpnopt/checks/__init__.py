@@ -17,6 +17,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.checks.lead_times import check_lead_times
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
@@ -256,7 +257,9 @@ def _declared(inst: Instance, goods: str) -> set[tuple[str, str]]:
              **{k: m.country for k, m in inst.markets.items()}}
     pairs = set()
     for t in inst.trade.transport:
-        if t.goods not in (goods, "all"):
+        of = "machine" if t.products is not None else t.goods
+        of = "component" if t.components is not None else of
+        if of not in (goods, "all"):
             continue
         o = t.from_country or where.get(t.from_plant or "")
         d = t.to_country or where.get(t.to_plant or t.to_market or "")
@@ -265,16 +268,19 @@ def _declared(inst: Instance, goods: str) -> set[tuple[str, str]]:
 
 
 def check_transport_lanes(inst: Instance) -> list[str]:
-    """Warn of a goods class no transport entry applies to, when the instance lists some.
+    """Warn of a goods class no transport entry applies to, when the instance lists some;
+    say what ``trade.default_transport`` covers.
 
-    Lanes not listed cost nothing to move along. An instance without transport entries
-    states that no transport is modelled; one that prices the lanes of one goods class
-    (machines or components) but not a single lane of the other has most likely forgotten
-    them: that is warned of. Single lanes left out of a listed class are reported at
-    information level (``gpnopt validate -v``), since leaving a lane free is a common
-    modelling choice.
+    Lanes not listed cost nothing to move along, unless ``trade.default_transport`` states
+    what a cross-border lane no entry covers costs and takes. An instance without transport
+    entries or default states that no transport is modelled; one that prices the lanes of
+    one goods class (machines or components) but not a single lane of the other, and states
+    no default, has most likely forgotten them: that is warned of. Single lanes left out of
+    a listed class, and the lanes a default covers, are reported at information level
+    (``gpnopt validate -v``), since leaving a lane free is a common modelling choice.
     """
-    if not inst.trade.transport:
+    dflt = inst.trade.default_transport
+    if not inst.trade.transport and dflt is None:
         return []
     for goods, lanes in _lanes(inst).items():
         declared = _declared(inst, goods)
@@ -283,18 +289,25 @@ def check_transport_lanes(inst: Instance) -> list[str]:
             continue
         shown = ", ".join(f"{o} -> {d}" for o, d in missing[:6])
         more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-        if not declared:
+        if dflt is not None:
+            log.info(
+                "trade.default_transport covers %d cross-border %s lane(s) without an entry "
+                "(unit_cost %g, value_rate %g, lead_time %g days): %s%s",
+                len(missing), goods, dflt.unit_cost, dflt.value_rate, dflt.lead_time, shown, more,
+            )
+        elif not declared:
             warnings.warn(
                 f"trade.transport: no entry applies to {goods}s (goods: {goods} or all), so "
                 f"moving them costs nothing on {len(missing)} cross-border "
                 f"lane{'s' * (len(missing) != 1)}: {shown}{more} (add entries, with "
-                "unit_cost: 0 where free)",
+                "unit_cost: 0 where free, or a trade.default_transport to cover them)",
                 GpnoptWarning,
                 stacklevel=2,
             )
         else:
             log.info(
-                "trade.transport: %d cross-border %s lane(s) without an entry cost nothing: %s%s",
+                "trade.transport: %d cross-border %s lane(s) without an entry cost nothing "
+                "(a trade.default_transport would cover them): %s%s",
                 len(missing), goods, shown, more,
             )
     return []
@@ -485,6 +498,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_years,
     check_requirements,
     check_learning,
+    check_lead_times,
 ]
 """Every meaning check, in the order they run."""
 

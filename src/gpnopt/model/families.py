@@ -17,6 +17,7 @@ from gpnopt.horizon_data import HorizonData
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.flows import add_bom_and_flows
+from gpnopt.model.lead_times import add_lead_times
 from gpnopt.model.learning import add_learning, add_learning_single
 from gpnopt.model.lines import add_lines
 from gpnopt.model.make_or_buy import add_make_or_buy
@@ -43,6 +44,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+    add_lead_times(m, data)  # 20 lead times
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:

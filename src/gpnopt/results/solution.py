@@ -66,11 +66,11 @@ class Solution:
             value for a multi-period model.
         lines: plant, product, period, open (0/1), tier, quantity.
         production: plant, country, product, market, channel, period, quantity, tier, firm,
-            price (sales above :data:`ZERO` only).
+            price, lead_time (days; sales above :data:`ZERO` only).
         make_or_buy: plant, component, period, in_house (0/1), quantity.
         component_flows: component, source, source_type, source_country, destination,
-            destination_country, period, quantity, quality, unit_value (flows above
-            :data:`ZERO`).
+            destination_country, period, quantity, quality, unit_value, lead_time (days;
+            flows above :data:`ZERO`).
         plant_profit: plant, period, revenue, cost, profit, country, open (0/1) (yearly).
         channel_profit: channel, period, revenue, cost, profit, open (0/1), quantity;
             purchasing offices too (quantity 0).
@@ -314,6 +314,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "tier": product.tier,
                 "firm": product.firm or "",
                 "price": arc.price,
+                "lead_time": arc.lead_time,
             }
         )
     make = [
@@ -348,6 +349,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "unit_value": inst.components[k].transfer_price
                 if is_plant
                 else inst.suppliers[s].components[k].unit_price,
+                "lead_time": arc.lead_time,
             }
         )
     sold_via: dict[str, float] = {}

@@ -8,10 +8,11 @@ table                  columns
 =====================  ==============================================================
 lines                  plant, product, period, open, tier, quantity
 production             plant, country, product, market, channel, period, quantity, tier,
-                       firm, price
+                       firm, price, lead_time
 make_or_buy            plant, component, period, in_house, quantity
 component_flows        component, source, source_type, source_country, destination,
-                       destination_country, period, quantity, quality, unit_value
+                       destination_country, period, quantity, quality, unit_value,
+                       lead_time
 plant_profit           plant, period, revenue, cost, profit, country, open
 channel_profit         channel, period, revenue, cost, profit, open, quantity
 firm_profit            firm, period, profit
@@ -226,12 +227,13 @@ COLUMNS: dict[str, list[str]] = {
     "lines": ["plant", "product", "period", "open", "tier", "quantity"],
     "production": [
         "plant", "country", "product", "market", "channel", "period", "quantity", "tier", "firm",
-        "price",
+        "price", "lead_time",
     ],
     "make_or_buy": ["plant", "component", "period", "in_house", "quantity"],
     "component_flows": [
         "component", "source", "source_type", "source_country", "destination",
         "destination_country", "period", "quantity", "quality", "unit_value",
+        "lead_time",
     ],
     "plant_profit": ["plant", "period", "revenue", "cost", "profit", "country", "open"],
     "channel_profit": ["channel", "period", "revenue", "cost", "profit", "open", "quantity"],
