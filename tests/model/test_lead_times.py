@@ -7,11 +7,16 @@ PB in B at 12 (margin 18, no border, no entry: free and instant).
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pyomo.environ as pyo
 import pytest
+import yaml
 
 import gpnopt
 from gpnopt.data import build_data
+from gpnopt.errors import GpnoptWarning
 from gpnopt.model import build_model
 from gpnopt.model.lead_times import derive_lead_times
 
@@ -249,3 +254,76 @@ def test_no_lead_time_key_no_rows_and_zero_lead_times():
     data = build_data(gpnopt.instance_from_dict(_two({"trade": {"transport": [_lane(unit_cost=1)]}})))
     assert {a.lead_time for a in data.sales.values()} == {0.0}
     assert "lead_time" not in repr(data.sales)  # the pinned digests of such instances stay
+
+
+# --- the showcase instance -----------------------------------------------------------------
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+
+
+def test_the_showcase_shows_the_keys_and_the_average_binds():
+    # JP receives 70 lathes from JP_TM (0 days) and mc_medium from TW_FFG (8 days): an
+    # average of at most 1 day allows 8 x <= 70 + x, x = 10 of the 20 JP buys (binding).
+    raw = yaml.safe_load(SHOWCASE.read_text())
+    inst = gpnopt.instance_from_dict(raw, name="showcase.yaml")
+    data = build_data(inst)
+    # CN accepts 10 days, JP's lane takes 20: JP_TM's lathes are not offered in CN
+    assert not [a for a in data.sales if a[0] == "JP_TM" and a[3] == "CN"]
+    # castings CN -> TW by value: 0.5 + 0.05 * 4.0, 5 days (within TW_FFG's 7)
+    arc = data.flows["casting", "CN_JV", "TW_FFG"]
+    assert (arc.transport_cost, arc.lead_time) == (pytest.approx(0.7), 5.0)
+    res = gpnopt.solve(inst)
+    jp = res.tables["production"].query("market == 'JP'")
+    assert float(jp.query("plant == 'TW_FFG'")["quantity"].sum()) == pytest.approx(10)
+    assert (jp["lead_time"] * jp["quantity"]).sum() / jp["quantity"].sum() == pytest.approx(1)
+    raw["markets"]["JP"].pop("max_average_lead_time")
+    free = gpnopt.solve(gpnopt.instance_from_dict(raw, name="showcase.yaml"))
+    jp = free.tables["production"].query("market == 'JP' and plant == 'TW_FFG'")
+    assert float(jp["quantity"].sum()) > 10
+    assert free.objective > res.objective
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def test_validate_says_what_the_default_covers(caplog):
+    # A -> B carries machines (P sells in B) and no entry lists the lane: the default does.
+    raw = _two({"trade": {"default_transport": {"unit_cost": 3, "lead_time": 20}}})
+    with caplog.at_level(logging.INFO, logger="gpnopt.checks"):
+        gpnopt.instance_from_dict(raw)  # no warning (warnings are errors in this suite)
+    said = [r.getMessage() for r in caplog.records]
+    assert any(
+        "trade.default_transport covers 1 cross-border machine lane(s) without an entry "
+        "(unit_cost 3, value_rate 0, lead_time 20 days): A -> B" in s
+        for s in said
+    ), said
+
+
+def test_the_lane_warning_names_the_default():
+    # Machines priced, the casting lane B -> A not, no default: warned, naming the default.
+    raw = micro(CASTING, {"trade": {"transport": [_lane(goods="machine", unit_cost=1)]}})
+    with pytest.warns(GpnoptWarning, match=r"or a trade\.default_transport to cover them"):
+        gpnopt.instance_from_dict(raw)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"components": ["c"], "to_market": "M", "from_plant": "P"},
+         "trade.transport.0.components: components never travel to the entry's to_market"),
+        ({"products": ["m"], "to_plant": "P", "from_country": "B"},
+         "trade.transport.0.products: products never travel to the entry's to_plant"),
+        ({"products": [], "from_country": "A", "to_country": "B"},
+         "trade.transport.0.products: the list is empty"),
+        ({"components": ["c"], "goods": "machine", "from_country": "A", "to_country": "B"},
+         "trade.transport.0.components: components are goods: component, but the entry "
+         "says goods: machine"),
+        ({"products": ["mm"], "from_country": "A", "to_country": "B"},
+         "trade.transport.0.products: unknown product 'mm' (did you mean 'm'?)"),
+    ],
+)
+def test_item_entries_that_could_never_apply_are_refused(entry, message):
+    raw = micro(CASTING, {"trade": {"transport": [{**entry, "unit_cost": 1}]}})
+    with pytest.raises(gpnopt.InstanceError) as info:
+        gpnopt.instance_from_dict(raw, name="x.yaml")
+    assert any(message in p for p in info.value.problems), info.value.problems

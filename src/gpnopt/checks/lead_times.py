@@ -35,8 +35,8 @@ def _entry_problems(w: str, t: TransportCost, inst: Instance) -> list[str]:
                 out.append(f"{where}: unknown {kind} {show(x)}{did_you_mean(x, known)}")
         if t.goods == other:
             out.append(
-                f"{where}: {key} are {goods}s but the entry says goods: {other} (write "
-                f"goods: {goods} or leave goods out)"
+                f"{where}: {key} are goods: {goods}, but the entry says goods: {other} "
+                f"(write goods: {goods} or leave goods out)"
             )
         if end is not None:
             dest = "to_plant (plants receive components)" if key == "products" else (
