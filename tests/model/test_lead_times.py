@@ -327,3 +327,27 @@ def test_item_entries_that_could_never_apply_are_refused(entry, message):
     with pytest.raises(gpnopt.InstanceError) as info:
         gpnopt.instance_from_dict(raw, name="x.yaml")
     assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_a_persistent_resolve_reprices_item_entries_and_rebuilds_on_lead_times():
+    # The per-product entry's unit cost only enters the objective: the model is re-used and
+    # the re-solve equals a fresh one (n: 30 - 10 - 1.5 = 18.5 > 18, P serves both: 375). A
+    # lead time is structure (it decides which arcs exist): the model is rebuilt.
+    from gpnopt.solver import ScenarioSolver
+
+    def inst(cost: float, lead: float | None = None):
+        entry = _lane(products=["n"], unit_cost=cost, **({} if lead is None else {"lead_time": lead}))
+        return gpnopt.instance_from_dict(_two(TWO_PRODUCTS, {
+            "trade": {"transport": [_lane(goods="machine", unit_cost=1), entry]},
+            "markets": {"M": {"max_lead_time": 10}},
+        }))
+
+    solver = ScenarioSolver(mip_gap=1e-9)
+    assert solver.solve(inst(3)).objective == pytest.approx(370)
+    again = solver.solve(inst(1.5))
+    assert (solver.rebuilt, solver.persistent) == (1, 1)
+    assert again.objective == pytest.approx(375)
+    assert again.objective == pytest.approx(gpnopt.solve(inst(1.5), mip_gap=1e-9).objective)
+    slow = solver.solve(inst(1.5, lead=12))  # n's lane now too slow for M: PB serves n, 370
+    assert (solver.rebuilt, solver.persistent) == (2, 1)
+    assert slow.objective == pytest.approx(370)
