@@ -391,14 +391,15 @@ def _derive_flows(
                 continue
             src = plants[s]
             lane = lanes.terms("component", ["plant:" + s, "country:" + src.country], dests, k)
-            if max_lead is not None and lane.lead_time > max_lead:
+            lead = lane.lead_time if s != dd else 0.0  # own use is not shipped: no wait
+            if max_lead is not None and lead > max_lead:
                 continue
             price = comp.transfer_price if s != dd else 0.0
             rate = lanes.rate("component", src.country, dc)
             quality = TIER_RANK[src.components[k].quality]
             flows[k, s, dd] = flow_arc(
                 True, quality, price, lane.cost(comp.transfer_price), rate * comp.transfer_price,
-                None, lane.lead_time,
+                None, lead,
             )
         for s in offers_of.get(k, ()):
             office = access.get(s, dd)

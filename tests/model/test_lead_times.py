@@ -351,3 +351,19 @@ def test_a_persistent_resolve_reprices_item_entries_and_rebuilds_on_lead_times()
     slow = solver.solve(inst(1.5, lead=12))  # n's lane now too slow for M: PB serves n, 370
     assert (solver.rebuilt, solver.persistent) == (2, 1)
     assert slow.objective == pytest.approx(370)
+
+
+def test_own_use_takes_no_time_even_with_a_domestic_lead_time():
+    # P casts c in-house (cost 1) and needs it just in time (0 days): a domestic entry of 3
+    # days applies to flows within A, not to P's own use, which stays offered. The entry's
+    # cost 0.5 is paid on the casting (as in family 10) and on the machine sold in A:
+    # 10 * (40 - 10 - 1 - 0.5 - 0.5) = 280.
+    raw = micro(CASTING, {
+        "suppliers": None,
+        "plants": {"P": {"components": {"c": {"unit_cost": 1}}, "max_lead_time": {"c": 0}}},
+        "trade": {"transport": [{"from_country": "A", "to_country": "A", "unit_cost": 0.5,
+                                 "lead_time": 3}]},
+    })
+    res = solve(raw)
+    assert res.objective == pytest.approx(280)
+    assert _lead(res, "P", "component_flows") == {0.0}
