@@ -367,3 +367,11 @@ def test_own_use_takes_no_time_even_with_a_domestic_lead_time():
     res = solve(raw)
     assert res.objective == pytest.approx(280)
     assert _lead(res, "P", "component_flows") == {0.0}
+
+
+def test_a_limit_on_a_component_the_plant_does_not_use_is_warned_of():
+    raw = _two({"components": {"c": {}}, "suppliers": {"S": {"country": "A", "components": {
+        "c": {"unit_price": 1}}}}, "plants": {"PB": {"max_lead_time": {"c": 3}}}})
+    with pytest.warns(GpnoptWarning, match=r"plants\.PB\.max_lead_time\.c: no line or make "
+                      "option of the plant uses c"):
+        gpnopt.instance_from_dict(raw)

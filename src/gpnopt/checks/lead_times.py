@@ -2,12 +2,15 @@
 
 An entry of ``trade.transport`` that names items applies to products (machines, sold to
 markets) or to components (moved to plants), never both; its items must exist and fit its
-goods class and its destination. A plant's ``max_lead_time`` names components.
+goods class and its destination. A plant's ``max_lead_time`` names components (one the
+plant does not use is warned of: the limit would have no effect).
 """
 
 from __future__ import annotations
 
-from gpnopt.errors import show
+import warnings
+
+from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import Instance, TransportCost
 
@@ -53,10 +56,19 @@ def check_lead_times(inst: Instance) -> list[str]:
     for n, t in enumerate(inst.trade.transport):
         out += _entry_problems(f"trade.transport.{n}", t, inst)
     for pid, p in inst.plants.items():
+        used = {k for i in p.lines if i in inst.products for k in inst.products[i].bom}
+        used |= {s for k in p.components if k in inst.components for s in inst.components[k].bom}
         for k in p.max_lead_time:
             if k not in inst.components:
                 out.append(
                     f"plants.{pid}.max_lead_time: unknown component {show(k)}"
                     f"{did_you_mean(k, inst.components)}"
+                )
+            elif k not in used:
+                warnings.warn(
+                    f"plants.{pid}.max_lead_time.{k}: no line or make option of the plant "
+                    f"uses {k}, so the limit has no effect",
+                    GpnoptWarning,
+                    stacklevel=2,
                 )
     return out
