@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
+from gpnopt.checks.taxes import check_taxes
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
 
@@ -485,6 +486,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_years,
     check_requirements,
     check_learning,
+    check_taxes,
 ]
 """Every meaning check, in the order they run."""
 

@@ -23,6 +23,7 @@ from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.plants import add_plants
 from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
+from gpnopt.model.taxes import add_taxes
 from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
 from gpnopt.model.variables import add_variables
@@ -43,6 +44,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+    add_taxes(m, data)  # 22 taxes: the tax part (its base rows come with family 11)
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:

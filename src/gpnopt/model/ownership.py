@@ -19,6 +19,11 @@ are linear in the variables:
     profit[e]  = revenue[e] - cost[e]
     firm_profit[f] = sum_e share[f,e] * profit[e]
 
+With ``taxes`` (family 22, :mod:`gpnopt.model.taxes`) cost[e] holds the part tax[e], and
+the rows tax_base[e] bound the taxable profit by revenue[e] minus the rest of cost[e]
+(in a period's block also minus the capital allowance): profit[e], firm_profit[f], the
+participation rows and the objective are after tax.
+
 The capital charge of a one-period instance is the yearly annuity of the investments:
 
     capital_charge[e] = sum_{a of e, not existing} annuity(r, n_a) * investment_cost[a] * u[a]
@@ -53,6 +58,7 @@ from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
 from gpnopt.model.parts import part_terms
+from gpnopt.model.taxes import add_tax_base
 from gpnopt.model.variables import linear, production_term, term, var_tables
 
 
@@ -72,6 +78,12 @@ def add_ownership_and_objective(
     m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
     m.firms = pyo.Set(initialize=list(data.instance.firms), ordered=True, doc="firms f")
     _add_revenue_and_cost(m, data, capital=not per_period)
+    if data.instance.taxes is not None:  # 22 taxes: the base is the profit before tax
+        allowance: dict[str, list] = defaultdict(list)
+        if per_period:  # a block's cost has no capital charge: deduct it for the tax
+            for e, coef, var in investment_terms(m, data, annuities=True):
+                allowance[e].append(term(coef, var))
+        add_tax_base(m, data, allowance)
     _add_profits(m, data)
     if per_period:
         return

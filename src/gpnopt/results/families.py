@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.taxes import TAX_COLUMNS, tax_rows
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyTable:
@@ -35,7 +37,12 @@ class FamilyTable:
     """What a row is (``docs/results.md``)."""
 
 
-FAMILY_TABLES: tuple[FamilyTable, ...] = ()
+FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "taxes", TAX_COLUMNS, ("entity",), tax_rows,
+        "profit tax of an entity in a period (family 22)",
+    ),
+)
 """Every family's result table, in family order."""
 
 
