@@ -200,6 +200,13 @@ def _lookup_tariff(
     return 0.0
 
 
+def component_tariff_rate(inst: Instance) -> Any:
+    """``rate(from_country, to_country)``: the tariff rate on components crossing that
+    border, as the flow arcs use it (a customs value times it is the duty)."""
+    table = _tariff_table(inst)
+    return lambda frm, to: _lookup_tariff(table, "component", frm, to)
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (restored after it).

@@ -17,9 +17,9 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
-from gpnopt.checks.taxes import check_taxes
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
 

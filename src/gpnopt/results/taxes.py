@@ -24,6 +24,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+ZERO = 1e-6
+"""Values at or below this are 0 (``gpnopt.results.solution.ZERO``; that module imports the
+registry of this reader, so it is not imported here)."""
+
+
+def clean(x: float) -> float:
+    """Rounded to 6 digits, tiny values 0 (as ``gpnopt.results.solution.clean``)."""
+    return 0.0 if abs(x) <= ZERO else round(float(x), 6)
+
 TAX_COLUMNS = (
     "entity", "country", "period", "profit_before_tax", "taxable", "rate", "tax", "incentive",
 )
@@ -35,7 +44,6 @@ def tax_rows(
 ) -> list[dict[str, Any]]:
     """The ``taxes`` rows of one period's model or block (module docstring)."""
     from gpnopt.model.taxes import derive_taxes
-    from gpnopt.results.solution import clean
 
     rates = derive_taxes(data)
     before = block.component("profit_before_tax")
