@@ -248,3 +248,25 @@ def test_bad_tax_input_is_refused(patch, text):
     with pytest.raises(InstanceError, match=".*") as err:
         gpnopt.instance_from_dict(micro(patch), name="micro")
     assert text in str(err.value)
+
+
+def test_showcase_taxes_china_jv_at_the_taiwanese_incentive():
+    # instances/showcase.yaml: CN 25%, JP 30%, TW 17%; CN_JV (FFG's home is TW) gets 15%.
+    # CN_JV's profit before tax is 3370 (tax 505.5); its castings go to JP_TM and TW_FFG at
+    # the highest level, 5: each unit moves 1 from a plant taxed 30% or 17% to one taxed 15%.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+    res = gpnopt.solve(gpnopt.load(path), mip_gap=MIP_GAP)
+    rates = {r.entity: (r.rate, r.incentive) for r in res.tables["taxes"].itertuples()}
+    assert rates == {
+        "CN_JV": (0.15, "jv_with_taiwan_hq"), "JP_TM": (0.3, ""), "TW_FFG": (0.17, ""),
+    }
+    assert tax_row(res, "CN_JV")["tax"] == pytest.approx(0.15 * tax_row(res, "CN_JV")["taxable"])
+    # without the incentive CN_JV pays 25%, above TW's 17%: the castings to TW_FFG go at
+    # the lowest level 3 instead (profit moves to Taiwan), those to JP_TM (30%) stay at 5
+    plain = gpnopt.solve(gpnopt.load(path, overrides={"taxes": {"incentives": []}}),
+                         mip_gap=MIP_GAP)
+    levels = {r.destination: r.price for r in plain.tables["transfer_prices"].itertuples()}
+    assert levels == {"JP_TM": 5.0, "TW_FFG": 3.0}
+    assert plain.objective < res.objective
