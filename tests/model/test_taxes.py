@@ -270,3 +270,16 @@ def test_showcase_taxes_china_jv_at_the_taiwanese_incentive():
     levels = {r.destination: r.price for r in plain.tables["transfer_prices"].itertuples()}
     assert levels == {"JP_TM": 5.0, "TW_FFG": 3.0}
     assert plain.objective < res.objective
+
+
+def test_an_incentive_above_the_country_rate_is_warned_of():
+    # The lowest rate wins: an incentive of 30% where A taxes 25% never applies.
+    from gpnopt.errors import GpnoptWarning
+
+    raw = micro({"taxes": {"rates": {"A": 0.25},
+                           "incentives": [{"id": "dear", "country": "A", "rate": 0.3}]}})
+    with pytest.warns(GpnoptWarning, match=r"taxes.incentives\[0\].rate: 0.3 is not below"):
+        inst = gpnopt.instance_from_dict(raw, name="micro")
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP)
+    assert res.objective == pytest.approx(150)
+    assert tax_row(res, "P")["incentive"] == ""
