@@ -21,8 +21,8 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
-from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
 from gpnopt.economics.taxes import Taxes
+from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
 from gpnopt.economics.transfer_prices import TransferLevels
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation

@@ -48,8 +48,9 @@ def _objective_only(key: str) -> bool:
 def structure_signature(instance: Instance) -> Any:
     """The instance with every number that enters only the objective blanked out.
 
-    Two instances with equal signatures (and neither with participation constraints or
-    value-based sourcing rules, whose rows hold profits or prices) have the same rows and
+    Two instances with equal signatures (and neither with participation constraints,
+    value-based sourcing rules or taxes, whose rows hold profits or prices:
+    :func:`prices_in_rows`) have the same rows and
     columns: only the objective differs.
     """
 
