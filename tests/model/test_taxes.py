@@ -283,3 +283,15 @@ def test_an_incentive_above_the_country_rate_is_warned_of():
     res = gpnopt.solve(inst, mip_gap=MIP_GAP)
     assert res.objective == pytest.approx(150)
     assert tax_row(res, "P")["incentive"] == ""
+
+
+def test_learning_savings_over_periods_are_taxed():
+    # P's line learns: from 5 units made its unit cost falls from 10 to 2. T1 (5 years)
+    # makes 50, so T2 earns 10 * (30 - 2) = 280 before tax. A taxes 30%:
+    # NPV = 5 * 0.7 * 200 + 1 * 0.7 * 280 = 700 + 196 = 896 (the saving is taxed too).
+    step = {"plants": {"P": {"lines": {"m": {"learning": [{"after": 5, "unit_cost": 2}]}}}}}
+    raw = micro(PERIODS, step, {"taxes": {"rates": {"A": 0.3}}})
+    res = gpnopt.solve(gpnopt.instance_from_dict(raw, name="micro"), mip_gap=MIP_GAP)
+    assert res.objective == pytest.approx(896)
+    assert tax_row(res, "P", "T2")["profit_before_tax"] == pytest.approx(280)
+    assert tax_row(res, "P", "T2")["tax"] == pytest.approx(84)

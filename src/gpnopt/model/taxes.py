@@ -16,10 +16,12 @@ Variables and rows, for every e with rate[e] > 0:
 
 with
 
-    profit_before_tax[e] = revenue[e] - (cost[e] without the tax part) - allowance[e]
+    profit_before_tax[e] = revenue[e] - cost[e] + tax[e] - allowance[e]
 
 and the cost part (``gpnopt.parts``, label "tax") ``tax[e] = rate[e] * v_taxable[e]``, which
-family 11 adds to cost[e]: profit[e], firm_profit[f], participation, profit floors, firm
+family 11 adds to cost[e] (so cost[e] - tax[e] is the cost before tax: in the row the
+terms of v_taxable from cost[e] and tax[e] cancel exactly, and a family that adds to a
+block's cost[e] later, as learning does over the periods, counts in the base): profit[e], firm_profit[f], participation, profit floors, firm
 objectives and the NPV are after tax. A loss is not taxed (v_taxable >= 0) and not carried
 forward to later periods. Since tax lowers every objective, v_taxable takes
 max(0, profit_before_tax) wherever an objective term counts e's profit (a ``firm:F``
@@ -42,7 +44,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import SumExpression
 
 from gpnopt.data import ModelData
 
@@ -115,20 +116,6 @@ def add_taxes(b: Any, data: ModelData) -> None:
     )
 
 
-def _cost_before_tax(b: Any, e: str) -> Any:
-    """cost[e] without its tax part (the same expression objects, the tax left out)."""
-    cost = b.cost[e].expr
-    tax = b.component("tax")
-    if tax is None or e not in tax:
-        return cost
-    part = tax[e].expr
-    # family 11 builds cost[e] as one sum whose children include each part's expression
-    assert cost.__class__ is SumExpression, "cost[e] with a tax part is a sum"
-    kept = [c for c in cost.args if c is not part]
-    assert len(kept) == len(cost.args) - 1, "the tax part is one child of cost[e]"
-    return SumExpression(kept)
-
-
 def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
     """``b.profit_before_tax[e]`` of every entity :func:`derive_taxes` lists and the rows
     ``tax_base[e]`` of those taxed (module docstring); ``allowance[e]`` are the terms
@@ -141,8 +128,14 @@ def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
     if not rates or b.component("profit_before_tax") is not None:
         return
 
+    tax = b.component("tax")
+
     def before_tax(b, e):
-        expr = b.revenue[e] - _cost_before_tax(b, e)
+        # the named cost[e] itself (not a copy of its terms): a family with rows across the
+        # periods may add to a block's cost[e] later (learning does), and the base follows
+        expr = b.revenue[e] - b.cost[e]
+        if tax is not None and e in tax:
+            expr = expr + tax[e]
         for t in allowance.get(e, ()):
             expr = expr - t
         return expr
