@@ -179,3 +179,51 @@ def test_thread_counts_can_change_within_one_process(tiny):
     again = kept.solve(inst)  # the kept HiGHS object (1 thread) after a 2-thread solve
     assert (again.status, again.objective) == ("optimal", 3740.0)
     assert kept.persistent == 1
+
+
+def _showcase(**overrides):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "instances" / "showcase.yaml"
+    return gpnopt.load(path, overrides=overrides or None)
+
+
+def test_taxes_are_never_re_solved_by_an_objective_only_update():
+    """The tax base rows (family 22) hold prices and costs: a new price must rebuild the
+    model (an objective-only update would keep the old tax rows), so the kept solver's
+    answer is a fresh solve's."""
+    from gpnopt.solver import ScenarioSolver
+
+    kept = ScenarioSolver(threads=1)
+    kept.solve(_showcase())
+    dearer = _showcase(markets={"CN": {"demand": {"lathe_medium": {"price": 40}}}})
+    again = kept.solve(dearer)
+    assert (kept.rebuilt, kept.persistent) == (2, 0)
+    fresh = gpnopt.solve(dearer, threads=1)
+    assert again.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert again.firm_profit == pytest.approx(fresh.firm_profit, rel=1e-9)
+
+
+def test_transfer_price_levels_re_solve_like_a_fresh_solve():
+    """Without taxes the levels (family 23) are only in the objective: a new unit cost is
+    re-solved on the kept model, new levels (other columns) rebuild it; both as fresh."""
+    from gpnopt.solver import ScenarioSolver
+
+    def tariffs(rate: float) -> dict:
+        return {"tariffs": [
+            {"to_country": "CN", "goods": "machine", "rate": 0.1},
+            {"to_country": "JP", "goods": "component", "rate": rate},
+        ]}
+
+    kept = ScenarioSolver(threads=1)
+    kept.solve(_showcase(taxes=None, trade=tariffs(0.1)))
+    cheaper = _showcase(taxes=None, trade=tariffs(0.5))
+    again = kept.solve(cheaper)
+    assert (kept.rebuilt, kept.persistent) == (1, 1)
+    assert again.objective == pytest.approx(gpnopt.solve(cheaper, threads=1).objective, rel=1e-9)
+    more = _showcase(taxes=None, trade=tariffs(0.5),
+                     components={"casting": {"transfer_prices": [2.0, 6.0]}})
+    assert kept.solve(more).objective == pytest.approx(
+        gpnopt.solve(more, threads=1).objective, rel=1e-9
+    )
+    assert kept.rebuilt == 2

@@ -120,6 +120,13 @@ class ModelData:
         return out
 
 
+def component_tariff_rate(inst: Instance) -> Any:
+    """``rate(from_country, to_country)``: the tariff rate on components crossing that
+    border, as the flow arcs use it (a customs value times it is the duty)."""
+    lanes = Lanes(inst)
+    return lambda frm, to: lanes.rate("component", frm, to)
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block (restored after it).

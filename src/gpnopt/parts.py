@@ -27,6 +27,7 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("tax", "cost", "tax"),  # family 22: profit tax (gpnopt.model.taxes)
 )
 """Every family's revenue and cost parts, in family order."""
 

@@ -31,7 +31,8 @@ EXAMPLES: dict[str, str] = {
     "per_line: {high: 2}}}",
     "TechnicianPolicy": "technicians: {pool: 12, per_line: {high: 2, medium: 1}, "
     "per_unit: {high: 0.01}}",
-    "Component": "components:\n  casting: {transfer_price: 4.0, bom: {pig_iron: 2}}",
+    "Component": "components:\n  casting: {transfer_price: 4.0, bom: {pig_iron: 2}}\n"
+    "  core_unit: {transfer_prices: [80, 100, 120]}   # levels chosen per flow",
     "BomEntry": "bom: {casting: {quantity: 2, min_quality: medium}}   # or bom: {casting: 2}",
     "Product": "products:\n  lathe_high: {tier: high, firm: TM, bom: {casting: 1}}",
     "Plant": "plants:\n  CN_TM:\n    country: CN\n    owners: {TM: 1.0}\n    fixed_cost: 100\n"
@@ -78,6 +79,12 @@ EXAMPLES: dict[str, str] = {
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
     "Training": "training: {cost: 150, lag: 1}",
+    "Taxes": "taxes:\n  rates: {JP: 0.30, CN: 0.25, TW: 0.17}   # 0.25 is 25%\n"
+    "  incentives:\n    - {id: jv_with_taiwan_hq, country: CN, rate: 0.15, "
+    "owner_home_countries: [TW]}",
+    "TaxIncentive": "incentives:\n  - {id: jv_with_taiwan_hq, country: CN, rate: 0.15, "
+    "owner_home_countries: [TW]}\n  - {id: thai_boi_holiday, plants: [TH_TM], "
+    "rate: 0.0}   # a holiday; per period: {P2005: 0.0, P2010: 0.2}",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
@@ -87,6 +94,7 @@ _ORDER = [
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
+    "Taxes", "TaxIncentive",
 ]
 
 _UNIT = re.compile(

@@ -22,6 +22,9 @@ from pydantic import (
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.lead_times import DefaultTransport
+from gpnopt.economics.taxes import Taxes
+from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
+from gpnopt.economics.transfer_prices import TransferLevels
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -168,6 +171,9 @@ class Component(Base):
     """Readable name."""
     transfer_price: NonNeg = 0.0
     """Price of one unit traded between plants; its customs value (money/unit)."""
+    transfer_prices: TransferLevels | None = None
+    """Transfer price levels (money/unit, >= 0) the model chooses from for each flow
+    between two plants (family 23); they replace ``transfer_price`` there."""
     bom: BillOfMaterials = Field(default_factory=dict)
     """Sub-components per unit made (multi-level bills of materials)."""
     provenance: Provenance = None
@@ -340,6 +346,8 @@ class Channel(Asset):
     """Equity share of each firm in the channel's profit (0-1, summing to at most 1)."""
     markets: list[str]
     """Markets reached."""
+    country: str | None = None
+    """Country id where the channel's profit is taxed (family 22); omitted = untaxed."""
     plants: list[str] | None = None
     """Only output of these plants."""
     plant_owners: list[str] | None = None
@@ -599,6 +607,8 @@ class Instance(Base):
     """Planning periods in order; omitted = one period (``docs/formulation.md``, Periods)."""
     finance: Finance = Field(default_factory=Finance)
     """Discount rate and asset lifetime (capital charges and the net present value)."""
+    taxes: Taxes | None = None
+    """Profit tax by country and its incentives (family 22); omitted = no tax."""
 
     _periods_valid = field_validator("periods")(check_periods)
 

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from gpnopt.checks.lead_times import check_lead_times
+from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
@@ -499,6 +500,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_requirements,
     check_learning,
     check_lead_times,
+    check_taxes,
 ]
 """Every meaning check, in the order they run."""
 

@@ -24,8 +24,10 @@ from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.plants import add_plants
 from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
+from gpnopt.model.taxes import add_taxes
 from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
+from gpnopt.model.transfer_prices import add_transfer_prices
 from gpnopt.model.variables import add_variables
 
 __all__ = ["add_families", "add_over_time", "add_single_period"]
@@ -43,8 +45,10 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_quality(m, data)  # 7 capability and quality
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
+    add_transfer_prices(m, data)  # 23 transfer price levels (before 10 and 11 price them)
     add_trade(m, data)  # 10 trade costs
     add_lead_times(m, data)  # 20 lead times
+    add_taxes(m, data)  # 22 taxes: the tax part (its base rows come with family 11)
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:

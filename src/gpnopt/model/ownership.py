@@ -6,6 +6,8 @@ are linear in the variables:
 
     revenue[p] = sum_{(p,i,h,m)} price[m,i] * (1 - margin[h]) * v_sales[p,i,h,m]
                  + sum_{(k,s,d), d != s = p} transfer_price[k] * v_flow[k,p,d]
+                   (a component with ``transfer_prices``: sum_l P_kl * v_flow_at[k,p,d,l],
+                   family 23, and so the buyer's purchases)
     cost[p]    = fixed_cost[p] * v_is_open[p]
                  + sum_i (line fixed_cost[p,i] * v_line_open[p,i] + unit_cost[p,i] * production[p,i])
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
@@ -18,6 +20,11 @@ are linear in the variables:
     cost[o]    = fixed_cost[o] * v_office_open[o] + capital_charge[o]
     profit[e]  = revenue[e] - cost[e]
     firm_profit[f] = sum_e share[f,e] * profit[e]
+
+With ``taxes`` (family 22, :mod:`gpnopt.model.taxes`) cost[e] holds the part tax[e], and
+the rows tax_base[e] bound the taxable profit by revenue[e] minus the rest of cost[e]
+(in a period's block also minus the capital allowance): profit[e], firm_profit[f], the
+participation rows and the objective are after tax.
 
 The capital charge of a one-period instance is the yearly annuity of the investments:
 
@@ -53,6 +60,8 @@ from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
 from gpnopt.model.parts import part_terms
+from gpnopt.model.taxes import add_tax_base
+from gpnopt.model.transfer_prices import level_terms
 from gpnopt.model.variables import linear, production_term, term, var_tables
 
 
@@ -72,6 +81,12 @@ def add_ownership_and_objective(
     m.entities = pyo.Set(initialize=list(data.owners), ordered=True, doc="profit centres e")
     m.firms = pyo.Set(initialize=list(data.instance.firms), ordered=True, doc="firms f")
     _add_revenue_and_cost(m, data, capital=not per_period)
+    if data.instance.taxes is not None:  # 22 taxes: the base is the profit before tax
+        allowance: dict[str, list] = defaultdict(list)
+        if per_period:  # a block's cost has no capital charge: deduct it for the tax
+            for e, coef, var in investment_terms(m, data, annuities=True):
+                allowance[e].append(term(coef, var))
+        add_tax_base(m, data, allowance)
     _add_profits(m, data)
     if per_period:
         return
@@ -92,7 +107,14 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
         sales_via[a[2]].append((arc, sales_var[a]))
     flows_from: dict[str, list] = defaultdict(list)
     flows_to: dict[str, list] = defaultdict(list)
+    at_level = level_terms(m, data, "price")  # 23: flows between plants priced by level
+    sold_at: dict[str, list] = defaultdict(list)  # e -> flows' values at their levels
+    bought_at: dict[str, list] = defaultdict(list)
     for a, arc in data.flows.items():
+        if a in at_level:
+            sold_at[a[1]].append(at_level[a])
+            bought_at[a[2]].append(at_level[a])
+            continue
         flows_from[a[1]].append((a, flow_var[a]))
         flows_to[a[2]].append((arc, flow_var[a]))
     lines_at: dict[str, list] = defaultdict(list)
@@ -120,7 +142,7 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
                     if a[2] != e
                 ]
             )
-            return _plus(sales + parts, part_terms(m, e, "revenue"))
+            return _plus(sales + parts, [*sold_at[e], *part_terms(m, e, "revenue")])
         if kind == "channel":
             own = linear([term(arc.channel_revenue, x) for arc, x in sales_via[e]])
             return _plus(own, part_terms(m, e, "revenue"))
@@ -150,8 +172,8 @@ def _add_revenue_and_cost(m: pyo.ConcreteModel, data: ModelData, *, capital: boo
             # are the trade expressions themselves, so no named expression is walked twice
             children = own_terms.args if own_terms.__class__ is SumExpression else [own_terms]
             return SumExpression(
-                [*children, m.transport_cost[e].expr, m.tariff_cost[e].expr, *charge[e],
-                 *part_terms(m, e, "cost")]
+                [*children, *bought_at[e], m.transport_cost[e].expr, m.tariff_cost[e].expr,
+                 *charge[e], *part_terms(m, e, "cost")]
             )
         if kind == "channel":
             ch = inst.channels[e]

@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.taxes import TAX_COLUMNS, tax_rows
+from gpnopt.results.transfer_prices import TRANSFER_PRICE_COLUMNS, transfer_price_rows
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyTable:
@@ -35,7 +38,16 @@ class FamilyTable:
     """What a row is (``docs/results.md``)."""
 
 
-FAMILY_TABLES: tuple[FamilyTable, ...] = ()
+FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "taxes", TAX_COLUMNS, ("entity",), tax_rows,
+        "profit tax of an entity in a period (family 22)",
+    ),
+    FamilyTable(
+        "transfer_prices", TRANSFER_PRICE_COLUMNS, ("component", "source", "destination", "price"),
+        transfer_price_rows, "units of a flow between plants traded at a level (family 23)",
+    ),
+)
 """Every family's result table, in family order."""
 
 

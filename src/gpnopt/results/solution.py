@@ -278,6 +278,7 @@ def _profit_rows(
 def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[int, float]) -> Solution:
     """The rows of one period's model (a one-period model, or a period's block), tagged
     with ``period``; ``objective`` is left at 0 for the caller."""
+    from gpnopt.model.transfer_prices import level_values
     from gpnopt.model.variables import var_tables
 
     inst = data.instance
@@ -329,12 +330,15 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
     ]
     flows = []
     flow_var = v.flow
+    at_level = level_values(model, data, val)  # 23: the average level of a levelled flow
     for a, arc in data.flows.items():
         q = flow_var[a].value or 0.0
         if q <= ZERO:
             continue
         k, s, d = a
         is_plant = s in inst.plants
+        unit_value = inst.suppliers[s].components[k].unit_price if not is_plant else (
+            clean(at_level[a] / q) if a in at_level else inst.components[k].transfer_price)
         flows.append(
             {
                 "component": k,
@@ -346,9 +350,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "period": period,
                 "quantity": clean(q),
                 "quality": ("low", "medium", "high")[arc.quality],
-                "unit_value": inst.components[k].transfer_price
-                if is_plant
-                else inst.suppliers[s].components[k].unit_price,
+                "unit_value": unit_value,
                 "lead_time": arc.lead_time,
             }
         )
@@ -506,6 +508,7 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
     of each entity up to rounding.
     """
     from gpnopt.model.ownership import investment_terms
+    from gpnopt.model.transfer_prices import level_values
     from gpnopt.model.variables import var_tables
 
     inst = data.instance
@@ -525,13 +528,16 @@ def profit_parts(model: pyo.ConcreteModel, data: ModelData) -> Rows:
             ch = inst.channels[a[2]]
             add(a[2], "sales", arc.channel_revenue * q)
             add(a[2], "unit", -ch.unit_cost * q)
+    at_level = level_values(model, data, val)  # 23: flows between plants priced by level
     for a, arc in data.flows.items():
         k, s, d = a
         q = x(v.flow[a])
+        value = at_level[a] if a in at_level else None
         if s != d and data.entity_kind.get(s) == "plant":
-            add(s, "transfer revenue", inst.components[k].transfer_price * q)
+            add(s, "transfer revenue", inst.components[k].transfer_price * q
+                if value is None else value)
         if data.entity_kind.get(d) == "plant":
-            add(d, "purchases", -arc.price * q)
+            add(d, "purchases", -arc.price * q if value is None else -value)
     for p, i in data.lines:
         line = inst.plants[p].lines[i]
         add(p, "fixed", -line.fixed_cost * x(v.line_open[p, i]))

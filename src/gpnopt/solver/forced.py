@@ -52,6 +52,7 @@ from gpnopt.solver.highs import (
 )
 from gpnopt.solver.persistent import (
     objective_vector,
+    prices_in_rows,
     rebuild_objective,
     structure_signature,
 )
@@ -310,9 +311,7 @@ class ForcedSolver:
         must be solved on its own)."""
         if structure_signature(variant) != self.signature:
             return None
-        if any(f.reservation_profit is not None for f in variant.firms.values()) or any(
-            r.basis == "value" for r in variant.sourcing_rules
-        ):
+        if prices_in_rows(variant):
             return None
         vector = self._rebuild_objective(variant)
         if vector is None:

@@ -40,16 +40,17 @@ _STRUCTURE_FREE_KEYS = frozenset(
 
 def _objective_only(key: str) -> bool:
     """Whether a schema key's numbers enter only the objective (costs, prices, rates)."""
-    if key == "investment_cost":  # capital budgets are rows
-        return False
+    if key in ("investment_cost", "transfer_prices"):  # capital budgets are rows; the
+        return False  # number of transfer price levels is the number of columns
     return "cost" in key or "price" in key or key in ("margin_rate", "rate")
 
 
 def structure_signature(instance: Instance) -> Any:
     """The instance with every number that enters only the objective blanked out.
 
-    Two instances with equal signatures (and neither with participation constraints or
-    value-based sourcing rules, whose rows hold profits or prices) have the same rows and
+    Two instances with equal signatures (and neither with participation constraints,
+    value-based sourcing rules or taxes, whose rows hold profits or prices:
+    :func:`prices_in_rows`) have the same rows and
     columns: only the objective differs.
     """
 
@@ -67,10 +68,13 @@ def structure_signature(instance: Instance) -> Any:
     return strip(instance.model_dump())
 
 
-def _prices_in_rows(instance: Instance) -> bool:
-    """Whether costs or prices appear in rows (participation, value-based sourcing)."""
-    return any(f.reservation_profit is not None for f in instance.firms.values()) or any(
-        r.basis == "value" for r in instance.sourcing_rules
+def prices_in_rows(instance: Instance) -> bool:
+    """Whether costs or prices appear in rows (participation, value-based sourcing, the
+    tax base of family 22), so that a change of them is not an objective-only update."""
+    return (
+        any(f.reservation_profit is not None for f in instance.firms.values())
+        or any(r.basis == "value" for r in instance.sourcing_rules)
+        or instance.taxes is not None
     )
 
 
@@ -251,7 +255,7 @@ class ScenarioSolver:
         reuse = (
             st is not None
             and st["signature"] == sig
-            and not _prices_in_rows(instance)
+            and not prices_in_rows(instance)
             and (self.objective or instance.objective.mode) == st["mode"]
         )
         if not reuse:

@@ -1,0 +1,78 @@
+"""Meaning checks of family 22 (taxes) and family 23 (transfer price levels).
+
+Every country, plant and firm home a tax key names must exist; a channel's ``country``
+too. An incentive whose rate is not below the rate of every country it could apply in
+never lowers a tax (the lowest applicable rate wins): that is warned of, not refused (it
+may be meant for a period mapping's later periods). No Pyomo here.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from gpnopt.errors import GpnoptWarning, show
+from gpnopt.hints import did_you_mean
+from gpnopt.schema import Instance
+
+
+def _unknown(where: str, kind: str, values: list[str], known: object) -> list[str]:
+    """``where: unknown <kind> 'x' (did you mean 'y'?)`` for each value not in ``known``."""
+    known_set = set(known)  # type: ignore[call-overload]
+    return [
+        f"{where}: unknown {kind} {show(v)}{did_you_mean(v, known_set)}"
+        for v in values
+        if v not in known_set
+    ]
+
+
+def check_taxes(inst: Instance) -> list[str]:
+    """Tax rates, incentives and channels' countries name known countries and plants."""
+    out: list[str] = []
+    for hid, h in (inst.channels or {}).items():
+        if h.country is not None:
+            out += _unknown(f"channels.{hid}.country", "country", [h.country], inst.countries)
+    tax = inst.taxes
+    if tax is None:
+        return out
+    out += _unknown("taxes.rates", "country", list(tax.rates), inst.countries)
+    for n, inc in enumerate(tax.incentives):
+        where = f"taxes.incentives[{n}]"
+        if inc.country is not None:
+            out += _unknown(f"{where}.country", "country", [inc.country], inst.countries)
+        out += _unknown(f"{where}.plants", "plant", inc.plants or [], inst.plants)
+        out += _unknown(
+            f"{where}.owner_home_countries", "country", inc.owner_home_countries or [],
+            inst.countries,
+        )
+        if inc.country is not None and inc.plants:
+            elsewhere = [
+                p for p in inc.plants
+                if p in inst.plants and inst.plants[p].country != inc.country
+            ]
+            if elsewhere:
+                out.append(
+                    f"{where}.plants: {', '.join(show(p) for p in elsewhere)} not in the "
+                    f"incentive's country {show(inc.country)}; it could never apply to them"
+                )
+    if not out:
+        _warn_useless_incentives(inst)
+    return out
+
+
+def _warn_useless_incentives(inst: Instance) -> None:
+    """Warn of an incentive whose rate is not below the rate of the countries it covers."""
+    tax = inst.taxes
+    assert tax is not None
+    for n, inc in enumerate(tax.incentives):
+        if inc.country is not None:
+            countries = {inc.country}
+        else:
+            countries = {inst.plants[p].country for p in inc.plants or []}
+        if all(inc.rate >= tax.rates.get(c, 0.0) for c in countries):
+            rates = ", ".join(f"{c} {tax.rates.get(c, 0.0):g}" for c in sorted(countries))
+            warnings.warn(
+                f"taxes.incentives[{n}].rate: {inc.rate:g} is not below the rate of the "
+                f"countries it covers ({rates}); the lowest rate wins, so it never applies",
+                GpnoptWarning,
+                stacklevel=2,
+            )

@@ -1,0 +1,151 @@
+"""Family 22, taxes: profit tax by country, incentives and holidays; profits after tax.
+
+Indices: e profit centre (plant, purchasing office, channel with a ``country``), f firm.
+The rate of e (:func:`derive_taxes`) is the lowest of its country's ``taxes.rates`` entry
+(0 when the country is not listed) and of every incentive that covers e: an incentive with
+``country`` covers the entities in that country, with ``plants`` those plants (both: those
+plants in the country), with ``owner_home_countries`` only entities with an owner f
+(share[f,e] > 0) whose ``home_country`` is listed. A channel without ``country`` is untaxed.
+Every value may change by period (a holiday: an incentive rate ``{T1: 0.0, T2: 0.25}``):
+each period's block uses its period's rates and owners.
+
+Variables and rows, for every e with rate[e] > 0:
+
+    v_taxable[e] >= 0                                   taxable profit of e
+    tax_base[e]:  v_taxable[e] >= profit_before_tax[e]
+
+with
+
+    profit_before_tax[e] = revenue[e] - cost[e] + tax[e] - allowance[e]
+
+and the cost part (``gpnopt.parts``, label "tax") ``tax[e] = rate[e] * v_taxable[e]``, which
+family 11 adds to cost[e] (so cost[e] - tax[e] is the cost before tax: in the row the
+terms of v_taxable from cost[e] and tax[e] cancel exactly, and a family that adds to a
+block's cost[e] later, as learning does over the periods, counts in the base): profit[e], firm_profit[f], participation, profit floors, firm
+objectives and the NPV are after tax. A loss is not taxed (v_taxable >= 0) and not carried
+forward to later periods. Since tax lowers every objective, v_taxable takes
+max(0, profit_before_tax) wherever an objective term counts e's profit (a ``firm:F``
+objective's second stage counts them all); an entity no objective term counts may show a
+higher taxable profit. The rows hold prices and costs, so a re-solve with new numbers
+rebuilds the model (``gpnopt.solver.persistent.prices_in_rows``).
+
+One period: cost[e] holds the capital charge (the annuity of the investments), so it is
+deductible; allowance[e] = 0. Many periods: each period's block holds this family with that
+period's data; the block's cost has no capital charge (investment is an outlay, outside the
+yearly profit), and allowance[e] = sum_{a of e, not existing} annuity(r, n_a) *
+investment_cost[a,t] * u[a,t] (the one-period capital charge of the assets operating in t)
+is deducted instead, so that both forms tax the same yearly profit. The other outlays
+(closures, training) are not deducted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+
+from gpnopt.data import ModelData
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRate:
+    """The profit tax of one entity in one period."""
+
+    country: str
+    rate: float
+    incentive: str  # id of the incentive giving the rate, "" for the country's own rate
+
+
+def _country(data: ModelData, e: str) -> str | None:
+    inst = data.instance
+    kind = data.entity_kind[e]
+    if kind == "plant":
+        return inst.plants[e].country
+    if kind == "office":
+        return inst.purchasing_offices[e].country
+    return inst.channels[e].country if inst.channels is not None else None
+
+
+def derive_taxes(data: ModelData) -> dict[str, TaxRate]:
+    """The tax rate of every entity of ``data`` that lies in a taxed country or that an
+    incentive covers (module docstring), in entity order; empty without ``taxes``."""
+    inst = data.instance
+    tax = inst.taxes
+    if tax is None:
+        return {}
+    homes = {f: firm.home_country for f, firm in inst.firms.items()}
+    out: dict[str, TaxRate] = {}
+    for e in data.entity_kind:
+        country = _country(data, e)
+        if country is None:
+            continue
+        best = TaxRate(country, tax.rates.get(country, 0.0), "")
+        covered = country in tax.rates
+        for inc in tax.incentives:
+            if inc.country is not None and inc.country != country:
+                continue
+            if inc.plants is not None and e not in inc.plants:
+                continue
+            if inc.owner_home_countries is not None and not any(
+                share > 0 and homes.get(f) in inc.owner_home_countries
+                for f, share in data.owners.get(e, {}).items()
+            ):
+                continue
+            covered = True
+            if inc.rate < best.rate:
+                best = TaxRate(country, inc.rate, inc.id)
+        if covered:
+            out[e] = best
+    return out
+
+
+def add_taxes(b: Any, data: ModelData) -> None:
+    """``b.v_taxable[e]`` and the cost part ``b.tax[e] = rate[e] * v_taxable[e]`` of every
+    entity taxed at a rate above 0 (nothing without ``taxes``). Runs before family 11,
+    which adds the part to cost[e] and then calls :func:`add_tax_base`."""
+    rates = derive_taxes(data)
+    taxed = [e for e, r in rates.items() if r.rate > 0]
+    if not taxed:
+        return
+    b.tax_entities = pyo.Set(initialize=taxed, ordered=True, doc="entities taxed e")
+    b.v_taxable = pyo.Var(b.tax_entities, domain=pyo.NonNegativeReals, doc="taxable profit")
+    b.tax = pyo.Expression(
+        b.tax_entities, rule=lambda b, e: rates[e].rate * b.v_taxable[e],
+        doc="tax[e] = rate[e] * v_taxable[e]",
+    )
+
+
+def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
+    """``b.profit_before_tax[e]`` of every entity :func:`derive_taxes` lists and the rows
+    ``tax_base[e]`` of those taxed (module docstring); ``allowance[e]`` are the terms
+    deducted from e's profit before tax (a period block's capital allowance).
+
+    Called by family 11 after revenue[e] and cost[e]. A model whose objective is rebuilt
+    (``gpnopt.solver.persistent.rebuild_objective``, same data) keeps its rows.
+    """
+    rates = derive_taxes(data)
+    if not rates or b.component("profit_before_tax") is not None:
+        return
+
+    tax = b.component("tax")
+
+    def before_tax(b, e):
+        # the named cost[e] itself (not a copy of its terms): a family with rows across the
+        # periods may add to a block's cost[e] later (learning does), and the base follows
+        expr = b.revenue[e] - b.cost[e]
+        if tax is not None and e in tax:
+            expr = expr + tax[e]
+        for t in allowance.get(e, ()):
+            expr = expr - t
+        return expr
+
+    b.profit_before_tax = pyo.Expression(
+        list(rates), rule=before_tax, doc="profit_before_tax[e] = revenue - cost before tax"
+    )
+    if b.component("v_taxable") is None:
+        return
+    b.tax_base = pyo.Constraint(
+        b.tax_entities, rule=lambda b, e: b.v_taxable[e] >= b.profit_before_tax[e],
+        doc="v_taxable[e] >= profit_before_tax[e]",
+    )
