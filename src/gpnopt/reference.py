@@ -75,12 +75,15 @@ EXAMPLES: dict[str, str] = {
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
     "Training": "training: {cost: 150, lag: 1}",
+    "BasePlant": "base_plant:\n  plant: JP_TM\n  products: [lathe_h, lathe_m]\n"
+    "  support_cost: {high: 2.0, medium: 1.0, low: 0.5}\n  support_fee: {high: 4.0, medium: 2.0}\n"
+    "  closure_cost: 3000",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
-    "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
+    "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",

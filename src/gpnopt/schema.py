@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.base_plants import BasePlant
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -130,6 +131,9 @@ class Firm(Base):
     """Least equity-weighted profit the firm accepts (participation; money/year)."""
     technicians: TechnicianPolicy | None = None
     """Expatriate technician pool; omitted = unlimited."""
+    base_plant: BasePlant | None = None
+    """The firm's base (mother) plant, without which its foreign lines cannot run
+    (``docs/formulation.md``, section 19); omitted = none."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
