@@ -75,6 +75,7 @@ EXAMPLES: dict[str, str] = {
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
     "Training": "training: {cost: 150, lag: 1}",
+    "Currency": "currencies:\n  JPY: {name: Japanese yen, rate: 0.009}\n  EUR: {rate: 1.1}",
     "BasePlant": "base_plant:\n  plant: JP_TM\n  products: [lathe_h, lathe_m]\n"
     "  support_cost: {high: 2.0, medium: 1.0, low: 0.5}\n  support_fee: {high: 4.0, medium: 2.0}\n"
     "  closure_cost: 3000",
@@ -82,7 +83,7 @@ EXAMPLES: dict[str, str] = {
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
-    "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
+    "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
     "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",

@@ -22,6 +22,7 @@ from pydantic import (
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.base_plants import BasePlant
+from gpnopt.economics.currency import Currency, CurrencyRef
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -103,6 +104,8 @@ class Country(Base):
 
     name: str | None = None
     """Readable name."""
+    currency: str | None = None
+    """Currency id (of ``currencies``) of the records here that state ``currency: local``."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -251,6 +254,9 @@ class Plant(Asset):
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)
     """Components the plant may make in-house, by component id."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -296,6 +302,9 @@ class Supplier(Base):
     """Who may buy; omitted = every plant."""
     components: dict[str, SupplyOffer]
     """Offers by component id."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -320,6 +329,9 @@ class Market(Base):
     """Country id (for trade costs)."""
     demand: dict[str, DemandEntry] = Field(default_factory=dict)
     """Demand by product id."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -359,6 +371,9 @@ class Channel(Asset):
     """Share of the sale price the channel keeps; the plant receives the rest."""
     capacity: NonNeg | None = None
     """Most units per year; omitted = unbounded."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -394,6 +409,9 @@ class PurchasingOffice(Asset):
     """Supplier pools it qualifies."""
     plants: list[str]
     """Plants it qualifies them for."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -582,6 +600,8 @@ class Instance(Base):
     """Planning periods in order; omitted = one period (``docs/formulation.md``, Periods)."""
     finance: Finance = Field(default_factory=Finance)
     """Discount rate and asset lifetime (capital charges and the net present value)."""
+    currencies: dict[Name, Currency] = Field(default_factory=dict)
+    """Exchange rates by currency id; records state theirs (``currency``)."""
 
     _periods_valid = field_validator("periods")(check_periods)
 

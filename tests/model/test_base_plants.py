@@ -223,3 +223,26 @@ def test_persistent_re_solve_rebuilds_the_support_and_closure_parts():
         inst = gpnopt.instance_from_dict(micro(raw, _base(closure_cost=closure)))
         assert kept.solve(inst).objective == pytest.approx(value)
     assert kept.persistent == 1
+
+
+def test_showcase_mother_plant_charges_the_jv():
+    # instances/showcase.yaml: TM's base plant JP_TM supports the JV's lathe_medium line
+    # (80 units for CN): the JV pays a fee of 2 a unit (160) and JP_TM bears 0.5 a unit (40).
+    # Decisions stay as without a base plant (6498), the alliance earns 40 less (6458); the
+    # JV's profit falls from 3120 to 2960, JP_TM's rises from 2200 to 2320, so FFG (half the
+    # JV) earns 80 less and TM 40 more.
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+    inst = gpnopt.load(path)
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP)
+    plain = gpnopt.solve(gpnopt.load(path, overrides={"firms": {"TM": {"base_plant": None}}}),
+                         mip_gap=MIP_GAP)
+    assert produced(res, "CN_JV", product="lathe_medium") == pytest.approx(80)
+    assert res.objective == pytest.approx(plain.objective - 40)
+    assert plant_profit(res, "CN_JV") == pytest.approx(plant_profit(plain, "CN_JV") - 160)
+    assert plant_profit(res, "JP_TM") == pytest.approx(plant_profit(plain, "JP_TM") + 120)
+    firms = {r.firm: r.profit for r in res.tables["firm_profit"].itertuples()}
+    before = {r.firm: r.profit for r in plain.tables["firm_profit"].itertuples()}
+    assert firms["FFG"] == pytest.approx(before["FFG"] - 80)
+    assert firms["TM"] == pytest.approx(before["TM"] + 40)
