@@ -246,3 +246,27 @@ def test_showcase_mother_plant_charges_the_jv():
     before = {r.firm: r.profit for r in plain.tables["firm_profit"].itertuples()}
     assert firms["FFG"] == pytest.approx(before["FFG"] - 80)
     assert firms["TM"] == pytest.approx(before["TM"] + 40)
+
+
+def test_two_periods_myopic_and_a_fee_by_period():
+    # The instance above (closure 100) solved period by period: T1 alone keeps P open for Q
+    # (190), T2 as before (-10): 180 again. A fee of 2 in T1 only (a period mapping) moves
+    # 20 from Q to P in T1 and nothing in T2.
+    raw = micro(FOREIGN, _base(support_fee={"medium": {"T1": 2.0, "T2": 0.0}}), {
+        "periods": [{"id": "T1", "start": 2020}, {"id": "T2", "start": 2021, "length": 1}],
+        "finance": {"discount_rate": 0.0, "salvage": False},
+        "plants": {
+            "P": {"existing": True, "fixed_cost": 60, "closure_cost": 100,
+                  "lines": {"m": {"unit_cost": 25}}},
+            "Q": {"available_until": 2020},
+        },
+    })
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP, foresight="myopic")
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(180)
+    df = res.tables["plant_profit"]
+    profit = {(r.plant, r.period): r.profit for r in df.itertuples()}
+    assert profit["P", "T1"] == pytest.approx(-60 + 20)
+    assert profit["Q", "T1"] == pytest.approx(250 - 20)
+    assert profit["P", "T2"] == pytest.approx(-10)
