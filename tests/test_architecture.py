@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.orlib",
             "gpnopt.hints",
             "gpnopt.reference",
+            "gpnopt.currency",
         ),
     ),
     ("data", ("gpnopt.data", "gpnopt.transport", "gpnopt.horizon_data", "gpnopt.parts")),

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from gpnopt.currency import refuse_unconverted
 from gpnopt.schema import TIER_RANK, Instance
 from gpnopt.transport import Lanes
 
@@ -147,7 +148,13 @@ def paused_gc() -> Iterator[None]:
 
 
 def build_data(inst: Instance) -> ModelData:
-    """Derive the sparse sets and parameters of ``inst`` (see :class:`ModelData`)."""
+    """Derive the sparse sets and parameters of ``inst`` (see :class:`ModelData`).
+
+    Raises:
+        InstanceError: a record's money is still in another currency (an instance built
+            in Python without :func:`gpnopt.instance_from_dict`; ``gpnopt.currency``).
+    """
+    refuse_unconverted(inst)
     with paused_gc():
         return _build_data(inst)
 

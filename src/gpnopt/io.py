@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
+from gpnopt.currency import currency_problems, to_model_money
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
 from gpnopt.hints import did_you_mean, keys_at
 from gpnopt.patches import (
@@ -641,12 +642,18 @@ def instance_from_dict(
 
 
 def _validated(name: str, period: PeriodRaw, *, warn: bool) -> Instance | list[str]:
-    """One period's instance, or its problems (``file: yaml.path: message``, located)."""
+    """One period's instance, or its problems (``file: yaml.path: message``, located).
+
+    The instance's money is converted to the model's (:mod:`gpnopt.currency`) after its
+    shape is validated and before the meaning checks."""
     try:
         instance = Instance.model_validate(period.data)
     except ValidationError as exc:
         return validation_problems(name, exc, where=period)
-    problems = check_instance(instance, warn=warn)
+    problems = currency_problems(instance, warn=warn)  # family 24: money in other currencies
+    if not problems:
+        instance = to_model_money(instance)  # once: converted records state no currency
+    problems += check_instance(instance, warn=warn)
     return [f"{name}: {period.line(p)}" for p in problems] or instance
 
 

@@ -85,12 +85,16 @@ EXAMPLES: dict[str, str] = {
     "TaxIncentive": "incentives:\n  - {id: jv_with_taiwan_hq, country: CN, rate: 0.15, "
     "owner_home_countries: [TW]}\n  - {id: thai_boi_holiday, plants: [TH_TM], "
     "rate: 0.0}   # a holiday; per period: {P2005: 0.0, P2010: 0.2}",
+    "Currency": "currencies:\n  JPY: {name: Japanese yen, rate: 0.009}\n  EUR: {rate: 1.1}",
+    "BasePlant": "base_plant:\n  plant: JP_TM\n  products: [lathe_h, lathe_m]\n"
+    "  support_cost: {high: 2.0, medium: 1.0, low: 0.5}\n  support_fee: {high: 4.0, medium: 2.0}\n"
+    "  closure_cost: 3000",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
-    "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
-    "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
+    "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
+    "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",

@@ -21,6 +21,8 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.base_plants import BasePlant
+from gpnopt.economics.currency import Currency, CurrencyRef
 from gpnopt.economics.lead_times import DefaultTransport
 from gpnopt.economics.taxes import Taxes
 from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
@@ -106,6 +108,8 @@ class Country(Base):
 
     name: str | None = None
     """Readable name."""
+    currency: str | None = None
+    """Currency id (of ``currencies``) of the records here that state ``currency: local``."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -134,6 +138,9 @@ class Firm(Base):
     """Least equity-weighted profit the firm accepts (participation; money/year)."""
     technicians: TechnicianPolicy | None = None
     """Expatriate technician pool; omitted = unlimited."""
+    base_plant: BasePlant | None = None
+    """The firm's base (mother) plant, without which its foreign lines cannot run
+    (``docs/formulation.md``, section 19); omitted = none."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -256,6 +263,9 @@ class Plant(Asset):
     """Components the plant may make in-house, by component id."""
     max_lead_time: dict[str, NonNeg] = Field(default_factory=dict)
     """Days by component id: flows of it into the plant taking longer are not offered."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -301,6 +311,9 @@ class Supplier(Base):
     """Who may buy; omitted = every plant."""
     components: dict[str, SupplyOffer]
     """Offers by component id."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -329,6 +342,9 @@ class Market(Base):
     """Days: sales arcs with a longer lead time are not offered; omitted = no limit."""
     max_average_lead_time: NonNeg | None = None
     """Days: most quantity-weighted average lead time of what the market receives."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
 
@@ -370,6 +386,9 @@ class Channel(Asset):
     """Share of the sale price the channel keeps; the plant receives the rest."""
     capacity: NonNeg | None = None
     """Most units per year; omitted = unbounded."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -405,6 +424,9 @@ class PurchasingOffice(Asset):
     """Supplier pools it qualifies."""
     plants: list[str]
     """Plants it qualifies them for."""
+    currency: CurrencyRef | None = None
+    """Currency of this record's money numbers: ``local`` (its country's) or a currency id;
+    omitted = the model's money (``docs/formulation.md``, section 24)."""
     runs_without: list[str] | None = None
     """Owners the entity may run without in a coalition that leaves them out (alliance
     analysis, ``docs/alliance.md``); omitted = it runs only when all its owners are in."""
@@ -609,6 +631,8 @@ class Instance(Base):
     """Discount rate and asset lifetime (capital charges and the net present value)."""
     taxes: Taxes | None = None
     """Profit tax by country and its incentives (family 22); omitted = no tax."""
+    currencies: dict[Name, Currency] = Field(default_factory=dict)
+    """Exchange rates by currency id; records state theirs (``currency``)."""
 
     _periods_valid = field_validator("periods")(check_periods)
 

@@ -17,6 +17,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.checks.base_plants import check_base_plants
 from gpnopt.checks.lead_times import check_lead_times
 from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
@@ -501,6 +502,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_learning,
     check_lead_times,
     check_taxes,
+    check_base_plants,  # 19 base plants
 ]
 """Every meaning check, in the order they run."""
 

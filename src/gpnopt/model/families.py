@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.horizon_data import HorizonData
+from gpnopt.model.base_plants import add_base_closure, add_base_plants
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.flows import add_bom_and_flows
@@ -47,6 +48,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_transfer_prices(m, data)  # 23 transfer price levels (before 10 and 11 price them)
     add_trade(m, data)  # 10 trade costs
+    add_base_plants(m, data)  # 19 base plants (rows and support parts of the period)
     add_lead_times(m, data)  # 20 lead times
     add_taxes(m, data)  # 22 taxes: the tax part (its base rows come with family 11)
 
@@ -55,6 +57,7 @@ def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the families whose one-period form differs from their form over periods, to
     one-period model ``m`` (after :func:`add_families`, before family 11)."""
     add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
+    add_base_closure(m, data)  # 19 base plants: closing an existing base, as an annuity
 
 
 def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:

@@ -17,6 +17,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
+from gpnopt.model.base_plants import add_base_closure, add_base_parts
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
@@ -80,6 +81,9 @@ def prices_in_rows(instance: Instance) -> bool:
 
 OBJECTIVE_COMPONENTS = (
     "learning_cost",
+    "base_support_cost",
+    "base_support_fee",
+    "base_closure_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -106,6 +110,8 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
                 m.del_component(n)
     add_trade(m, data)
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_base_parts(m, data)  # nothing unless a firm has a base plant
+    add_base_closure(m, data)
     add_ownership_and_objective(m, data, objective)
 
 
