@@ -27,6 +27,7 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("volume_discount", "cost", "volume discount"),  # family 21 (negative: a saving)
 )
 """Every family's revenue and cost parts, in family order."""
 

@@ -75,6 +75,12 @@ EXAMPLES: dict[str, str] = {
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
     "Training": "training: {cost: 150, lag: 1}",
+    "PurchasingPool": "purchasing_pools:\n  joint_castings:\n    suppliers: [CN_POOL]\n"
+    "    components: [casting]\n    buyers: {firms: [TM, FFG]}\n    scheme: all_units\n"
+    "    tiers: [{from: 0, discount: 0}, {from: 2000, discount: 0.05}]",
+    "PoolBuyers": "buyers: {firms: [TM, FFG], plants: [TW_FFG]}",
+    "DiscountTier": "tiers:\n  - {from: 0, discount: 0.0}\n  - {from: 2000, discount: 0.05}   # 5% off\n"
+    "  - {from: 6000, discount: 0.10}",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
@@ -83,7 +89,8 @@ _ORDER = [
     "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
-    "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
+    "Trade", "TransportCost", "Tariff", "PurchasingPool", "PoolBuyers", "DiscountTier",
+    "Objective", "Expectation", "Window", "ScenarioSpec",
 ]
 
 _UNIT = re.compile(

@@ -21,6 +21,15 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.discounts import (  # family 21; gpnopt.schema.X for each
+    DiscountTier as DiscountTier,
+)
+from gpnopt.economics.discounts import (
+    PoolBuyers as PoolBuyers,
+)
+from gpnopt.economics.discounts import (
+    PurchasingPool as PurchasingPool,
+)
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -564,6 +573,8 @@ class Instance(Base):
     """Purchasing offices, by id."""
     exclusive_groups: dict[Name, list[str]] = Field(default_factory=dict)
     """Groups of alternative plants (entry modes) of which at most one opens."""
+    purchasing_pools: dict[Name, PurchasingPool] = Field(default_factory=dict)
+    """Joint purchasing with volume discounts, by id (``docs/formulation.md``, section 21)."""
     sourcing_rules: list[SourcingRule] = Field(default_factory=list)
     """Sourcing-share rules."""
     trade: Trade = Field(default_factory=Trade)

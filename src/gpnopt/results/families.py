@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.discounts import DISCOUNT_COLUMNS, discount_rows
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyTable:
@@ -35,7 +37,12 @@ class FamilyTable:
     """What a row is (``docs/results.md``)."""
 
 
-FAMILY_TABLES: tuple[FamilyTable, ...] = ()
+FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "discounts", DISCOUNT_COLUMNS, ("pool",), discount_rows,
+        "one row per purchasing pool and period: volume, tier reached, discount, saving",
+    ),  # family 21
+)
 """Every family's result table, in family order."""
 
 

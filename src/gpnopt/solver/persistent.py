@@ -48,9 +48,9 @@ def _objective_only(key: str) -> bool:
 def structure_signature(instance: Instance) -> Any:
     """The instance with every number that enters only the objective blanked out.
 
-    Two instances with equal signatures (and neither with participation constraints or
-    value-based sourcing rules, whose rows hold profits or prices) have the same rows and
-    columns: only the objective differs.
+    Two instances with equal signatures (and neither with participation constraints,
+    value-based sourcing rules or purchasing pools, whose rows hold profits or prices) have
+    the same rows and columns: only the objective differs.
     """
 
     def strip(x: Any) -> Any:
@@ -68,9 +68,12 @@ def structure_signature(instance: Instance) -> Any:
 
 
 def _prices_in_rows(instance: Instance) -> bool:
-    """Whether costs or prices appear in rows (participation, value-based sourcing)."""
-    return any(f.reservation_profit is not None for f in instance.firms.values()) or any(
-        r.basis == "value" for r in instance.sourcing_rules
+    """Whether costs or prices appear in rows (participation, value-based sourcing, the
+    purchase values and their bounds in a purchasing pool's rows: family 21)."""
+    return (
+        any(f.reservation_profit is not None for f in instance.firms.values())
+        or any(r.basis == "value" for r in instance.sourcing_rules)
+        or bool(instance.purchasing_pools)
     )
 
 
