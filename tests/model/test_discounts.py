@@ -7,15 +7,19 @@ Without a discount P earns 10 * (30 - 10 - 2) = 180.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import gpnopt
 from gpnopt.results import profit_parts
 from gpnopt.solver import ForcedSolver, ScenarioSolver
 
 from .conftest import MIP_GAP, flow, merge, micro, plant_profit, produced, solve
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
 
 CASTING = {
     "components": {"casting": {"transfer_price": 1}},
@@ -251,3 +255,30 @@ def profit_parts_of(inst) -> list[dict]:
     """The profit parts of ``inst`` solved as built (as ``explain`` reads them)."""
     fs = ForcedSolver(inst)
     return list(profit_parts(fs.model, fs.data))
+
+
+def test_the_showcase_pools_tm_and_ffg_castings():
+    # instances/showcase.yaml: JP_TM needs 70 castings, TW_FFG 180; CN_POOL sells them at
+    # 1.3, the JV casts at 1.0 (both in China: the same transport). Alone neither plant
+    # passes 250 units (TW_FFG's 180 earn 10% off: 1.17 > 1.0); together they reach 25%
+    # off, 0.975 < 1.0: both buy from CN_POOL, saving 0.25 * 1.3 * 250 = 81.25 (JP_TM
+    # 22.75, TW_FFG 58.5); the alliance gains 250 * (1.0 - 0.975) = 6.25 over 6498.
+    # The JV keeps casting its own 120 (its fixed 30 + 120 < 1.3 * 120).
+    inst = gpnopt.load(SHOWCASE)
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP)
+    assert res.objective == pytest.approx(6504.25)
+    assert discounts(res) == [
+        {"pool": "tm_ffg_castings", "period": "P1", "volume": 250, "tier": 3,
+         "discount": 0.25, "saving": 81.25}
+    ]
+    assert flow(res, "CN_POOL", "JP_TM") == pytest.approx(70)
+    assert flow(res, "CN_POOL", "TW_FFG") == pytest.approx(180)
+    assert flow(res, "CN_JV", "CN_JV") == pytest.approx(120)
+    parts = profit_parts_of(inst)
+    saved = {r["entity"]: r["amount"] for r in parts if r["type"] == "volume discount"}
+    assert saved == pytest.approx({"JP_TM": 22.75, "TW_FFG": 58.5})
+    raw = yaml.safe_load(SHOWCASE.read_text())
+    raw["purchasing_pools"]["tm_ffg_castings"]["buyers"] = {"plants": ["TW_FFG"]}
+    res = solve(raw)  # FFG alone: 180 castings at 10% off, 1.17 > 1.0, the JV casts them all
+    assert res.objective == pytest.approx(6498)
+    assert flow(res, "CN_POOL") == pytest.approx(0)

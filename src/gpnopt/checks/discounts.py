@@ -57,12 +57,13 @@ def check_discounts(inst: Instance) -> list[str]:
     out: list[str] = []
     for pid, pool in inst.purchasing_pools.items():
         w = f"purchasing_pools.{pid}"
-        out += _unknown(f"{w}.suppliers", "supplier", pool.suppliers, inst.suppliers)
+        unknown = _unknown(f"{w}.suppliers", "supplier", pool.suppliers, inst.suppliers)
+        out += unknown
         offered = {k for s in pool.suppliers if s in inst.suppliers for k in inst.suppliers[s].components}
         for k in pool.components or ():
             if k not in inst.components:
                 out += _unknown(f"{w}.components", "component", [k], inst.components)
-            elif k not in offered:
+            elif k not in offered and not unknown:
                 out.append(
                     f"{w}.components: component {show(k)} is offered by none of the pool's "
                     f"suppliers ({', '.join(pool.suppliers)})"

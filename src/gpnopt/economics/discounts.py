@@ -75,13 +75,13 @@ class PurchasingPool(Base):
             lo, hi = tiers[n - 1], tiers[n]
             if hi.from_ <= lo.from_:
                 msg = (
-                    f"tier {n} starts from {hi.from_:g}, not above tier {n - 1}'s "
+                    f"tiers.{n} starts from {hi.from_:g}, not above tiers.{n - 1}'s "
                     f"{lo.from_:g}: 'from' must increase strictly"
                 )
                 raise ValueError(msg)
             if hi.discount < lo.discount:
                 msg = (
-                    f"tier {n}'s discount {hi.discount:g} is below tier {n - 1}'s "
+                    f"tiers.{n}'s discount {hi.discount:g} is below tiers.{n - 1}'s "
                     f"{lo.discount:g}: a discount never decreases with volume"
                 )
                 raise ValueError(msg)
