@@ -282,3 +282,15 @@ def test_the_showcase_pools_tm_and_ffg_castings():
     res = solve(raw)  # FFG alone: 180 castings at 10% off, 1.17 > 1.0, the JV casts them all
     assert res.objective == pytest.approx(6498)
     assert flow(res, "CN_POOL") == pytest.approx(0)
+
+
+def test_explain_solves_a_price_variant_of_an_instance_with_pools_on_its_own():
+    # The kept model of `gpnopt explain` must not price a variant through a new cost
+    # vector when unit prices are in rows (the pools' purchase values): None, solve it anew.
+    raw = micro(CASTING, TWO_FIRMS, CAST_AT_P, pool((0, 0), (20, 0.1), **JOINT))
+    changed = merge(raw, {"suppliers": {"S": {"components": {"casting": {"unit_price": 1.5}}}}})
+    fs = ForcedSolver(gpnopt.instance_from_dict(raw, name="micro"))
+    assert fs.cost_vector(gpnopt.instance_from_dict(changed, name="micro")) is None
+    plain = ForcedSolver(gpnopt.instance_from_dict(micro(CASTING), name="micro"))
+    dear = micro(CASTING, {"suppliers": {"S": {"components": {"casting": {"unit_price": 3}}}}})
+    assert plain.cost_vector(gpnopt.instance_from_dict(dear, name="micro")) is not None

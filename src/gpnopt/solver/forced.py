@@ -310,8 +310,10 @@ class ForcedSolver:
         must be solved on its own)."""
         if structure_signature(variant) != self.signature:
             return None
-        if any(f.reservation_profit is not None for f in variant.firms.values()) or any(
-            r.basis == "value" for r in variant.sourcing_rules
+        if (
+            any(f.reservation_profit is not None for f in variant.firms.values())
+            or any(r.basis == "value" for r in variant.sourcing_rules)
+            or variant.purchasing_pools  # unit prices in the pools' rows (family 21)
         ):
             return None
         vector = self._rebuild_objective(variant)
