@@ -21,15 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
-from gpnopt.economics.discounts import (  # family 21; gpnopt.schema.X for each
-    DiscountTier as DiscountTier,
-)
-from gpnopt.economics.discounts import (
-    PoolBuyers as PoolBuyers,
-)
-from gpnopt.economics.discounts import (
-    PurchasingPool as PurchasingPool,
-)
+from gpnopt.economics.discounts import DiscountTier, PoolBuyers, PurchasingPool  # noqa: F401 (21)
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each

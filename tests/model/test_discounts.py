@@ -294,3 +294,26 @@ def test_explain_solves_a_price_variant_of_an_instance_with_pools_on_its_own():
     plain = ForcedSolver(gpnopt.instance_from_dict(micro(CASTING), name="micro"))
     dear = micro(CASTING, {"suppliers": {"S": {"components": {"casting": {"unit_price": 3}}}}})
     assert plain.cost_vector(gpnopt.instance_from_dict(dear, name="micro")) is not None
+
+
+def test_a_pool_per_period_through_period_mappings():
+    # T1 and T2 as above, demand 10 in both. The pool exists only in T2 (null in T1), with
+    # 10% off from 0: T1 180, T2 180 + 0.1 * 2 * 10 = 182. Then the pool in both periods
+    # with its tiers by period: T1 10% from 0 (182), T2 20% from 5 units (180 + 4 = 184).
+    periods = {
+        "periods": [{"id": "T1", "start": 2000}, {"id": "T2", "start": 2001, "length": 1}],
+        "finance": {"discount_rate": 0.0},
+    }
+    spec = {"suppliers": ["S"], "tiers": [{"from": 0, "discount": 0.1}]}
+    res = solve(micro(CASTING, periods, {"purchasing_pools": {"g": {"T1": None, "T2": spec}}}))
+    assert res.objective == pytest.approx(362)
+    assert discounts(res) == [
+        {"pool": "g", "period": "T2", "volume": 10, "tier": 1, "discount": 0.1, "saving": 2}
+    ]
+    tiers = {"T1": [{"from": 0, "discount": 0.1}],
+             "T2": [{"from": 0, "discount": 0}, {"from": 5, "discount": 0.2}]}
+    res = solve(micro(CASTING, periods, {"purchasing_pools": {"g": {**spec, "tiers": tiers}}}))
+    assert res.objective == pytest.approx(366)
+    assert [(r["period"], r["tier"], r["saving"]) for r in discounts(res)] == [
+        ("T1", 1, 2), ("T2", 2, 4)
+    ]
