@@ -119,11 +119,19 @@ def derive_discounts(data: ModelData) -> list[PoolData]:
         InstanceError: a buying plant's use of a pooled component has no finite bound.
     """
     inst = data.instance
+    pools_of: dict[tuple[str, str], list[str]] = defaultdict(list)  # (s, k) -> pools
+    for g in inst.purchasing_pools:
+        for offer in pool_offers(inst, g):
+            pools_of[offer].append(g)
+    buyers_of = {g: set(pool_buyers(inst, g)) for g in inst.purchasing_pools}
+    arcs_of: dict[str, list[Arc]] = {g: [] for g in inst.purchasing_pools}
+    for a in data.flows:  # one pass over the arcs (a flow counts in one pool at most)
+        for g in pools_of.get((a[1], a[0]), ()):
+            if a[2] in buyers_of[g]:
+                arcs_of[g].append(a)
     out = []
     for g, pool in inst.purchasing_pools.items():
-        offers = set(pool_offers(inst, g))
-        buyers = set(pool_buyers(inst, g))
-        arcs = tuple(a for a in data.flows if (a[1], a[0]) in offers and a[2] in buyers)
+        arcs = tuple(arcs_of[g])
         price: dict[tuple[str, str], float] = defaultdict(float)  # (d, k) -> dearest price
         for k, s, d in arcs:
             price[d, k] = max(price[d, k], data.flows[k, s, d].price)
