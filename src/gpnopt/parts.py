@@ -30,6 +30,7 @@ PARTS: tuple[Part, ...] = (
     Part("base_support_cost", "cost", "base support"),  # family 19: cost of a base, fee of a plant
     Part("base_support_fee", "revenue", "base support"),  # family 19: fees a base receives
     Part("base_closure_cost", "cost", "base closure"),  # family 19: one period, a base closed
+    Part("volume_discount", "cost", "volume discount"),  # family 21 (negative: a saving)
     Part("tax", "cost", "tax"),  # family 22: profit tax (gpnopt.model.taxes)
 )
 """Every family's revenue and cost parts, in family order."""

@@ -89,6 +89,12 @@ EXAMPLES: dict[str, str] = {
     "BasePlant": "base_plant:\n  plant: JP_TM\n  products: [lathe_h, lathe_m]\n"
     "  support_cost: {high: 2.0, medium: 1.0, low: 0.5}\n  support_fee: {high: 4.0, medium: 2.0}\n"
     "  closure_cost: 3000",
+    "PurchasingPool": "purchasing_pools:\n  joint_castings:\n    suppliers: [CN_POOL]\n"
+    "    components: [casting]\n    buyers: {firms: [TM, FFG]}\n    scheme: all_units\n"
+    "    tiers: [{from: 0, discount: 0}, {from: 2000, discount: 0.05}]",
+    "PoolBuyers": "buyers: {firms: [TM, FFG], plants: [TW_FFG]}",
+    "DiscountTier": "tiers:\n  - {from: 0, discount: 0.0}\n  - {from: 2000, discount: 0.05}   # 5% off\n"
+    "  - {from: 6000, discount: 0.10}",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
@@ -99,6 +105,8 @@ _ORDER = [
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",
+    "Trade", "TransportCost", "Tariff", "PurchasingPool", "PoolBuyers", "DiscountTier",
+    "Objective", "Expectation", "Window", "ScenarioSpec",
 ]
 
 _UNIT = re.compile(

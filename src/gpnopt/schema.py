@@ -23,6 +23,7 @@ from pydantic import (
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.base_plants import BasePlant
 from gpnopt.economics.currency import Currency, CurrencyRef
+from gpnopt.economics.discounts import DiscountTier, PoolBuyers, PurchasingPool  # noqa: F401 (21)
 from gpnopt.economics.lead_times import DefaultTransport
 from gpnopt.economics.taxes import Taxes
 from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
@@ -615,6 +616,8 @@ class Instance(Base):
     """Purchasing offices, by id."""
     exclusive_groups: dict[Name, list[str]] = Field(default_factory=dict)
     """Groups of alternative plants (entry modes) of which at most one opens."""
+    purchasing_pools: dict[Name, PurchasingPool] = Field(default_factory=dict)
+    """Joint purchasing with volume discounts, by id (``docs/formulation.md``, section 21)."""
     sourcing_rules: list[SourcingRule] = Field(default_factory=list)
     """Sourcing-share rules."""
     trade: Trade = Field(default_factory=Trade)

@@ -52,7 +52,7 @@ FREE_SECTIONS = ("notes",)
 
 ID_SECTIONS = (
     "countries", "firms", "components", "products", "plants", "suppliers", "markets",
-    "channels", "purchasing_offices", "exclusive_groups",
+    "channels", "purchasing_offices", "exclusive_groups", "purchasing_pools",
 )
 """Sections of entities by id (a period id may not be one of their ids)."""
 

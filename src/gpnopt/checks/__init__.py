@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from gpnopt.checks.base_plants import check_base_plants
+from gpnopt.checks.discounts import check_discounts
 from gpnopt.checks.lead_times import check_lead_times
 from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
@@ -503,6 +504,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_lead_times,
     check_taxes,
     check_base_plants,  # 19 base plants
+    check_discounts,
 ]
 """Every meaning check, in the order they run."""
 

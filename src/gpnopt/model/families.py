@@ -17,6 +17,7 @@ from gpnopt.horizon_data import HorizonData
 from gpnopt.model.base_plants import add_base_closure, add_base_plants
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
+from gpnopt.model.discounts import add_discounts
 from gpnopt.model.flows import add_bom_and_flows
 from gpnopt.model.lead_times import add_lead_times
 from gpnopt.model.learning import add_learning, add_learning_single
@@ -50,6 +51,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_trade(m, data)  # 10 trade costs
     add_base_plants(m, data)  # 19 base plants (rows and support parts of the period)
     add_lead_times(m, data)  # 20 lead times
+    add_discounts(m, data)  # 21 volume discounts and joint purchasing
     add_taxes(m, data)  # 22 taxes: the tax part (its base rows come with family 11)
 
 

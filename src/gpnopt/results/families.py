@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.discounts import DISCOUNT_COLUMNS, discount_rows
 from gpnopt.results.taxes import TAX_COLUMNS, tax_rows
 from gpnopt.results.transfer_prices import TRANSFER_PRICE_COLUMNS, transfer_price_rows
 
@@ -35,10 +36,14 @@ class FamilyTable:
     read: Callable[[Any, Any, str, Callable[[Any], float]], list[dict[str, Any]]]
     """``read(block, data, period, val)``: the rows of one period."""
     doc: str = ""
-    """What a row is (``docs/results.md``)."""
+    """What a row is (the tables list of ``docs/api.md``)."""
 
 
 FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "discounts", DISCOUNT_COLUMNS, ("pool",), discount_rows,
+        "one row per purchasing pool and period: volume, tier reached, discount, saving",
+    ),  # family 21
     FamilyTable(
         "taxes", TAX_COLUMNS, ("entity",), tax_rows,
         "profit tax of an entity in a period (family 22)",

@@ -50,9 +50,8 @@ def structure_signature(instance: Instance) -> Any:
     """The instance with every number that enters only the objective blanked out.
 
     Two instances with equal signatures (and neither with participation constraints,
-    value-based sourcing rules or taxes, whose rows hold profits or prices:
-    :func:`prices_in_rows`) have the same rows and
-    columns: only the objective differs.
+    value-based sourcing rules, taxes or purchasing pools, whose rows hold profits or prices:
+    :func:`prices_in_rows`) have the same rows and columns: only the objective differs.
     """
 
     def strip(x: Any) -> Any:
@@ -71,11 +70,13 @@ def structure_signature(instance: Instance) -> Any:
 
 def prices_in_rows(instance: Instance) -> bool:
     """Whether costs or prices appear in rows (participation, value-based sourcing, the
-    tax base of family 22), so that a change of them is not an objective-only update."""
+    tax base of family 22, the purchase values and their bounds in a purchasing pool's rows:
+    family 21), so that a change of them is not an objective-only update."""
     return (
         any(f.reservation_profit is not None for f in instance.firms.values())
         or any(r.basis == "value" for r in instance.sourcing_rules)
         or instance.taxes is not None
+        or bool(instance.purchasing_pools)
     )
 
 
