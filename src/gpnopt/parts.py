@@ -27,8 +27,9 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("expansion_cost", "cost", "expansion"),  # family 17: fixed cost of the modules
 )
 """Every family's revenue and cost parts, in family order."""
 
-OUTLAYS: tuple[str, ...] = ("learning_outlay",)
+OUTLAYS: tuple[str, ...] = ("learning_outlay", "expansion_outlay")
 """Names of the multi-period families' outlay Expressions ``m.<name>[e, t]``."""

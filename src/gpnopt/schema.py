@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.expansion import Expansion
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -203,6 +204,8 @@ class Line(Learnable):
     """Capital the line needs, funded by the owners (money;
     a yearly annuity in the cost of a one-period instance, an outlay when built in a
     multi-period one; counts in capital budgets)."""
+    expansion: Expansion | None = None
+    """Modules that add to ``capacity`` (family 17); needs a ``capacity``."""
 
 
 class MakeOption(Learnable):
@@ -222,6 +225,8 @@ class MakeOption(Learnable):
     """Capital the in-house process needs (money;
     a yearly annuity in the cost of a one-period instance, an outlay when built in a
     multi-period one; counts in capital budgets)."""
+    expansion: Expansion | None = None
+    """Modules that add to ``capacity`` (family 17); needs a ``capacity``."""
 
 
 class Plant(Asset):
@@ -243,6 +248,9 @@ class Plant(Asset):
     """Highest product tier the plant is capable of; lines above it are unavailable."""
     assembly_capacity: NonNeg | None = None
     """Most capacity units of products per year; omitted = unbounded."""
+    expansion: Expansion | None = None
+    """Modules that add to ``assembly_capacity``, optionally funded by a partner for equity
+    (family 17); needs an ``assembly_capacity``."""
     lines: dict[str, Line] = Field(default_factory=dict)
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.expansion import EXPANSION_COLUMNS, read_expansions
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyTable:
@@ -35,7 +37,12 @@ class FamilyTable:
     """What a row is (``docs/results.md``)."""
 
 
-FAMILY_TABLES: tuple[FamilyTable, ...] = ()
+FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "expansions", EXPANSION_COLUMNS, ("entity", "asset", "sub"), read_expansions,
+        "modules an expandable plant, line or make option has, and partner funding",
+    ),  # family 17
+)
 """Every family's result table, in family order."""
 
 

@@ -17,6 +17,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
+from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
@@ -68,14 +69,19 @@ def structure_signature(instance: Instance) -> Any:
 
 
 def _prices_in_rows(instance: Instance) -> bool:
-    """Whether costs or prices appear in rows (participation, value-based sourcing)."""
-    return any(f.reservation_profit is not None for f in instance.firms.values()) or any(
-        r.basis == "value" for r in instance.sourcing_rules
+    """Whether costs or prices appear in rows (participation, value-based sourcing, the
+    bounds of a funded plant's profit, family 17)."""
+    return (
+        any(f.reservation_profit is not None for f in instance.firms.values())
+        or any(r.basis == "value" for r in instance.sourcing_rules)
+        or any(p.expansion is not None and p.expansion.funding is not None
+               for p in instance.plants.values())
     )
 
 
 OBJECTIVE_COMPONENTS = (
     "learning_cost",
+    "expansion_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -102,6 +108,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
                 m.del_component(n)
     add_trade(m, data)
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_expansion_cost(m, data)  # nothing unless the model has expansions (family 17)
     add_ownership_and_objective(m, data, objective)
 
 
