@@ -331,3 +331,43 @@ def test_persistent_re_solve_sees_a_new_module_cost():
     again = kept.solve(dear)
     assert kept.persistent == 1
     assert again.objective == pytest.approx(gpnopt.solve(dear).objective) == pytest.approx(80)
+
+
+def test_showcase_expansion_funded_by_ttc():
+    # instances/showcase.yaml: CN_JV (TM 0.5, FFG 0.5) is full (100 capacity units); modules
+    # of 50 cost 400 each, but TM and FFG have capital budgets of 150, less than their half
+    # of one module (200). TTC funds the expansion for 20% of the JV: two modules are added,
+    # and TTC's profit is 20% of the JV's, TM's and FFG's 40% each (plus their own plants).
+    # Without the funding, no module: the alliance earns 6498 (its optimum before family 17).
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "instances" / "showcase.yaml"
+    inst = gpnopt.load(path)
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP, threads=1)
+    assert rows(res) == [{"entity": "CN_JV", "asset": "plant", "sub": "", "period": "P1",
+                          "modules": 2, "capacity_added": 100.0, "funded": 1,
+                          "partner": "TTC"}]
+    profit = res.tables["plant_profit"].set_index("plant")["profit"]
+    assert res.firm_profit["TTC"] == pytest.approx(0.2 * profit["CN_JV"])
+    assert res.firm_profit["TM"] == pytest.approx(0.4 * profit["CN_JV"] + profit["JP_TM"])
+    assert res.firm_profit["FFG"] == pytest.approx(0.4 * profit["CN_JV"] + profit["TW_FFG"])
+    raw = inst.model_dump(exclude_none=True)
+    del raw["plants"]["CN_JV"]["expansion"]["funding"]
+    unfunded = solve(raw)
+    assert unfunded.objective == pytest.approx(6498)
+    assert modules(unfunded, "CN_JV") == 0
+    assert res.objective > unfunded.objective + 700
+
+
+def test_a_coalition_without_the_partner_gets_no_funding():
+    # The setting of test_funding_taken_when_the_budget_binds...: F alone (without T) cannot
+    # be funded (closed_funding), so v({F}) = 80 (no module); with T, F and T earn 180
+    # together, and F's objective alone in {F, T} is its 80% of it, 144.
+    from gpnopt.solver import CoalitionSolver
+
+    cs = CoalitionSolver(gpnopt.instance_from_dict(funded(50), name="micro"), mip_gap=MIP_GAP,
+                         threads=1)
+    assert cs.solve({"F"}).objective == pytest.approx(80)
+    both = cs.solve({"F", "T"})
+    assert both.objective == pytest.approx(180)
+    assert cs.solve({"F", "T"}, objective_firms={"F"}).objective == pytest.approx(144)
