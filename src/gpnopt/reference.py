@@ -75,13 +75,17 @@ EXAMPLES: dict[str, str] = {
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
     "Training": "training: {cost: 150, lag: 1}",
+    "Expansion": "expansion: {module: 50, investment_cost: 400, fixed_cost: 20, max_modules: 2,"
+    "\n            funding: {firm: TTC, covers: 1.0, equity: 0.2}}",
+    "Funding": "funding: {firm: TTC, covers: 1.0, equity: 0.2}   # TTC pays the modules for 20%",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
     "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
-    "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
+    "Requirement", "OutputRequirement", "Training", "Expansion", "Funding", "Supplier",
+    "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
 ]

@@ -22,6 +22,7 @@ from pydantic import (
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.expansion import Expansion
+from gpnopt.economics.expansion import Funding as Funding
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each

@@ -52,8 +52,8 @@ class Expansion(Base):
     """Whole modules of capacity that may be added to a plant, a line or a make option."""
 
     module: Positive
-    """Capacity one module adds (capacity units/year for a plant's ``assembly_capacity``,
-    units/year for a line's or make option's ``capacity``); above 0."""
+    """Capacity one module adds (capacity units/year; for a line or make option: units/year),
+    above 0; added to the plant's ``assembly_capacity`` or the line's or option's ``capacity``."""
     investment_cost: NonNeg = 0.0
     """Investment per module (money): a yearly annuity in a one-period instance, an outlay
     in the period a module is added in a multi-period one; counts in capital budgets."""
