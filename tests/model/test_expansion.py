@@ -371,3 +371,44 @@ def test_a_coalition_without_the_partner_gets_no_funding():
     both = cs.solve({"F", "T"})
     assert both.objective == pytest.approx(180)
     assert cs.solve({"F", "T"}, objective_firms={"F"}).objective == pytest.approx(144)
+
+
+def test_objective_rebuild_keeps_funding_rows_and_refuses_cost_vectors():
+    # explain's ForcedSolver rebuilds the objective's components on a kept model: the
+    # funded_profit rows (on profit[p]) are rebuilt with them, once; a variant with other
+    # prices is never priced through the kept rows (their bounds come from the prices).
+    from gpnopt.data import build_data
+    from gpnopt.model import build_model
+    from gpnopt.solver.persistent import rebuild_objective
+
+    inst = gpnopt.instance_from_dict(funded(50), name="micro")
+    data = build_data(inst)
+    m = build_model(data)
+    rebuild_objective(m, data, None)
+    assert len(m.funded_profit_lo) == 1
+    assert m.funded_profit_lo["P"].body.polynomial_degree() == 1
+    fs = ForcedSolver(inst)
+    raw = funded(50)
+    raw["markets"]["M"]["demand"]["m"]["price"] = 31
+    assert fs.cost_vector(gpnopt.instance_from_dict(raw, name="micro")) is None
+
+
+def test_myopic_fixes_the_modules_and_funding_of_earlier_periods():
+    # solver/horizon.py carries every integer of an earlier block: the last myopic model has
+    # T1's and T2's v_modules, v_added and v_funded fixed at the earlier solves' values.
+    from gpnopt.solver.horizon import solve_horizon
+
+    raw = over_time(GROWING | {"funding": {"firm": "T", "equity": 0.2}}, capital_budget=30)
+    raw["firms"]["T"] = {"home_country": "A"}
+    m, _hdata, outcome = solve_horizon(gpnopt.instance_from_dict(raw, name="micro"),
+                                       mip_gap=MIP_GAP, threads=1, foresight="myopic")
+    assert outcome.status == "optimal"
+    a = ("plant", "P", "")
+    for t, mods, added, fund in (("T1", 0, 0, 0), ("T2", 2, 2, 1)):
+        b = m.period[t]
+        assert b.v_modules[a].fixed
+        assert b.v_added[a].fixed
+        assert b.v_funded["P"].fixed
+        assert (b.v_modules[a].value, b.v_added[a].value, b.v_funded["P"].value) == (
+            mods, added, fund)
+    assert not m.period["T3"].v_modules[a].fixed

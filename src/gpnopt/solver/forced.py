@@ -312,7 +312,8 @@ class ForcedSolver:
             return None
         if any(f.reservation_profit is not None for f in variant.firms.values()) or any(
             r.basis == "value" for r in variant.sourcing_rules
-        ):
+        ) or any(p.expansion is not None and p.expansion.funding is not None
+                 for p in variant.plants.values()):  # family 17: profit bounds in rows
             return None
         vector = self._rebuild_objective(variant)
         if vector is None:

@@ -90,6 +90,10 @@ OBJECTIVE_COMPONENTS = (
     "cost",
     "profit",
     "firm_profit",
+    "funded_profit_cap_hi",  # family 17: rows on profit[p], rebuilt with it (same numbers:
+    "funded_profit_cap_lo",  # a scenario that changes them is never re-used, see
+    "funded_profit_hi",      # _prices_in_rows)
+    "funded_profit_lo",
     "participation",
     "capital_budget",
     "objective",
