@@ -70,7 +70,9 @@ def funded_owners(owners: Mapping[str, float], partner: str, equity: float) -> d
     return {f: round(s, 12) for f, s in out.items()}
 
 
-def expansion_events(rows: tuple[dict[str, Any], ...], instances: Mapping[str, Any]) -> list:
+def expansion_events(
+    rows: tuple[dict[str, Any], ...], instances: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """The timeline events of the ``expansions`` rows (module docstring), in period order,
     with ``instances`` each period's instance."""
     events: list[dict[str, Any]] = []
