@@ -412,3 +412,26 @@ def test_myopic_fixes_the_modules_and_funding_of_earlier_periods():
         assert (b.v_modules[a].value, b.v_added[a].value, b.v_funded["P"].value) == (
             mods, added, fund)
     assert not m.period["T3"].v_modules[a].fixed
+
+
+def test_participation_counts_the_partners_equity():
+    # F's budget does not bind (1000) and F alone would keep all of 180; but T asks for a
+    # reservation profit of 30, which only funding's 20% of 180 = 36 gives it: F funds and
+    # keeps 144.
+    raw = funded(1000, firms=["F"])
+    raw["firms"]["T"]["reservation_profit"] = 30
+    res = solve(raw)
+    assert res.objective == pytest.approx(144)
+    assert res.firm_profit == pytest.approx({"F": 144, "T": 36})
+    assert rows(res)[0]["funded"] == 1
+
+
+def test_firm_objective_with_funding():
+    # objective firm:F (T's stand-alone value is 0): as test_funding_taken_when_the_budget_
+    # binds..., F funds two modules and keeps 144.
+    raw = funded(50)
+    raw["objective"] = {"mode": "firm:F"}
+    res = solve(raw)
+    assert res.objective == pytest.approx(144)
+    assert rows(res)[0]["modules"] == 2
+    assert rows(res)[0]["funded"] == 1
