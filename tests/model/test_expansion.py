@@ -435,3 +435,17 @@ def test_firm_objective_with_funding():
     assert res.objective == pytest.approx(144)
     assert rows(res)[0]["modules"] == 2
     assert rows(res)[0]["funded"] == 1
+
+
+def test_persistent_solver_rebuilds_a_funded_instance():
+    # The funded-profit rows hold bounds derived from prices: a kept model is never re-used
+    # for a funded instance, so a dearer price gives the fresh optimum.
+    from gpnopt.solver import ScenarioSolver
+
+    kept = ScenarioSolver(threads=1)
+    first = kept.solve(gpnopt.instance_from_dict(funded(50), name="micro"))
+    raw = funded(50)
+    raw["markets"]["M"]["demand"]["m"]["price"] = 40  # each unit earns 30: 300 - 20 = 280
+    again = kept.solve(gpnopt.instance_from_dict(raw, name="micro"))
+    assert (first.objective, again.objective) == (pytest.approx(180), pytest.approx(280))
+    assert (kept.rebuilt, kept.persistent) == (2, 0)
