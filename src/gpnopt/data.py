@@ -316,6 +316,13 @@ def _derive_sales(
                 sales[p, i, h, m] = arc
 
 
+def _expanded(capacity: float, expansion: Any) -> float:
+    """A capacity with every module of its ``expansion`` (family 17) added."""
+    if expansion is None:
+        return capacity
+    return capacity + expansion.module * expansion.max_modules
+
+
 def _derive_max_production(d: ModelData, inst: Instance) -> None:
     """Largest possible production of each line: demand reachable, line and plant capacity."""
     plants, products = inst.plants, inst.products
@@ -326,10 +333,10 @@ def _derive_max_production(d: ModelData, inst: Instance) -> None:
         bound = sum(d.demand[m, i] for m in reach.get((p, i), ()))
         line = plants[p].lines[i]
         if line.capacity is not None:
-            bound = min(bound, line.capacity)
+            bound = min(bound, _expanded(line.capacity, line.expansion))
         cap = plants[p].assembly_capacity
         if cap is not None:
-            bound = min(bound, cap / products[i].capacity_use)
+            bound = min(bound, _expanded(cap, plants[p].expansion) / products[i].capacity_use)
         d.max_production[p, i] = bound
 
 
@@ -361,7 +368,9 @@ def _derive_make_and_needs(
         for p in makers_of.get(k, ()):
             opt = plants[p].components[k]
             # Output can serve own need and other plants' need: bounded below by capacity.
-            d.max_output[p, k] = math.inf if opt.capacity is None else opt.capacity
+            d.max_output[p, k] = (
+                math.inf if opt.capacity is None else _expanded(opt.capacity, opt.expansion)
+            )
             for sub, entry in sub_bom.items():
                 q = TIER_RANK[entry.min_quality] if entry.min_quality else 0
                 need_terms[p, sub].append((entry.quantity, "make", (p, k), q))

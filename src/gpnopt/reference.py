@@ -95,13 +95,17 @@ EXAMPLES: dict[str, str] = {
     "PoolBuyers": "buyers: {firms: [TM, FFG], plants: [TW_FFG]}",
     "DiscountTier": "tiers:\n  - {from: 0, discount: 0.0}\n  - {from: 2000, discount: 0.05}   # 5% off\n"
     "  - {from: 6000, discount: 0.10}",
+    "Expansion": "expansion: {module: 50, investment_cost: 400, fixed_cost: 20, max_modules: 2,"
+    "\n            funding: {firm: TTC, covers: 1.0, equity: 0.2}}",
+    "Funding": "funding: {firm: TTC, covers: 1.0, equity: 0.2}   # TTC pays the modules for 20%",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
     "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
-    "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
+    "Requirement", "OutputRequirement", "Training", "Expansion", "Funding", "Supplier",
+    "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",

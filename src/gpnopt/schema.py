@@ -24,6 +24,8 @@ from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.base_plants import BasePlant
 from gpnopt.economics.currency import Currency, CurrencyRef
 from gpnopt.economics.discounts import DiscountTier, PoolBuyers, PurchasingPool  # noqa: F401 (21)
+from gpnopt.economics.expansion import Expansion
+from gpnopt.economics.expansion import Funding as Funding
 from gpnopt.economics.lead_times import DefaultTransport
 from gpnopt.economics.taxes import Taxes
 from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
@@ -218,6 +220,8 @@ class Line(Learnable):
     """Capital the line needs, funded by the owners (money;
     a yearly annuity in the cost of a one-period instance, an outlay when built in a
     multi-period one; counts in capital budgets)."""
+    expansion: Expansion | None = None
+    """Modules that add to ``capacity`` (family 17); needs a ``capacity``."""
 
 
 class MakeOption(Learnable):
@@ -237,6 +241,8 @@ class MakeOption(Learnable):
     """Capital the in-house process needs (money;
     a yearly annuity in the cost of a one-period instance, an outlay when built in a
     multi-period one; counts in capital budgets)."""
+    expansion: Expansion | None = None
+    """Modules that add to ``capacity`` (family 17); needs a ``capacity``."""
 
 
 class Plant(Asset):
@@ -258,6 +264,9 @@ class Plant(Asset):
     """Highest product tier the plant is capable of; lines above it are unavailable."""
     assembly_capacity: NonNeg | None = None
     """Most capacity units of products per year; omitted = unbounded."""
+    expansion: Expansion | None = None
+    """Modules that add to ``assembly_capacity``, optionally funded by a partner for equity
+    (family 17); needs an ``assembly_capacity``."""
     lines: dict[str, Line] = Field(default_factory=dict)
     """Products the plant may make, by product id."""
     components: dict[str, MakeOption] = Field(default_factory=dict)

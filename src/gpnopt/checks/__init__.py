@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from gpnopt.checks.base_plants import check_base_plants
 from gpnopt.checks.discounts import check_discounts
+from gpnopt.checks.expansion import check_expansion
 from gpnopt.checks.lead_times import check_lead_times
 from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
@@ -505,6 +506,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_taxes,
     check_base_plants,  # 19 base plants
     check_discounts,
+    check_expansion,  # family 17
 ]
 """Every meaning check, in the order they run."""
 

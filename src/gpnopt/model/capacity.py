@@ -8,7 +8,8 @@ Indices: p plant, i product, k component, s supplier pool, d plant supplied.
     supplier_capacity[s,k]:   sum_d v_flow[k,s,d] <= capacity[s,k]
 
 Each row exists only where the instance states the capacity. Assembly rows also close
-production at closed plants (with line_requires_plant).
+production at closed plants (with line_requires_plant). An asset with an ``expansion``
+(family 17, :mod:`gpnopt.model.expansion`) adds K_a * v_modules[a] to its capacity side.
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
 t: every index above gains t as its last (``docs/formulation.md``, Periods).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.expansion import module_terms
 from gpnopt.model.variables import ge, le, production_term, term, var_tables
 
 
@@ -30,6 +32,7 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
     for p, i in data.lines:
         lines_at.setdefault(p, []).append(i)
     capped = [p for p in data.plants if inst.plants[p].assembly_capacity is not None]
+    modules = module_terms(m)  # family 17: + K_a * v_modules[a] on the capacity side
     if capped:
         is_open = v.is_open
 
@@ -40,6 +43,7 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
                 return ge([term(cap, is_open[p])], 0)
             used = [production_term(m, inst.products[i].capacity_use, p, i) for i in lines_at[p]]
             used.append(term(-cap, is_open[p]))
+            used += modules.get(("plant", p, ""), ())
             return le(used, 0, general=True)
 
     comp = [(p, k) for p, k in data.make if inst.plants[p].components[k].capacity is not None]
@@ -49,7 +53,7 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
         @m.Constraint(comp, doc="v_output[p,k] <= capacity[p,k] * v_in_house[p,k]")
         def component_capacity(m, p, k):
             cap = inst.plants[p].components[k].capacity
-            return le([output[p, k], term(-cap, in_house[p, k])], 0)
+            return le([output[p, k], term(-cap, in_house[p, k]), *modules.get(("make", p, k), ())], 0)
 
     flow = v.flow
     out_of: dict[tuple[str, str], list] = {}

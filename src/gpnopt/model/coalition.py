@@ -11,6 +11,8 @@ may use. The restriction closes, as column bounds (upper bound 0), everything el
                                                      outside S (``access.firms``)
     closed_filter[p,i,h,m]: v_sales[p,i,h,m] = 0     channel h takes p's output only through a
                                                      firm outside S (``plant_owners``)
+    closed_funding[p]:      v_funded[p] = 0          p's funding partner (family 17) is
+                                                     outside S
 
 An entity (plant, channel, purchasing office) is usable by S when at least one of its owners is
 in S and every owner outside S is one it may run without (its ``runs_without`` list); an entity
@@ -96,6 +98,12 @@ def closed_for(data: ModelData, members: Collection[str]) -> Closed:
         if ok[p] and h in ok and ok[h]
         and inst.channels[h].plant_owners is not None
         and not (held[p] & set(inst.channels[h].plant_owners))
+    ]
+    closed.columns["v_funded"] = [
+        p for p in inst.plants
+        if inst.plants[p].expansion is not None and inst.plants[p].assembly_capacity is not None
+        and inst.plants[p].expansion.funding is not None
+        and inst.plants[p].expansion.funding.firm not in s
     ]
     return closed
 

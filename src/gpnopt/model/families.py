@@ -18,6 +18,7 @@ from gpnopt.model.base_plants import add_base_closure, add_base_plants
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
 from gpnopt.model.discounts import add_discounts
+from gpnopt.model.expansion import add_expansion, add_expansion_over_time, add_expansion_single
 from gpnopt.model.flows import add_bom_and_flows
 from gpnopt.model.lead_times import add_lead_times
 from gpnopt.model.learning import add_learning, add_learning_single
@@ -38,6 +39,7 @@ __all__ = ["add_families", "add_over_time", "add_single_period"]
 def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     """Add the variables and families 1-10 of ``data`` to ``m`` (a model or a period's block)."""
     add_variables(m, data)
+    add_expansion(m, data)  # 17 capacity expansion: modules (before the capacity rows)
     add_lines(m, data)  # 1 product lines
     add_plants(m, data)  # 2 plants and entry modes
     add_bom_and_flows(m, data)  # 3 bill of materials and flows
@@ -60,9 +62,11 @@ def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
     one-period model ``m`` (after :func:`add_families`, before family 11)."""
     add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
     add_base_closure(m, data)  # 19 base plants: closing an existing base, as an annuity
+    add_expansion_single(m, data)  # 17 capacity expansion and partner funding
 
 
 def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
     """Add the families with rows across the periods to multi-period model ``m`` (after the
     blocks and the assets' state, before the net present value; ``gpnopt.model.periods``)."""
     add_learning(m, hdata)  # 15 learning and unlocks
+    add_expansion_over_time(m, hdata)  # 17 capacity expansion and partner funding

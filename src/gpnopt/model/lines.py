@@ -6,7 +6,8 @@ and within its capability (``max_tier``); sales arcs (p, i, h, m).
     line_requires_plant[p,i]:   v_line_open[p,i] <= v_is_open[p]
     line_sales_link[p,i,h,m]:   v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]
     line_capacity[p,i]:         production[p,i] <= capacity[p,i] * v_line_open[p,i]
-                                (lines with a capacity only)
+                                (lines with a capacity only; + K_a * v_modules[a] with an
+                                expansion, family 17)
 
 Costs (in the plant's profit, family 11): fixed_cost[p,i] * v_line_open[p,i] +
 unit_cost[p,i] * production[p,i]. The per-arc linking rows are the facility-location
@@ -21,6 +22,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.expansion import module_terms
 from gpnopt.model.variables import le, production_term, term, var_tables
 
 
@@ -43,7 +45,10 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
     if not capped:
         return
 
+    modules = module_terms(m)  # family 17: + K_a * v_modules[a] on the capacity side
+
     @m.Constraint(capped, doc="production[p,i] <= capacity[p,i] * v_line_open[p,i]")
     def line_capacity(m, p, i):
         cap = plants[p].lines[i].capacity
-        return le([production_term(m, 1, p, i), term(-cap, line_open[p, i])], 0, general=True)
+        used = [production_term(m, 1, p, i), term(-cap, line_open[p, i])]
+        return le([*used, *modules.get(("line", p, i), ())], 0, general=True)

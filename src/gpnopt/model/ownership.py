@@ -41,7 +41,9 @@ the objective names firms F); ``firm:F``: firm_profit[F]. Constraints:
     participation[f]:   firm_profit[f] >= reservation_profit[f]        (firms that state one)
     capital_budget[f]:  sum_e share[f,e] * investment[e] <= capital_budget[f]
         with investment[e] = investment_cost of the plant, its lines and in-house processes,
-        the channel or the office, each times its binary (existing assets: none).
+        the channel or the office, each times its binary (existing assets: none), and the
+        expansion modules' I_a * v_modules[a] (family 17, which also relieves owners and
+        charges a funding partner; firm_profit gains funding's equity terms there too).
 
 In a multi-period instance (:mod:`gpnopt.model.periods`) each period's block holds this
 family without the capital charge, participation, budgets and objective (``per_period``):
@@ -59,6 +61,12 @@ from pyomo.core.expr.numeric_expr import NegationExpression, ProductExpression, 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
+from gpnopt.model.expansion import (
+    add_funded_profit,
+    equity_terms,
+    funding_budget_terms,
+    module_investments,
+)
 from gpnopt.model.parts import part_terms
 from gpnopt.model.taxes import add_tax_base
 from gpnopt.model.transfer_prices import level_terms
@@ -90,6 +98,7 @@ def add_ownership_and_objective(
     _add_profits(m, data)
     if per_period:
         return
+    add_funded_profit(m, data)  # family 17: v_funded * profit[p] (the NPV's builder per period)
     _add_participation_and_budgets(m, data)
     _add_objective(m, data, objective)
 
@@ -199,9 +208,11 @@ def _add_profits(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     @m.Expression(m.firms, doc="firm_profit[f] = sum_e share[f,e] * profit[e]")
     def firm_profit(m, f):
-        return sum(
+        total = sum(
             own[f] * m.profit[e] for e, own in data.owners.items() if own.get(f, 0) > 0
         )
+        extra = equity_terms(m, data, f)  # family 17: equity changed by funding
+        return total + sum(extra) if extra else total
 
 
 def _add_participation_and_budgets(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -225,6 +236,9 @@ def _add_participation_and_budgets(m: pyo.ConcreteModel, data: ModelData) -> Non
                 for e, expr in invest
                 if data.owners[e].get(f, 0) > 0
             )
+            funded = funding_budget_terms(m, data, f)  # family 17: relieved / borne
+            if funded:
+                used = used + sum(funded)
             if isinstance(used, int | float):
                 return pyo.Constraint.Feasible
             return used <= inst.firms[f].capital_budget
@@ -253,7 +267,7 @@ def _add_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None)
             for e, own in data.owners.items()
             if own.get(f, 0) > 0
         ]
-        return _sum_of(terms)
+        return _sum_of([*terms, *equity_terms(m, data, f)])  # family 17: funding's equity
 
     mode = objective or inst.objective.mode
     if mode == "alliance":
@@ -292,7 +306,8 @@ def investment_terms(
     """(entity, coefficient, binary) of every asset with an investment, not existing.
 
     The coefficient is the investment cost, times its annuity with ``annuities`` (module
-    docstring). Assets in the order plants, lines, in-house processes, channels, offices.
+    docstring). Assets in the order plants, lines, in-house processes, channels, offices,
+    then the expansion modules (family 17: I_a and v_modules[a]).
     """
     inst = data.instance
     fin = inst.finance
@@ -319,4 +334,4 @@ def investment_terms(
         (e, coef(asset), var)
         for e, asset, var in found
         if asset.investment_cost and not asset.existing
-    ]
+    ] + module_investments(m, data, annuities=annuities)  # family 17: modules

@@ -34,7 +34,11 @@ rebuild is credited on its own). Salvage goes to the owners at the end (period T
 
     participation[f]:       npv_firm_profit[f] >= sum_t W_t * reservation_profit[f,t]
     capital_budget[f,t]:    sum_{a} share[f,e(a),t] * investment[a,t] * v_build[a,t]
+                            (+ expansion modules added and funding, family 17)
                             <= capital_budget[f,t]
+
+Family 17 (:mod:`gpnopt.model.expansion`) adds to npv_firm_profit the change of equity that
+partner funding brings (linearised), built here after the outlays and the salvage.
 
 Objective (maximised): ``alliance``: sum_e npv_profit[e] (or sum_{f in F} npv_firm_profit[f]
 when the objective names firms F); ``firm:F``: npv_firm_profit[F]. Profit floors
@@ -55,6 +59,12 @@ import pyomo.environ as pyo
 from gpnopt.data import paused_gc
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import AssetKey, HorizonData
+from gpnopt.model.expansion import (
+    add_funded_npv,
+    funded_npv_terms,
+    funding_budget_terms,
+    module_budget_terms,
+)
 from gpnopt.model.families import add_families, add_over_time
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.parts import outlay_terms as family_outlays
@@ -226,9 +236,10 @@ def add_npv(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
         doc="npv_profit[e] = sum_t W_t profit[e,t] - D_t outlay[e,t] + salvage[e]",
     )
     last = ids[-1]
+    add_funded_npv(m, hdata)  # family 17: equity changed by funding, linearised
 
     def firm_npv(m, f):
-        total = 0
+        total = sum(funded_npv_terms(m, hdata, f))
         for t in ids:
             for e, own in hdata.owners(t).items():
                 if own.get(f, 0) > 0:
@@ -272,6 +283,8 @@ def add_participation_and_budgets(m: pyo.ConcreteModel, hdata: HorizonData) -> N
                 for a, info in hdata.assets.items()
                 if info.periods[t].investment and owners.get(info.entity, {}).get(f, 0) > 0
             ]
+            for fam in (module_budget_terms, funding_budget_terms):  # family 17
+                used += fam(m.period[t], hdata.data[t], f)
             if used:
                 rows[f, t] = sum(used) <= firm.capital_budget
     if rows:

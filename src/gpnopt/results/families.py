@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gpnopt.results.discounts import DISCOUNT_COLUMNS, discount_rows
+from gpnopt.results.expansion import EXPANSION_COLUMNS, read_expansions
 from gpnopt.results.taxes import TAX_COLUMNS, tax_rows
 from gpnopt.results.transfer_prices import TRANSFER_PRICE_COLUMNS, transfer_price_rows
 
@@ -40,6 +41,10 @@ class FamilyTable:
 
 
 FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(
+        "expansions", EXPANSION_COLUMNS, ("entity", "asset", "sub"), read_expansions,
+        "modules an expandable plant, line or make option has, and partner funding",
+    ),  # family 17
     FamilyTable(
         "discounts", DISCOUNT_COLUMNS, ("pool",), discount_rows,
         "one row per purchasing pool and period: volume, tier reached, discount, saving",

@@ -363,6 +363,8 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
         f: clean(sum(own.get(f, 0.0) * profits[e] for e, own in data.owners.items()))
         for f in inst.firms
     }
+    if model.component("v_funded_profit") is not None:  # family 17: equity moved by funding
+        firm_profit = {f: clean(val(model.firm_profit[f])) for f in inst.firms}
     techs = [
         {
             "firm": f,

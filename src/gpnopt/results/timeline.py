@@ -10,12 +10,14 @@ column    meaning
 period    the period the event happens in (at its start)
 event     ``built`` / ``closed`` (plants), ``line opened`` / ``line closed``,
           ``in-sourced`` / ``out-sourced`` (make options), ``channel opened`` /
-          ``channel closed``, ``office opened`` / ``office closed``, ``equity changed``
+          ``channel closed``, ``office opened`` / ``office closed``, ``equity changed``,
+          ``expanded`` (family 17: modules added)
 kind      ``plant``, ``line``, ``make``, ``channel`` or ``office``
 entity    the plant, channel or office id; ``PLANT/PRODUCT`` for a line,
           ``PLANT/COMPONENT`` for a make option
 detail    the investment (``investment 400``) of an opening, the closure cost of a closing,
-          ``TM 0.5, FT 0.5 -> TM 0.4, FT 0.4, TTC 0.2`` for a change of owners
+          ``TM 0.5, FT 0.5 -> TM 0.4, FT 0.4, TTC 0.2`` for a change of owners,
+          ``+2 modules (+200)`` for an expansion
 ========  ===================================================================================
 
 An asset operates in a period when its row is open (``plant_profit.open``, ``lines.open``,
@@ -28,14 +30,20 @@ model's build and close decisions. ``equity changed`` comes from the data: an en
 in the period whose owners differ from the previous period's. A one-period instance's events
 are the openings of the assets it builds, in its one period.
 
+Family 17 (:mod:`gpnopt.results.expansion`) adds, from the ``expansions`` rows, ``expanded``
+when an asset's modules rose in the period and ``equity changed`` when a partner's funding
+is taken (detail ``TM 1 -> TM 0.8, TTC 0.2 (funding by TTC)``).
+
 Rows are in period order, then plants, lines, make options, channels, offices (each sorted by
-entity), then the equity changes. Plain Python, no Pyomo.
+entity), then the equity changes, then the expansions. Plain Python, no Pyomo.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from gpnopt.results.expansion import expansion_events
 
 if TYPE_CHECKING:
     from gpnopt.schema import Instance
@@ -158,6 +166,9 @@ def timeline_rows(solution: Solution, instances: Mapping[str, Instance]) -> Rows
                                      "entity": e,
                                      "detail": f"{_owners_text(old)} -> {_owners_text(new)}"})
         before, prev_inst = now, inst
+    families = getattr(solution, "families", None) or {}
+    rows += expansion_events(tuple(families.get("expansions", ())), {t: instances[t] for t in periods})
+    rows.sort(key=lambda r: periods.index(r["period"]))  # stable: kinds kept in each period
     return tuple(rows)
 
 

@@ -18,6 +18,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
 from gpnopt.model.base_plants import add_base_closure, add_base_parts
+from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
@@ -70,13 +71,16 @@ def structure_signature(instance: Instance) -> Any:
 
 def prices_in_rows(instance: Instance) -> bool:
     """Whether costs or prices appear in rows (participation, value-based sourcing, the
-    tax base of family 22, the purchase values and their bounds in a purchasing pool's rows:
-    family 21), so that a change of them is not an objective-only update."""
+    bounds of a funded plant's profit: family 17, the purchase values and their bounds in a
+    purchasing pool's rows: family 21, the tax base: family 22), so that a change of them is
+    not an objective-only update."""
     return (
         any(f.reservation_profit is not None for f in instance.firms.values())
         or any(r.basis == "value" for r in instance.sourcing_rules)
         or instance.taxes is not None
         or bool(instance.purchasing_pools)
+        or any(p.expansion is not None and p.expansion.funding is not None
+               for p in instance.plants.values())
     )
 
 
@@ -85,6 +89,7 @@ OBJECTIVE_COMPONENTS = (
     "base_support_cost",
     "base_support_fee",
     "base_closure_cost",
+    "expansion_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -93,6 +98,10 @@ OBJECTIVE_COMPONENTS = (
     "cost",
     "profit",
     "firm_profit",
+    "funded_profit_cap_hi",  # family 17: rows on profit[p], rebuilt with it (same numbers:
+    "funded_profit_cap_lo",  # a scenario that changes them is never re-used, see
+    "funded_profit_hi",      # _prices_in_rows)
+    "funded_profit_lo",
     "participation",
     "capital_budget",
     "objective",
@@ -113,6 +122,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
     add_base_parts(m, data)  # nothing unless a firm has a base plant
     add_base_closure(m, data)
+    add_expansion_cost(m, data)  # nothing unless the model has expansions (family 17)
     add_ownership_and_objective(m, data, objective)
 
 
