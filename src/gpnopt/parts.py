@@ -27,8 +27,9 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("technician_cost", "cost", "technicians"),  # family 18
 )
 """Every family's revenue and cost parts, in family order."""
 
-OUTLAYS: tuple[str, ...] = ("learning_outlay",)
+OUTLAYS: tuple[str, ...] = ("learning_outlay", "technician_outlay")
 """Names of the multi-period families' outlay Expressions ``m.<name>[e, t]``."""

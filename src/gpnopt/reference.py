@@ -31,6 +31,8 @@ EXAMPLES: dict[str, str] = {
     "per_line: {high: 2}}}",
     "TechnicianPolicy": "technicians: {pool: 12, per_line: {high: 2, medium: 1}, "
     "per_unit: {high: 0.01}}",
+    "Hiring": "hiring: {cost: 300, max_per_period: 2, lag: 1, paid_by: JP_TM}",
+    "LocalManagers": "local_managers: {plants: [CN_FT], max_share: 0.5, cost: 40}",
     "Component": "components:\n  casting: {transfer_price: 4.0, bom: {pig_iron: 2}}",
     "BomEntry": "bom: {casting: {quantity: 2, min_quality: medium}}   # or bom: {casting: 2}",
     "Product": "products:\n  lathe_high: {tier: high, firm: TM, bom: {casting: 1}}",
@@ -80,6 +82,7 @@ EXAMPLES: dict[str, str] = {
 
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Country", "Firm", "TechnicianPolicy",
+    "Hiring", "LocalManagers",
     "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
     "Requirement", "OutputRequirement", "Training", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",

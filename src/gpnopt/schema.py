@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.staffing import Hiring, LocalManagers
 from gpnopt.errors import show
 from gpnopt.expectation import Expectation
 from gpnopt.fields import (  # the field types; gpnopt.schema.X keeps working for each
@@ -115,6 +116,13 @@ class TechnicianPolicy(Base):
     """Technicians one open line of a product of this tier needs at a foreign plant."""
     per_unit: dict[Tier, NonNeg] = Field(default_factory=dict)
     """Technicians per unit of output of this tier at a foreign plant (persons/unit)."""
+    cost: NonNeg | None = None
+    """Cost per expatriate-year in use abroad (money/year), borne by the plant using them;
+    stating it (or ``hiring``, ``local_managers``) makes the pool family 18's."""
+    hiring: Hiring | None = None
+    """Technicians the firm may train or hire (family 18); omitted = none."""
+    local_managers: LocalManagers | None = None
+    """Local managers that substitute for part of the need (family 18); omitted = none."""
 
 
 class Firm(Base):

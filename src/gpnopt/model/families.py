@@ -23,6 +23,7 @@ from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.plants import add_plants
 from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
+from gpnopt.model.staffing import add_staffing, add_staffing_over_time, add_staffing_single
 from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
 from gpnopt.model.variables import add_variables
@@ -43,15 +44,18 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+    add_staffing(m, data)  # 18 technicians as an economic resource (after 8)
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the families whose one-period form differs from their form over periods, to
     one-period model ``m`` (after :func:`add_families`, before family 11)."""
     add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
+    add_staffing_single(m, data)  # 18 hires usable only with lag 0, charged as an annuity
 
 
 def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
     """Add the families with rows across the periods to multi-period model ``m`` (after the
     blocks and the assets' state, before the net present value; ``gpnopt.model.periods``)."""
     add_learning(m, hdata)  # 15 learning and unlocks
+    add_staffing_over_time(m, hdata)  # 18 hires usable after their lag, outlays

@@ -19,6 +19,7 @@ from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
+from gpnopt.model.staffing import add_staffing_cost
 from gpnopt.model.trade import add_trade
 from gpnopt.results import make_result
 from gpnopt.schema import Instance
@@ -46,7 +47,8 @@ def _objective_only(key: str) -> bool:
 
 
 def structure_signature(instance: Instance) -> Any:
-    """The instance with every number that enters only the objective blanked out.
+    """The instance with every number that enters only the objective blanked out (a cost
+    left out stays ``None``: stating it may add rows, as family 18's ``technicians.cost``).
 
     Two instances with equal signatures (and neither with participation constraints or
     value-based sourcing rules, whose rows hold profits or prices) have the same rows and
@@ -56,7 +58,7 @@ def structure_signature(instance: Instance) -> Any:
     def strip(x: Any) -> Any:
         if isinstance(x, dict):
             return {
-                k: ("*" if _objective_only(k) else strip(v))
+                k: ("*" if _objective_only(k) and v is not None else strip(v))
                 for k, v in x.items()
                 if k not in _STRUCTURE_FREE_KEYS
             }
@@ -76,6 +78,7 @@ def _prices_in_rows(instance: Instance) -> bool:
 
 OBJECTIVE_COMPONENTS = (
     "learning_cost",
+    "technician_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -88,8 +91,8 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (learning and trade costs, profits, budgets,
-objective)."""
+"""Components rebuilt for a new objective (learning, technician and trade costs, profits,
+budgets, objective)."""
 
 
 def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
@@ -102,6 +105,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
                 m.del_component(n)
     add_trade(m, data)
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_staffing_cost(m, data, annuity_hiring=True)  # nothing without family 18
     add_ownership_and_objective(m, data, objective)
 
 
