@@ -331,3 +331,34 @@ def test_local_managers_at_home_are_warned_about():
     lm = {"plants": ["P"], "max_share": 0.5}
     with pytest.warns(gpnopt.GpnoptWarning, match="local_managers.plants.0: P is in F's home"):
         gpnopt.instance_from_dict(staffed(pool=1, per_line=1, local_managers=lm), name="micro")
+
+
+# --- the showcase instance ------------------------------------------------------------------------
+def test_showcase_tm_hires_one_technician_for_the_jv():
+    # instances/showcase.yaml: TM has 2 technicians; the JV's lathe_medium line (CN_JV, in
+    # CN, foreign to TM) needs 3 and is worth far more than the technicians cost. Local
+    # managers (40 a year) are cheaper than expatriates (150): they cover their most, a
+    # quarter of 3 = 0.75, leaving 2.25 expatriates, more than the pool: TM hires one (300,
+    # an annuity of 300 * annuity(8%, 10 years) = 44.71 a year, paid by JP_TM). The JV bears
+    # 2.25 * 150 + 0.75 * 40 = 367.5 a year.
+    from pathlib import Path
+
+    from gpnopt.dynamics import annuity
+
+    path = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+    inst = gpnopt.load(path)
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP, threads=1)
+    assert line_open(res, "CN_JV", "lathe_medium")
+    df = res.tables["technicians"]
+    row = df[df["firm"] == "TM"].iloc[0]
+    assert (row["pool"], row["used"], row["hired"], row["available"]) == (2, 3, 1, 3)
+    assert row["expatriates"] == pytest.approx(2.25)
+    assert row["locals"] == pytest.approx(0.75)
+    assert row["cost"] == pytest.approx(367.5)
+    fs = ForcedSolver(inst)
+    by_plant = {(r["entity"], r["type"]): r["amount"] for r in profit_parts(fs.model, fs.data)}
+    assert by_plant["CN_JV", "technicians"] == pytest.approx(-367.5)
+    fin = inst.finance
+    assert by_plant["JP_TM", "technicians"] == pytest.approx(
+        -300 * annuity(fin.discount_rate, fin.asset_lifetime)
+    )
