@@ -179,9 +179,10 @@ def test_a_hire_dearer_than_the_line_is_not_made():
 
 
 def test_a_hire_with_a_lag_never_works_in_one_period():
-    # With lag 1 nobody hired can work in the one period: 300, whatever the cost.
+    # With lag 1 nobody hired can work in the one period: 300, whatever the cost (warned).
     raw = staffed(pool=1, per_line=1, hiring={"cost": 0, "max_per_period": 2, "lag": 1})
-    res = solve(raw)
+    with pytest.warns(gpnopt.GpnoptWarning, match="hiring.lag: 1, but the instance has one"):
+        res = solve(raw)
     assert res.objective == pytest.approx(300)
     assert (techs(res)["hired"], techs(res)["available"]) == (0, 1)
 
@@ -362,3 +363,17 @@ def test_showcase_tm_hires_one_technician_for_the_jv():
     assert by_plant["JP_TM", "technicians"] == pytest.approx(
         -300 * annuity(fin.discount_rate, fin.asset_lifetime)
     )
+
+
+def test_solve_prints_the_expatriates_locals_and_hires():
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from gpnopt.cli import app
+
+    path = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+    res = CliRunner().invoke(app, ["solve", str(path)])
+    assert res.exit_code == 0, res.output
+    assert ("technicians of TM: 3 needed, 2.25 expatriates of 3 available (1 hired), 0.75 "
+            "local managers, cost 367.5") in " ".join(res.output.split())

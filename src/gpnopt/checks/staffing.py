@@ -2,8 +2,9 @@
 
 ``hiring.paid_by`` names a plant the firm owns; without it the firm must have exactly one
 plant in its home country that it owns wholly (:func:`paying_plant`); the plants of
-``local_managers`` exist. A local-managers plant that is not foreign to the firm (no line of
-the firm's products needs its technicians there) is warned about. No Pyomo here.
+``local_managers`` exist. A local-managers plant in the firm's home country (where no line
+needs its technicians) and a hiring lag in a one-period instance (nobody hired could work)
+are warned about. No Pyomo here.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def check_staffing(inst: Instance) -> list[str]:
         w = f"firms.{f}.technicians"
         if pol.hiring is not None:
             out += _payer_problems(inst, f, f"{w}.hiring")
+            if not inst.periods and pol.hiring.lag > 0:
+                warnings.warn(
+                    f"{w}.hiring.lag: {pol.hiring.lag}, but the instance has one period: "
+                    "nobody hired can work in it (only a lag of 0 lets hires work)",
+                    GpnoptWarning,
+                    stacklevel=2,
+                )
         lm = pol.local_managers
         if lm is not None and lm.plants is not None:
             for n, p in enumerate(lm.plants):
