@@ -24,7 +24,7 @@ class Hiring(Base):
     """One-off cost per person hired (money): an outlay in the period hired (a one-period
     instance pays its annuity over ``lifetime`` years instead)."""
     max_per_period: Annotated[int, Field(ge=0, le=1_000_000)]
-    """Most persons hired in one period (a whole number, at least 0)."""
+    """Most persons hired in one period, a whole number at least 0 (persons)."""
     lag: Annotated[int, Field(ge=0, le=50)] = 0
     """Periods from the hire to the first period the person can work abroad (0 = the
     period hired; a one-period instance can use hires only with lag 0)."""
