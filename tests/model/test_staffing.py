@@ -377,3 +377,17 @@ def test_solve_prints_the_expatriates_locals_and_hires():
     assert res.exit_code == 0, res.output
     assert ("technicians of TM: 3 needed, 2.25 expatriates of 3 available (1 hired), 0.75 "
             "local managers, cost 367.5") in " ".join(res.output.split())
+
+
+def test_the_timeline_pictures_take_a_hire():
+    # A "technicians hired" event is a firm's, not an asset's: the pictures' rows stay the
+    # assets (before, the firm's event made a row of an unknown kind and broke them).
+    from gpnopt.plots import timeline_cells, timeline_chart, timeline_figure
+
+    inst = gpnopt.instance_from_dict(hiring_over(TWO, 50), name="micro")
+    res = gpnopt.solve(inst, mip_gap=MIP_GAP, threads=1)
+    assert "technicians hired" in set(res.tables["timeline"]["event"])
+    cells = timeline_cells(inst, res)
+    assert "firm" not in set(cells["kind"])
+    assert timeline_chart(inst, res) is not None
+    assert timeline_figure(inst, res) is not None
