@@ -28,6 +28,7 @@ class Part:
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
     Part("expansion_cost", "cost", "expansion"),  # family 17: fixed cost of the modules
+    Part("technician_cost", "cost", "technicians"),  # family 18
     Part("base_support_cost", "cost", "base support"),  # family 19: cost of a base, fee of a plant
     Part("base_support_fee", "revenue", "base support"),  # family 19: fees a base receives
     Part("base_closure_cost", "cost", "base closure"),  # family 19: one period, a base closed
@@ -36,5 +37,5 @@ PARTS: tuple[Part, ...] = (
 )
 """Every family's revenue and cost parts, in family order."""
 
-OUTLAYS: tuple[str, ...] = ("learning_outlay", "expansion_outlay")
+OUTLAYS: tuple[str, ...] = ("learning_outlay", "expansion_outlay", "technician_outlay")
 """Names of the multi-period families' outlay Expressions ``m.<name>[e, t]``."""

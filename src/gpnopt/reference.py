@@ -31,6 +31,8 @@ EXAMPLES: dict[str, str] = {
     "per_line: {high: 2}}}",
     "TechnicianPolicy": "technicians: {pool: 12, per_line: {high: 2, medium: 1}, "
     "per_unit: {high: 0.01}}",
+    "Hiring": "hiring: {cost: 300, max_per_period: 2, lag: 1, paid_by: JP_TM}",
+    "LocalManagers": "local_managers: {plants: [CN_FT], max_share: 0.5, cost: 40}",
     "Component": "components:\n  casting: {transfer_price: 4.0, bom: {pig_iron: 2}}\n"
     "  core_unit: {transfer_prices: [80, 100, 120]}   # levels chosen per flow",
     "BomEntry": "bom: {casting: {quantity: 2, min_quality: medium}}   # or bom: {casting: 2}",
@@ -103,9 +105,9 @@ EXAMPLES: dict[str, str] = {
 
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
-    "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line", "MakeOption", "LearningStep",
-    "Requirement", "OutputRequirement", "Training", "Expansion", "Funding", "Supplier",
-    "SupplyOffer", "Access",
+    "Hiring", "LocalManagers", "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line",
+    "MakeOption", "LearningStep", "Requirement", "OutputRequirement", "Training", "Expansion",
+    "Funding", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",

@@ -21,6 +21,7 @@ from gpnopt.checks.base_plants import check_base_plants
 from gpnopt.checks.discounts import check_discounts
 from gpnopt.checks.expansion import check_expansion
 from gpnopt.checks.lead_times import check_lead_times
+from gpnopt.checks.staffing import check_staffing
 from gpnopt.checks.taxes import check_taxes
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
@@ -507,6 +508,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_base_plants,  # 19 base plants
     check_discounts,
     check_expansion,  # family 17
+    check_staffing,  # 18 technicians as an economic resource
 ]
 """Every meaning check, in the order they run."""
 

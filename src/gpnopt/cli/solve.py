@@ -307,7 +307,12 @@ def _print_period(result: Any, instance: Any = None) -> None:
     _print_decisions(result)
     tech = result.tables["technicians"]
     for r in tech.itertuples():
-        out.print(f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used")
+        line = f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used"
+        if r.locals or r.hired or r.cost or r.available != r.pool:  # family 18
+            line = (f"technicians of {r.firm}: {r.used:g} needed, {r.expatriates:g} "
+                    f"expatriates of {r.available:g} available ({r.hired:g} hired), "
+                    f"{r.locals:g} local managers, cost {r.cost:g}")
+        out.print(line)
     if instance is not None and "specialization" in result.tables:
         _print_roles(result, instance)
 

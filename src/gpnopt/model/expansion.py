@@ -75,8 +75,9 @@ are its constant plus each term's coefficient times the variable's lower or uppe
 (binaries and modules their own bounds, v_sales[p,i,h,m] <= min(demand[m,i],
 max_production[p,i]), v_flow[k,s,d] and its transfer-level parts v_flow_at[k,s,d,l] <=
 max_need[d,k], v_output[p,k] <= max_output[p,k], learning's v_saving <= the option's output
-bound, the tax base v_taxable[p] <= max(0, U of the profit before tax), made its bound; every
-such variable is >= 0). A profit
+bound, the expatriates and local managers of family 18 <= the upper bound of the site's need,
+the tax base v_taxable[p] <= max(0, U of the profit before tax), each of these last made the
+variable's bound (no optimum exceeds it); every such variable is >= 0). A profit
 term without a finite bound is refused. Firm profits with the new equity enter the firm
 objectives (``firm:F``, an alliance that names firms), participation and profit floors. The
 alliance objective over all entities, the sum of profit[e], is unchanged by equity: there,
@@ -371,6 +372,11 @@ def _upper(var: Any, data: ModelData | None) -> float:
         kind, p, item, _s = idx
         table = data.max_production if kind == LINE else data.max_output
         return table[p, item]
+    if name in ("v_expats", "v_locals"):  # family 18: at most the site's need, at an optimum
+        hi = max(0.0, expression_bounds(var.parent_block().site_need[idx].expr, data)[1])
+        if math.isfinite(hi):
+            var.setub(hi)  # stated as the variable's bound, so the McCormick rows stay valid
+        return hi
     if name == "v_taxable":  # family 22: max(0, profit before tax) at an optimum
         pre = var.parent_block().profit_before_tax[idx]
         hi = max(0.0, expression_bounds(pre.expr, data)[1])

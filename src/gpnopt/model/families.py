@@ -27,6 +27,7 @@ from gpnopt.model.make_or_buy import add_make_or_buy
 from gpnopt.model.plants import add_plants
 from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
+from gpnopt.model.staffing import add_staffing, add_staffing_over_time, add_staffing_single
 from gpnopt.model.taxes import add_taxes
 from gpnopt.model.technicians import add_technicians
 from gpnopt.model.trade import add_trade
@@ -51,6 +52,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_transfer_prices(m, data)  # 23 transfer price levels (before 10 and 11 price them)
     add_trade(m, data)  # 10 trade costs
+    add_staffing(m, data)  # 18 technicians as an economic resource (after 8)
     add_base_plants(m, data)  # 19 base plants (rows and support parts of the period)
     add_lead_times(m, data)  # 20 lead times
     add_discounts(m, data)  # 21 volume discounts and joint purchasing
@@ -61,6 +63,7 @@ def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add the families whose one-period form differs from their form over periods, to
     one-period model ``m`` (after :func:`add_families`, before family 11)."""
     add_learning_single(m, data)  # 15 learning and unlocks (cumulative output before: 0)
+    add_staffing_single(m, data)  # 18 hires usable only with lag 0, charged as an annuity
     add_base_closure(m, data)  # 19 base plants: closing an existing base, as an annuity
     add_expansion_single(m, data)  # 17 capacity expansion and partner funding
 
@@ -70,3 +73,4 @@ def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
     blocks and the assets' state, before the net present value; ``gpnopt.model.periods``)."""
     add_learning(m, hdata)  # 15 learning and unlocks
     add_expansion_over_time(m, hdata)  # 17 capacity expansion and partner funding
+    add_staffing_over_time(m, hdata)  # 18 hires usable after their lag, outlays

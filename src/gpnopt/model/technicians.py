@@ -8,7 +8,9 @@ and per_unit[f, tier(i)] per unit made:
                                                   + per_unit[f,t(i)] * production[p,i] )
                              <= pool[f]
 
-Firms without a ``technicians`` entry have an unlimited pool.
+Firms without a ``technicians`` entry have an unlimited pool. A firm whose entry states
+``cost``, ``hiring`` or ``local_managers`` is family 18's (:mod:`gpnopt.model.staffing`):
+its ``technicians[f]`` is the same, its ``technician_pool[f]`` row that family's.
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
 t: every index above gains t as its last (``docs/formulation.md``, Periods).
@@ -20,6 +22,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import SumExpression
 
 from gpnopt.data import ModelData
+from gpnopt.economics.staffing import states_staffing
 from gpnopt.model.variables import production_term, term, var_tables
 
 
@@ -52,4 +55,7 @@ def add_technicians(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     @m.Constraint(firms, doc="technicians[f] <= pool[f]")
     def technician_pool(m, f):
-        return m.technicians[f] <= firm_data[f].technicians.pool
+        policy = firm_data[f].technicians
+        if states_staffing(policy):
+            return pyo.Constraint.Skip  # family 18 adds this firm's row
+        return m.technicians[f] <= policy.pool

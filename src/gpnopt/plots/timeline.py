@@ -122,7 +122,8 @@ def timeline_cells(instance: Instance, result: Result) -> pd.DataFrame:
     assets = {(k, e) for t in periods for k, es in on[t].items() for e in es}
     tl = result.tables.get("timeline")
     if tl is not None:
-        assets |= {(str(r.kind), str(r.entity)) for r in tl.itertuples()}
+        # assets with an event; events of a firm (technicians hired) are not an asset's row
+        assets |= {(str(r.kind), str(r.entity)) for r in tl.itertuples() if str(r.kind) in EVENTS}
     years = period_years(instance, periods)
     rows = [
         {"kind": k, "entity": e, "label": _label(instance, k, e), "period": t,

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from gpnopt.dynamics import ONE_PERIOD
 from gpnopt.parts import PARTS
 from gpnopt.results.families import FAMILY_TABLES, family_table
+from gpnopt.results.staffing import staffing_events, technician_rows
 from gpnopt.timing import ALL_PERIODS as TIMING_ALL
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ class Solution:
             purchasing offices too (quantity 0).
         firm_profit: equity-weighted profit by firm, in the instance's firm order (a
             multi-period model: the net present value of each firm's share).
-        technicians: firm, period, pool, used (firms with a technician limit).
+        technicians: firm, period, pool, used, expatriates, locals, hired, available, cost
+            (firms with a technician limit; :mod:`gpnopt.results.staffing`).
         periods: the period ids in horizon order (``("P1",)`` for one period).
         single: a one-period instance (no ``periods:``).
         firm_profit_by_period: firm, period, profit (yearly, equity-weighted), weight (the
@@ -365,15 +367,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
     }
     if model.component("v_funded_profit") is not None:  # family 17: equity moved by funding
         firm_profit = {f: clean(val(model.firm_profit[f])) for f in inst.firms}
-    techs = [
-        {
-            "firm": f,
-            "period": period,
-            "pool": inst.firms[f].technicians.pool,
-            "used": clean(val(model.technicians[f]) if rows else 0.0),
-        }
-        for f, rows in data.tech_lines.items()
-    ]
+    techs = technician_rows(model, data, period, val, clean)  # families 8 and 18
     by_period = [
         {"firm": f, "period": period, "profit": firm_profit[f], "weight": 1.0,
          "value": firm_profit[f]}
@@ -478,6 +472,7 @@ def _with_events(
                 trained[kind, p, item, t] = int(round(x.value or 0.0))
     learning = learning_rows(sol, instances, lengths, trained)
     events = list(timeline_rows(sol, instances)) + learning_events(learning, instances)
+    events += staffing_events(sol.technicians, instances)  # technicians hired (family 18)
     order = {t: n for n, t in enumerate(instances)}
     events.sort(key=lambda r: order.get(r["period"], len(order)))  # stable: kinds kept
     return replace(sol, timeline=tuple(events), learning=learning)

@@ -16,7 +16,8 @@ component_flows        component, source, source_type, source_country, destinati
 plant_profit           plant, period, revenue, cost, profit, country, open
 channel_profit         channel, period, revenue, cost, profit, open, quantity
 firm_profit            firm, period, profit
-technicians            firm, period, pool, used
+technicians            firm, period, pool, used, expatriates, locals, hired, available,
+                       cost
 firm_profit_by_period  firm, period, profit, weight, value
 timeline               period, event, kind, entity, detail
 learning               kind, entity, period, output, cumulative, step, unit_cost,
@@ -58,6 +59,7 @@ from gpnopt.results.families import FAMILY_TABLES
 from gpnopt.results.formats import check_formats, summary_frame, table_files
 from gpnopt.results.learning import LEARNING_COLUMNS
 from gpnopt.results.solution import Solution, clean, read_solution, sorted_rows
+from gpnopt.results.staffing import TECHNICIAN_COLUMNS
 from gpnopt.results.timeline import TIMELINE_COLUMNS
 
 if TYPE_CHECKING:
@@ -238,7 +240,7 @@ COLUMNS: dict[str, list[str]] = {
     "plant_profit": ["plant", "period", "revenue", "cost", "profit", "country", "open"],
     "channel_profit": ["channel", "period", "revenue", "cost", "profit", "open", "quantity"],
     "firm_profit": ["firm", "period", "profit"],
-    "technicians": ["firm", "period", "pool", "used"],
+    "technicians": TECHNICIAN_COLUMNS,
     "firm_profit_by_period": ["firm", "period", "profit", "weight", "value"],
     "timeline": TIMELINE_COLUMNS,
     "learning": LEARNING_COLUMNS,

@@ -21,6 +21,7 @@ from gpnopt.model.base_plants import add_base_closure, add_base_parts
 from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
+from gpnopt.model.staffing import add_staffing_cost
 from gpnopt.model.trade import add_trade
 from gpnopt.results import make_result
 from gpnopt.schema import Instance
@@ -48,7 +49,8 @@ def _objective_only(key: str) -> bool:
 
 
 def structure_signature(instance: Instance) -> Any:
-    """The instance with every number that enters only the objective blanked out.
+    """The instance with every number that enters only the objective blanked out (a cost
+    left out stays ``None``: stating it may add rows, as family 18's ``technicians.cost``).
 
     Two instances with equal signatures (and neither with participation constraints,
     value-based sourcing rules, taxes or purchasing pools, whose rows hold profits or prices:
@@ -58,7 +60,7 @@ def structure_signature(instance: Instance) -> Any:
     def strip(x: Any) -> Any:
         if isinstance(x, dict):
             return {
-                k: ("*" if _objective_only(k) else strip(v))
+                k: ("*" if _objective_only(k) and v is not None else strip(v))
                 for k, v in x.items()
                 if k not in _STRUCTURE_FREE_KEYS
             }
@@ -90,6 +92,7 @@ OBJECTIVE_COMPONENTS = (
     "base_support_fee",
     "base_closure_cost",
     "expansion_cost",
+    "technician_cost",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -106,8 +109,8 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (learning and trade costs, profits, budgets,
-objective)."""
+"""Components rebuilt for a new objective (learning, technician and trade costs, profits,
+budgets, objective)."""
 
 
 def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
@@ -123,6 +126,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
     add_base_parts(m, data)  # nothing unless a firm has a base plant
     add_base_closure(m, data)
     add_expansion_cost(m, data)  # nothing unless the model has expansions (family 17)
+    add_staffing_cost(m, data, annuity_hiring=True)  # nothing without family 18
     add_ownership_and_objective(m, data, objective)
 
 
