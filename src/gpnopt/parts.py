@@ -27,6 +27,7 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("demand_curve", "revenue", "demand curve"),  # family 16
 )
 """Every family's revenue and cost parts, in family order."""
 

@@ -16,6 +16,7 @@ from gpnopt.data import ModelData
 from gpnopt.horizon_data import HorizonData
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
+from gpnopt.model.demand import add_demand_curves
 from gpnopt.model.flows import add_bom_and_flows
 from gpnopt.model.learning import add_learning, add_learning_single
 from gpnopt.model.lines import add_lines
@@ -43,6 +44,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_technicians(m, data)  # 8 technicians
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_trade(m, data)  # 10 trade costs
+    add_demand_curves(m, data)  # 16 price-responsive demand
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.demand import DEMAND_COLUMNS, demand_rows
+
 
 @dataclass(frozen=True, slots=True)
 class FamilyTable:
@@ -35,7 +37,16 @@ class FamilyTable:
     """What a row is (``docs/results.md``)."""
 
 
-FAMILY_TABLES: tuple[FamilyTable, ...] = ()
+FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(  # family 16
+        "demand",
+        DEMAND_COLUMNS,
+        ("market", "product"),
+        demand_rows,
+        "a market's demand curve for a product: units sold, revenue, average and marginal "
+        "price, deepest step used",
+    ),
+)
 """Every family's result table, in family order."""
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from gpnopt.dynamics import ONE_PERIOD
 from gpnopt.parts import PARTS
+from gpnopt.results.demand import curve_prices
 from gpnopt.results.families import FAMILY_TABLES, family_table
 from gpnopt.timing import ALL_PERIODS as TIMING_ALL
 
@@ -296,6 +297,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
     ]
     production = []
     sales_var = v.sales
+    prices = curve_prices(model, data, val)  # family 16: the average price on a curve
     for a, arc in data.sales.items():
         q = sales_var[a].value or 0.0
         if q <= ZERO:
@@ -313,7 +315,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "quantity": clean(q),
                 "tier": product.tier,
                 "firm": product.firm or "",
-                "price": arc.price,
+                "price": prices.get(a, arc.price),
             }
         )
     make = [

@@ -17,6 +17,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
+from gpnopt.model.demand import add_demand_revenue
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.trade import add_trade
@@ -76,6 +77,7 @@ def _prices_in_rows(instance: Instance) -> bool:
 
 OBJECTIVE_COMPONENTS = (
     "learning_cost",
+    "demand_curve",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -88,8 +90,8 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (learning and trade costs, profits, budgets,
-objective)."""
+"""Components rebuilt for a new objective (learning and trade costs, the demand curves'
+price corrections, profits, budgets, objective)."""
 
 
 def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
@@ -102,6 +104,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
                 m.del_component(n)
     add_trade(m, data)
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
+    add_demand_revenue(m, data)  # nothing without demand curves (family 16)
     add_ownership_and_objective(m, data, objective)
 
 
