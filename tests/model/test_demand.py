@@ -9,6 +9,7 @@ dearest first, and no step below 10 unless min_served forces it.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pyomo.environ as pyo
 import pytest
@@ -16,12 +17,13 @@ import pytest
 import gpnopt
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError
+from gpnopt.io import read_instance_file
 from gpnopt.model import build_model
 from gpnopt.model.demand import derive_demand
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.solver import ForcedSolver, ScenarioSolver
 
-from .conftest import MIP_GAP, channel_row, micro, plant_profit, produced, solve
+from .conftest import MIP_GAP, channel_row, merge, micro, plant_profit, produced, solve
 from .periods_helpers import Solved, years
 
 
@@ -264,3 +266,29 @@ def test_the_model_bounds_each_step_variable_by_its_width():
     m = build_model(build_data(inst))
     assert [x.ub for x in m.v_curve_step.values()] == [10, 4]
     assert all(x.domain is pyo.NonNegativeReals for x in m.v_curve_step.values())
+
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
+
+
+def test_the_showcase_curve_sells_deeper_into_china():
+    # instances/showcase.yaml: CN buys lathe_medium along 80 at 32, 40 at 26, 40 at 20. The
+    # JV (assembly capacity 100) is full; a lathe made in Japan for China costs the alliance
+    # 14 + 3 (a casting the JV makes at 1, shipped for 2) + 2 transport + the 10% tariff on
+    # its step's price: 21.6 at 26 (it pays), 21 at 20 (it does not). So CN buys 120
+    # (revenue 80 * 32 + 40 * 26 = 3600, marginal price 26), part of it from Japan; with the
+    # first step alone as a fixed demand (80 at 32) it buys 80, none from Japan.
+    res = gpnopt.solve(gpnopt.load(SHOWCASE), mip_gap=MIP_GAP)
+    row = res.tables["demand"].set_index(["market", "product"]).loc[("CN", "lathe_medium")]
+    assert row["quantity"] == pytest.approx(120)
+    assert row["revenue"] == pytest.approx(3600)
+    assert row["marginal_price"] == pytest.approx(26)
+    assert row["steps_used"] == 2
+    assert produced(res, "JP_TM", market="CN", product="lathe_medium") > 1
+    flat = {"markets": {"CN": {"demand": {"lathe_medium": {"curve": None, "quantity": 80,
+                                                              "price": 32}}}}}
+    raw = merge(read_instance_file(SHOWCASE), flat)
+    fixed = gpnopt.solve(gpnopt.instance_from_dict(raw, name="showcase"), mip_gap=MIP_GAP)
+    assert produced(fixed, market="CN", product="lathe_medium") == pytest.approx(80)
+    assert produced(fixed, "JP_TM", market="CN", product="lathe_medium") == pytest.approx(0)
+    assert res.objective > fixed.objective + 1

@@ -32,7 +32,8 @@ __all__ = ["add_families", "add_over_time", "add_single_period"]
 
 
 def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
-    """Add the variables and families 1-10 of ``data`` to ``m`` (a model or a period's block)."""
+    """Add the variables, families 1-10 and the per-period economic families (16, ...) of
+    ``data`` to ``m`` (a model or a period's block)."""
     add_variables(m, data)
     add_lines(m, data)  # 1 product lines
     add_plants(m, data)  # 2 plants and entry modes

@@ -67,7 +67,8 @@ class Solution:
             value for a multi-period model.
         lines: plant, product, period, open (0/1), tier, quantity.
         production: plant, country, product, market, channel, period, quantity, tier, firm,
-            price (sales above :data:`ZERO` only).
+            price (sales above :data:`ZERO` only; into a market with a demand curve the
+            arc's average price over its steps, family 16).
         make_or_buy: plant, component, period, in_house (0/1), quantity.
         component_flows: component, source, source_type, source_country, destination,
             destination_country, period, quantity, quality, unit_value (flows above
