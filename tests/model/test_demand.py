@@ -187,7 +187,8 @@ def test_two_competing_plants_share_one_curve():
 def test_a_second_period_with_a_larger_curve_sells_more():
     # Two periods, T1 (2020) and T2 (2021, one year). T1's curve is 10 at 30; T2's adds
     # 10 at 15 (a period mapping of the curve): P sells 10 in T1 (profit 200) and 20 in
-    # T2 (200 + 50 = 250). Each period's block has its own step rows.
+    # T2 (200 + 50 = 250). Each period's block has its own step rows (T1's curve of one
+    # step is a fixed demand: family 6's rows alone).
     periods = {"periods": years(2020, 2021)}
     raw = micro(periods, {"markets": {"M": {"demand": {"m": {"quantity": None, "price": None, "curve": {
         "T1": [{"quantity": 10, "price": 30}],
@@ -203,21 +204,26 @@ def test_a_second_period_with_a_larger_curve_sells_more():
     pp = res.tables["plant_profit"].set_index("period")
     assert pp.loc["T1", "profit"] == pytest.approx(200)
     assert pp.loc["T2", "profit"] == pytest.approx(250)
+    # myopic foresight solves period by period: no row links the periods, the same sales
+    myopic = gpnopt.solve(gpnopt.instance_from_dict(raw, name="micro"), mip_gap=MIP_GAP,
+                          foresight="myopic")
+    assert list(myopic.tables["demand"]["quantity"]) == pytest.approx([10, 20])
     # the same through the model: per-period instances, blocks read directly
     t1 = micro(periods, curve((10, 30)))
     t2 = micro(periods, curve((10, 30), (10, 15)))
     solved = Solved({"T1": t1, "T2": t2})
     assert solved.sold("T1") == pytest.approx(10)
     assert solved.sold("T2") == pytest.approx(20)
-    assert solved.model.period["T1"].component("curve_step") is not None
+    assert solved.model.period["T1"].component("curve_step") is None  # one step: fixed
     assert len(solved.model.period["T2"].curve_step) == 2
+    assert len(solved.model.period["T2"].v_curve_step) == 1
 
 
 def test_the_step_index_skips_steps_of_zero_width():
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (0, 20), (5, 12))), name="micro")
     curves = derive_demand(build_data(inst))
     assert curves.steps["M", "m"] == [(10, 30), (0, 20), (5, 12)]
-    assert [idx[-1] for idx in curves.index] == [0, 2]
+    assert [idx[-1] for idx in curves.index] == [2]  # step 0 is implied, step 1 empty
     res = solve(micro(curve((10, 30), (0, 20), (5, 12))))
     assert res.objective == pytest.approx(210)  # 10 * 20 + 5 * 2
     assert demand_row(res)["steps_used"] == 3
@@ -264,7 +270,11 @@ def test_bad_curves_are_refused_with_their_path(entry, where, words):
 def test_the_model_bounds_each_step_variable_by_its_width():
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (4, 15))), name="micro")
     m = build_model(build_data(inst))
-    assert [x.ub for x in m.v_curve_step.values()] == [10, 4]
+    assert [x.ub for x in m.v_curve_step.values()] == [4]  # step 0: v_sales less the rest
+    assert sorted(m.curve_step) == [("M", "m", 0), ("M", "m", 1)]
+    # a curve of one step is a fixed demand: no variable, no row
+    one = gpnopt.instance_from_dict(micro(curve((10, 30))), name="micro")
+    assert build_model(build_data(one)).component("v_curve_step") is None
     assert all(x.domain is pyo.NonNegativeReals for x in m.v_curve_step.values())
 
 

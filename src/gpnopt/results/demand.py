@@ -42,26 +42,43 @@ def _curve(data: Any, mk: str, i: str) -> list[tuple[float, float]]:
 
 
 def _step_values(block: Any, val: Callable[[Any], float]) -> dict[tuple, float]:
-    """(p, i, h, m, s) -> units sold at step s on the arc (none without curves)."""
+    """(p, i, h, m, s) -> units sold at step s >= 1 on the arc (none without curves)."""
     var = block.component("v_curve_step")
     if var is None:
         return {}
     return {idx: float(val(x) or 0.0) for idx, x in var.items()}
 
 
+def _by_step(block: Any, data: Any, val: Callable[[Any], float]) -> dict[tuple, list[float]]:
+    """Sales arc (p, i, h, m) into a curve market -> units sold at each of its steps (step
+    0: the arc's sales less those at later steps, ``docs/formulation.md``, family 16)."""
+    markets = data.instance.markets
+    curved = {(mk, i) for mk, i in data.demand if markets[mk].demand[i].curve is not None}
+    if not curved:
+        return {}
+    sales = block.v_sales
+    out: dict[tuple, list[float]] = {}
+    for a in data.sales:
+        if (a[3], a[1]) in curved:
+            n = len(markets[a[3]].demand[a[1]].curve)
+            out[a] = [float(val(sales[a]) or 0.0)] + [0.0] * (n - 1)
+    for (p, i, h, mk, s), q in _step_values(block, val).items():
+        units = out[p, i, h, mk]
+        units[s] += q
+        units[0] -= q
+    return out
+
+
 def curve_prices(block: Any, data: Any, val: Callable[[Any], float]) -> dict[tuple, float]:
     """Each sales arc (p, i, h, m) into a curve market that sells: its average price,
-    sum_s p_s * v_curve_step[a,s] / sum_s v_curve_step[a,s]."""
-    money: dict[tuple, float] = defaultdict(float)
-    units: dict[tuple, float] = defaultdict(float)
-    curves: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for (p, i, h, mk, s), q in _step_values(block, val).items():
-        steps = curves.get((mk, i))
-        if steps is None:
-            steps = curves[mk, i] = _curve(data, mk, i)
-        money[p, i, h, mk] += steps[s][1] * q
-        units[p, i, h, mk] += q
-    return {a: round(money[a] / q, 6) for a, q in units.items() if q > ZERO}
+    sum_s p_s * (units at step s) / v_sales[a]."""
+    out = {}
+    for a, units in _by_step(block, data, val).items():
+        q = sum(units)
+        if q > ZERO:
+            steps = _curve(data, a[3], a[1])
+            out[a] = round(sum(steps[s][1] * u for s, u in enumerate(units)) / q, 6)
+    return out
 
 
 def demand_rows(
@@ -73,13 +90,14 @@ def demand_rows(
     if not keys:
         return []
     sold: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (_p, i, _h, mk, s), q in _step_values(block, val).items():
-        sold[mk, i, s] += q
+    for (_p, i, _h, mk), units in _by_step(block, data, val).items():
+        for s, u in enumerate(units):
+            sold[mk, i, s] += u
     rows = []
     for mk, i in keys:
         steps = _curve(data, mk, i)
         used = [s for s in range(len(steps)) if sold.get((mk, i, s), 0.0) > ZERO]
-        quantity = sum(sold.get((mk, i, s), 0.0) for s in used)
+        quantity = sum(sold[mk, i, s] for s in used)
         revenue = sum(steps[s][1] * sold[mk, i, s] for s in used)
         first = steps[0][1]
         rows.append({
