@@ -267,15 +267,18 @@ def test_bad_curves_are_refused_with_their_path(entry, where, words):
     assert words in text, text
 
 
-def test_the_model_bounds_each_step_variable_by_its_width():
+def test_the_rows_bound_each_step_by_its_width():
+    # one variable (step 1; step 0 is v_sales less the rest), bounded by its step's row
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (4, 15))), name="micro")
     m = build_model(build_data(inst))
-    assert [x.ub for x in m.v_curve_step.values()] == [4]  # step 0: v_sales less the rest
+    assert list(m.v_curve_step) == [("P", "m", "direct", "M", 1)]
     assert sorted(m.curve_step) == [("M", "m", 0), ("M", "m", 1)]
+    assert m.curve_step["M", "m", 1].upper == 4
+    assert m.curve_step["M", "m", 0].upper == 10
     # a curve of one step is a fixed demand: no variable, no row
     one = gpnopt.instance_from_dict(micro(curve((10, 30))), name="micro")
     assert build_model(build_data(one)).component("v_curve_step") is None
-    assert all(x.domain is pyo.NonNegativeReals for x in m.v_curve_step.values())
+    assert all(x.domain is pyo.NonNegativeReals and x.ub is None for x in m.v_curve_step.values())
 
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"

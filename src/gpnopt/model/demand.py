@@ -8,7 +8,8 @@ Without curves the family adds nothing (no set, variable, row or part).
 
 Variables, for the steps after the first (s >= 1; a step of width 0 has none):
 
-    v_curve_step[a,s] in [0, w_s]   units of arc a's sales that sell at step s's price
+    v_curve_step[a,s] >= 0   units of arc a's sales that sell at step s's price (at most
+                             w_s through curve_step[m,i,s]: no bound of its own)
 
 The rest of the arc's sales, v_sales[a] - sum_{s>=1} v_curve_step[a,s], sell at the first
 step's price (the first step's variable is left out: a third fewer variables on a
@@ -118,7 +119,6 @@ def add_demand_curves(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None
     by_step: dict[tuple[str, str, int], list] = defaultdict(list)
     for idx, var in zip(curves.index, m.v_curve_step.values(), strict=True):
         p, i, h, mk, s = idx
-        var.setub(steps[mk, i][s][0])
         by_arc[p, i, h, mk].append((s, var))
         by_step[mk, i, s].append(var)
     sales = var_tables(m).sales
