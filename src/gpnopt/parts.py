@@ -27,6 +27,7 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("learning_cost", "cost", "learning"),  # family 15
+    Part("demand_curve", "revenue", "demand curve"),  # family 16
     Part("expansion_cost", "cost", "expansion"),  # family 17: fixed cost of the modules
     Part("technician_cost", "cost", "technicians"),  # family 18
     Part("base_support_cost", "cost", "base support"),  # family 19: cost of a base, fee of a plant

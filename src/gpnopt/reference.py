@@ -49,7 +49,10 @@ EXAMPLES: dict[str, str] = {
     "Access": "access: {firms: [TM], plants: [JP_TM]}",
     "Market": "markets:\n  CN:\n    country: CN\n    demand: {lathe_medium: {quantity: 80, "
     "price: 25}}",
-    "DemandEntry": "demand: {lathe_medium: {quantity: 80, price: 25, min_served: 0.5}}",
+    "DemandEntry": "demand:\n  lathe_medium: {quantity: 80, price: 25, min_served: 0.5}\n"
+    "  lathe_high:\n    curve: [{quantity: 30, price: 60}, {quantity: 20, price: 52}]",
+    "CurveStep": "curve:\n  - {quantity: 300, price: 60}\n  - {quantity: 200, price: 52}\n"
+    "  - {quantity: 400, price: 45}",
     "Channel": "channels:\n  TM_direct: {markets: [JP, CN], plant_owners: [TM], "
     "unit_cost: 1.5}",
     "PurchasingOffice": "purchasing_offices:\n  CN_PO: {country: CN, owners: {TM: 1}, "
@@ -108,7 +111,7 @@ _ORDER = [
     "Hiring", "LocalManagers", "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line",
     "MakeOption", "LearningStep", "Requirement", "OutputRequirement", "Training", "Expansion",
     "Funding", "Supplier", "SupplyOffer", "Access",
-    "Market", "DemandEntry", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
+    "Market", "DemandEntry", "CurveStep", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",
     "Trade", "TransportCost", "Tariff", "PurchasingPool", "PoolBuyers", "DiscountTier",

@@ -23,6 +23,8 @@ from pydantic import (
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
 from gpnopt.economics.base_plants import BasePlant
 from gpnopt.economics.currency import Currency, CurrencyRef
+from gpnopt.economics.demand import Curve, fill_from_curve
+from gpnopt.economics.demand import CurveStep as CurveStep
 from gpnopt.economics.discounts import DiscountTier, PoolBuyers, PurchasingPool  # noqa: F401 (21)
 from gpnopt.economics.expansion import Expansion
 from gpnopt.economics.expansion import Funding as Funding
@@ -340,14 +342,22 @@ class Supplier(Base):
 
 
 class DemandEntry(Base):
-    """Demand for one product in one market."""
+    """Demand for one product in one market: a quantity at a price, or a demand curve."""
 
-    quantity: NonNeg
-    """Units per year the market buys at most."""
-    price: NonNeg
-    """Price per unit paid by the market (money/unit)."""
+    quantity: NonNeg | None = None
+    """Units per year the market buys at most; with a ``curve`` it may be left out (the
+    total of the steps) and must equal that total if given."""
+    price: NonNeg | None = None
+    """Price per unit paid by the market (money/unit); with a ``curve`` it may be left out
+    (the first step's price) and must equal that price if given."""
     min_served: Share = 0.0
     """Share of the quantity that must be served (1 = all demand is a hard requirement)."""
+    curve: Curve | None = None
+    """Price-responsive demand (family 16): steps of (quantity units/year, price), prices
+    not rising; the market buys each step's units at the step's price. Omitted: the fixed
+    quantity at the fixed price."""
+
+    _filled = model_validator(mode="after")(fill_from_curve)
 
 
 class Market(Base):

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from gpnopt.checks.base_plants import check_base_plants
+from gpnopt.checks.demand import check_demand
 from gpnopt.checks.discounts import check_discounts
 from gpnopt.checks.expansion import check_expansion
 from gpnopt.checks.lead_times import check_lead_times
@@ -509,6 +510,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_discounts,
     check_expansion,  # family 17
     check_staffing,  # 18 technicians as an economic resource
+    check_demand,
 ]
 """Every meaning check, in the order they run."""
 

@@ -17,6 +17,7 @@ from gpnopt.horizon_data import HorizonData
 from gpnopt.model.base_plants import add_base_closure, add_base_plants
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
+from gpnopt.model.demand import add_demand_curves
 from gpnopt.model.discounts import add_discounts
 from gpnopt.model.expansion import add_expansion, add_expansion_over_time, add_expansion_single
 from gpnopt.model.flows import add_bom_and_flows
@@ -38,7 +39,8 @@ __all__ = ["add_families", "add_over_time", "add_single_period"]
 
 
 def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
-    """Add the variables and families 1-10 of ``data`` to ``m`` (a model or a period's block)."""
+    """Add the variables, families 1-10 and the per-period economic families (16, ...) of
+    ``data`` to ``m`` (a model or a period's block)."""
     add_variables(m, data)
     add_expansion(m, data)  # 17 capacity expansion: modules (before the capacity rows)
     add_lines(m, data)  # 1 product lines
@@ -52,6 +54,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_sourcing_rules(m, data)  # 9 sourcing-share rules
     add_transfer_prices(m, data)  # 23 transfer price levels (before 10 and 11 price them)
     add_trade(m, data)  # 10 trade costs
+    add_demand_curves(m, data)  # 16 price-responsive demand
     add_staffing(m, data)  # 18 technicians as an economic resource (after 8)
     add_base_plants(m, data)  # 19 base plants (rows and support parts of the period)
     add_lead_times(m, data)  # 20 lead times

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.demand import DEMAND_COLUMNS, demand_rows
 from gpnopt.results.discounts import DISCOUNT_COLUMNS, discount_rows
 from gpnopt.results.expansion import EXPANSION_COLUMNS, read_expansions
 from gpnopt.results.taxes import TAX_COLUMNS, tax_rows
@@ -41,6 +42,14 @@ class FamilyTable:
 
 
 FAMILY_TABLES: tuple[FamilyTable, ...] = (
+    FamilyTable(  # family 16
+        "demand",
+        DEMAND_COLUMNS,
+        ("market", "product"),
+        demand_rows,
+        "a market's demand curve for a product: units sold, revenue, average and marginal "
+        "price, deepest step used",
+    ),
     FamilyTable(
         "expansions", EXPANSION_COLUMNS, ("entity", "asset", "sub"), read_expansions,
         "modules an expandable plant, line or make option has, and partner funding",

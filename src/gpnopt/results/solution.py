@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from gpnopt.dynamics import ONE_PERIOD
 from gpnopt.parts import PARTS
+from gpnopt.results.demand import curve_prices
 from gpnopt.results.families import FAMILY_TABLES, family_table
 from gpnopt.results.staffing import staffing_events, technician_rows
 from gpnopt.timing import ALL_PERIODS as TIMING_ALL
@@ -67,7 +68,8 @@ class Solution:
             value for a multi-period model.
         lines: plant, product, period, open (0/1), tier, quantity.
         production: plant, country, product, market, channel, period, quantity, tier, firm,
-            price, lead_time (days; sales above :data:`ZERO` only).
+            price (sales above :data:`ZERO` only; into a market with a demand curve the
+            arc's average price over its steps, family 16), lead_time (days).
         make_or_buy: plant, component, period, in_house (0/1), quantity.
         component_flows: component, source, source_type, source_country, destination,
             destination_country, period, quantity, quality, unit_value, lead_time (days;
@@ -299,6 +301,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
     ]
     production = []
     sales_var = v.sales
+    prices = curve_prices(model, data, val)  # family 16: the average price on a curve
     for a, arc in data.sales.items():
         q = sales_var[a].value or 0.0
         if q <= ZERO:
@@ -316,7 +319,7 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "quantity": clean(q),
                 "tier": product.tier,
                 "firm": product.firm or "",
-                "price": arc.price,
+                "price": prices.get(a, arc.price),
                 "lead_time": arc.lead_time,
             }
         )

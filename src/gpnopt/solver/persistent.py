@@ -18,6 +18,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
 from gpnopt.model.base_plants import add_base_closure, add_base_parts
+from gpnopt.model.demand import add_demand_revenue
 from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
@@ -93,6 +94,7 @@ OBJECTIVE_COMPONENTS = (
     "base_closure_cost",
     "expansion_cost",
     "technician_cost",
+    "demand_curve",
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -109,8 +111,8 @@ OBJECTIVE_COMPONENTS = (
     "capital_budget",
     "objective",
 )
-"""Components rebuilt for a new objective (learning, technician and trade costs, profits,
-budgets, objective)."""
+"""Components rebuilt for a new objective (learning, technician and trade costs, the demand
+curves' price corrections, profits, budgets, objective)."""
 
 
 def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:
@@ -127,6 +129,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
     add_base_closure(m, data)
     add_expansion_cost(m, data)  # nothing unless the model has expansions (family 17)
     add_staffing_cost(m, data, annuity_hiring=True)  # nothing without family 18
+    add_demand_revenue(m, data)  # nothing without demand curves (family 16)
     add_ownership_and_objective(m, data, objective)
 
 
