@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import gpnopt
 from gpnopt.results import profit_parts
 from gpnopt.solver import ForcedSolver, ScenarioSolver
 
 from .conftest import MIP_GAP, flow, merge, micro, plant_profit, produced, solve
+from .showcase import only, raw_only
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
 
@@ -258,40 +258,30 @@ def profit_parts_of(inst) -> list[dict]:
 
 
 def test_the_showcase_pools_tm_and_ffg_castings():
-    # instances/showcase.yaml shows every family at once. With its profit tax and transfer
-    # levels the JV's castings, sold to higher-taxed plants at the top level, beat any
-    # discount, so the pool is shown without those two (taxes: None, one transfer price).
-    # Then JP_TM needs 70 castings, TW_FFG 160 (JP's lead-time limit caps what it sells);
-    # CN_POOL sells them at 1.3, the JV casts at 1.0. Alone neither plant passes 200 units
-    # (TW_FFG's 160 earn 10% off: 1.17 > 1.0); together they reach 25% off, 0.975 < 1.0:
-    # both buy from CN_POOL, saving 0.25 * 1.3 * 230 = 74.75 (JP_TM 22.75, TW_FFG 52). The
-    # alliance gains 230 * (1.0 - 0.975) = 5.75 on the price, and 160 * 0.05 * (4.0 - 1.3)
-    # = 21.6 on the value-based transport of castings to Taiwan (5% of the value: the
-    # transfer price 4.0 from the JV, the supplier price 1.3 from the pool): 27.35.
+    # instances/showcase.yaml with family 21's keys alone (tests/model/showcase.py): JP_TM
+    # needs 70 castings, TW_FFG 180; CN_POOL sells them at 1.3, the JV casts at 1.0 (both in
+    # China: the same transport). Alone neither plant passes 200 units with room to spare for
+    # a discount that pays (TW_FFG's 180 earn 10% off: 1.17 > 1.0); together they reach 25%
+    # off, 0.975 < 1.0: both buy from CN_POOL, saving 0.25 * 1.3 * 250 = 81.25 (JP_TM 22.75,
+    # TW_FFG 58.5); the alliance gains 250 * (1.0 - 0.975) = 6.25 over 6498.
     # The JV keeps casting its own 120 (its fixed 30 + 120 < 1.3 * 120).
-    untaxed = {"taxes": None, "components": {"casting": {"transfer_prices": None}}}
-    inst = gpnopt.load(SHOWCASE, overrides=untaxed)
+    inst = only("discounts")
     res = gpnopt.solve(inst, mip_gap=MIP_GAP)
-    plain = gpnopt.solve(
-        gpnopt.load(SHOWCASE, overrides={**untaxed, "purchasing_pools": None}), mip_gap=MIP_GAP
-    )
-    assert res.objective - plain.objective == pytest.approx(27.35)
+    assert res.objective == pytest.approx(6504.25)
     assert discounts(res) == [
-        {"pool": "tm_ffg_castings", "period": "P1", "volume": 230, "tier": 3,
-         "discount": 0.25, "saving": 74.75}
+        {"pool": "tm_ffg_castings", "period": "P1", "volume": 250, "tier": 3,
+         "discount": 0.25, "saving": 81.25}
     ]
     assert flow(res, "CN_POOL", "JP_TM") == pytest.approx(70)
-    assert flow(res, "CN_POOL", "TW_FFG") == pytest.approx(160)
+    assert flow(res, "CN_POOL", "TW_FFG") == pytest.approx(180)
     assert flow(res, "CN_JV", "CN_JV") == pytest.approx(120)
     parts = profit_parts_of(inst)
     saved = {r["entity"]: r["amount"] for r in parts if r["type"] == "volume discount"}
-    assert saved == pytest.approx({"JP_TM": 22.75, "TW_FFG": 52.0})
-    raw = yaml.safe_load(SHOWCASE.read_text())
-    raw["taxes"] = None
-    raw["components"]["casting"].pop("transfer_prices")
+    assert saved == pytest.approx({"JP_TM": 22.75, "TW_FFG": 58.5})
+    raw = raw_only("discounts")
     raw["purchasing_pools"]["tm_ffg_castings"]["buyers"] = {"plants": ["TW_FFG"]}
-    res = solve(raw)  # FFG alone: 160 castings at 10% off, 1.17 > 1.0, the JV casts them all
-    assert res.objective == pytest.approx(plain.objective)
+    res = solve(raw)  # FFG alone: 180 castings at 10% off, 1.17 > 1.0, the JV casts them all
+    assert res.objective == pytest.approx(6498)
     assert flow(res, "CN_POOL") == pytest.approx(0)
 
 

@@ -20,6 +20,7 @@ from gpnopt.results import profit_parts
 from gpnopt.solver import ForcedSolver
 
 from .conftest import MIP_GAP, micro, produced, solve
+from .showcase import only
 
 ZERO_RATE = {"finance": {"discount_rate": 0.0}}
 
@@ -339,10 +340,8 @@ def test_showcase_expansion_funded_by_ttc():
     # of one module (200). TTC funds the expansion for 20% of the JV: two modules are added,
     # and TTC's profit is 20% of the JV's, TM's and FFG's 40% each (plus their own plants).
     # Without the funding, no module: the alliance earns 6498 (its optimum before family 17).
-    from pathlib import Path
-
-    path = Path(__file__).parents[2] / "instances" / "showcase.yaml"
-    inst = gpnopt.load(path)
+    # (the showcase with family 17's keys alone: tests/model/showcase.py)
+    inst = only("expansion")
     res = gpnopt.solve(inst, mip_gap=MIP_GAP, threads=1)
     assert rows(res) == [{"entity": "CN_JV", "asset": "plant", "sub": "", "period": "P1",
                           "modules": 2, "capacity_added": 100.0, "funded": 1,
