@@ -17,6 +17,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.checks.sourcing import check_sourcing
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
@@ -485,6 +486,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_years,
     check_requirements,
     check_learning,
+    check_sourcing,
 ]
 """Every meaning check, in the order they run."""
 
