@@ -18,6 +18,11 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from gpnopt.checks.sourcing import check_sourcing
+from gpnopt.checks.traps import (
+    check_channel_owners,
+    warn_ownerless_channels,
+    warn_unreached_markets,
+)
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
@@ -487,10 +492,15 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_requirements,
     check_learning,
     check_sourcing,
+    check_channel_owners,
 ]
 """Every meaning check, in the order they run."""
 
-WARNINGS: list[Callable[[Instance], list[str]]] = [check_transport_lanes]
+WARNINGS: list[Callable[[Instance], list[str]]] = [
+    check_transport_lanes,
+    warn_ownerless_channels,
+    warn_unreached_markets,
+]
 """Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing)."""
 
 

@@ -65,15 +65,31 @@ def arc_value(data: ModelData, a: tuple[str, str, str]) -> float:
     return inst.suppliers[s].components[k].unit_price
 
 
-def rule_arcs(data: ModelData, n: int) -> tuple[list, list, dict]:
-    """(all arcs, matching arcs, weights) of sourcing rule n."""
+def arcs_by_plant(data: ModelData) -> dict[str, list[tuple[str, str, str]]]:
+    """Flow arcs grouped by destination plant, each group in the order of ``data.flows``."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for a in data.flows:
+        out.setdefault(a[2], []).append(a)
+    return out
+
+
+def rule_arcs(
+    data: ModelData, n: int, into: dict[str, list[tuple[str, str, str]]] | None = None
+) -> tuple[list, list, dict]:
+    """(all arcs, matching arcs, weights) of sourcing rule n (``into``: the arcs by
+    destination plant, :func:`arcs_by_plant`, computed once for many rules)."""
     inst = data.instance
     rule = inst.sourcing_rules[n]
     comps = set(rule.components) if rule.components else None
     if rule.customers is not None:
         comps = {k for _i, k in customer_bom(data, n)}
-    dests = set(rule.plant_ids)
-    arcs = [a for a in data.flows if a[2] in dests and (comps is None or a[0] in comps)]
+    into = arcs_by_plant(data) if into is None else into
+    arcs = [
+        a
+        for d in dict.fromkeys(rule.plant_ids)
+        for a in into.get(d, ())
+        if comps is None or a[0] in comps
+    ]
     match = [a for a in arcs if source_matches(inst, a[1], rule.sources)]
     w = {a: (1.0 if rule.basis == "quantity" else arc_value(data, a)) for a in arcs}
     return arcs, match, w
@@ -94,13 +110,20 @@ def customer_bom(data: ModelData, n: int) -> dict[tuple[str, str], float]:
     }
 
 
-def customer_sales(data: ModelData, n: int) -> list[tuple[str, str, str, str]]:
-    """Sales arcs (p, i, h, m) of rule n's plants to its customer markets."""
+def customer_sales(
+    data: ModelData, n: int, by_plant: dict[str, list] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Sales arcs (p, i, h, m) of rule n's plants to its customer markets (``by_plant``:
+    the sales arcs grouped by plant, computed once for many rules)."""
     rule = data.instance.sourcing_rules[n]
     if rule.customers is None:
         return []
-    dests, markets = set(rule.plant_ids), set(rule.customers.markets)
-    return [a for a in data.sales if a[0] in dests and a[3] in markets]
+    if by_plant is None:
+        by_plant = {}
+        for a in data.sales:
+            by_plant.setdefault(a[0], []).append(a)
+    markets = set(rule.customers.markets)
+    return [a for p in dict.fromkeys(rule.plant_ids) for a in by_plant.get(p, ()) if a[3] in markets]
 
 
 def add_sourcing_rules(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -108,7 +131,8 @@ def add_sourcing_rules(m: pyo.ConcreteModel, data: ModelData) -> None:
     rules = data.instance.sourcing_rules
     if not rules:
         return
-    parts = {n: rule_arcs(data, n) for n in range(len(rules))}
+    into = arcs_by_plant(data)
+    parts = {n: rule_arcs(data, n, into) for n in range(len(rules))}
     lower = [n for n, r in enumerate(rules) if r.min_share > 0 and r.customers is None]
     tied = [n for n, r in enumerate(rules) if r.min_share > 0 and r.customers is not None]
     upper = [n for n, r in enumerate(rules) if r.max_share < 1]
@@ -147,7 +171,10 @@ def add_customer_rows(
     """``sourcing_customer_min`` rows of the rules tied to customers (family 25)."""
     rules = data.instance.sourcing_rules
     boms = {n: customer_bom(data, n) for n in tied}
-    sales = {n: customer_sales(data, n) for n in tied}
+    by_plant: dict[str, list] = {}
+    for a in data.sales:
+        by_plant.setdefault(a[0], []).append(a)
+    sales = {n: customer_sales(data, n, by_plant) for n in tied}
     rows = [n for n in tied if sales[n] and any(q > 0 for q in boms[n].values())]
     if not rows:
         return
