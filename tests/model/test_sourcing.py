@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyomo.environ as pyo
 import pytest
 
 import gpnopt
 from gpnopt.io import read_yaml
 
 from .conftest import flow, merge, micro, produced, solve
+from .periods_helpers import Solved, by_period, years
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -289,3 +291,17 @@ def test_showcase_rule_binds():
     assert pooled == pytest.approx(rule["min_share"] * need)
     assert pooled > 0
     assert without.objective - with_rule.objective == pytest.approx(2 * pooled)
+
+
+def test_keiretsu_rule_holds_in_each_period():
+    # Two periods; the keiretsu customer K buys 10 units in T1 and 4 in T2. Each period's
+    # block holds its own sourcing_customer_min row: P buys from SA exactly K's volume of the
+    # period (10, then 4) and M's 10 parts from SB in both.
+    raw = merge(_keiretsu(customers={"markets": ["K"]}, sources={"suppliers": ["SA"]},
+                          min_share=1.0), {"periods": years(2000, 2001)})
+    solved = Solved(by_period(raw, {"T2": {"markets": {"K": {"demand": {"m": {"quantity": 4}}}}}}))
+    for t, k_volume in (("T1", 10), ("T2", 4)):
+        block = solved.model.period[t]
+        assert len(block.sourcing_customer_min) == 1
+        assert pyo.value(block.v_flow["part", "SA", "P"]) == pytest.approx(k_volume)
+        assert pyo.value(block.v_flow["part", "SB", "P"]) == pytest.approx(10)
