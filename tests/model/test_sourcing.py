@@ -305,3 +305,17 @@ def test_keiretsu_rule_holds_in_each_period():
         assert len(block.sourcing_customer_min) == 1
         assert pyo.value(block.v_flow["part", "SA", "P"]) == pytest.approx(k_volume)
         assert pyo.value(block.v_flow["part", "SB", "P"]) == pytest.approx(10)
+
+
+def test_explain_names_the_new_row_by_the_rule_id():
+    from gpnopt.data import build_data
+    from gpnopt.explain.text import limit_words
+
+    raw = _keiretsu(id="keiretsu_k", customers={"markets": ["K"]},
+                    sources={"suppliers": ["SA"]}, min_share=1.0)
+    data = build_data(gpnopt.instance_from_dict(raw, name="micro"))
+    row = {"family": "sourcing_customer_min", "index": 0, "activity": 10.0, "bound": 0.0}
+    assert limit_words(row, data) == (
+        "sourcing_customer_min[0]: sourcing rule keiretsu_k: at its minimum share of its "
+        "customers' requirement"
+    )
