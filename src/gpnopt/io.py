@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
+from gpnopt.checks.traps import warn_unreached_markets
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
 from gpnopt.hints import did_you_mean, keys_at
 from gpnopt.patches import (
@@ -651,6 +652,8 @@ def instance_from_dict(
     except InstanceError as exc:
         raise InstanceError([f"{name}: {p}" for p in exc.problems]) from None
     instance = combine([(p, _validated(name, p, warn=n == 0)) for n, p in enumerate(periods)])
+    first, *later = {id(i): i for i in period_instances(instance).values()}.values()
+    warn_unreached_markets(first, *later)
     for inst in {id(i): i for i in period_instances(instance).values()}.values():
         inst._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
     return instance

@@ -289,7 +289,7 @@ def patch_adds(
     where: str = "",
     *,
     periods: Sequence[str] = (),
-    root: Any = Instance,
+    root: Any = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Check that an override adds records only where it says so; return it unmarked.
 
@@ -308,7 +308,7 @@ def patch_adds(
         patch: the override.
         where: the YAML path of ``patch`` (for messages).
         periods: the period ids (their keys in per-period values are never refused).
-        root: the schema type of ``base`` (the instance).
+        root: the schema type of ``base``; None = the instance (:class:`gpnopt.schema.Instance`).
 
     Returns:
         The override with its add marks removed (for :func:`deep_merge`), and the problems
@@ -316,6 +316,7 @@ def patch_adds(
     """
     out: dict[str, Any] = {}
     problems: list[str] = []
+    root = Instance if root is None else root
     by_id = _records_by_id(root)
     for key, value in patch.items():
         add = isinstance(key, str) and key.startswith(ADD_MARK) and len(key) > 1

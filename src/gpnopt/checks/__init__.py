@@ -21,7 +21,6 @@ from gpnopt.checks.sourcing import check_sourcing
 from gpnopt.checks.traps import (
     check_channel_owners,
     warn_ownerless_channels,
-    warn_unreached_markets,
 )
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
@@ -499,9 +498,10 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
 WARNINGS: list[Callable[[Instance], list[str]]] = [
     check_transport_lanes,
     warn_ownerless_channels,
-    warn_unreached_markets,
 ]
-"""Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing)."""
+"""Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing).
+The warning of markets no channel reaches needs every period: the loader gives it
+(:func:`gpnopt.checks.traps.warn_unreached_markets`)."""
 
 
 def check_instance(inst: Instance, *, warn: bool = True) -> list[str]:

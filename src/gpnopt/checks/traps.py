@@ -107,11 +107,19 @@ def unreached_markets(inst: Instance) -> list[str]:
     return out
 
 
-def warn_unreached_markets(inst: Instance) -> list[str]:
+def warn_unreached_markets(inst: Instance, *later: Instance) -> list[str]:
     """Warn of each market with demand that channels list but cannot reach (their filters
-    leave out every line of a product it buys); a market no channel lists is logged."""
+    leave out every line of a product it buys); a market no channel lists is logged.
+
+    ``later``: the instances of a multi-period instance's later periods; a market reached in
+    any period is not reported (a channel's filter may let a plant in once its owners
+    change). Called by :func:`gpnopt.io.instance_from_dict` once all periods are validated.
+    """
     listed = {m for ch in (inst.channels or {}).values() for m in ch.markets}
-    for mid in unreached_markets(inst):
+    unreached = set(unreached_markets(inst))
+    for other in later:
+        unreached &= set(unreached_markets(other))
+    for mid in sorted(unreached):
         if mid not in listed:
             log.info("markets.%s: no channel lists the market, so its demand is not served", mid)
             continue
