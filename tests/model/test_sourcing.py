@@ -319,3 +319,15 @@ def test_explain_names_the_new_row_by_the_rule_id():
         "sourcing_customer_min[0]: sourcing rule keiretsu_k: at its minimum share of its "
         "customers' requirement"
     )
+
+
+def test_customer_rule_on_a_component_in_no_bill_is_refused():
+    # "other" is offered, but no product P makes holds it: a rule tied to customers would
+    # count none of it
+    raw = _keiretsu(customers={"markets": ["K"]}, sources={"suppliers": ["SA"]},
+                    min_share=0.5, components=["other"])
+    raw["components"]["other"] = {}
+    raw["suppliers"]["SA"]["components"]["other"] = {"unit_price": 1}
+    with pytest.raises(gpnopt.InstanceError, match=r"sourcing_rules\.0\.components: 'other' is "
+                       r"in no bill of materials of a product the rule's plants make"):
+        gpnopt.instance_from_dict(raw, name="bad.yaml")
