@@ -23,18 +23,27 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
+from gpnopt.checks.traps import warn_unreached_markets
 from gpnopt.currency import currency_problems, to_model_money
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
 from gpnopt.hints import did_you_mean, keys_at
 from gpnopt.patches import (
     deep_merge,
     override_clashes,
+    patch_adds,
     refused_patch_keys,
     restated,
     scenario_overrides,
 )
 from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
-from gpnopt.timeseries import PeriodRaw, combine, period_instances, resolve_periods, series_problems
+from gpnopt.timeseries import (
+    PeriodRaw,
+    combine,
+    period_ids,
+    period_instances,
+    resolve_periods,
+    series_problems,
+)
 
 __all__ = [
     "deep_merge", "instance_from_dict", "load", "override_clashes", "read_instance_file",
@@ -601,16 +610,24 @@ def _apply_scenario(
                 problems.append(f"{name}: overrides.{oname}: must be a mapping")
                 continue
             problems += refused_patch_keys(f"{name}: overrides.{oname}", patch)
-            problems += [f"{name}: overrides.{oname}.{p}" for p in deep_merge(data, patch)]
+            problems += _merge_override(data, patch, f"{name}: overrides.{oname}")
     if overrides:
         problems += refused_patch_keys(f"{name}: overrides (argument)", overrides)
-        problems += [f"{name}: overrides (argument).{p}" for p in deep_merge(data, overrides)]
+        problems += _merge_override(data, overrides, f"{name}: overrides (argument)")
     if problems:
         raise InstanceError(problems)
     for key in _FILE_KEYS:
         data.pop(key, None)
     return data
 
+
+
+def _merge_override(data: dict[str, Any], patch: Mapping[str, Any], where: str) -> list[str]:
+    """Merge one override into ``data`` in place (adds only where marked, ``+ID``)."""
+    ids = period_ids(patch.get("periods")) or period_ids(data.get("periods"))
+    unmarked, problems = patch_adds(data, patch, periods=ids)
+    problems += deep_merge(data, unmarked, periods=ids)
+    return [f"{where}.{p}" for p in problems]
 
 
 def instance_from_dict(
@@ -636,6 +653,8 @@ def instance_from_dict(
     except InstanceError as exc:
         raise InstanceError([f"{name}: {p}" for p in exc.problems]) from None
     instance = combine([(p, _validated(name, p, warn=n == 0)) for n, p in enumerate(periods)])
+    first, *later = {id(i): i for i in period_instances(instance).values()}.values()
+    warn_unreached_markets(first, *later)
     for inst in {id(i): i for i in period_instances(instance).values()}.values():
         inst._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
     return instance

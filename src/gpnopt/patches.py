@@ -17,16 +17,25 @@ into a mapping, any other value replaces, ``null`` removes the key. Per-period v
 from __future__ import annotations
 
 import copy
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from gpnopt.errors import cut, show
 from gpnopt.hints import did_you_mean
+from gpnopt.schema import Instance
 from gpnopt.timeseries import is_growth, is_period_map, period_ids, period_key
 
 __all__ = [
-    "deep_merge", "override_clashes", "refused_patch_keys", "restated", "scenario_overrides",
+    "ADD_MARK", "deep_merge", "override_clashes", "patch_adds", "refused_patch_keys", "restated",
+    "scenario_overrides",
 ]
+
+ADD_MARK = "+"
+"""Prefix of an override key that adds a record (``plants: {+VN_TM: {...}}``)."""
 
 PATCH_REFUSED = ("imports", "overrides", "scenarios")
 """File-only keys a patch may not hold."""
@@ -216,3 +225,132 @@ def restated(base: Mapping[str, Any], patch: Mapping[str, Any]) -> list[str]:
 
 
 _MISSING = object()
+
+
+def _unwrap(t: Any) -> Any:
+    """A type without ``Annotated`` and ``| None``."""
+    while True:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            t = typing.get_args(t)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(t) if a is not type(None)]
+            if len(args) != 1:
+                return t
+            t = args[0]
+        else:
+            return t
+
+
+def _child(t: Any, key: str) -> Any:
+    """The type of ``key`` inside a value of type ``t`` (None when unknown)."""
+    t = _unwrap(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        field = t.model_fields.get(key)
+        return None if field is None else field.annotation
+    if typing.get_origin(t) is dict:
+        return typing.get_args(t)[1]
+    return None
+
+
+def _records_by_id(t: Any) -> type[BaseModel] | None:
+    """The record type when ``t`` is a mapping of records by id (``dict[str, Model]``:
+    plants, markets, a plant's lines, a market's demand...), else None."""
+    t = _unwrap(t)
+    if typing.get_origin(t) is not dict:
+        return None
+    value = _unwrap(typing.get_args(t)[1])
+    return value if isinstance(value, type) and issubclass(value, BaseModel) else None
+
+
+def _missing(record: type[BaseModel], value: Any) -> list[str] | None:
+    """The required fields of ``record`` that ``value`` leaves out (None: it has no required
+    field, so a whole record cannot be told from a patch of one)."""
+    required = [n for n, f in record.model_fields.items() if f.is_required()]
+    if not required:
+        return None
+    given = set(value) if isinstance(value, Mapping) else set()
+    return [n for n in required if n not in given]
+
+
+def _unmarked(value: Any) -> Any:
+    """``value`` with the add marks of its keys removed (everything under an add is new)."""
+    if not isinstance(value, Mapping):
+        return copy.deepcopy(value)
+    return {
+        (k[1:] if isinstance(k, str) and k.startswith(ADD_MARK) else k): _unmarked(v)
+        for k, v in value.items()
+    }
+
+
+def patch_adds(
+    base: Mapping[str, Any],
+    patch: Mapping[str, Any],
+    where: str = "",
+    *,
+    periods: Sequence[str] = (),
+    root: Any = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Check that an override adds records only where it says so; return it unmarked.
+
+    A key of ``patch`` that the mapping of records it lands in (``plants``, ``markets``, a
+    plant's ``lines``, a market's ``demand``: every ``id -> record`` mapping of the schema)
+    lacks would create a new record, most often by a typo: it is refused with the closest
+    existing key, unless it is written with the :data:`ADD_MARK` (``+VN_TM``), which states
+    that the override adds it. A new record given whole (every required field of its kind,
+    ``country`` and ``owners`` of a plant...) is taken as meant and needs no mark; records of
+    kinds without required fields (countries, components, lines...) always need it. An add
+    mark on a key that exists is refused too. New keys elsewhere (an optional field not
+    written in the base) need no mark.
+
+    Args:
+        base: the instance mapping the override will be merged into (not changed).
+        patch: the override.
+        where: the YAML path of ``patch`` (for messages).
+        periods: the period ids (their keys in per-period values are never refused).
+        root: the schema type of ``base``; None = the instance (:class:`gpnopt.schema.Instance`).
+
+    Returns:
+        The override with its add marks removed (for :func:`deep_merge`), and the problems
+        (``path: message``).
+    """
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    root = Instance if root is None else root
+    by_id = _records_by_id(root)
+    for key, value in patch.items():
+        add = isinstance(key, str) and key.startswith(ADD_MARK) and len(key) > 1
+        name = key[1:] if add else key
+        path = f"{where}.{cut(str(name))}" if where else cut(str(name))
+        exists = name in base
+        old = base.get(name)
+        if add and exists:
+            problems.append(f"{path}: adds {show(name)}, which exists already (patch it "
+                            f"without the {ADD_MARK})")
+        elif add:
+            out[name] = _unmarked(value)
+        elif (
+            not exists
+            and value is not None
+            and by_id is not None
+            and str(name) not in periods
+            and (missing := _missing(by_id, value)) != []
+        ):
+            whole = f" (or give it whole: it lacks {', '.join(missing)})" if missing else ""
+            problems.append(
+                f"{path}: there is no {show(name)} to patch{did_you_mean(str(name), base)}; "
+                f"to add it, write {show(ADD_MARK + str(name))}{whole}"
+            )
+        elif (
+            isinstance(value, Mapping)
+            and isinstance(old, Mapping)
+            and not is_period_map(dict(value), periods)
+            and not is_period_map(dict(old), periods)
+        ):
+            out[name], found = patch_adds(
+                old, value, path, periods=periods, root=_child(root, str(name))
+            )
+            problems += found
+        else:
+            out[name] = copy.deepcopy(value)
+    return out, problems

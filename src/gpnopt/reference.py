@@ -60,6 +60,7 @@ EXAMPLES: dict[str, str] = {
     "SourcingRule": "sourcing_rules:\n  - {id: local_content, plant: CN_TM, "
     "sources: {countries: [CN]}, min_share: 0.4}",
     "SourceFilter": "sources: {countries: [CN], suppliers: [CN_POOL]}",
+    "SourcingCustomers": "customers: {markets: [JP_keiretsu]}",
     "Trade": "trade:\n  transport: [{from_country: JP, to_country: CN, unit_cost: 2, "
     "symmetric: true}]\n  tariffs: [{to_country: CN, goods: machine, rate: 0.1}]",
     "TransportCost": "transport:\n  - {from_country: JP, to_country: CN, unit_cost: 2, "

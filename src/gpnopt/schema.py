@@ -29,6 +29,7 @@ from gpnopt.economics.discounts import DiscountTier, PoolBuyers, PurchasingPool 
 from gpnopt.economics.expansion import Expansion
 from gpnopt.economics.expansion import Funding as Funding
 from gpnopt.economics.lead_times import DefaultTransport as DefaultTransport
+from gpnopt.economics.sourcing import SourcingCustomers, rule_shape_problem
 from gpnopt.economics.staffing import Hiring, LocalManagers
 from gpnopt.economics.taxes import Taxes
 from gpnopt.economics.taxes import TaxIncentive as TaxIncentive
@@ -496,10 +497,17 @@ class SourcingRule(Base):
     id: Name | None = None
     """Name of the rule in messages and diagnoses; omitted = ``rule<index>`` (``rule0`` for
     the first rule of ``sourcing_rules``)."""
-    plant: str
-    """Plant whose supply is bounded."""
+    plant: str | None = None
+    """Plant whose supply is bounded (give ``plant`` or ``plants``, exactly one)."""
+    plants: list[str] | None = None
+    """Several plants whose supply is counted together (family 25): one share of their
+    combined supply."""
+    customers: SourcingCustomers | None = None
+    """Count only the components that go into what the plant(s) sell to these markets
+    (family 25; only ``min_share``, by units); omitted = all the plants' supply."""
     components: list[str] | None = None
-    """Components counted; omitted = all the plant uses."""
+    """Components counted; omitted = all the plant uses (with ``customers``: all in the
+    bills of materials of its products)."""
     sources: SourceFilter
     """Sources whose share is bounded."""
     min_share: Share = 0.0
@@ -516,7 +524,16 @@ class SourcingRule(Base):
         if self.min_share > self.max_share:
             msg = f"min_share {self.min_share:g} exceeds max_share {self.max_share:g}"
             raise ValueError(msg)
+        problem = rule_shape_problem(plant=self.plant, plants=self.plants, customers=self.customers,
+                                     max_share=self.max_share, basis=self.basis)
+        if problem:
+            raise ValueError(problem)
         return self
+
+    @property
+    def plant_ids(self) -> list[str]:
+        """The plants whose supply the rule counts (``[plant]`` or ``plants``)."""
+        return [self.plant] if self.plant is not None else list(self.plants or [])
 
 
 class Objective(Base):

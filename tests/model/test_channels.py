@@ -150,7 +150,9 @@ def test_channel_unit_cost_is_borne_by_channel():
 TWO_CHANNELS = {
     "channels": {
         "fast": {"markets": ["M"]},
-        "slow": {"markets": ["M"], "unit_cost": 5},
+        # owned: a channel with costs and no owners is refused (its costs would count for
+        # no firm); the objective, every entity's profit, is the same
+        "slow": {"owners": {"F": 1.0}, "markets": ["M"], "unit_cost": 5},
     }
 }
 

@@ -22,8 +22,13 @@ from gpnopt.checks.demand import check_demand
 from gpnopt.checks.discounts import check_discounts
 from gpnopt.checks.expansion import check_expansion
 from gpnopt.checks.lead_times import check_lead_times
+from gpnopt.checks.sourcing import check_sourcing
 from gpnopt.checks.staffing import check_staffing
 from gpnopt.checks.taxes import check_taxes
+from gpnopt.checks.traps import (
+    check_channel_owners,
+    warn_ownerless_channels,
+)
 from gpnopt.dynamics import Asset
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
@@ -511,11 +516,18 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_expansion,  # family 17
     check_staffing,  # 18 technicians as an economic resource
     check_demand,
+    check_sourcing,
+    check_channel_owners,
 ]
 """Every meaning check, in the order they run."""
 
-WARNINGS: list[Callable[[Instance], list[str]]] = [check_transport_lanes]
-"""Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing)."""
+WARNINGS: list[Callable[[Instance], list[str]]] = [
+    check_transport_lanes,
+    warn_ownerless_channels,
+]
+"""Checks that only warn, run on a sound instance (after :data:`CHECKS` found nothing).
+The warning of markets no channel reaches needs every period: the loader gives it
+(:func:`gpnopt.checks.traps.warn_unreached_markets`)."""
 
 
 def check_instance(inst: Instance, *, warn: bool = True) -> list[str]:

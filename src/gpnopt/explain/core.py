@@ -62,6 +62,7 @@ PRICED = (
     "quality_cover",
     "sourcing_share_lower",
     "sourcing_share_upper",
+    "sourcing_customer_min",
     "minimum_quantity",
     "entry_mode_exclusive",
 )

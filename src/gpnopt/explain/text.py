@@ -29,9 +29,10 @@ def limit_words(row: dict[str, Any], data: ModelData) -> str:
     idx = index if isinstance(index, tuple) else (index,)
     text = _LIMITS.get(family, family + " {0}: binding")
     named: tuple[Any, ...] = idx
-    if family.startswith("sourcing_share"):
+    if family.startswith(("sourcing_share", "sourcing_customer")):
         named = (data.instance.sourcing_rules[idx[0]].id,)
         text = "sourcing rule {0}: at its " + ("maximum" if "upper" in family else "minimum")
+        text += " share of its customers' requirement" if "customer" in family else ""
     try:
         words = text.format(*named, a=round(row["activity"], 6), b=round(row["bound"], 6))
     except IndexError:

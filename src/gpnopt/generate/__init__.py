@@ -101,6 +101,7 @@ def generate(
     steps.draw_firm_records(rng, net)
     steps.draw_sourcing_rules(rng, net)
     steps.draw_trade(rng, net)
+    steps.trim_channel_markets(net)
     return steps.mapping(net, name or f"synthetic-s{seed}-{plants}p")
 
 

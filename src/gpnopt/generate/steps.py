@@ -288,7 +288,8 @@ def draw_channels(rng: random.Random, net: Network) -> None:
         if not mk:
             continue
         total = sum(e["quantity"] for m in mk for e in net.demand[m].values())
-        net.channels[f"H_D{n + 1:02d}"] = {
+        net.channels[f"H_D{n + 1:02d}"] = {  # owned by no firm of the network: owners: {}
+            "owners": {},
             "markets": mk,
             "tiers": ["low", "medium"],
             "fixed_cost": _r(rng.uniform(100, 400)),
@@ -296,6 +297,45 @@ def draw_channels(rng: random.Random, net: Network) -> None:
             "margin_rate": _r(rng.uniform(0.06, 0.15)),
             "capacity": _r(max(10.0, 0.2 * total)),
         }
+
+
+def trim_channel_markets(net: Network) -> None:
+    """Drop from each channel's markets those no channel can serve at all (no line of a
+    product they buy passes any listing channel's filters). Such a market stays unserved
+    either way (no sales arc reaches it, so the model is the same); listed, it would be the
+    trap ``gpnopt.checks.traps`` warns of, unlisted it is a market the network leaves out."""
+    makers: dict[str, list[str]] = defaultdict(list)
+    for p, rec in net.plant_recs.items():
+        for i in rec.get("lines", {}):
+            makers[i].append(p)
+
+    def passes(ch: dict[str, Any], p: str, i: str) -> bool:
+        owners = {f for f, s in net.p_owners[p].items() if s > 0}
+        return (
+            ("plants" not in ch or p in ch["plants"])
+            and ("plant_owners" not in ch or bool(owners & set(ch["plant_owners"])))
+            and ("product_firms" not in ch or net.pfirm[i] in ch["product_firms"])
+            and ("products" not in ch or i in ch["products"])
+            and ("tiers" not in ch or net.tier[i] in ch["tiers"])
+        )
+
+    listing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ch in net.channels.values():
+        for m in ch["markets"]:
+            listing[m].append(ch)
+    dead = {
+        m
+        for m, chs in listing.items()
+        if not any(
+            passes(ch, p, i)
+            for i, e in net.demand[m].items()
+            if e["quantity"] > 0
+            for p in makers.get(i, ())
+            for ch in chs
+        )
+    }
+    for ch in net.channels.values():
+        ch["markets"] = [m for m in ch["markets"] if m not in dead]
 
 
 def draw_min_served(rng: random.Random, net: Network, min_served_share: float) -> None:

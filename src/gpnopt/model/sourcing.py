@@ -1,16 +1,33 @@
-"""Family 9, sourcing-share rules: local-content style bounds on where parts come from.
+"""Families 9 and 25, sourcing-share rules: local-content style bounds on where parts come from.
 
-Indices: r rule, k component, s source, d the rule's plant. For rule r on plant d with
-components K_r (all d uses if not given), sources S_r (those matching the rule's filter:
-countries, owner firms, plants, supplier pools) and weight w (1 for a quantity basis; the
-transfer or supplier price for a value basis):
+Indices: r rule, k component, s source, d a plant of the rule. For rule r on plants D_r
+(``plant``: one plant; ``plants``: several, their supply counted together, family 25) with
+components K_r (all the plants use if not given), sources S_r (those matching the rule's
+filter: countries, owner firms, plants, supplier pools) and weight w (1 for a quantity basis;
+the transfer or supplier price for a value basis):
 
-    sourcing_share_lower[r]:  sum_{k in K_r, s in S_r} w * v_flow[k,s,d]
-                                  >= min_share[r] * sum_{k in K_r, s} w * v_flow[k,s,d]
-    sourcing_share_upper[r]:  sum_{k in K_r, s in S_r} w * v_flow[k,s,d]
-                                  <= max_share[r] * sum_{k in K_r, s} w * v_flow[k,s,d]
+    sourcing_share_lower[r]:  sum_{k in K_r, s in S_r, d in D_r} w * v_flow[k,s,d]
+                                  >= min_share[r] * sum_{k in K_r, s, d in D_r} w * v_flow[k,s,d]
+    sourcing_share_upper[r]:  sum_{k in K_r, s in S_r, d in D_r} w * v_flow[k,s,d]
+                                  <= max_share[r] * sum_{k in K_r, s, d in D_r} w * v_flow[k,s,d]
 
-Rows exist only for a bound that restricts (min_share > 0, max_share < 1).
+Rows exist only for a bound that restricts (min_share > 0, max_share < 1). A rule with one
+``plant`` has exactly the rows of family 9.
+
+Family 25, a rule tied to customers (``customers: {markets: M_r}``, keiretsu-style sourcing):
+the requirement is what goes into the sales a = (p, i, h, m) of the rule's plants to those
+markets, ``bom[i,k]`` being product i's own bill of materials (components of components are
+not counted through it); K_r defaults to the components of the bills of the products the
+plants make. Units only, least share only (the schema refuses ``max_share`` and
+``basis: value`` with customers):
+
+    sourcing_customer_min[r]:  sum_{k in K_r, s in S_r, d in D_r} v_flow[k,s,d]
+                                  >= min_share[r] * sum_{a: p in D_r, m in M_r} sum_{k in K_r}
+                                                       bom[i,k] * v_sales[a]
+
+The qualifying parts the plants buy need not go into those very sales (a plant's parts are
+not earmarked); the row asks that they cover the share of the customers' requirement. It
+exists when min_share > 0 and some sale to those markets is possible.
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
 t: every index above gains t as its last (``docs/formulation.md``, Periods).
@@ -48,15 +65,65 @@ def arc_value(data: ModelData, a: tuple[str, str, str]) -> float:
     return inst.suppliers[s].components[k].unit_price
 
 
-def rule_arcs(data: ModelData, n: int) -> tuple[list, list, dict]:
-    """(all arcs, matching arcs, weights) of sourcing rule n."""
+def arcs_by_plant(data: ModelData) -> dict[str, list[tuple[str, str, str]]]:
+    """Flow arcs grouped by destination plant, each group in the order of ``data.flows``."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for a in data.flows:
+        out.setdefault(a[2], []).append(a)
+    return out
+
+
+def rule_arcs(
+    data: ModelData, n: int, into: dict[str, list[tuple[str, str, str]]] | None = None
+) -> tuple[list, list, dict]:
+    """(all arcs, matching arcs, weights) of sourcing rule n (``into``: the arcs by
+    destination plant, :func:`arcs_by_plant`, computed once for many rules)."""
     inst = data.instance
     rule = inst.sourcing_rules[n]
     comps = set(rule.components) if rule.components else None
-    arcs = [a for a in data.flows if a[2] == rule.plant and (comps is None or a[0] in comps)]
+    if rule.customers is not None:
+        comps = {k for _i, k in customer_bom(data, n)}
+    into = arcs_by_plant(data) if into is None else into
+    arcs = [
+        a
+        for d in dict.fromkeys(rule.plant_ids)
+        for a in into.get(d, ())
+        if comps is None or a[0] in comps
+    ]
     match = [a for a in arcs if source_matches(inst, a[1], rule.sources)]
     w = {a: (1.0 if rule.basis == "quantity" else arc_value(data, a)) for a in arcs}
     return arcs, match, w
+
+
+def customer_bom(data: ModelData, n: int) -> dict[tuple[str, str], float]:
+    """(product i, component k) -> units of k in one unit of i, for the products the plants
+    of rule n (tied to customers) make and the components the rule counts."""
+    inst = data.instance
+    rule = inst.sourcing_rules[n]
+    comps = set(rule.components) if rule.components else None
+    made = dict.fromkeys(i for p in rule.plant_ids for i in inst.plants[p].lines)
+    return {
+        (i, k): entry.quantity
+        for i in made
+        for k, entry in inst.products[i].bom.items()
+        if comps is None or k in comps
+    }
+
+
+def customer_sales(
+    data: ModelData, n: int, by_plant: dict[str, list] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Sales arcs (p, i, h, m) of rule n's plants to its customer markets (``by_plant``:
+    the sales arcs grouped by plant, computed once for many rules)."""
+    rule = data.instance.sourcing_rules[n]
+    if rule.customers is None:
+        return []
+    if by_plant is None:
+        by_plant = {}
+        for a in data.sales:
+            by_plant.setdefault(a[0], []).append(a)
+    markets = set(rule.customers.markets)
+    return [a for p in dict.fromkeys(rule.plant_ids) for a in by_plant.get(p, ()) if a[3] in markets]
 
 
 def add_sourcing_rules(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -64,8 +131,10 @@ def add_sourcing_rules(m: pyo.ConcreteModel, data: ModelData) -> None:
     rules = data.instance.sourcing_rules
     if not rules:
         return
-    parts = {n: rule_arcs(data, n) for n in range(len(rules))}
-    lower = [n for n, r in enumerate(rules) if r.min_share > 0]
+    into = arcs_by_plant(data)
+    parts = {n: rule_arcs(data, n, into) for n in range(len(rules))}
+    lower = [n for n, r in enumerate(rules) if r.min_share > 0 and r.customers is None]
+    tied = [n for n, r in enumerate(rules) if r.min_share > 0 and r.customers is not None]
     upper = [n for n, r in enumerate(rules) if r.max_share < 1]
 
     def sums(n):
@@ -91,3 +160,33 @@ def add_sourcing_rules(m: pyo.ConcreteModel, data: ModelData) -> None:
             if isinstance(part, int | float) and isinstance(total, int | float):
                 return pyo.Constraint.Feasible
             return part <= rules[n].max_share * total
+
+    if tied:
+        add_customer_rows(m, data, tied, parts)
+
+
+def add_customer_rows(
+    m: pyo.ConcreteModel, data: ModelData, tied: list[int], parts: dict[int, tuple]
+) -> None:
+    """``sourcing_customer_min`` rows of the rules tied to customers (family 25)."""
+    rules = data.instance.sourcing_rules
+    boms = {n: customer_bom(data, n) for n in tied}
+    by_plant: dict[str, list] = {}
+    for a in data.sales:
+        by_plant.setdefault(a[0], []).append(a)
+    sales = {n: customer_sales(data, n, by_plant) for n in tied}
+    rows = [n for n in tied if sales[n] and any(q > 0 for q in boms[n].values())]
+    if not rows:
+        return
+
+    @m.Constraint(rows, doc="sum_{S_r} v_flow >= min_share[r] * sum_a bom[i,k] * v_sales[a]")
+    def sourcing_customer_min(m, n):
+        _arcs, match, _w = parts[n]
+        per_unit: dict[str, float] = {}
+        for (i, _k), q in boms[n].items():
+            per_unit[i] = per_unit.get(i, 0.0) + q
+        need = sum(per_unit[a[1]] * m.v_sales[a] for a in sales[n] if per_unit.get(a[1], 0) > 0)
+        part = sum(m.v_flow[a] for a in match)
+        if isinstance(need, int | float):
+            return pyo.Constraint.Feasible
+        return part >= rules[n].min_share * need

@@ -39,6 +39,7 @@ LIMITS = (
     "quality_cover",
     "sourcing_share_lower",
     "sourcing_share_upper",
+    "sourcing_customer_min",
     "entry_mode_exclusive",
     "capital_budget",
     "minimum_quantity",
@@ -63,6 +64,8 @@ _WORDS = {
     "(units or value)",
     "sourcing_share_upper": "sourcing rule {0}: the maximum share is exceeded by {s:g} "
     "(units or value)",
+    "sourcing_customer_min": "sourcing rule {0}: the minimum share of its customers' "
+    "requirement is missed by {s:g} units",
     "entry_mode_exclusive": "exclusive group {0}: {s:g} more plant(s) would have to open",
     "capital_budget": "firm {0}: the capital budget is {s:g} short",
     "minimum_quantity": "plant {0}, component {1}: the minimum production quantity is "
@@ -74,7 +77,7 @@ def _words(family: str, index: object, slack: float, data: ModelData | None = No
     idx = index if isinstance(index, tuple) else (index,)
     text = _WORDS.get(family, family + " {0}: short by {s:g}")
     named = idx
-    if family.startswith("sourcing_share") and data is not None:
+    if family.startswith(("sourcing_share", "sourcing_customer")) and data is not None:
         rule = data.instance.sourcing_rules[idx[0]]  # rows are indexed by the rule's position
         named = (f"{rule.id} (sourcing_rules.{idx[0]})",)
     words = text.format(*named, s=round(slack, 6))
