@@ -181,15 +181,15 @@ def test_thread_counts_can_change_within_one_process(tiny):
     assert kept.persistent == 1
 
 
-def _showcase(**overrides):
-    """instances/showcase.yaml with ``overrides``; its purchasing pool (family 21, unit prices
-    in rows) is left out unless stated, so that objective-only re-solves can apply."""
-    from pathlib import Path
+def _showcase(*families: str, **overrides):
+    """instances/showcase.yaml with only ``families``' economic keys (tests/model/showcase.py)
+    and ``overrides`` deep-merged onto it."""
+    from gpnopt.patches import deep_merge
+    from model.showcase import raw_only
 
-    overrides = {"purchasing_pools": None, **overrides}
-
-    path = Path(__file__).resolve().parents[1] / "instances" / "showcase.yaml"
-    return gpnopt.load(path, overrides=overrides or None)
+    raw = raw_only(*families)
+    assert not deep_merge(raw, overrides)
+    return gpnopt.instance_from_dict(raw, name="showcase")
 
 
 def test_taxes_are_never_re_solved_by_an_objective_only_update():
@@ -199,8 +199,8 @@ def test_taxes_are_never_re_solved_by_an_objective_only_update():
     from gpnopt.solver import ScenarioSolver
 
     kept = ScenarioSolver(threads=1)
-    kept.solve(_showcase())
-    dearer = _showcase(markets={"CN": {"demand": {"lathe_medium": {"price": 40}}}})
+    kept.solve(_showcase("taxes"))
+    dearer = _showcase("taxes", markets={"CN": {"demand": {"lathe_medium": {"price": 40}}}})
     again = kept.solve(dearer)
     assert (kept.rebuilt, kept.persistent) == (2, 0)
     fresh = gpnopt.solve(dearer, threads=1)
@@ -220,12 +220,12 @@ def test_transfer_price_levels_re_solve_like_a_fresh_solve():
         ]}
 
     kept = ScenarioSolver(threads=1)
-    kept.solve(_showcase(taxes=None, trade=tariffs(0.1)))
-    cheaper = _showcase(taxes=None, trade=tariffs(0.5))
+    kept.solve(_showcase("transfer_prices", trade=tariffs(0.1)))
+    cheaper = _showcase("transfer_prices", trade=tariffs(0.5))
     again = kept.solve(cheaper)
     assert (kept.rebuilt, kept.persistent) == (1, 1)
     assert again.objective == pytest.approx(gpnopt.solve(cheaper, threads=1).objective, rel=1e-9)
-    more = _showcase(taxes=None, trade=tariffs(0.5),
+    more = _showcase("transfer_prices", trade=tariffs(0.5),
                      components={"casting": {"transfer_prices": [2.0, 6.0]}})
     assert kept.solve(more).objective == pytest.approx(
         gpnopt.solve(more, threads=1).objective, rel=1e-9

@@ -29,10 +29,15 @@ def _payer(raw: dict[str, Any], firm: str) -> str | None:
 
 
 def enable(raw: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``raw`` with family 18 on for every firm that has a technician pool."""
+    """A copy of ``raw`` with family 18 on for every firm that has a technician pool (for
+    every firm with a home country, with a pool of 4, when the generator gave none)."""
     out = copy.deepcopy(raw)
+    pooled = any(firm.get("technicians") for firm in out["firms"].values())
     for f, firm in out["firms"].items():
         pol = firm.get("technicians")
+        if pol is None and not pooled and firm.get("home_country"):
+            # a small generated network may give no firm a pool: give each firm one
+            pol = firm["technicians"] = {"pool": 4, "per_line": {"high": 2, "medium": 1}}
         if pol is None:
             continue
         pol["cost"] = EXPAT_COST

@@ -8,10 +8,10 @@ import pyomo.environ as pyo
 import pytest
 
 import gpnopt
-from gpnopt.io import read_yaml
 
 from .conftest import flow, merge, micro, produced, solve
 from .periods_helpers import Solved, by_period, years
+from .showcase import raw_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,17 +270,17 @@ def test_infeasible_keiretsu_rule_is_diagnosed():
 
 
 def test_showcase_rule_binds():
-    # instances/showcase.yaml: JP_TM and TW_FFG together must take from CN_POOL half the
-    # castings of what they sell to Japan (JP_TM's 40 + 30 lathes of one casting, TW_FFG's
-    # 20 machining centres of two: 110 castings, so 55). The pool's castings cost 3 against
-    # 1 at CN_JV: the alliance earns 2 * 55 = 110 less; either plant may take them (here all
-    # go to one plant: the parts are not earmarked and the plants count together).
-    path = ROOT / "instances" / "showcase.yaml"
-    raw = read_yaml(path)
+    # instances/showcase.yaml with family 25's keys alone (tests/model/showcase.py): JP_TM and
+    # TW_FFG together must take from CN_POOL half the castings of what they sell to Japan
+    # (JP_TM's 40 + 30 lathes of one casting, TW_FFG's 20 machining centres of two: 110
+    # castings, so 55). The pool's castings cost 1.3 against 1.0 at CN_JV (both in China, the
+    # same transport): the alliance earns 0.3 * 55 = 16.5 less; either plant may take them
+    # (the parts are not earmarked and the plants count together).
+    raw = raw_only("sourcing")
     rule = next(r for r in raw["sourcing_rules"] if r.get("id") == "jp_buyers_approved_castings")
-    with_rule = gpnopt.solve(gpnopt.instance_from_dict(raw, name=str(path)), mip_gap=1e-9)
+    with_rule = gpnopt.solve(gpnopt.instance_from_dict(raw, name="showcase"), mip_gap=1e-9)
     raw["sourcing_rules"] = [r for r in raw["sourcing_rules"] if r is not rule]
-    without = gpnopt.solve(gpnopt.instance_from_dict(raw, name=str(path)), mip_gap=1e-9)
+    without = gpnopt.solve(gpnopt.instance_from_dict(raw, name="showcase"), mip_gap=1e-9)
     flows = with_rule.tables["component_flows"]
     prod = with_rule.tables["production"]
     into = flows[flows["destination"].isin(rule["plants"])]
@@ -288,9 +288,11 @@ def test_showcase_rule_binds():
     bom = {i: sum(p.get("bom", {}).values()) for i, p in raw["products"].items()}
     sold = prod[prod["plant"].isin(rule["plants"]) & (prod["market"] == "JP")]
     need = sum(bom[i] * q for i, q in zip(sold["product"], sold["quantity"], strict=True))
+    assert need == pytest.approx(110)
     assert pooled == pytest.approx(rule["min_share"] * need)
-    assert pooled > 0
-    assert without.objective - with_rule.objective == pytest.approx(2 * pooled)
+    price = raw["suppliers"]["CN_POOL"]["components"]["casting"]["unit_price"]
+    own = raw["plants"]["CN_JV"]["components"]["casting"]["unit_cost"]
+    assert without.objective - with_rule.objective == pytest.approx((price - own) * pooled)
 
 
 def test_keiretsu_rule_holds_in_each_period():
