@@ -54,3 +54,14 @@ def test_lead_times_and_rules_are_in_the_model(solved):
                  "staff_need", "transfer_split", "tax_base", "curve_step"):
         assert fs.model.component(name) is not None, name
     assert res.tables["production"]["lead_time"].max() > 0
+
+
+def test_solve_prints_each_family_table():
+    from typer.testing import CliRunner
+
+    from gpnopt.cli import app
+
+    res = CliRunner().invoke(app, ["solve", str(SHOWCASE), "--threads", "1"])
+    assert res.exit_code == 0, res.output
+    for name in ("demand", "expansions", "discounts", "taxes", "transfer_prices"):
+        assert f"{name}: " in res.output, name

@@ -313,8 +313,27 @@ def _print_period(result: Any, instance: Any = None) -> None:
                     f"expatriates of {r.available:g} available ({r.hired:g} hired), "
                     f"{r.locals:g} local managers, cost {r.cost:g}")
         out.print(line)
+    _print_family_tables(result)
     if instance is not None and "specialization" in result.tables:
         _print_roles(result, instance)
+
+
+def _print_family_tables(result: Any) -> None:
+    """The economic families' own tables the Result has rows of (demand curves, expansions,
+    discounts, taxes, transfer prices: ``gpnopt.results.families.FAMILY_TABLES``)."""
+    from gpnopt.results.families import FAMILY_TABLES
+
+    for family in FAMILY_TABLES:
+        df = result.tables.get(family.name)
+        if df is None or df.empty:
+            continue
+        shown = [c for c in family.columns if c != "period"]
+        table = Table(title=f"{family.name}: {family.doc}", title_justify="left")
+        for c in shown:
+            table.add_column(c, justify="right" if df[c].dtype.kind in "fi" else "left")
+        for row in df[shown].itertuples(index=False):
+            table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+        out.print(table)
 
 
 def _print_profits(result: Any) -> None:
