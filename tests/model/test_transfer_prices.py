@@ -14,6 +14,7 @@ import gpnopt
 from gpnopt.errors import InstanceError
 
 from .conftest import MIP_GAP, flow, micro, plant_profit, solve
+from .showcase import only
 
 SUPPLY = {
     "countries": {"B": {}},
@@ -70,6 +71,19 @@ def test_a_tariff_is_paid_on_the_customs_value_at_the_chosen_level():
     assert res.objective == pytest.approx(188)
     assert levels(res) == [(2.0, 10.0)]
     single = solve(micro(SUPPLY, tariff, {"components": {"casting": {"transfer_prices": None}}}))
+    assert single.objective == pytest.approx(185)
+
+
+def test_value_based_transport_is_paid_on_the_chosen_level():
+    # Family 20 with 23: the lane B -> A charges 10% of the castings' value. At the single
+    # price 5 that is 0.5 a casting (190 - 5 = 185); with the levels the value is the level
+    # traded at, so the alliance takes L = 2: 0.2 a casting, 190 - 2 = 188, P's transport 2.
+    lane = {"trade": {"transport": [{"from_country": "B", "to_country": "A", "goods": "component",
+                                     "unit_cost": 0, "value_rate": 0.1}]}}
+    res = solve(micro(SUPPLY, lane))
+    assert res.objective == pytest.approx(188)
+    assert levels(res) == [(2.0, 10.0)]
+    single = solve(micro(SUPPLY, lane, {"components": {"casting": {"transfer_prices": None}}}))
     assert single.objective == pytest.approx(185)
 
 
@@ -143,18 +157,12 @@ def test_bad_levels_are_refused(levels_given, text):
 
 
 def test_showcase_levels_move_profit_to_the_jv():
-    # instances/showcase.yaml: CN_JV (15%) sells q_JP castings to JP_TM (30%) and q_TW to
-    # TW_FFG (17%), at 5 rather than the single price 4: after tax the alliance gains
-    # q_JP * (0.30 - 0.15) + q_TW * (0.17 - 0.15) (no decision changes; alone, 70 and 180
-    # gave 10.5 + 3.6 = 14.1).
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"
-    res = gpnopt.solve(gpnopt.load(path), mip_gap=MIP_GAP)
-    # The showcase shows every family at once, so the quantities depend on the others' keys
-    # (lead times cap what TW_FFG takes): the gain is read from the flows themselves.
-    rows = {(r.destination, r.price): r.quantity for r in res.tables["transfer_prices"].itertuples()}
-    assert set(rows) == {("JP_TM", 5.0), ("TW_FFG", 5.0)}
-    gain = rows["JP_TM", 5.0] * (0.30 - 0.15) + rows["TW_FFG", 5.0] * (0.17 - 0.15)
-    single = gpnopt.load(path, overrides={"components": {"casting": {"transfer_prices": None}}})
-    assert res.objective - gpnopt.solve(single, mip_gap=MIP_GAP).objective == pytest.approx(gain)
+    # instances/showcase.yaml with families 22 and 23 alone (tests/model/showcase.py): CN_JV
+    # (15%) sells 70 castings to JP_TM (30%) and 180 to TW_FFG (17%), at 5 rather than the
+    # single price 4: after tax the alliance gains 70 * (0.30 - 0.15) + 180 * (0.17 - 0.15)
+    # = 10.5 + 3.6 = 14.1 (no decision changes).
+    res = gpnopt.solve(only("taxes", "transfer_prices"), mip_gap=MIP_GAP)
+    rows = {(r.destination, r.price, r.quantity) for r in res.tables["transfer_prices"].itertuples()}
+    assert rows == {("JP_TM", 5.0, 70.0), ("TW_FFG", 5.0, 180.0)}
+    single = gpnopt.solve(only("taxes"), mip_gap=MIP_GAP)
+    assert res.objective - single.objective == pytest.approx(14.1)

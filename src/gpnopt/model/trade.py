@@ -14,7 +14,9 @@ components). Both are paid by the plant that ships the machine or receives the p
 
 These are cost terms of the plants' profits (family 11); the family adds no constraint. A
 flow between plants of a component with ``transfer_prices`` (family 23) pays the duty on
-the level it is traded at: sum_l rate[s->p] * P_kl * v_flow_at[k,s,p,l].
+the level it is traded at: sum_l rate[s->p] * P_kl * v_flow_at[k,s,p,l]; on a lane whose
+transport is value based (family 20's ``value_rate`` v) its transport too:
+transport_cost[p] gains sum_l v * (P_kl - transfer_price_k) * v_flow_at[k,s,p,l].
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
 t: every index above gains t as its last (``docs/formulation.md``, Periods).
@@ -25,7 +27,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
-from gpnopt.model.transfer_prices import level_terms
+from gpnopt.model.transfer_prices import level_terms, transport_at_levels
 from gpnopt.model.variables import linear, term, var_tables
 
 
@@ -39,6 +41,9 @@ def add_trade(m: pyo.ConcreteModel, data: ModelData) -> None:
     flows_to: dict[str, list] = {p: [] for p in data.plants}
     at_level = level_terms(m, data, "tariff")  # 23: duty on the customs value at the level
     duty_at: dict[str, list] = {p: [] for p in data.plants}
+    carried_at: dict[str, list] = {}
+    for a, expr in transport_at_levels(m, data).items():
+        carried_at.setdefault(a[2], []).append(expr)
     for a, arc in data.flows.items():
         flows_to[a[2]].append((arc, flow_var[a]))
         if a in at_level:
@@ -48,6 +53,8 @@ def add_trade(m: pyo.ConcreteModel, data: ModelData) -> None:
     def transport_cost(m, p):
         machines = linear([term(arc.transport_cost, x) for arc, x in sales_from[p]])
         parts = linear([term(arc.transport_cost, x) for arc, x in flows_to[p]])
+        if carried_at.get(p):  # 23 with 20: value-based transport of levelled flows
+            return machines + parts + sum(carried_at[p])
         return machines + parts
 
     @m.Expression(m.plants, doc="tariffs on plant p's machines and components")

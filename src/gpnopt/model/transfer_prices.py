@@ -14,6 +14,9 @@ places it is used (family 11 and family 10):
     seller's revenue[s]   gains  sum_l P_kl * v_flow_at[k,s,d,l]   (instead of transfer_price * v_flow)
     buyer's cost[d]       gains  sum_l P_kl * v_flow_at[k,s,d,l]   (its purchases)
     buyer's tariff_cost[d] gains sum_l r_a * P_kl * v_flow_at[k,s,d,l]  (customs value at the level)
+    buyer's transport_cost[d] gains sum_l v_a * (P_kl - transfer_price_k) * v_flow_at[k,s,d,l]
+        where the lane's transport is value based (family 20's value_rate v_a: the goods'
+        value is the level they are traded at)
 
 Supplier flows and a plant's own use are unchanged. Without taxes the revenue of s and the
 purchase of d cancel in the alliance's objective (the level only moves profit between
@@ -33,6 +36,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData, component_tariff_rate
 from gpnopt.model.variables import linear, term, var_tables
+from gpnopt.transport import Lanes
 
 Arc = tuple[str, str, str]
 
@@ -84,6 +88,30 @@ def level_terms(b: Any, data: ModelData, kind: str) -> dict[Arc, Any]:
     for a, (levels, rate) in split.items():
         scale = 1.0 if kind == "price" else rate
         out[a] = linear([term(scale * p, var[(*a, n)]) for n, p in enumerate(levels)])
+    return out
+
+
+def transport_at_levels(b: Any, data: ModelData) -> dict[Arc, Any]:
+    """Arc -> the change of its value-based transport cost when priced at the levels:
+    sum_l v_a * (P_kl - transfer_price_k) * v_flow_at[a,l], v_a the lane's ``value_rate``
+    (family 20; the arc's cost holds v_a * transfer_price_k per unit). Only arcs whose lane
+    has a value rate; empty when the block has no levels."""
+    var = b.component("v_flow_at")
+    if var is None:
+        return {}
+    inst = data.instance
+    lanes = Lanes(inst)
+    out: dict[Arc, Any] = {}
+    for a, (levels, _rate) in derive_transfer_prices(data).items():
+        k, s, d = a
+        origin, dest = inst.plants[s], inst.plants[d]
+        lane = lanes.terms("component", ["plant:" + s, "country:" + origin.country],
+                           ["plant:" + d, "country:" + dest.country], k)
+        if not lane.value_rate:
+            continue
+        base = inst.components[k].transfer_price
+        out[a] = linear([term(lane.value_rate * (p - base), var[(*a, n)])
+                         for n, p in enumerate(levels) if p != base])
     return out
 
 
