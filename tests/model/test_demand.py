@@ -117,6 +117,19 @@ CHANNEL_AND_TARIFF = {
 }
 
 
+def test_value_based_transport_is_paid_on_each_step_price():
+    # Family 20 with 16: the lane A -> B charges 10% of the machine's value. P sells both
+    # steps (margins 30 - 10 and 20 - 10 cover 3 and 2 of transport): it pays 10 * 3 +
+    # 10 * 2 = 50 of transport, not 20 * 3 = 60 at the first step's price.
+    market = {"countries": {"B": {}}, "markets": {"M": {"country": "B"}}}
+    lane = {"trade": {"transport": [{"from_country": "A", "to_country": "B", "goods": "machine",
+                                     "unit_cost": 0, "value_rate": 0.1}]}}
+    free = solve(micro(market, curve((10, 30), (10, 20))))
+    carried = solve(micro(market, lane, curve((10, 30), (10, 20))))
+    assert produced(carried, "P") == pytest.approx(20)
+    assert free.objective - carried.objective == pytest.approx(50)
+
+
 def test_a_channel_margin_and_a_tariff_on_a_curve_market():
     raw = micro(CHANNEL_AND_TARIFF, curve((10, 30), (10, 20)))
     res = solve(raw)

@@ -30,10 +30,13 @@ margin_h * p_0, the tariff rate_a * p_0 (ad valorem on the price). The revenue p
 ``demand_curve[e]`` (label "demand curve") corrects each entity for the units sold at a
 lower step's price:
 
-    demand_curve[p] = sum_{a from p, s} (rate_a - (1 - margin_h)) * (p_0 - p_s) * v_curve_step[a,s]
+    demand_curve[p] = sum_{a from p, s} (rate_a + v_a - (1 - margin_h)) * (p_0 - p_s)
+                      * v_curve_step[a,s]
     demand_curve[h] = - sum_{a via h, s} margin_h * (p_0 - p_s) * v_curve_step[a,s]
 
-so the plant earns (1 - margin_h) * p_s and pays the tariff on p_s, the channel keeps
+(v_a the ``value_rate`` of the arc's lane, family 20: transport charged on the goods' value)
+so the plant earns (1 - margin_h) * p_s and pays the tariff (and value-based transport) on
+p_s, the channel keeps
 margin_h * p_s, of every unit sold at step s (the part is negative unless tariffs exceed the
 plant's share of the price; terms with p_s = p_0 are left out).
 
@@ -62,6 +65,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.model.variables import le, linear, term, var_tables
+from gpnopt.transport import Lanes
 
 __all__ = ["DemandCurves", "add_demand_curves", "add_demand_revenue", "derive_demand"]
 
@@ -158,9 +162,20 @@ def _add_revenue(
     by_arc: dict[Arc, list],
 ) -> None:
     """``m.demand_curve[e]`` from the step variables of each arc, ``by_arc[a]`` = [(s, x)]."""
-    channels = data.instance.channels or {}
+    inst = data.instance
+    channels = inst.channels or {}
     kind = data.entity_kind
     terms: dict[str, list] = defaultdict(list)
+    lanes = Lanes(inst) if inst.trade.transport or inst.trade.default_transport else None
+
+    def value_rate(p: str, i: str, mk: str) -> float:
+        """The lane's share of the goods' value charged as transport (0 without one)."""
+        if lanes is None:
+            return 0.0
+        pc, mc = inst.plants[p].country, inst.markets[mk].country
+        lane = lanes.terms("machine", ["plant:" + p, "country:" + pc],
+                           ["market:" + mk, "country:" + mc], i)
+        return lane.value_rate
     for (mk, i), arcs in curves.arcs.items():
         steps = curves.steps[mk, i]
         drop = [steps[0][1] - price for _w, price in steps]
@@ -171,11 +186,12 @@ def _add_revenue(
                 continue
             p, h = a[0], a[2]
             arc = data.sales[a]
-            c = coef.get((id(arc), h))
+            c = coef.get((id(arc), h, p))
             if c is None:
                 margin = channels[h].margin_rate if h in channels else 0.0
                 rate = arc.tariff_cost / arc.price if arc.price else 0.0
-                c = coef[id(arc), h] = (rate - (1 - margin), -margin)
+                carried = value_rate(p, i, mk)  # value-based transport (family 20)
+                c = coef[id(arc), h, p] = (rate + carried - (1 - margin), -margin)
             if c[0] and kind.get(p) == "plant":
                 terms[p] += [term(c[0] * drop[s], x) for s, x in pairs if drop[s]]
             if c[1] and kind.get(h) == "channel":
