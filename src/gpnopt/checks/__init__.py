@@ -22,6 +22,7 @@ from gpnopt.checks.demand import check_demand
 from gpnopt.checks.discounts import check_discounts
 from gpnopt.checks.expansion import check_expansion
 from gpnopt.checks.lead_times import check_lead_times
+from gpnopt.checks.refs import unknown
 from gpnopt.checks.sourcing import check_sourcing
 from gpnopt.checks.staffing import check_staffing
 from gpnopt.checks.taxes import check_taxes
@@ -37,30 +38,20 @@ from gpnopt.schema import TIER_RANK, Instance
 log = logging.getLogger(__name__)
 
 
-def _unknown(where: str, kind: str, values: Iterable[str | None], known: Iterable[str]) -> list[str]:
-    """``where: unknown <kind> 'x' (did you mean 'y'?)`` for each value not in ``known``."""
-    known_set = set(known)
-    out = []
-    for v in values:
-        if v is not None and v not in known_set:
-            out.append(f"{where}: unknown {kind} {show(v)}{did_you_mean(v, known_set)}")
-    return out
-
-
 def check_countries(inst: Instance) -> list[str]:
     """Every country referenced exists."""
     c = inst.countries
     out = []
     for pid, p in inst.plants.items():
-        out += _unknown(f"plants.{pid}.country", "country", [p.country], c)
+        out += unknown(f"plants.{pid}.country", "country", [p.country], c)
     for sid, s in inst.suppliers.items():
-        out += _unknown(f"suppliers.{sid}.country", "country", [s.country], c)
+        out += unknown(f"suppliers.{sid}.country", "country", [s.country], c)
     for mid, m in inst.markets.items():
-        out += _unknown(f"markets.{mid}.country", "country", [m.country], c)
+        out += unknown(f"markets.{mid}.country", "country", [m.country], c)
     for oid, o in inst.purchasing_offices.items():
-        out += _unknown(f"purchasing_offices.{oid}.country", "country", [o.country], c)
+        out += unknown(f"purchasing_offices.{oid}.country", "country", [o.country], c)
     for fid, f in inst.firms.items():
-        out += _unknown(f"firms.{fid}.home_country", "country", [f.home_country], c)
+        out += unknown(f"firms.{fid}.home_country", "country", [f.home_country], c)
     return out
 
 
@@ -68,11 +59,11 @@ def check_owners(inst: Instance) -> list[str]:
     """Owners are known firms."""
     out = []
     for pid, p in inst.plants.items():
-        out += _unknown(f"plants.{pid}.owners", "firm", p.owners, inst.firms)
+        out += unknown(f"plants.{pid}.owners", "firm", p.owners, inst.firms)
     for hid, h in (inst.channels or {}).items():
-        out += _unknown(f"channels.{hid}.owners", "firm", h.owners, inst.firms)
+        out += unknown(f"channels.{hid}.owners", "firm", h.owners, inst.firms)
     for oid, o in inst.purchasing_offices.items():
-        out += _unknown(f"purchasing_offices.{oid}.owners", "firm", o.owners, inst.firms)
+        out += unknown(f"purchasing_offices.{oid}.owners", "firm", o.owners, inst.firms)
     return out
 
 
@@ -80,10 +71,10 @@ def check_products_and_boms(inst: Instance) -> list[str]:
     """Products' firms and bills of materials reference known entities."""
     out = []
     for iid, i in inst.products.items():
-        out += _unknown(f"products.{iid}.firm", "firm", [i.firm], inst.firms)
-        out += _unknown(f"products.{iid}.bom", "component", i.bom, inst.components)
+        out += unknown(f"products.{iid}.firm", "firm", [i.firm], inst.firms)
+        out += unknown(f"products.{iid}.bom", "component", i.bom, inst.components)
     for kid, k in inst.components.items():
-        out += _unknown(f"components.{kid}.bom", "component", k.bom, inst.components)
+        out += unknown(f"components.{kid}.bom", "component", k.bom, inst.components)
     return out
 
 
@@ -113,8 +104,8 @@ def check_plants(inst: Instance) -> list[str]:
     """Plants' lines and make options name known products and components."""
     out = []
     for pid, p in inst.plants.items():
-        out += _unknown(f"plants.{pid}.lines", "product", p.lines, inst.products)
-        out += _unknown(f"plants.{pid}.components", "component", p.components, inst.components)
+        out += unknown(f"plants.{pid}.lines", "product", p.lines, inst.products)
+        out += unknown(f"plants.{pid}.components", "component", p.components, inst.components)
         for iid in p.lines:
             prod = inst.products.get(iid)
             if prod is not None and TIER_RANK[prod.tier] > TIER_RANK[p.max_tier]:
@@ -151,10 +142,10 @@ def check_suppliers(inst: Instance) -> list[str]:
     """Supplier offers and access lists reference known entities."""
     out = []
     for sid, s in inst.suppliers.items():
-        out += _unknown(f"suppliers.{sid}.components", "component", s.components, inst.components)
+        out += unknown(f"suppliers.{sid}.components", "component", s.components, inst.components)
         if s.access is not None:
-            out += _unknown(f"suppliers.{sid}.access.firms", "firm", s.access.firms or [], inst.firms)
-            out += _unknown(
+            out += unknown(f"suppliers.{sid}.access.firms", "firm", s.access.firms or [], inst.firms)
+            out += unknown(
                 f"suppliers.{sid}.access.plants", "plant", s.access.plants or [], inst.plants
             )
     return out
@@ -164,7 +155,7 @@ def check_markets(inst: Instance) -> list[str]:
     """Market demand names known products."""
     out = []
     for mid, m in inst.markets.items():
-        out += _unknown(f"markets.{mid}.demand", "product", m.demand, inst.products)
+        out += unknown(f"markets.{mid}.demand", "product", m.demand, inst.products)
     return out
 
 
@@ -173,11 +164,11 @@ def check_channels(inst: Instance) -> list[str]:
     out = []
     for hid, h in (inst.channels or {}).items():
         w = f"channels.{hid}"
-        out += _unknown(f"{w}.markets", "market", h.markets, inst.markets)
-        out += _unknown(f"{w}.plants", "plant", h.plants or [], inst.plants)
-        out += _unknown(f"{w}.plant_owners", "firm", h.plant_owners or [], inst.firms)
-        out += _unknown(f"{w}.product_firms", "firm", h.product_firms or [], inst.firms)
-        out += _unknown(f"{w}.products", "product", h.products or [], inst.products)
+        out += unknown(f"{w}.markets", "market", h.markets, inst.markets)
+        out += unknown(f"{w}.plants", "plant", h.plants or [], inst.plants)
+        out += unknown(f"{w}.plant_owners", "firm", h.plant_owners or [], inst.firms)
+        out += unknown(f"{w}.product_firms", "firm", h.product_firms or [], inst.firms)
+        out += unknown(f"{w}.products", "product", h.products or [], inst.products)
     return out
 
 
@@ -186,10 +177,10 @@ def check_offices_and_groups(inst: Instance) -> list[str]:
     out = []
     for oid, o in inst.purchasing_offices.items():
         w = f"purchasing_offices.{oid}"
-        out += _unknown(f"{w}.suppliers", "supplier", o.suppliers, inst.suppliers)
-        out += _unknown(f"{w}.plants", "plant", o.plants, inst.plants)
+        out += unknown(f"{w}.suppliers", "supplier", o.suppliers, inst.suppliers)
+        out += unknown(f"{w}.plants", "plant", o.plants, inst.plants)
     for gid, plants in inst.exclusive_groups.items():
-        out += _unknown(f"exclusive_groups.{gid}", "plant", plants, inst.plants)
+        out += unknown(f"exclusive_groups.{gid}", "plant", plants, inst.plants)
     return out
 
 
@@ -202,13 +193,13 @@ def check_sourcing_rules(inst: Instance) -> list[str]:
         if r.id in seen:
             out.append(f"{w}.id: duplicate sourcing rule id {show(r.id)}")
         seen.add(r.id)
-        out += _unknown(f"{w}.plant", "plant", [r.plant], inst.plants)
-        out += _unknown(f"{w}.components", "component", r.components or [], inst.components)
+        out += unknown(f"{w}.plant", "plant", [r.plant], inst.plants)
+        out += unknown(f"{w}.components", "component", r.components or [], inst.components)
         s = r.sources
-        out += _unknown(f"{w}.sources.countries", "country", s.countries or [], inst.countries)
-        out += _unknown(f"{w}.sources.firms", "firm", s.firms or [], inst.firms)
-        out += _unknown(f"{w}.sources.plants", "plant", s.plants or [], inst.plants)
-        out += _unknown(f"{w}.sources.suppliers", "supplier", s.suppliers or [], inst.suppliers)
+        out += unknown(f"{w}.sources.countries", "country", s.countries or [], inst.countries)
+        out += unknown(f"{w}.sources.firms", "firm", s.firms or [], inst.firms)
+        out += unknown(f"{w}.sources.plants", "plant", s.plants or [], inst.plants)
+        out += unknown(f"{w}.sources.suppliers", "supplier", s.suppliers or [], inst.suppliers)
     return out
 
 
@@ -217,15 +208,15 @@ def check_trade(inst: Instance) -> list[str]:
     out = []
     for n, t in enumerate(inst.trade.transport):
         w = f"trade.transport.{n}"
-        out += _unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
-        out += _unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
-        out += _unknown(f"{w}.from_plant", "plant", [t.from_plant], inst.plants)
-        out += _unknown(f"{w}.to_plant", "plant", [t.to_plant], inst.plants)
-        out += _unknown(f"{w}.to_market", "market", [t.to_market], inst.markets)
+        out += unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
+        out += unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
+        out += unknown(f"{w}.from_plant", "plant", [t.from_plant], inst.plants)
+        out += unknown(f"{w}.to_plant", "plant", [t.to_plant], inst.plants)
+        out += unknown(f"{w}.to_market", "market", [t.to_market], inst.markets)
     for n, t in enumerate(inst.trade.tariffs):
         w = f"trade.tariffs.{n}"
-        out += _unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
-        out += _unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
+        out += unknown(f"{w}.from_country", "country", [t.from_country], inst.countries)
+        out += unknown(f"{w}.to_country", "country", [t.to_country], inst.countries)
     return out
 
 
@@ -326,9 +317,9 @@ def check_transport_lanes(inst: Instance) -> list[str]:
 
 def check_objective(inst: Instance) -> list[str]:
     """The objective names known firms."""
-    out = _unknown("objective.firms", "firm", inst.objective.firms or [], inst.firms)
+    out = unknown("objective.firms", "firm", inst.objective.firms or [], inst.firms)
     if inst.objective.mode.startswith("firm:"):
-        out += _unknown("objective.mode", "firm", [inst.objective.mode[5:]], inst.firms)
+        out += unknown("objective.mode", "firm", [inst.objective.mode[5:]], inst.firms)
     return out
 
 
@@ -342,15 +333,15 @@ def check_expectations(inst: Instance) -> list[str]:
         if e.id in seen:
             out.append(f"{w}.id: duplicate expectation id {show(e.id)}")
         seen.add(e.id)
-        out += _unknown(f"{w}.plant", "plant", [e.plant], {*inst.plants})
-        out += _unknown(f"{w}.product", "product", [e.product], inst.products)
-        out += _unknown(f"{w}.firm", "firm", [e.firm, e.source_firm], inst.firms)
-        out += _unknown(f"{w}.market", "market", [e.market], inst.markets)
-        out += _unknown(f"{w}.channel", "channel", [e.channel], inst.channels or {})
-        out += _unknown(f"{w}.component", "component", [e.component, *(e.components or [])], inst.components)
-        out += _unknown(f"{w}.source", "plant or supplier", [e.source], sources)
-        out += _unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
-        out += _unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
+        out += unknown(f"{w}.plant", "plant", [e.plant], {*inst.plants})
+        out += unknown(f"{w}.product", "product", [e.product], inst.products)
+        out += unknown(f"{w}.firm", "firm", [e.firm, e.source_firm], inst.firms)
+        out += unknown(f"{w}.market", "market", [e.market], inst.markets)
+        out += unknown(f"{w}.channel", "channel", [e.channel], inst.channels or {})
+        out += unknown(f"{w}.component", "component", [e.component, *(e.components or [])], inst.components)
+        out += unknown(f"{w}.source", "plant or supplier", [e.source], sources)
+        out += unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
+        out += unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
         if e.min is not None and e.max is not None and e.min > e.max:
             out.append(f"{w}: min {e.min:g} exceeds max {e.max:g}")
     return out
@@ -379,13 +370,13 @@ def check_expectation_timing(inst: Instance) -> list[str]:
     out = []
     for n, e in enumerate(inst.expectations):
         w = f"expectations.{n}"
-        out += _unknown(f"{w}.in_period", "period", [e.in_period], periods)
-        out += _unknown(f"{w}.before", "expectation", [e.before], ids)
-        out += _unknown(f"{w}.after", "expectation", [e.after], ids)
+        out += unknown(f"{w}.in_period", "period", [e.in_period], periods)
+        out += unknown(f"{w}.before", "expectation", [e.before], ids)
+        out += unknown(f"{w}.after", "expectation", [e.after], ids)
         for end in ("at_least", "at_most"):
             v = getattr(e.first_period, end, None)
             if isinstance(v, str):
-                out += _unknown(f"{w}.first_period.{end}", "period", [v], periods)
+                out += unknown(f"{w}.first_period.{end}", "period", [v], periods)
             elif v is not None and not inst.periods:
                 out.append(
                     f"{w}.first_period.{end}: a year ({v}) needs periods: (a one-period "
@@ -439,7 +430,7 @@ def check_requirements(inst: Instance) -> list[str]:
         here = f"{w}.requires.output"
         plant = inst.plants.get(need.plant)
         if plant is None:
-            out += _unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
+            out += unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
         elif need.product is not None and need.product not in plant.lines:
             out.append(f"{here}.product: plant {need.plant} has no line {show(need.product)}"
                        f"{did_you_mean(need.product, plant.lines)}")

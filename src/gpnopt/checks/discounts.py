@@ -7,8 +7,8 @@ in two pools. No Pyomo.
 
 from __future__ import annotations
 
+from gpnopt.checks.refs import unknown
 from gpnopt.errors import show
-from gpnopt.hints import did_you_mean
 from gpnopt.schema import Instance
 
 __all__ = ["check_discounts", "pool_buyers", "pool_offers"]
@@ -42,35 +42,26 @@ def pool_buyers(inst: Instance, pool_id: str) -> list[str]:
     ]
 
 
-def _unknown(where: str, kind: str, values: list[str], known: object) -> list[str]:
-    known_set = set(known)  # type: ignore[call-overload]
-    return [
-        f"{where}: unknown {kind} {show(v)}{did_you_mean(v, known_set)}"
-        for v in values
-        if v not in known_set
-    ]
-
-
 def check_discounts(inst: Instance) -> list[str]:
     """Purchasing pools reference known entities, each listed component is offered by one of
     the pool's suppliers, and no flow counts in two pools."""
     out: list[str] = []
     for pid, pool in inst.purchasing_pools.items():
         w = f"purchasing_pools.{pid}"
-        unknown = _unknown(f"{w}.suppliers", "supplier", pool.suppliers, inst.suppliers)
-        out += unknown
+        strangers = unknown(f"{w}.suppliers", "supplier", pool.suppliers, inst.suppliers)
+        out += strangers
         offered = {k for s in pool.suppliers if s in inst.suppliers for k in inst.suppliers[s].components}
         for k in pool.components or ():
             if k not in inst.components:
-                out += _unknown(f"{w}.components", "component", [k], inst.components)
-            elif k not in offered and not unknown:
+                out += unknown(f"{w}.components", "component", [k], inst.components)
+            elif k not in offered and not strangers:
                 out.append(
                     f"{w}.components: component {show(k)} is offered by none of the pool's "
                     f"suppliers ({', '.join(pool.suppliers)})"
                 )
         if pool.buyers is not None:
-            out += _unknown(f"{w}.buyers.firms", "firm", pool.buyers.firms or [], inst.firms)
-            out += _unknown(f"{w}.buyers.plants", "plant", pool.buyers.plants or [], inst.plants)
+            out += unknown(f"{w}.buyers.firms", "firm", pool.buyers.firms or [], inst.firms)
+            out += unknown(f"{w}.buyers.plants", "plant", pool.buyers.plants or [], inst.plants)
     if not out:
         out += _overlaps(inst)
     return out

@@ -3,8 +3,8 @@ customers a requirement is tied to (``sourcing_rules.<n>.plants``, ``.customers`
 
 from __future__ import annotations
 
+from gpnopt.checks.refs import unknown
 from gpnopt.errors import show
-from gpnopt.hints import did_you_mean
 from gpnopt.schema import Instance
 
 
@@ -14,17 +14,10 @@ def check_sourcing(inst: Instance) -> list[str]:
     out = []
     for n, r in enumerate(inst.sourcing_rules):
         w = f"sourcing_rules.{n}"
-        for v in r.plants or []:
-            if v not in inst.plants:
-                out.append(f"{w}.plants: unknown plant {show(v)}{did_you_mean(v, inst.plants)}")
+        out += unknown(f"{w}.plants", "plant", r.plants or [], inst.plants)
         if r.customers is None:
             continue
-        for v in r.customers.markets:
-            if v not in inst.markets:
-                out.append(
-                    f"{w}.customers.markets: unknown market {show(v)}"
-                    f"{did_you_mean(v, inst.markets)}"
-                )
+        out += unknown(f"{w}.customers.markets", "market", r.customers.markets, inst.markets)
         made = {
             k
             for p in r.plant_ids

@@ -10,19 +10,9 @@ from __future__ import annotations
 
 import warnings
 
+from gpnopt.checks.refs import unknown
 from gpnopt.errors import GpnoptWarning, show
-from gpnopt.hints import did_you_mean
 from gpnopt.schema import Instance
-
-
-def _unknown(where: str, kind: str, values: list[str], known: object) -> list[str]:
-    """``where: unknown <kind> 'x' (did you mean 'y'?)`` for each value not in ``known``."""
-    known_set = set(known)  # type: ignore[call-overload]
-    return [
-        f"{where}: unknown {kind} {show(v)}{did_you_mean(v, known_set)}"
-        for v in values
-        if v not in known_set
-    ]
 
 
 def check_taxes(inst: Instance) -> list[str]:
@@ -30,17 +20,17 @@ def check_taxes(inst: Instance) -> list[str]:
     out: list[str] = []
     for hid, h in (inst.channels or {}).items():
         if h.country is not None:
-            out += _unknown(f"channels.{hid}.country", "country", [h.country], inst.countries)
+            out += unknown(f"channels.{hid}.country", "country", [h.country], inst.countries)
     tax = inst.taxes
     if tax is None:
         return out
-    out += _unknown("taxes.rates", "country", list(tax.rates), inst.countries)
+    out += unknown("taxes.rates", "country", list(tax.rates), inst.countries)
     for n, inc in enumerate(tax.incentives):
         where = f"taxes.incentives[{n}]"
         if inc.country is not None:
-            out += _unknown(f"{where}.country", "country", [inc.country], inst.countries)
-        out += _unknown(f"{where}.plants", "plant", inc.plants or [], inst.plants)
-        out += _unknown(
+            out += unknown(f"{where}.country", "country", [inc.country], inst.countries)
+        out += unknown(f"{where}.plants", "plant", inc.plants or [], inst.plants)
+        out += unknown(
             f"{where}.owner_home_countries", "country", inc.owner_home_countries or [],
             inst.countries,
         )
