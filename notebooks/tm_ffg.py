@@ -26,7 +26,7 @@
 # firms' pooled volume passed the casting minimum, and Taiwan supplied core parts. Why? Too few
 # TM technicians for a high-tier line abroad, the casting minimum production quantity (MPQ),
 # channels that carry only some plants' machines, and quality rules on key parts.
-# `docs/case.md` maps every fact onto the instance; `docs/calibration.md` gives each number's
+# `docs/cases/tm_ffg.md` maps every fact onto the instance; `docs/calibration.md` gives each number's
 # source.
 
 # %%
@@ -227,7 +227,7 @@ compare_roles(
 # %% [markdown]
 # ## 5. Counterfactuals: the pattern moves with its drivers
 #
-# Each scenario changes one driver of the story (case-facts 2.5, `docs/case.md` section 4):
+# Each scenario changes one driver of the story (case-facts 2.5, `docs/cases/tm_ffg.md` section 4):
 #
 # * `no_ft_china`: FT-China does not exist: FFG-China's casting volume falls below the MPQ;
 # * `more_technicians`: TM's technician pool is 10 instead of 4: FT-China can take the high

@@ -1,4 +1,4 @@
-"""The numbers of ``docs/case.md`` section 7 (the alliance economics of the case), computed.
+"""The numbers of ``docs/cases/tm_ffg.md`` section 7 (the alliance economics of the case), computed.
 
 :func:`case_block` builds the Markdown block between the markers; ``tests/test_alliance.py``
 checks the document against it, and ``GPNOPT_WRITE_DOCS=1 pytest tests/test_alliance.py -k

@@ -272,7 +272,7 @@ def test_beyond_the_exact_limit_the_shapley_value_is_sampled(monkeypatch):
 
 
 def test_case_section_matches_the_code():
-    """docs/case.md section 7 holds the numbers the code computes (GPNOPT_WRITE_DOCS=1 rewrites
+    """docs/cases/tm_ffg.md section 7 holds the numbers the code computes (GPNOPT_WRITE_DOCS=1 rewrites
     the block). The words must match exactly and every number to 0.15 (one decimal), except
     those read off the one optimum HiGHS returns where the optimum is not unique (the equity
     split, the JV shares, the alliance-optimum and participation marks: HiGHS may return
@@ -283,7 +283,7 @@ def test_case_section_matches_the_code():
 
     from alliance_case import BEGIN, END, ROOT, TIE_DEPENDENT, case_block, doc_block
 
-    doc = ROOT / "docs" / "case.md"
+    doc = ROOT / "docs" / "cases" / "tm_ffg.md"
     text = doc.read_text()
     fresh = case_block()
     if os.environ.get("GPNOPT_WRITE_DOCS"):
@@ -291,7 +291,7 @@ def test_case_section_matches_the_code():
         doc.write_text(head + BEGIN + "\n" + fresh + "\n" + END + rest.split(END, 1)[1])
         text = doc.read_text()
     written = doc_block(text)
-    assert written is not None, "docs/case.md lacks the alliance-numbers markers"
+    assert written is not None, "docs/cases/tm_ffg.md lacks the alliance-numbers markers"
     number = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
     assert number.sub("#", written) == number.sub("#", fresh)
     for old, new in zip(written.splitlines(), fresh.splitlines(), strict=True):

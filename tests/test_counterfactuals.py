@@ -3,7 +3,7 @@
 Each scenario of ``instances/tm_ffg.yaml`` other than ``entry_2005`` changes one driver the case
 names (``overrides.cf_*``) and carries its own expectations (``overrides.cf_*_expectations``).
 Every test here solves a scenario and compares it with the base solve in the direction the case
-states or implies; ``docs/case.md`` section 4 lists the numbers. Each solve takes a few tenths
+states or implies; ``docs/cases/tm_ffg.md`` section 4 lists the numbers. Each solve takes a few tenths
 of a second with the model build; results are cached per (scenario, objective).
 """
 
@@ -19,7 +19,7 @@ import gpnopt.io
 from case_helpers import firm_profit, flow, in_house, sold
 
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
-DOC = CASE.parents[1] / "docs" / "case.md"
+DOC = CASE.parents[1] / "docs" / "cases" / "tm_ffg.md"
 
 COUNTERFACTUALS = {
     "no_partner_casting_volume": "CF-1",
@@ -45,7 +45,7 @@ COUNTERFACTUALS = {
 """Every counterfactual scenario of the instance and the case-facts item it expresses."""
 
 NOT_EXPRESSED = ("CF-8", "CF-13")
-"""Counterfactuals the instance cannot express (docs/case.md gives the reasons)."""
+"""Counterfactuals the instance cannot express (docs/cases/tm_ffg.md gives the reasons)."""
 
 
 @functools.cache
@@ -121,7 +121,7 @@ def test_scenario_meets_its_own_expectations(scenario):
 
 
 def test_docs_list_every_counterfactual():
-    """docs/case.md names every scenario and every CF-n, expressed or not."""
+    """docs/cases/tm_ffg.md names every scenario and every CF-n, expressed or not."""
     text = DOC.read_text()
     section = text.split("## 4. Counterfactuals", 1)[1].split("\n## ", 1)[0]
     for name in COUNTERFACTUALS:

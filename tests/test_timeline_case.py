@@ -1,4 +1,4 @@
-"""The TM/FFG case over time: ``instances/tm_ffg_timeline.yaml`` (docs/case.md, section 9).
+"""The TM/FFG case over time: ``instances/tm_ffg_timeline.yaml`` (docs/cases/tm_ffg.md, section 9).
 
 Two kinds of test. The dated data (owners per period, FT-China's capacity per period, the
 years from which Toyota Tsusho's network and TM Thailand's plant exist) are checked as
@@ -29,7 +29,7 @@ from gpnopt.timeseries import period_instances
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "instances" / "tm_ffg_timeline.yaml"
-DOC = ROOT / "docs" / "case.md"
+DOC = ROOT / "docs" / "cases" / "tm_ffg.md"
 PERIODS = ("2005", "2006", "2007", "2008", "2010", "2012")
 
 
