@@ -49,16 +49,23 @@ STATED_RULES = {
 """Expectations a rule of the case may carry (holding in every draw at any noise is then fine)."""
 
 
-def perturbations(level: float) -> list[str]:
-    """The ``--perturb`` texts of one noise level."""
-    return [f"{p}:uniform:{level:g}" for p in NUMBERS]
+def perturbations(instance: str, scenario: str | None, level: float) -> list[str]:
+    """The ``--perturb`` texts of one noise level (patterns that match no number left out)."""
+    from gpnopt.sweep.plan import growth_leaves, make_plan, matching, numeric_leaves
+    from gpnopt.sweep.spec import SweepSpec
+
+    raw = make_plan(SweepSpec.build(instance, samples=1, scenario=scenario)).raw
+    leaves = numeric_leaves(raw)
+    dotted = [".".join(str(k) for k in leaf) for leaf in leaves]
+    growth = growth_leaves(raw, leaves)
+    return [f"{p}:uniform:{level:g}" for p in NUMBERS if matching(p, leaves, dotted, growth)]
 
 
 def run_level(args: argparse.Namespace, level: float):
     """One sweep at one noise level; returns its summary."""
     from gpnopt.sweep import SweepSpec, run_sweep
 
-    spec = SweepSpec.build(args.instance, samples=args.samples, perturb=perturbations(level),
+    spec = SweepSpec.build(args.instance, samples=args.samples, perturb=perturbations(args.instance, args.scenario, level),
                            scenario=args.scenario, seed=args.seed)
     tag = (args.scenario or "base").replace(",", "+")
     out = ROOT / "out" / "drivers" / f"{Path(args.instance).stem}-{tag}-{level:g}-{args.seed}"

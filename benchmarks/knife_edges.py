@@ -105,9 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     leaves = numeric_leaves(plan.raw)
     jobs: list[Any] = [None] + [(leaf, f) for leaf in leaves for f in factors]
     started = time.perf_counter()
-    with ProcessPoolExecutor(args.workers, initializer=_init,
-                             initargs=(args.instance, args.scenario)) as pool:
-        results = list(pool.map(_solve, jobs, chunksize=8))
+    if args.workers <= 1:  # in this process
+        _init(args.instance, args.scenario)
+        results = [_solve(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(args.workers, initializer=_init,
+                                 initargs=(args.instance, args.scenario)) as pool:
+            results = list(pool.map(_solve, jobs, chunksize=8))
     seconds = time.perf_counter() - started
     base = results[0][1]
     if base.get("status") not in ("optimal", "feasible"):
