@@ -118,17 +118,33 @@ def test_lower_mpq_lets_ffg_china_in_source_alone():
 
 
 def test_more_technicians_let_ft_china_take_the_high_tier(base):
-    """CF-4: the technician pool is why FT-China stays medium; relax it and it moves up."""
+    """CF-4: the technician pool is why FT-China stays medium; relax it and FT-China takes
+    the Chinese high tier (case 1.5: 'some high-value-added products for specific customers',
+    behind the 9.7% tariff on imports) while TM Japan keeps Japan and the West and stays the
+    base plant: made abroad, a high-mix lathe carries its order engineering (0.05 persons a
+    unit) and the base's support (10 a unit), so Japan's 70 beats FT-China's 56 + 10 + 5.75."""
     assert sold(base, plant="CN_FT", tier="high") == 0
     r = solve(overrides={"firms": {"TM": {"technicians": {"pool": 10}}}})
-    assert sold(r, plant="CN_FT", tier="high") > 0
+    assert sold(r, plant="CN_FT", tier="high", market="CN") > 0
     assert sold(r, plant="JP_TM", market="CN") < sold(base, plant="JP_TM", market="CN")
+    for market in ("JP", "WEST"):
+        assert sold(r, plant="JP_TM", tier="high", market=market) == sold(
+            base, plant="JP_TM", tier="high", market=market) > 0
+        assert sold(r, plant="CN_FT", tier="high", market=market) == 0
 
 
-def test_fewer_technicians_drop_a_foreign_line(base):
-    """CF-4 reversed: with only FT-China's two expatriates, Thailand cannot be staffed."""
+def test_fewer_technicians_cost_training_or_a_foreign_line(base):
+    """CF-4 reversed: with only FT-China's two expatriates TM trains the two that Thailand
+    needs (case 1.10's route: 2 hires at 600, charged as their annuity, and their 200 a year
+    abroad), so the shortage costs money, not a line; without that route Thailand cannot be
+    staffed."""
     assert sold(base, plant="TH_TM") > 0
+    assert base.tables["technicians"]["hired"].sum() == 0
     r = solve(overrides={"firms": {"TM": {"technicians": {"pool": 2}}}})
+    assert sold(r, plant="TH_TM") > 0
+    assert r.tables["technicians"]["hired"].sum() == 2
+    assert r.objective < base.objective
+    r = solve(overrides={"firms": {"TM": {"technicians": {"pool": 2, "hiring": None}}}})
     assert sold(r, plant="TH_TM") == 0
     assert sold(r, plant="CN_FT", tier="medium") > 0
 

@@ -42,10 +42,16 @@ _STRUCTURE_FREE_KEYS = frozenset(
 """Keys that never change the rows of the model."""
 
 
-def _objective_only(key: str) -> bool:
-    """Whether a schema key's numbers enter only the objective (costs, prices, rates)."""
-    if key in ("investment_cost", "transfer_prices"):  # capital budgets are rows; the
-        return False  # number of transfer price levels is the number of columns
+def _objective_only(key: str, budgets: bool = True) -> bool:
+    """Whether a schema key's numbers enter only the objective (costs, prices, rates).
+
+    Investments enter the capital budgets' rows; without any budget (``budgets`` false) they
+    enter only the capital charge, i.e. the objective.
+    """
+    if key == "transfer_prices":  # the number of transfer price levels is the number of columns
+        return False
+    if key == "investment_cost":
+        return not budgets
     return "cost" in key or "price" in key or key in ("margin_rate", "rate")
 
 
@@ -58,10 +64,12 @@ def structure_signature(instance: Instance) -> Any:
     :func:`prices_in_rows`) have the same rows and columns: only the objective differs.
     """
 
+    budgets = any(f.capital_budget is not None for f in instance.firms.values())
+
     def strip(x: Any) -> Any:
         if isinstance(x, dict):
             return {
-                k: ("*" if _objective_only(k) and v is not None else strip(v))
+                k: ("*" if _objective_only(k, budgets) and v is not None else strip(v))
                 for k, v in x.items()
                 if k not in _STRUCTURE_FREE_KEYS
             }
