@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 import gpnopt
-from gpnopt.io import read_yaml
-
 from case_helpers import flow, sold
+from gpnopt.io import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "instances" / "global_smes.yaml"
@@ -71,22 +70,28 @@ def test_independence_moves_with_the_local_market():
     less to an export-oriented SME than the half of the plant's profit it would give away;
     when local customers pay the home price, the SMEs take a local partner and sell locally."""
     base, cf = solve(), solve("local_market_open")
-    assert is_open(base, "CN_QD_WOS") and not is_open(base, "CN_QD_JV")
-    assert is_open(cf, "CN_QD_JV") and not is_open(cf, "CN_QD_WOS")
-    assert sold(base, market="CN_LOC") == 0 and sold(cf, market="CN_LOC") > 0
+    assert is_open(base, "CN_QD_WOS")
+    assert not is_open(base, "CN_QD_JV")
+    assert is_open(cf, "CN_QD_JV")
+    assert not is_open(cf, "CN_QD_WOS")
+    assert sold(base, market="CN_LOC") == 0
+    assert sold(cf, market="CN_LOC") > 0
     assert cf.firm_profit["KR_SME"] > base.firm_profit["KR_SME"]
 
 
 def test_thai_independence_moves_with_the_thai_market():
     base, cf = solve(), solve("thai_local_market_open")
-    assert is_open(base, "TH_WOS") and not is_open(base, "TH_JV")
-    assert is_open(cf, "TH_JV") and sold(cf, market="TH_LOC") > 0
+    assert is_open(base, "TH_WOS")
+    assert not is_open(base, "TH_JV")
+    assert is_open(cf, "TH_JV")
+    assert sold(cf, market="TH_LOC") > 0
 
 
 def test_capital_tight_turns_the_entry_into_a_jv():
     """TM's constraint (seed 004): without the capital for the whole plant, the JV is chosen."""
     r = solve("capital_tight")
-    assert is_open(r, "CN_QD_JV") and not is_open(r, "CN_QD_WOS")
+    assert is_open(r, "CN_QD_JV")
+    assert not is_open(r, "CN_QD_WOS")
     assert r.firm_profit["KR_SME"] < solve().firm_profit["KR_SME"]
 
 
