@@ -101,13 +101,37 @@ def test_subsidiary_serves_new_customers_below_cost_for_the_transfer():
 
 
 def test_the_subsidiary_moves_with_the_labour_gap():
-    """The labour-cost motive: at the parent's unit cost no subsidiary opens, and then no
-    transfer either (its value alone does not pay for a plant abroad at these numbers)."""
+    """The labour-cost motive: with the gap the subsidiary exports to Japan in every period;
+    without it, it runs only 2003-2007, as a school (the parent learns its process and the
+    new parts from it, then makes everything at home); without gap and transfer it never opens."""
     base, cf = solve(), solve("no_labour_gap")
-    assert made(base, "CN_NS", "part_std", "2003", market="JP_STD") == 800
-    assert all(made(cf, "CN_NS", p, t) == 0 for p in ("part_std", "part_new") for t in PERIODS)
-    assert made(cf, "JP_NS", "part_std", "2003", market="JP_STD") == 800
-    assert first(cf, "JP_NS", "part_complex") is None
+    assert all(made(base, "CN_NS", "part_std", t, market="JP_STD") == 800 for t in PERIODS)
+    assert made(cf, "CN_NS", "part_std", "2003", market="JP_STD") == 800
+    assert made(cf, "CN_NS", "part_std", "2011") == 0
+    assert made(cf, "JP_NS", "part_std", "2011", market="JP_STD") > 0
+    plain = solve("no_labour_gap_no_transfer")
+    assert all(made(plain, "CN_NS", p, t) == 0 for p in ("part_std", "part_new") for t in PERIODS)
+    assert made(plain, "JP_NS", "part_std", "2003", market="JP_STD") == 800
+
+
+def learned(r, entity: str, period: str) -> tuple[float, int, float]:
+    """(cumulative output counted, steps passed, unit cost) of an option in a period."""
+    df = r.tables["learning"]
+    row = df[(df["entity"] == entity) & (df["period"] == period)].iloc[0]
+    return float(row["cumulative"]), int(row["step"]), float(row["unit_cost"])
+
+
+def test_process_transfer_lowers_the_parent_cost_by_the_subsidiary_output():
+    """Manufacturing technology flowing home (learning_from): the parent's unit cost of
+    standard parts counts the subsidiary's standard output, 800 t a year: 1,600 by 2005, 4,000
+    by 2008, past the 3,000 of the step, so 3.3 instead of 3.6 from 2008."""
+    base = solve()
+    assert learned(base, "JP_NS/part_std", "2005") == (1600, 0, 3.6)
+    assert learned(base, "JP_NS/part_std", "2008") == (4000, 1, 3.3)
+    cf = solve("no_process_transfer")
+    assert cf.objective < base.objective
+    assert "JP_NS/part_std" not in set(cf.tables["learning"]["entity"])
+    assert first(cf, "JP_NS", "part_complex") == "2008"  # the product transfer is unchanged
 
 
 def test_the_parent_keeps_short_notice_parts_by_the_lead_time():
