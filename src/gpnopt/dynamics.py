@@ -124,6 +124,24 @@ class OutputRequirement(Base):
         return self
 
 
+class OutputSource(Base):
+    """The line or make option whose cumulative output a learning curve counts."""
+
+    plant: str
+    """Plant id."""
+    product: str | None = None
+    """Product id (the plant's line); give this or ``component``."""
+    component: str | None = None
+    """Component id (the plant's make option); give this or ``product``."""
+
+    @model_validator(mode="after")
+    def _one_item(self) -> Any:
+        if (self.product is None) == (self.component is None):
+            msg = "name exactly one of product and component"
+            raise ValueError(msg)
+        return self
+
+
 class Training(Base):
     """A training programme that unlocks a capability after a lag."""
 
@@ -159,6 +177,10 @@ class Learnable(Asset):
     the quality."""
     requires: Requirement | None = None
     """Condition before the option may run (cumulative output or training); omitted = none."""
+    learning_from: OutputSource | None = None
+    """Whose cumulative output the ``learning`` steps count: another line or make option (a
+    spillover, such as a subsidiary's output lowering its parent's cost); omitted = the
+    option's own."""
 
     @model_validator(mode="after")
     def _learning_order(self) -> Any:
@@ -294,6 +316,7 @@ __all__ = [
     "Learnable",
     "LearningStep",
     "OutputRequirement",
+    "OutputSource",
     "Period",
     "Requirement",
     "Training",

@@ -84,6 +84,7 @@ EXAMPLES: dict[str, str] = {
     "Requirement": "requires: {output: {plant: CN_FFG, component: casting, quantity: 800}, "
     "training: {cost: 150, lag: 1}}",
     "OutputRequirement": "output: {plant: CN_FFG, component: casting, quantity: 800}",
+    "OutputSource": "learning_from: {plant: CN_NS, product: part_std}   # the subsidiary's output",
     "Training": "training: {cost: 150, lag: 1}",
     "Taxes": "taxes:\n  rates: {JP: 0.30, CN: 0.25, TW: 0.17}   # 0.25 is 25%\n"
     "  incentives:\n    - {id: jv_with_taiwan_hq, country: CN, rate: 0.15, "
@@ -110,7 +111,8 @@ EXAMPLES: dict[str, str] = {
 _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
     "Hiring", "LocalManagers", "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line",
-    "MakeOption", "LearningStep", "Requirement", "OutputRequirement", "Training", "Expansion",
+    "MakeOption", "LearningStep", "OutputSource", "Requirement", "OutputRequirement", "Training",
+    "Expansion",
     "Funding", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "CurveStep", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",

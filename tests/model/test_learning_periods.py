@@ -301,3 +301,83 @@ def test_a_training_outlay_is_borne_by_the_owners_of_its_period():
     assert outcome.objective == pytest.approx(550)
     assert m.npv_firm_profit["G"]() == pytest.approx(195)
     assert m.npv_firm_profit["F"]() == pytest.approx(355)
+
+
+# --- learning_from: the steps count another option's output (a spillover) --------------------
+# Beside P (line of m, unit cost 10; M buys 10 m at 30 a year), plant Q has a line of n with a
+# fixed cost of 30 and a unit cost of 10; N buys 10 n at 12. At the cost of 10 a year of Q
+# earns 10 * (12 - 10) - 30 = -10; at the learned cost of 2 it earns 10 * (12 - 2) - 30 = 70.
+# Q's step counts P's output of m (``learning_from``), not Q's own.
+def spillover(after: float, m_price: float = 30, source: dict | None = None) -> dict[str, Any]:
+    """Q's unit cost of n falls to 2 after ``after`` units of P's m (or of ``source``)."""
+    line = {
+        "fixed_cost": 30,
+        "unit_cost": 10,
+        "learning": [{"after": after, "unit_cost": 2}],
+        "learning_from": source or {"plant": "P", "product": "m"},
+    }
+    return {
+        "products": {"n": {"tier": "medium", "firm": "F"}},
+        "plants": {"Q": {"country": "A", "owners": {"F": 1.0}, "lines": {"n": line}}},
+        "markets": {
+            "M": {"demand": {"m": {"price": m_price}}},
+            "N": {"country": "A", "demand": {"n": {"quantity": 10, "price": 12}}},
+        },
+    }
+
+
+def test_a_step_reached_by_another_plants_output():
+    # Binding: P makes 10 m in T1 (200 a year, in both years), which reaches Q's step by T2;
+    # Q stays closed in T1 (it would lose 10) and earns 70 in T2: NPV 200 + 200 + 70 = 470.
+    # Counting Q's own output instead, Q would have to run at a loss in T1: 400 + 60 = 460.
+    raw = micro(TWO, spillover(10))
+    assert npv(raw) == pytest.approx(470)
+    m = solved(raw)
+    q = ("line", "Q", "n")
+    assert value(m.period["T1"], "v_line_open", ("Q", "n")) == pytest.approx(0)
+    assert value(m.period["T2"], "v_step", (*q, 1)) == pytest.approx(1)
+    assert m.period["T2"].profit["Q"]() == pytest.approx(70)
+    own = micro(TWO, spillover(10))
+    del own["plants"]["Q"]["lines"]["n"]["learning_from"]
+    assert npv(own) == pytest.approx(460)
+
+
+def test_a_spillover_out_of_reach_is_never_taken():
+    # Binding: 11 units of P's m are needed, P sells 10 a year at most: Q never learns and never
+    # opens (each year -10): NPV 400.
+    raw = micro(TWO, spillover(11))
+    assert npv(raw) == pytest.approx(400)
+    m = solved(raw)
+    assert value(m.period["T2"], "v_step", ("line", "Q", "n", 1)) == pytest.approx(0)
+
+
+def test_the_source_runs_at_a_loss_for_the_spillover():
+    # A link between decisions: m sells at 9.5, so P's line loses 10 * 0.5 = 5 a year. Running
+    # P in T1 only (-5) gives Q its step in T2 (+70): 65, better than Q learning by itself
+    # (-10 + 70 = 60), both (-15 + 70 = 55) or nothing (0).
+    res = result(micro(TWO, spillover(10, m_price=9.5)))
+    assert res.objective == pytest.approx(65)
+    prod = res.tables["production"]
+    assert float(prod[(prod["plant"] == "P") & (prod["period"] == "T1")]["quantity"].sum()) == 10
+    assert float(prod[(prod["plant"] == "P") & (prod["period"] == "T2")]["quantity"].sum()) == 0
+    assert float(prod[(prod["plant"] == "Q") & (prod["period"] == "T1")]["quantity"].sum()) == 0
+    # the learning table counts P's output for Q's line: 10 before T2, step 1, unit cost 2
+    table = res.tables["learning"]
+    row = table[(table["entity"] == "Q/n") & (table["period"] == "T2")].iloc[0]
+    assert row["cumulative"] == pytest.approx(10)
+    assert row["step"] == 1
+    assert row["unit_cost"] == pytest.approx(2)
+
+
+def test_learning_from_names_a_line_or_make_option():
+    bad = micro(TWO, spillover(10, source={"plant": "P", "product": "x"}))
+    no_line = r"lines\.n\.learning_from\.product: plant P has no line"
+    with pytest.raises(gpnopt.InstanceError, match=no_line):
+        gpnopt.instance_from_dict(bad, name="micro")
+    bad = micro(TWO, spillover(10, source={"plant": "R", "product": "m"}))
+    with pytest.raises(gpnopt.InstanceError, match=r"learning_from\.plant"):
+        gpnopt.instance_from_dict(bad, name="micro")
+    lone = micro(TWO, spillover(10))
+    lone["plants"]["Q"]["lines"]["n"]["learning"] = []
+    with pytest.raises(gpnopt.InstanceError, match="no learning steps to count it for"):
+        gpnopt.instance_from_dict(lone, name="micro")

@@ -30,7 +30,7 @@ from gpnopt.checks.traps import (
     check_channel_owners,
     warn_ownerless_channels,
 )
-from gpnopt.dynamics import Asset
+from gpnopt.dynamics import Asset, OutputRequirement, OutputSource
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import TIER_RANK, Instance
@@ -420,24 +420,34 @@ def check_years(inst: Instance) -> list[str]:
 
 
 def check_requirements(inst: Instance) -> list[str]:
-    """``requires.output`` names a plant and one of its lines or make options."""
+    """``requires.output`` and ``learning_from`` name a plant and one of its lines or make
+    options; ``learning_from`` needs ``learning`` steps to count for."""
     out = []
     for w, a in _assets(inst):
         req = getattr(a, "requires", None)
-        need = req.output if req is not None else None
-        if need is None:
-            continue
-        here = f"{w}.requires.output"
-        plant = inst.plants.get(need.plant)
-        if plant is None:
-            out += unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
-        elif need.product is not None and need.product not in plant.lines:
-            out.append(f"{here}.product: plant {need.plant} has no line {show(need.product)}"
-                       f"{did_you_mean(need.product, plant.lines)}")
-        elif need.component is not None and need.component not in plant.components:
-            out.append(f"{here}.component: plant {need.plant} does not make {show(need.component)}"
-                       f" in-house (no make option){did_you_mean(need.component, plant.components)}")
+        src = getattr(a, "learning_from", None)
+        if src is not None and not a.learning:
+            out.append(f"{w}.learning_from: the option has no learning steps to count it for")
+        named = [(f"{w}.learning_from", src)] if src is not None else []
+        if req is not None and req.output is not None:
+            named.append((f"{w}.requires.output", req.output))
+        for here, need in named:
+            out += _names_option(inst, here, need)
     return out
+
+
+def _names_option(inst: Instance, here: str, need: OutputRequirement | OutputSource) -> list[str]:
+    """Errors if ``need`` (plant and product or component) names no line or make option."""
+    plant = inst.plants.get(need.plant)
+    if plant is None:
+        return unknown(f"{here}.plant", "plant", [need.plant], inst.plants)
+    if need.product is not None and need.product not in plant.lines:
+        return [f"{here}.product: plant {need.plant} has no line {show(need.product)}"
+                f"{did_you_mean(need.product, plant.lines)}"]
+    if need.component is not None and need.component not in plant.components:
+        return [f"{here}.component: plant {need.plant} does not make {show(need.component)}"
+                f" in-house (no make option){did_you_mean(need.component, plant.components)}"]
+    return []
 
 
 def check_learning(inst: Instance) -> list[str]:

@@ -21,9 +21,11 @@ v_step[x,s,t]; a one-period model holds them itself):
     v_unlocked[x]             binary  the output x requires has been made
     v_train[x]                binary  x's training programme starts in the period
 
-Rows of the steps (each step a named row):
+Rows of the steps (each step a named row; with ``learning_from`` the steps count the
+cumulative output of that other option z_x instead, cum[z_x,t]: a spillover, such as a
+subsidiary's output lowering its parent's cost):
 
-    learning_step[x,s,t]:       A_s * v_step[x,s,t] <= cum[x,t]
+    learning_step[x,s,t]:       A_s * v_step[x,s,t] <= cum[x,t]    (cum[z_x,t] with learning_from)
     learning_step_kept[x,s,t]:  v_step[x,s,t-1] <= v_step[x,s,t]    (t after the first)
     learning_step_order[x,s]:   v_step[x,s] <= v_step[x,s-1]          (s >= 2, in each period)
 
@@ -175,6 +177,15 @@ def _required(inst: Instance, x: Option) -> Option | None:
         return None
     o = req.output
     return (LINE, o.plant, o.product) if o.product is not None else (MAKE, o.plant, o.component)
+
+
+def _learning_source(inst: Instance, x: Option) -> Option:
+    """The option whose cumulative output the steps of ``x`` count: ``learning_from`` if
+    stated (another line or make option), else ``x`` itself."""
+    src = option_spec(inst, x).learning_from
+    if src is None:
+        return x
+    return (LINE, src.plant, src.product) if src.product is not None else (MAKE, src.plant, src.component)
 
 
 def add_learning_block(b: Any, data: ModelData, *, annuity_training: bool) -> None:
@@ -362,7 +373,8 @@ def add_learning_rows(b_top: Any, periods: list[_Period]) -> None:
             for key, z in b.v_step.items():
                 x = key[:3]
                 a = option_spec(inst, x).learning[key[3] - 1].after
-                step_rows[(*key, per.id)] = [term(a, z), *_cum_terms(earlier, x)]
+                source = _learning_source(inst, x)
+                step_rows[(*key, per.id)] = [term(a, z), *_cum_terms(earlier, source)]
                 prev = periods[n - 1].block if n else None
                 if prev is not None and prev.component("v_step") is not None and key in prev.v_step:
                     kept_rows[(*key, per.id)] = [prev.v_step[key], term(-1, z)]

@@ -13,7 +13,8 @@ kind         ``line`` or ``make``
 entity       ``PLANT/PRODUCT`` (a line) or ``PLANT/COMPONENT`` (a make option)
 period       the period
 output       units made per year in the period
-cumulative   units made before the period (earlier periods' output times their years)
+cumulative   units made before the period (earlier periods' output times their years), of
+             the option itself or of the option its ``learning_from`` names
 step         learning steps passed by ``cumulative`` (0: none)
 unit_cost    the unit cost in force in the period (the last passed step's, else the option's)
 quality      the quality of a make option's output in force (empty for a line)
@@ -94,7 +95,8 @@ def learning_rows(
     for r in solution.make_or_buy:
         made["make", r["plant"], r["component"], r["period"]] = float(r["quantity"])
     rows: list[dict[str, Any]] = []
-    for kind, p, item, _spec in _options(instances[periods[0]]):
+    for kind, p, item, first in _options(instances[periods[0]]):
+        counted = _source(first, (kind, p, item))
         cumulative = 0.0
         for t in periods:
             spec = _spec_in(instances[t], kind, p, item)
@@ -106,8 +108,18 @@ def learning_rows(
                     "cumulative": cumulative, "step": step, "unit_cost": cost,
                     "quality": quality, "trained": int(trained.get((kind, p, item, t), 0)),
                 })
-            cumulative += out * lengths.get(t, 1)
+            cumulative += made.get((*counted, t), 0.0) * lengths.get(t, 1)
     return tuple(rows)
+
+
+def _source(spec: Any, own: tuple[str, str, str]) -> tuple[str, str, str]:
+    """(kind, plant, item) whose output the steps of ``spec`` count: its ``learning_from``,
+    else the option itself."""
+    src = getattr(spec, "learning_from", None)
+    if src is None:
+        return own
+    return ("line", src.plant, src.product) if src.product is not None else (
+        "make", src.plant, src.component)
 
 
 def _spec_in(inst: Instance, kind: str, p: str, item: str) -> Any:
