@@ -25,12 +25,14 @@ from gpnopt.cli.common import (
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    SolverOpt,
     ThreadsOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
     check_out_dir,
     err,
     fail,
+    highs_only,
     load_instance,
     money,
     out,
@@ -77,6 +79,7 @@ def alliance(
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     threads: ThreadsOpt = None,
+    solver: SolverOpt = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="Solve the coalitions in this many processes."),
@@ -94,6 +97,7 @@ def alliance(
     import gpnopt
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    highs_only(solver, "alliance")
     check_out_dir(out_dir, force)
     try:
         inst = load_instance(

@@ -25,12 +25,14 @@ from gpnopt.cli.common import (
     QuietOpt,
     ScenarioFileOpt,
     ScenarioOpt,
+    SolverOpt,
     ThreadsOpt,
     VerboseOpt,
     check_out_dir,
     err,
     error_exit,
     fail,
+    highs_only,
     load_instance,
     out,
     write_or_exit,
@@ -81,6 +83,7 @@ def explain(
         float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
     ] = None,
     threads: ThreadsOpt = None,
+    solver: SolverOpt = None,
     scenario_file: ScenarioFileOpt = None,
     table_format: FormatOpt = "csv",
     allow_imports_outside: AllowImportsOpt = False,
@@ -96,6 +99,7 @@ def explain(
         msg = "give --decision NAME (repeatable) or --all"
         raise error_exit(msg, EXIT_USAGE)
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    highs_only(solver, "explain")
     check_out_dir(out_dir, force)
     from gpnopt.explain import explain_instance
 
