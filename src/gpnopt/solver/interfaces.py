@@ -194,10 +194,15 @@ def run_other(
     spec = INTERFACES[solver]
     t0 = time.perf_counter()
     log.info("%s: %s (%s) with gap %g", name or "model", solver, spec.pyomo_name, gap_limit)
-    if spec.factory == "contrib":
-        end = _run_contrib(model, solver, spec, time_limit, gap_limit, threads)
-    else:
-        end = _run_legacy(model, solver, spec, time_limit, gap_limit, threads)
+    constant = constant_rows(model, name)
+    try:
+        if spec.factory == "contrib":
+            end = _run_contrib(model, solver, spec, time_limit, gap_limit, threads)
+        else:
+            end = _run_legacy(model, solver, spec, time_limit, gap_limit, threads)
+    finally:
+        for con in constant:
+            con.activate()
     seconds = time.perf_counter() - t0
     status = classify_end(end, gap_limit, name=name, solver=solver, time_limit=time_limit)
     _fill_unused(model)
@@ -216,6 +221,31 @@ def run_other(
         n_vars=n_vars,
         n_cons=n_cons,
     )
+
+
+def constant_rows(model: pyo.ConcreteModel, name: str) -> list[Any]:
+    """Deactivate the active rows without a free variable (``0 >= 0`` of an empty sum) and
+    return them, for the caller to activate again. Pyomo's standard-form compiler drops such
+    rows for HiGHS; SCIP's direct interface cannot take them.
+
+    Raises:
+        SolveError: such a row does not hold (infeasible, exit 3).
+    """
+    rows = []
+    for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        if con.body.__class__ in (int, float) or con.body.is_fixed():
+            value = pyo.value(con.body)
+            lower, upper = con.lb, con.ub
+            if (lower is not None and value < lower - 1e-9) or (
+                upper is not None and value > upper + 1e-9
+            ):
+                for row in rows:
+                    row.activate()
+                msg = f"{name}: infeasible: the row {con.name} reads {value:g} outside its bounds"
+                raise SolveError(msg, "infeasible", exit_code=3)
+            con.deactivate()
+            rows.append(con)
+    return rows
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float:
