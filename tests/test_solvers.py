@@ -211,3 +211,29 @@ def test_other_solvers_where_installed(solver, tiny, solved_tiny):
         pytest.skip(COMMERCIAL[solver])
     assert check_solver(solver) == solver
     assert_same_result(solved_tiny, gpnopt.solve(tiny, solver=solver))
+
+
+@needs_scip
+def test_scip_sweep_draws_match_highs(tiny_path, tmp_path):
+    from gpnopt.sweep import SweepSpec, run_sweep
+
+    tables = {}
+    for solver in ("highs", "scip"):
+        spec = SweepSpec.build(tiny_path, samples=3, seed=1, mip_gap=GAP, solver=solver)
+        run = run_sweep(spec, tmp_path / solver, workers=1)
+        tables[solver] = run.table.sort_values("draw").reset_index(drop=True)
+    assert list(tables["scip"]["status"]) == ["optimal"] * 3
+    pd.testing.assert_series_equal(tables["highs"]["objective"], tables["scip"]["objective"],
+                                   rtol=REL, atol=REL)
+    assert list(tables["highs"]["pattern"]) == list(tables["scip"]["pattern"])
+
+
+def test_sweep_refuses_a_missing_solver_before_solving(tiny_path, tmp_path, monkeypatch):
+    missing = interfaces.Interface("scip_direct", "contrib", "module:gpnopt_no_such_module",
+                                   "pip install 'gpnopt[scip]' (pyscipopt)")
+    monkeypatch.setitem(interfaces.INTERFACES, "scip", missing)
+    res = runner.invoke(app, ["sweep", str(tiny_path), "--samples", "2", "--solver", "scip",
+                              "--workers", "1", "--out", str(tmp_path / "s"), "-q"])
+    assert res.exit_code == 2
+    assert "solver scip is not installed" in res.output
+    assert not (tmp_path / "s" / "draws.parquet").exists()
