@@ -12,6 +12,7 @@ installed, and skipped, with the reason, where not.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import shutil
 from pathlib import Path
@@ -237,3 +238,10 @@ def test_sweep_refuses_a_missing_solver_before_solving(tiny_path, tmp_path, monk
     assert res.exit_code == 2
     assert "solver scip is not installed" in res.output
     assert not (tmp_path / "s" / "draws.parquet").exists()
+
+
+@needs_scip
+def test_scip_log_goes_to_its_logger(tiny, caplog):
+    with caplog.at_level(logging.INFO, logger="gpnopt.scip"):
+        gpnopt.solve(tiny, solver="scip")
+    assert "SCIP Status" in caplog.text

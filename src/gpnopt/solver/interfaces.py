@@ -38,6 +38,8 @@ What degrades with another solver, and how (``docs/performance.md``, Solver choi
 * nothing is kept for re-solves: ``gpnopt compare`` and sweeps solve each scenario afresh;
   ``explain`` and ``alliance``, which change one kept HiGHS model in place (bounds, rows,
   LP duals), take ``highs`` only and refuse another name with exit 2 (:func:`require_highs`);
+* the solver's log (``-v``) goes to the ``gpnopt.<solver>`` logger once the solve has ended
+  (SCIP, Gurobi), not while it runs as HiGHS's does; CPLEX's and CBC's are not shown;
 * helper solves stay on HiGHS: the stand-alone values v({g}) behind a ``firm:F`` objective's
   participation floors and the elastic diagnosis of an infeasible instance.
 """
@@ -280,10 +282,15 @@ def classify_end(
     return "feasible"
 
 
-def _solver_log(solver: str) -> logging.Logger | None:
-    """The ``gpnopt.<solver>`` logger when it shows information (``-v``), else ``None``."""
+def _send_log(solver: str, text: str | None) -> None:
+    """The solver's log, once it has ended, line by line to the ``gpnopt.<solver>`` logger
+    (information level: ``-v``). Not live: a logger as Pyomo's ``tee`` would write into the
+    very standard error Pyomo captures while the solver runs."""
     logger = logging.getLogger(f"gpnopt.{solver}")
-    return logger if logger.isEnabledFor(logging.INFO) else None
+    if text and logger.isEnabledFor(logging.INFO):
+        for line in text.splitlines():
+            if line.strip():
+                logger.info("%s", line.rstrip())
 
 
 def _build(spec: Interface, solver: str) -> Any:
@@ -321,7 +328,6 @@ def _run_contrib(
     from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
     opt = _build(spec, solver)
-    tee = _solver_log(solver)
     results = opt.solve(
         model,
         load_solutions=False,
@@ -329,8 +335,8 @@ def _run_contrib(
         time_limit=time_limit,
         rel_gap=gap_limit,
         threads=threads,
-        tee=tee if tee is not None else False,
     )
+    _send_log(solver, getattr(results, "solver_log", None))
     tc = results.termination_condition
     has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if has_solution:
@@ -369,7 +375,7 @@ def _run_legacy(
     for key, value in (("time_limit", time_limit), ("mip_gap", gap_limit), ("threads", threads)):
         if value is not None:
             opt.options[names[key]] = value
-    results = opt.solve(model, load_solutions=False, tee=_solver_log(solver) is not None)
+    results = opt.solve(model, load_solutions=False)  # its log is not shown (stdout)
     tc = results.solver.termination_condition
     has_solution = len(results.solution) > 0 and results.solution(0).status in (
         SolutionStatus.optimal, SolutionStatus.feasible, SolutionStatus.stoppedByLimit,
