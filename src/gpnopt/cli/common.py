@@ -93,7 +93,7 @@ SolverOpt = Annotated[
     typer.Option(
         "--solver",
         callback=check_solver_name,
-        help="highs (default, embedded), scip (pip install 'gpnopt[scip]'), or gurobi, "
+        help="highs (default, embedded), scip (pip install 'gpnopt\\[scip]'), or gurobi, "
         "cplex, cbc where installed (through Pyomo's interfaces); one not installed: exit 2.",
     ),
 ]
