@@ -32,7 +32,6 @@ from gpnopt.cli.common import (
     check_out_dir,
     err,
     fail,
-    highs_only,
     load_instance,
     money,
     out,
@@ -97,9 +96,12 @@ def alliance(
     import gpnopt
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
-    highs_only(solver, "alliance")
     check_out_dir(out_dir, force)
     try:
+        if solver not in (None, "highs"):  # a kept HiGHS model: exit 2 for another solver
+            from gpnopt.solver import require_highs
+
+            require_highs(solver, "gpnopt alliance")
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )

@@ -98,21 +98,6 @@ SolverOpt = Annotated[
     ),
 ]
 
-def highs_only(solver: str | None, command: str) -> None:
-    """Refuse ``--solver`` other than highs for ``command``, which re-solves one kept HiGHS
-    model in place (exit 2, usage; gpnopt.solver.interfaces.require_highs in the library).
-
-    Raises:
-        typer.Exit: code 2.
-    """
-    if solver not in (None, "highs"):
-        msg = (
-            f"gpnopt {command} re-solves one kept HiGHS model in place (bounds, rows, LP "
-            f"duals): it runs on highs only, not on {solver} (use --solver highs, the default)"
-        )
-        raise error_exit(msg, EXIT_USAGE)
-
-
 FileArg = Annotated[
     Path,
     typer.Argument(help="Instance YAML file.", show_default=False),

@@ -32,7 +32,6 @@ from gpnopt.cli.common import (
     err,
     error_exit,
     fail,
-    highs_only,
     load_instance,
     out,
     write_or_exit,
@@ -99,11 +98,14 @@ def explain(
         msg = "give --decision NAME (repeatable) or --all"
         raise error_exit(msg, EXIT_USAGE)
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
-    highs_only(solver, "explain")
     check_out_dir(out_dir, force)
     from gpnopt.explain import explain_instance
 
     try:
+        if solver not in (None, "highs"):  # a kept HiGHS model: exit 2 for another solver
+            from gpnopt.solver import require_highs
+
+            require_highs(solver, "gpnopt explain")
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )
