@@ -60,6 +60,7 @@ def solve(
     scenario: str | None = None,
     participation: bool = True,
     foresight: str | None = None,
+    solver: str | None = None,
 ) -> Result:
     """Build and solve ``instance``, evaluate its expectations and the plants' roles.
 
@@ -78,14 +79,17 @@ def solve(
         foresight: a multi-period instance's solve mode (``docs/formulation.md``, Periods):
             ``"perfect"`` (one model over all periods; ``None`` too) or ``"myopic"`` (period
             by period, each period's decisions carried into the next).
+        solver: ``"highs"`` (``None`` too: HiGHS, embedded), ``"scip"`` (``pip install
+            gpnopt[scip]``), ``"gurobi"``, ``"cplex"`` or ``"cbc"`` where installed, through
+            Pyomo's interfaces (``docs/api.md``, Solvers).
 
     Returns:
         A :class:`gpnopt.results.Result` with its expectations evaluated and the
         ``specialization`` table.
 
     Raises:
-        SolveError: infeasible (``exit_code`` 3, the message holds the diagnosis) or no
-            solution found (4).
+        SolveError: infeasible (``exit_code`` 3, the message holds the diagnosis), no
+            solution found (4), or an unknown solver or one not installed (2).
         InstanceError: the objective names an unknown firm.
 
     The solver's log goes to the ``gpnopt.highs`` logger (information level) when that
@@ -103,6 +107,7 @@ def solve(
         scenario=instance.scenario if scenario is None else scenario,
         participation=participation,
         foresight=foresight,
+        solver=solver,
     )
     return analyse(instance, result)
 
@@ -145,6 +150,7 @@ def compare(
     progress: Callable[[int, int, str], None] | None = None,
     allow_imports_outside: bool = False,
     participation: bool = True,
+    solver: str | None = None,
 ) -> Comparison:
     """Load, solve and compare several scenarios of one instance file.
 
@@ -166,6 +172,8 @@ def compare(
         mip_gap: relative MIP gap per solve, as for :func:`solve`.
         threads: HiGHS threads, as for :func:`solve`.
         participation: as for :func:`solve`.
+        solver: as for :func:`solve`; another solver than HiGHS solves each scenario afresh
+            (``persistent`` applies to HiGHS only).
         progress: called as ``progress(done, total, scenario)`` before each scenario is
             solved and once at the end (``done == total``, scenario ``""``).
 
@@ -196,6 +204,11 @@ def compare(
     }
     options = {"objective": objective, "time_limit": time_limit, "mip_gap": mip_gap,
                "threads": threads, "participation": participation}
+    if solver not in (None, "highs"):
+        from gpnopt.solver import check_solver
+
+        options["solver"] = check_solver(solver)  # unknown or missing: exit 2
+        persistent = False
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
     one_period = not any(inst.periods for inst in instances.values())
@@ -210,6 +223,8 @@ def compare(
             else:
                 results[n] = analyse(inst, solver.solve(inst, scenario=n))
         except SolveError as exc:
+            if exc.status == "unavailable":  # the solver itself, not this scenario
+                raise
             failed[n] = f"{exc.status}: {exc}"
     if progress is not None:
         progress(len(instances), len(instances), "")

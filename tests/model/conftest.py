@@ -13,6 +13,7 @@ Its optimum is 10 * (30 - 10) = 200.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,9 +68,18 @@ def micro(*patches: Mapping[str, Any]) -> dict[str, Any]:
     return merge(base(), *patches)
 
 
+SOLVER = os.environ.get("GPNOPT_TEST_SOLVER") or None
+"""The solver :func:`solve` uses: HiGHS unless ``GPNOPT_TEST_SOLVER`` names another
+(``GPNOPT_TEST_SOLVER=scip pytest tests/model``: every hand-derived optimum through SCIP,
+``docs/performance.md``, Solver choice)."""
+
+
 def solve(raw: Mapping[str, Any], **options: Any) -> Result:
-    """Validate ``raw`` and solve it to a gap of :data:`MIP_GAP`; assert optimality."""
+    """Validate ``raw`` and solve it to a gap of :data:`MIP_GAP` with :data:`SOLVER`; assert
+    optimality."""
     inst = gpnopt.instance_from_dict(raw, name="micro")
+    if SOLVER is not None:
+        options.setdefault("solver", SOLVER)
     result = gpnopt.solve(inst, mip_gap=MIP_GAP, **options)
     assert result.status == "optimal"
     return result

@@ -25,6 +25,7 @@ from gpnopt.cli.common import (
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    SolverOpt,
     ThreadsOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
@@ -77,6 +78,7 @@ def alliance(
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     threads: ThreadsOpt = None,
+    solver: SolverOpt = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="Solve the coalitions in this many processes."),
@@ -96,6 +98,10 @@ def alliance(
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
     check_out_dir(out_dir, force)
     try:
+        if solver not in (None, "highs"):  # a kept HiGHS model: exit 2 for another solver
+            from gpnopt.solver import require_highs
+
+            require_highs(solver, "gpnopt alliance")
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )

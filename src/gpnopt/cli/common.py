@@ -75,6 +75,29 @@ def check_foresight(value: str | None) -> str | None:
     return value
 
 
+SOLVERS = ("highs", "scip", "gurobi", "cplex", "cbc")
+"""The values of ``--solver`` (gpnopt.solver.interfaces.SOLVERS, which says whether one is
+installed when it is used; a test keeps the two equal)."""
+
+
+def check_solver_name(value: str | None) -> str | None:
+    """Typer callback of ``--solver``: a name of :data:`SOLVERS` (else a usage error)."""
+    if value is not None and value.strip().lower() not in SOLVERS:
+        msg = f"{value!r}: use one of {', '.join(SOLVERS)}"
+        raise typer.BadParameter(msg)
+    return None if value is None else value.strip().lower()
+
+
+SolverOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--solver",
+        callback=check_solver_name,
+        help="highs (default, embedded), scip (pip install 'gpnopt\\[scip]'), or gurobi, "
+        "cplex, cbc where installed (through Pyomo's interfaces); one not installed: exit 2.",
+    ),
+]
+
 FileArg = Annotated[
     Path,
     typer.Argument(help="Instance YAML file.", show_default=False),

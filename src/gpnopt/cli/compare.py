@@ -24,6 +24,7 @@ from gpnopt.cli.common import (
     ObjectiveOpt,
     QuietOpt,
     ScenarioFileOpt,
+    SolverOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
     cell,
@@ -79,6 +80,7 @@ def compare(
     ] = False,
     time_limit: TimeLimitPerSolveOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
+    solver: SolverOpt = None,
     scenario_file: ScenarioFileOpt = None,
     table_format: FormatOpt = "csv",
     allow_imports_outside: AllowImportsOpt = False,
@@ -108,6 +110,7 @@ def compare(
                 progress=steps.update,
                 allow_imports_outside=allow_imports_outside,
                 participation=not no_participation,
+                solver=solver,
             )
     except GpnoptError as exc:
         raise fail(exc, debug) from None

@@ -25,6 +25,7 @@ from gpnopt.cli.common import (
     QuietOpt,
     ScenarioFileOpt,
     ScenarioOpt,
+    SolverOpt,
     ThreadsOpt,
     VerboseOpt,
     check_out_dir,
@@ -81,6 +82,7 @@ def explain(
         float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
     ] = None,
     threads: ThreadsOpt = None,
+    solver: SolverOpt = None,
     scenario_file: ScenarioFileOpt = None,
     table_format: FormatOpt = "csv",
     allow_imports_outside: AllowImportsOpt = False,
@@ -100,6 +102,10 @@ def explain(
     from gpnopt.explain import explain_instance
 
     try:
+        if solver not in (None, "highs"):  # a kept HiGHS model: exit 2 for another solver
+            from gpnopt.solver import require_highs
+
+            require_highs(solver, "gpnopt explain")
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )

@@ -29,6 +29,7 @@ from gpnopt.cli.common import (
     ScenarioFileOpt,
     ScenarioOpt,
     SeedOpt,
+    SolverOpt,
     ThreadsOpt,
     VerboseOpt,
     check_out_dir,
@@ -110,6 +111,7 @@ def solve(
         typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
     threads: ThreadsOpt = None,
+    solver: SolverOpt = None,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -168,6 +170,7 @@ def solve(
             scenario=scenario,
             participation=not no_participation,
             foresight=foresight,
+            solver=solver,
         )
     except GpnoptError as exc:
         if as_json:

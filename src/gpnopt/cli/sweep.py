@@ -29,6 +29,7 @@ from gpnopt.cli.common import (
     LogFileOpt,
     MipGapPerSolveOpt,
     SeedOpt,
+    SolverOpt,
     TimeLimitPerSolveOpt,
     VerboseOpt,
     check_formats,
@@ -168,6 +169,7 @@ def sweep(
     chunk: ChunkOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     time_limit: TimeLimitPerSolveOpt = None,
+    solver: SolverOpt = None,
     force: SweepForceOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
@@ -198,6 +200,7 @@ def sweep(
             chunk=chunk,
             allow_imports_outside=allow_imports_outside,
             foresight=foresight,
+            solver=solver,
         )
         ids = [p.strip() for p in pattern.split(",") if p.strip()] if pattern else None
         with _Progress(enabled=not quiet and err.is_terminal) as bar:

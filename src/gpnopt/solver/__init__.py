@@ -10,12 +10,15 @@
 * :mod:`gpnopt.solver.coalition`: :class:`CoalitionSolver`, one kept model re-solved for
   coalitions, firm objectives and profit floors (alliance analysis, participation).
 
+* :mod:`gpnopt.solver.interfaces`: SCIP, Gurobi, CPLEX and CBC through Pyomo's own
+  interfaces (``solver=``), and :func:`run_model`, the dispatch the pipeline calls.
+
 * :mod:`gpnopt.solver.forced`: :class:`ForcedSolver`, re-solves of a kept model with
   decisions forced (:class:`Condition`), costs changed, and LP duals (``gpnopt explain``).
 
 
 Imports run one way: ``forced`` -> ``persistent`` -> ``pipeline`` -> ``coalition`` ->
-``diagnose`` -> ``conditions``, ``highs``.
+``diagnose`` -> ``conditions``, ``interfaces`` -> ``highs``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from gpnopt.solver.highs import (
     run_highs,
     store_solution,
 )
+from gpnopt.solver.interfaces import SOLVERS, check_solver, require_highs, run_model
 from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, structure_signature
 from gpnopt.solver.pipeline import (
     break_ties_for_the_alliance,
@@ -55,11 +59,13 @@ __all__ = [
     "CoalitionSolver",
     "KeptHighs",
     "ScenarioSolver",
+    "SOLVERS",
     "SolveOutcome",
     "TwoStageSolver",
     "Solved",
     "break_ties_for_the_alliance",
     "build_and_run",
+    "check_solver",
     "classify_termination",
     "column_layout",
     "compile_model",
@@ -70,8 +76,10 @@ __all__ = [
     "objective_vector",
     "store_solution",
     "replace_objective",
+    "require_highs",
     "run_and_keep",
     "run_highs",
+    "run_model",
     "solve_instance",
     "stand_alone_values",
     "structure_signature",

@@ -22,9 +22,11 @@ any stop without a feasible solution   no_solution    4
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +34,9 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from gpnopt.errors import GpnoptError, SolveError
@@ -237,6 +241,7 @@ def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highsp
     Raises:
         SolveError: a row is infeasible on its own (exit 3).
     """
+    prime_compiler()
     try:
         info = LinearStandardFormCompiler().write(model, mixed_form=True)
     except InfeasibleConstraintException as exc:
@@ -244,6 +249,35 @@ def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highsp
         raise SolveError(msg, "infeasible", exit_code=3) from None
     lp, nnz = highs_lp(info)
     return info, lp, nnz
+
+
+def prime_compiler() -> None:
+    """Give Pyomo's standard-form compiler its numpy and scipy.sparse hooks directly.
+
+    Left alone, the compiler's first use resolves Pyomo's deferred ``scipy`` module, whose
+    callback imports ``scipy.stats``, ``scipy.spatial`` and ``scipy.integrate`` too (Pyomo's
+    import finder runs that callback on a plain ``import scipy`` as well): about 0.6 s on an
+    idle machine, a third of ``gpnopt solve`` of the case, for nothing the compiler uses.
+    Pyomo keeps the three as class attributes "so that others can change the hooks"
+    (``pyomo/repn/plugins/standard_form.py``); here they get the same functions, and
+    ``scipy.sparse`` is imported past Pyomo's finder. Pyomo still runs its callback should
+    anything of Pyomo ask for ``scipy`` later (``docs/performance.md``, The case end to end).
+    """
+    impl = standard_form._LinearStandardFormCompiler_impl
+    if impl._to_vector is not None:
+        return
+    if "scipy.sparse" not in sys.modules:
+        finders = [f for f in sys.meta_path if isinstance(f, DeferredImportCallbackFinder)]
+        for f in finders:
+            sys.meta_path.remove(f)
+        try:
+            importlib.import_module("scipy.sparse")
+        finally:
+            sys.meta_path[0:0] = finders
+    sparse = sys.modules["scipy.sparse"]
+    impl._to_vector = np.fromiter
+    impl._csc_matrix = sparse.csc_array
+    impl._csr_matrix = sparse.csr_array
 
 
 class LogLines:

@@ -33,7 +33,8 @@ from gpnopt.model.periods import NOT_CARRIED, alliance_value, build_period_model
 from gpnopt.model.profit_floors import add_profit_floors
 from gpnopt.schema import Instance
 from gpnopt.solver.diagnose import unreachable_minimums
-from gpnopt.solver.highs import SolveOutcome, run_highs
+from gpnopt.solver.highs import SolveOutcome
+from gpnopt.solver.interfaces import run_model
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def solve_horizon(
     *,
     foresight: str | None = None,
     participation: bool = True,
+    solver: str = "highs",
 ) -> tuple[pyo.ConcreteModel, HorizonData, SolveOutcome]:
     """Build and solve the multi-period model of ``instance`` (module docstring).
 
@@ -81,7 +83,7 @@ def solve_horizon(
     hdata = build_horizon_data(instance)
     model, outcome = solve_horizon_data(
         hdata, objective, time_limit, mip_gap, threads,
-        foresight=foresight, participation=participation,
+        foresight=foresight, participation=participation, solver=solver,
     )
     outcome.seconds["build"] += time.perf_counter() - t0 - sum(outcome.seconds.values())
     return model, hdata, outcome
@@ -96,8 +98,12 @@ def solve_horizon_data(
     *,
     foresight: str | None = None,
     participation: bool = True,
+    solver: str = "highs",
 ) -> tuple[pyo.ConcreteModel, SolveOutcome]:
     """:func:`solve_horizon` from derived data (:func:`gpnopt.horizon_data.build_horizon_data`).
+
+    ``solver``: ``highs`` or another of :data:`gpnopt.solver.interfaces.SOLVERS` (the
+    stand-alone values of the participation floors stay on HiGHS).
 
     Returns:
         The solved model and the outcome.
@@ -137,7 +143,7 @@ def solve_horizon_data(
         if previous is not None:
             carry_decisions(previous, model)
         seconds["build"] += time.perf_counter() - t1
-        outcome = _solve_step(model, part, participation, options)
+        outcome = _solve_step(model, part, participation, {**options, "solver": solver})
         seconds["build"] += outcome.seconds["handover"]
         seconds["solve"] += outcome.seconds["solve"]
     assert model is not None
@@ -160,11 +166,12 @@ def _solve_step(
     if firm_mode and participation:
         firm = model.objective_mode[5:]
         others = [g for g in instance.firms if g != firm]
-        values = horizon_stand_alone_values(hdata, others, **options)
+        helper = {k: v for k, v in options.items() if k != "solver"}  # floors: HiGHS
+        values = horizon_stand_alone_values(hdata, others, **helper)
         floors = {g: v - PARTICIPATION_SLACK * max(1.0, abs(v)) for g, v in values.items()}
         add_profit_floors(model, floors)
     try:
-        outcome = run_highs(model, name=name, **options)
+        outcome = run_model(model, name=name, **options)
     except SolveError as exc:
         if exc.status != "infeasible":
             raise
@@ -188,7 +195,7 @@ def _break_ties(model: pyo.ConcreteModel, first: SolveOutcome, options: dict[str
     model.objective.deactivate()
     model.alliance_objective = pyo.Objective(expr=alliance_value(model), sense=pyo.maximize)
     try:
-        second = run_highs(model, name="tie-break", **options)
+        second = run_model(model, name="tie-break", **options)
     except SolveError:
         log.warning("the alliance tie-break of %s failed; decisions may be arbitrary", firm)
         second = None
@@ -281,7 +288,7 @@ def horizon_stand_alone_values(
             minimum = getattr(block, "demand_minimum", None)
             if minimum is not None:
                 minimum.deactivate()
-        outcome = run_highs(
+        outcome = run_model(
             model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name=f"v({g})"
         )
         values[g] = outcome.objective

@@ -30,6 +30,7 @@ from gpnopt.solver.coalition import stand_alone_values
 from gpnopt.solver.diagnose import diagnose, unreachable_minimums
 from gpnopt.solver.highs import KeptHighs, SolveOutcome, run_and_keep, run_highs
 from gpnopt.solver.horizon import check_foresight, refuse_periods, solve_horizon
+from gpnopt.solver.interfaces import check_solver, run_model
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def solve_instance(
     keep: Keeper | None = None,
     participation: bool = True,
     foresight: str | None = None,
+    solver: str | None = None,
 ) -> Any:
     """Build, solve and tabulate ``instance``.
 
@@ -79,23 +81,29 @@ def solve_instance(
         participation: with a ``firm:F`` objective, keep every other firm at least at its
             stand-alone value (``False``: F decides everything).
         foresight: ``perfect`` (default) or ``myopic``, for a multi-period instance.
+        solver: ``highs`` (default) or another of :data:`gpnopt.solver.interfaces.SOLVERS`
+            (no model is kept then: ``keep`` must be ``None``).
 
     Returns:
         A :class:`gpnopt.results.Result`.
 
     Raises:
-        SolveError: infeasible (``exit_code`` 3) or no solution (4).
+        SolveError: infeasible (``exit_code`` 3), no solution (4), or a solver that is
+            unknown or not installed (2).
         InstanceError: the objective names an unknown firm, an unknown foresight, or a
             multi-period instance given to a ScenarioSolver.
     """
     t0 = time.perf_counter()
     check_foresight(foresight)
+    solver = check_solver(solver)
+    if solver != "highs":
+        keep = None  # only a HiGHS object is kept for re-solves
     if instance.periods:
         if keep is not None:
             refuse_periods(instance, "re-solving scenarios (ScenarioSolver)")
         model, hdata, outcome = solve_horizon(
             instance, objective, time_limit, mip_gap, threads,
-            foresight=foresight, participation=participation,
+            foresight=foresight, participation=participation, solver=solver,
         )
         t2 = time.perf_counter()
         result = make_result(model, hdata, outcome, scenario=scenario or "base")
@@ -111,6 +119,7 @@ def solve_instance(
         keep=keep is not None,
         diagnose_infeasible=True,
         participation=participation,
+        solver=solver,
     )
     if keep is not None and kept is not None:
         keep.adopt(instance, model, kept)
@@ -131,6 +140,7 @@ def build_and_run(
     keep: bool,
     diagnose_infeasible: bool,
     participation: bool = True,
+    solver: str = "highs",
 ) -> tuple[pyo.ConcreteModel, ModelData, SolveOutcome, KeptHighs | None]:
     """Build ``instance``'s model and solve it (``seconds``: build, solve).
 
@@ -139,6 +149,8 @@ def build_and_run(
     ``diagnose_infeasible`` an infeasible model is diagnosed (elastic re-solves) and the
     diagnosis is the error's message; without, the plain SolveError is raised. With
     ``participation`` a ``firm:F`` objective gets a profit floor v({g}) for every other firm g.
+    ``solver`` other than ``highs`` solves through :mod:`gpnopt.solver.interfaces` and keeps
+    nothing (the floors and the diagnosis stay on HiGHS).
 
     Raises:
         SolveError: infeasible (``exit_code`` 3) or no solution (4).
@@ -158,7 +170,9 @@ def build_and_run(
     kept = None
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "threads": threads}
     try:
-        if not keep or firm_mode:  # a firm's objective is solved twice: never kept
+        if solver != "highs":
+            outcome = run_model(model, solver=solver, name=instance.name, **options)
+        elif not keep or firm_mode:  # a firm's objective is solved twice: never kept
             outcome = run_highs(model, name=instance.name, **options)
         else:
             outcome, kept = run_and_keep(model, name=instance.name, **options)
@@ -170,7 +184,9 @@ def build_and_run(
             raise participation_error(instance.name, model.objective_mode[5:], floors) from None
         raise infeasible_error(instance.name, lines) from None
     if firm_mode:
-        outcome = break_ties_for_the_alliance(model, outcome, time_limit, mip_gap, threads)
+        outcome = break_ties_for_the_alliance(
+            model, outcome, time_limit, mip_gap, threads, solver=solver
+        )
     outcome.seconds = {
         "build": (t1 - t0) + outcome.seconds["handover"],
         "solve": outcome.seconds["solve"],
@@ -218,6 +234,7 @@ def break_ties_for_the_alliance(
     time_limit: float | None,
     mip_gap: float | None,
     threads: int | None,
+    solver: str = "highs",
 ) -> SolveOutcome:
     """Second stage of a ``firm:F`` objective: among the solutions that give F its optimum,
     the one best for the alliance.
@@ -237,8 +254,9 @@ def break_ties_for_the_alliance(
         expr=sum(model.profit[e] for e in model.entities), sense=pyo.maximize
     )
     try:
-        second = run_highs(
-            model, time_limit=time_limit, mip_gap=mip_gap, threads=threads, name="tie-break"
+        second = run_model(
+            model, solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads,
+            name="tie-break",
         )
     except SolveError:  # cannot happen in exact arithmetic: keep the first stage's solution
         log.warning("the alliance tie-break of %s failed; decisions may be arbitrary", firm)

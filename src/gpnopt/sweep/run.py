@@ -150,6 +150,7 @@ def run_sweep(
     if csv:
         fmts.add("csv")
     plan = spec if isinstance(spec, SweepPlan) else make_plan(spec)
+    _check_solver(plan.spec.solver)
     core = _check_pattern(plan, pattern)
     out_dir = Path(out) if out is not None else default_out(plan.spec)
     folder, done = prepare_folder(plan, out_dir, overwrite)
@@ -195,6 +196,19 @@ def run_sweep(
                 "scheduler": None if scheduler is None else str(_address(scheduler))}
         _finish(plan, run, core, info, folder, fmts)
     return run
+
+
+def _check_solver(solver: str | None) -> None:
+    """Refuse, before anything is solved, a solver that is not installed (SweepError)."""
+    if solver in (None, "highs"):
+        return
+    from gpnopt.errors import SolveError
+    from gpnopt.solver import check_solver
+
+    try:
+        check_solver(solver)
+    except SolveError as exc:
+        raise SweepError(str(exc)) from None
 
 
 def _solve(plan: SweepPlan, mode: str, todo: list[int], scheduler: Any, n_workers: int,

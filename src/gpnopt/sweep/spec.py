@@ -28,6 +28,10 @@ FORESIGHTS = ("perfect", "myopic")
 """The values of ``foresight`` (those of :mod:`gpnopt.solver.horizon`; the spec imports no
 solver)."""
 
+SOLVERS = ("highs", "scip", "gurobi", "cplex", "cbc")
+"""The values of ``solver`` (those of :mod:`gpnopt.solver.interfaces`, which says whether one
+is installed when the sweep starts)."""
+
 DEFAULT_PERTURBATIONS = ("*cost*:uniform:0.2", "*price*:uniform:0.2")
 """Perturbations of ``--samples`` without ``--perturb``: every cost and price +-20%, each
 number on its own (the convention of ``benchmarks/robustness.py``)."""
@@ -238,6 +242,9 @@ class SweepSpec:
             sweep folders keep their names.
         foresight: ``perfect`` or ``myopic`` for a multi-period instance (``None``: the
             solver's default, perfect); recorded in the manifest only when given.
+        solver: ``highs`` (``None`` too) or another of :data:`SOLVERS`; another solver
+            solves each draw afresh (the ``rebuild`` mode); recorded in the manifest only
+            when given.
     """
 
     instance: str
@@ -253,6 +260,7 @@ class SweepSpec:
     chunk: int | None = None
     allow_imports_outside: bool = False
     foresight: str | None = None
+    solver: str | None = None
 
     @classmethod
     def build(
@@ -271,6 +279,7 @@ class SweepSpec:
         chunk: int | None = None,
         allow_imports_outside: bool = False,
         foresight: str | None = None,
+        solver: str | None = None,
     ) -> SweepSpec:
         """A spec from command-line-like texts, checked.
 
@@ -311,6 +320,9 @@ class SweepSpec:
         if foresight is not None and foresight not in FORESIGHTS:
             msg = f"--foresight {foresight!r}: use {' or '.join(FORESIGHTS)}"
             raise SweepError(msg)
+        if solver is not None and solver not in SOLVERS:
+            msg = f"--solver {solver!r}: use one of {', '.join(SOLVERS)}"
+            raise SweepError(msg)
         return cls(
             instance=os.path.normpath(str(instance)),
             scenario=scenario or None,
@@ -325,6 +337,7 @@ class SweepSpec:
             chunk=chunk,
             allow_imports_outside=bool(allow_imports_outside),
             foresight=foresight,
+            solver=solver,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -337,5 +350,7 @@ class SweepSpec:
             del d["allow_imports_outside"]  # the folder name of every older sweep stays
         if self.foresight is None:
             del d["foresight"]  # likewise
+        if self.solver is None:
+            del d["solver"]  # likewise
         return d
 

@@ -57,7 +57,8 @@ class Worker:
 
     def __init__(self, plan: SweepPlan, mode: str = "persistent") -> None:
         self.plan = plan
-        self.mode = "rebuild" if plan.periods else mode
+        other = plan.spec.solver not in (None, "highs")  # solved afresh: nothing is kept
+        self.mode = "rebuild" if plan.periods or other else mode
         self.raw = copy.deepcopy(plan.raw)
         spec = plan.spec
         self.options = {"objective": spec.objective, "time_limit": spec.time_limit,
@@ -146,6 +147,8 @@ class Worker:
                     from gpnopt.solver import solve_instance
 
                     extra = {"foresight": self.plan.spec.foresight} if self.plan.periods else {}
+                    if self.plan.spec.solver is not None:
+                        extra["solver"] = self.plan.spec.solver
                     res = solve_instance(inst, **self.options, **extra)
                     rec = result_record(inst, analyse(inst, res))
                 else:
