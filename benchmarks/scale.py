@@ -36,6 +36,18 @@ Usage::
 Targets (printed with the table): outside HiGHS at most 10 us per nonzero at the largest
 size; peak memory at most 3 KB per column above HiGHS's own copy; the case end to end at
 most 2 times the import line; ``--help`` and ``validate`` without Pyomo.
+
+``--solve-targets`` adds the solve-time targets of issue 22, item 1, each solved by
+``gpnopt.solve`` in a fresh process on ``--threads`` (default 2) threads:
+
+* ``m`` as ``gpnopt generate --seed 1`` writes it (the CLI's defaults, so ``min_served`` on
+  5 % of the demand an anchor can serve) to a proven gap of at most 1 % within 120 s;
+* ``s`` (the same way) to optimality (gpnopt's gap 1e-6) within 5 s;
+* capa-8000, capb-5000, capc-5000 at their published optima at most as slow as HiGHS alone
+  on the textbook strong formulation (``textbook`` of ``benchmarks/orlib_cap.py``), run
+  right after in the same process with the same options (``--orlib-time-limit``).
+
+    python benchmarks/scale.py --sizes none --orlib none --no-e2e --solve-targets
 """
 
 # ruff: noqa: T201 (a command-line script prints its table)
@@ -44,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -93,6 +106,9 @@ DEFAULT_ORLIB = "capa-8000,capb-5000,capc-5000"
 TARGET_US_PER_NNZ = 10.0
 TARGET_KB_PER_COL = 3.0
 TARGET_CLI_RATIO = 2.0
+TARGET_M_GAP, TARGET_M_SECONDS = 0.01, 120.0  # issue 22, item 1
+TARGET_S_SECONDS = 5.0
+SOLVE_ORLIB = ("capa-8000", "capb-5000", "capc-5000")
 
 
 # --- measuring inside a worker process ----------------------------------------------------
@@ -212,6 +228,100 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     if args.mps:
         h.writeModel(str(args.mps))
     return out
+
+
+def solve_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """One solve target of issue 22 (module docstring) in this process: gpnopt.solve's wall
+    time, status and gap; for an OR-Library instance also the textbook floor."""
+    import gpnopt
+
+    name = args.solve_worker
+    threads = 2 if args.threads is None else args.threads
+    if name in SIZES:
+        from gpnopt.generate import generate
+
+        raw = generate(args.seed, **SIZES[name])  # as `gpnopt generate` writes it
+        inst = gpnopt.instance_from_dict(raw, name=f"synthetic-{name}")
+        gap = TARGET_M_GAP if name == "m" else None
+        limit = TARGET_M_SECONDS if name == "m" else max(args.orlib_time_limit, TARGET_S_SECONDS)
+    else:
+        from gpnopt.orlib import load_cap
+
+        inst, gap, limit = load_cap(name, args.orlib_dir), None, args.orlib_time_limit
+    from gpnopt.errors import SolveError
+
+    t0 = time.perf_counter()
+    try:
+        result = gpnopt.solve(inst, time_limit=limit, mip_gap=gap, threads=threads)
+    except SolveError as exc:  # no solution within the limit: the target is missed
+        out = {"name": name, "wall_s": time.perf_counter() - t0, "status": exc.status}
+        out.update(gap=math.inf, objective=math.nan, bound=math.nan)
+    else:
+        out = {
+            "name": name,
+            "wall_s": time.perf_counter() - t0,
+            "status": result.status,
+            "gap": result.mip_gap,
+            "objective": result.objective,
+            "bound": result.bound,
+        }
+    if name not in SIZES:
+        from orlib_cap import textbook  # beside this file
+
+        from gpnopt.orlib import read_optima
+
+        entry = read_optima(args.orlib_dir)[name]
+        out["optimum"] = entry.optimal_cost
+        out["textbook"] = textbook(entry, args.orlib_dir, limit, threads, None)
+    return out
+
+
+def solve_targets(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The solve targets of issue 22, item 1, each in a fresh process."""
+    rows = []
+    common = ["--seed", str(args.seed), "--orlib-time-limit", repr(args.orlib_time_limit)]
+    common += ["--orlib-dir", str(args.orlib_dir)]
+    if args.threads is not None:
+        common += ["--threads", str(args.threads)]
+    for name in ("s", "m", *SOLVE_ORLIB):
+        print(f"... solve target {name}", file=sys.stderr, flush=True)
+        row = _run_json([sys.executable, __file__, "--solve-worker", name, *common], 3600)
+        row.setdefault("name", name)
+        rows.append(row)
+    return rows
+
+
+def print_solve_targets(rows: list[dict[str, Any]]) -> None:
+    """Each solve target of issue 22, item 1, with its figure and whether it is met."""
+    print("\nsolve-time targets (issue 22, item 1)")
+    for r in rows:
+        name = r["name"]
+        if "error" in r:
+            print(f"  {name}: error: {r['error']}")
+            continue
+        gap, wall = r["gap"], r["wall_s"]
+        if name == "m":
+            ok = gap <= TARGET_M_GAP + 1e-12 and wall <= TARGET_M_SECONDS + 5
+            print(
+                f"  m: gap {gap:.2%} after {wall:.1f} s ({r['status']}; target <= "
+                f"{TARGET_M_GAP:.0%} within {TARGET_M_SECONDS:g} s): {'met' if ok else 'missed'}"
+            )
+        elif name == "s":
+            ok = r["status"] == "optimal" and wall <= TARGET_S_SECONDS
+            print(
+                f"  s: {r['status']} (gap {gap:.2g}) in {wall:.1f} s (target optimal within "
+                f"{TARGET_S_SECONDS:g} s): {'met' if ok else 'missed'}"
+            )
+        else:
+            tb, opt = r["textbook"], r["optimum"]
+            exact = abs(-r["objective"] - opt) <= 1e-6 * abs(opt)
+            ratio = wall / tb["wall_s"]
+            ok = exact and ratio <= 1.0
+            print(
+                f"  {name}: gpnopt {wall:.1f} s ({'optimum' if exact else 'optimum missed'}), "
+                f"HiGHS alone on the textbook formulation {tb['wall_s']:.1f} s ({tb['status']}): "
+                f"{ratio:.2f}x (target <= 1x at the optimum): {'met' if ok else 'missed'}"
+            )
 
 
 def floor(args: argparse.Namespace) -> dict[str, Any]:
@@ -460,7 +570,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="end-to-end runs, best kept (5)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end figures")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure here")
+    parser.add_argument(
+        "--solve-targets",
+        action="store_true",
+        help="also run the solve-time targets of issue 22, item 1 (s, m, capa/b/c; long)",
+    )
+    parser.add_argument(
+        "--orlib-time-limit",
+        type=float,
+        default=600.0,
+        help="seconds per OR-Library solve and for s in --solve-targets (600)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--solve-worker", help=argparse.SUPPRESS)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mps", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out-json", type=Path, help=argparse.SUPPRESS)
@@ -469,6 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.orlib_dir is None:
         env = os.environ.get("GPNOPT_ORLIB_DIR")
         args.orlib_dir = Path(env) if env else ROOT.parent / "shared" / "benchmarks" / "orlib-cap"
+    if args.solve_worker:
+        args.out_json.write_text(json.dumps(solve_worker(args)))
+        return 0
     if args.worker or args.floor:
         out = worker(args) if args.worker else floor(args)
         args.out_json.write_text(json.dumps(out))
@@ -484,9 +609,13 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows, args)
     e2e = None if args.no_e2e else end_to_end(args.repeat)
     print_targets(rows, e2e)
+    solved = solve_targets(args) if args.solve_targets else []
+    if solved:
+        print_solve_targets(solved)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"rows": rows, "end_to_end": e2e}, indent=2))
+        out = {"rows": rows, "end_to_end": e2e, "solve_targets": solved}
+        args.json.write_text(json.dumps(out, indent=2))
     return 0
 
 

@@ -10,8 +10,15 @@ quantities, supplier pools with access by firm, by plant or through purchasing o
 markets demanding a few products each, each firm's sales channels in some regions plus
 independent distributors (margin, capacity, tier filter), transport costs by distance,
 tariffs with free trade inside a region, exclusive entry-mode groups, local-content
-sourcing rules and capital budgets. Lanes are sparse: a plant reaches only the markets of
-the regions where one of its owners has a channel, and buys only from the pools it may use.
+sourcing rules and capital budgets. A plant's and a line's yearly fixed cost and investment
+are drawn in proportion to the yearly gross margin of the lines (typical volume times price
+less parts and labour): a plant's fixed cost about 15 % of it, a line's 5 %, a plant's
+investment about two years of it, a line's half a year, so that the capital charge and the
+fixed costs weigh against the margins as in a real network (issue 22: with flat cost ranges
+a plant paid back its investment in weeks, and the capital budgets alone decided the
+design, the hardest case for the LP bound; ``docs/performance.md``). Lanes are sparse: a
+plant reaches only the markets of the regions where one of its owners has a channel, and
+buys only from the pools it may use.
 
 Feasible by construction: every limit (capacities, technicians, quality, sourcing shares,
 exclusive groups, capital budgets, minimum quantities) is met by the all-closed network, and

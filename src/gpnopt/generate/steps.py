@@ -21,6 +21,14 @@ _CAPACITY_USE = {"low": 0.6, "medium": 1.0, "high": 1.8}
 _MARKUP = {"low": 1.5, "medium": 1.9, "high": 2.6}
 _LABOUR = {"low": 2.0, "medium": 5.0, "high": 12.0}  # assembly labour at wage 100 (money/unit)
 _DEMAND = {"low": 120.0, "medium": 60.0, "high": 15.0}  # typical units per market and product
+# Costs in proportion to the yearly gross margin of a plant's lines (issue 22): at the
+# default finance (8 %, 10 years) a plant's capital charge is about 30 % of that margin and
+# its fixed cost 15 %, so about half the margin is left, as in a real plant; with flat cost
+# ranges the margin was 30 times the costs and the capital budgets alone chose the design.
+_PLANT_FIXED = 0.15  # a plant's yearly fixed cost, share of its lines' gross margin
+_LINE_FIXED = 0.05  # a line's yearly fixed cost, share of its gross margin
+_PLANT_INVEST = 2.0  # a plant's investment, years of its lines' gross margin
+_LINE_INVEST = 0.5  # a line's investment, years of its gross margin
 _MACHINE_TARIFFS = (0.0, 0.03, 0.05, 0.1)
 _COMPONENT_TARIFFS = (0.0, 0.02, 0.05, 0.08)
 
@@ -356,7 +364,11 @@ def draw_min_served(rng: random.Random, net: Network, min_served_share: float) -
 
 
 def draw_plant_records(rng: random.Random, net: Network, makes_per_plant: int) -> None:
-    """Plant records: costs, lines, assembly capacity (anchors: enough), make options."""
+    """Plant records: costs, lines, assembly capacity (anchors: enough), make options.
+
+    Fixed and investment costs of plants and lines are shares of the lines' yearly gross
+    margin at their typical volume (``_PLANT_FIXED`` ... ``_LINE_INVEST``), fixed costs
+    lower in low-wage countries."""
     total_demand: dict[str, float] = defaultdict(float)
     for m in net.market_ids:
         for i, e in net.demand[m].items():
@@ -366,28 +378,33 @@ def draw_plant_records(rng: random.Random, net: Network, makes_per_plant: int) -
         wf = 0.3 + 0.7 * w / 100.0
         lines = {}
         cap_units = 0.0
+        plant_margin = 0.0
         for i in net.p_lines[p]:
             t = net.tier[i]
             typical = max(5.0, total_demand[i] / max(1, net.counts["plants"]) * 3)
+            margin = typical * _unit_margin(net, i)  # the line's yearly gross margin
             line: dict[str, float] = {
-                "fixed_cost": _r(rng.uniform(0.5, 1.5) * 40 * net.base_price[i] ** 0.5 * wf),
+                "fixed_cost": _r(rng.uniform(0.5, 1.5) * _LINE_FIXED * margin * (0.5 + 0.5 * wf)),
                 "unit_cost": _r(_LABOUR[t] * wf * rng.uniform(0.8, 1.2)),
             }
             if rng.random() < 0.3 and not (p in net.anchors and net.anchor_lines.get(i) == p):
                 line["capacity"] = _r(typical * rng.uniform(0.5, 1.5))
             if rng.random() < 0.3:
-                line["investment_cost"] = _r(rng.uniform(50, 300))
+                line["investment_cost"] = _r(rng.uniform(0.5, 1.5) * _LINE_INVEST * margin)
             lines[i] = line
             cap_units += typical * _CAPACITY_USE[t]
+            plant_margin += margin
         rec: dict[str, Any] = {
             "country": net.p_country[p],
             "owners": net.p_owners[p],
-            "fixed_cost": _r(rng.uniform(0.5, 1.5) * 300 * wf),
+            "fixed_cost": _r(
+                rng.uniform(0.5, 1.5) * _PLANT_FIXED * plant_margin * (0.5 + 0.5 * wf)
+            ),
             "max_tier": net.p_tier[p],
             "lines": lines,
         }
         if rng.random() < 0.5:
-            rec["investment_cost"] = _r(rng.uniform(200, 1500))
+            rec["investment_cost"] = _r(rng.uniform(0.5, 1.5) * _PLANT_INVEST * plant_margin)
         if rng.random() < 0.7 or p in net.needed:
             cap = cap_units * rng.uniform(0.4, 1.0)
             if p in net.needed:
@@ -397,6 +414,17 @@ def draw_plant_records(rng: random.Random, net: Network, makes_per_plant: int) -
         if makes:
             rec["components"] = makes
         net.plant_recs[p] = rec
+
+
+def _unit_margin(net: Network, i: str) -> float:
+    """Product i's gross margin per unit at its base price: price less parts and the labour
+    of a high-wage plant (a floor of a tenth of the price)."""
+    parts = sum(
+        net.value[k] * (e if isinstance(e, float) else e["quantity"])
+        for k, e in net.prod_bom[i].items()
+    )
+    price = net.base_price[i]
+    return max(0.1 * price, price - parts - _LABOUR[net.tier[i]])
 
 
 def _draw_make_options(
