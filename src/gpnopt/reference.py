@@ -104,6 +104,9 @@ EXAMPLES: dict[str, str] = {
     "Expansion": "expansion: {module: 50, investment_cost: 400, fixed_cost: 20, max_modules: 2,"
     "\n            funding: {firm: TTC, covers: 1.0, equity: 0.2}}",
     "Funding": "funding: {firm: TTC, covers: 1.0, equity: 0.2}   # TTC pays the modules for 20%",
+    "Acquisition": "acquisitions:\n  buy_sankyo:                  # one decision, several plants\n"
+    "    name: Sankyo Motor\n    plants: [SK_BATAM, SK_SUZHOU]\n    price: 800\n"
+    "    charged_to: SK_BATAM\n    lifetime: 10",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
@@ -111,7 +114,7 @@ _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
     "Hiring", "LocalManagers", "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line",
     "MakeOption", "LearningStep", "Requirement", "OutputRequirement", "Training", "Expansion",
-    "Funding", "Supplier", "SupplyOffer", "Access",
+    "Funding", "Acquisition", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "CurveStep", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",
