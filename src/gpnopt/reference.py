@@ -43,7 +43,8 @@ EXAMPLES: dict[str, str] = {
     "Line": "lines: {lathe_high: {fixed_cost: 50, unit_cost: 20, capacity: 100}}",
     "MakeOption": "components: {casting: {fixed_cost: 40, unit_cost: 3, min_quantity: 20, "
     "quality: medium}}",
-    "Supplier": "suppliers:\n  CN_POOL:\n    country: CN\n    access: {firms: [TM]}\n"
+    "Supplier": "suppliers:\n  CN_POOL:\n    country: CN\n    serves: [TH, VN]   # a regional "
+    "pool: delivers within TH and VN too\n    access: {firms: [TM]}\n"
     "    components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
     "SupplyOffer": "components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
     "Access": "access: {firms: [TM], plants: [JP_TM]}",
@@ -72,7 +73,9 @@ EXAMPLES: dict[str, str] = {
     "  - {from_country: TW, to_country: CN, goods: machine, rate: 0.0}",
     "Objective": "objective: {mode: 'firm:TM'}",
     "Expectation": "expectations:\n  - {id: jp_high_for_jp, kind: makes, plant: JP_TM, "
-    "tier: high, market: JP}",
+    "tier: high, market: JP}\n  - {id: japanese_clients, kind: sales_share, "
+    "markets: [JP, CN_JPA], min: 0.8}\n  - {id: thin_margin, kind: margin, firm: TM, min: 0.05, "
+    "max: 0.08}",
     "Window": "first_period: {at_least: 2006, at_most: 2008}   # or a period id: {at_most: P3}",
     "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
     "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
