@@ -48,6 +48,8 @@ def every_kind(inst: Instance) -> list[dict[str, Any]]:
     for p, pl in inst.plants.items():
         add("open", plant=p)
         add("open", plant=p, holds=False)
+        add("margin", plant=p, min=0.05, max=0.5)
+        add("sales_share", plant=p, markets=sorted(inst.markets)[:2], min=0.3)
         for i in pl.lines:
             add("makes", plant=p, product=i)
         for tier in ("high", "medium", "low"):
@@ -77,6 +79,11 @@ def every_kind(inst: Instance) -> list[dict[str, Any]]:
             add("sells", market=mk, firm=f, min_quantity=5)
     for f in inst.firms:
         add("binding", firm=f)
+        add("margin", firm=f, min=0.1)
+        add("sales_share", source_firm=f, markets=sorted(inst.markets)[:3], basis="quantity",
+            max=0.6)
+    for ch in inst.channels or {}:
+        add("margin", channel=ch, max=0.2)
     return out
 
 
@@ -150,7 +157,8 @@ def check_agreement(inst: Instance, solver: ScenarioSolver) -> dict[str, Any]:
 def test_every_expectation_kind_is_covered():
     """Fails when the schema gains a kind that :func:`every_kind` does not produce."""
     inst = case(None)
-    assert KINDS == {"makes", "in_house", "flow", "share", "sells", "binding", "open"}
+    assert KINDS == {"makes", "in_house", "flow", "share", "sells", "binding", "open",
+                     "sales_share", "margin"}
     assert {e.kind for e in inst.expectations} >= KINDS
     generated = with_every_kind(generate(3, **SMALL), "generated")
     assert {e.kind for e in generated.expectations} >= KINDS

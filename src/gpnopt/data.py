@@ -429,11 +429,12 @@ def _derive_flows(
             if office is False:
                 continue
             sup = inst.suppliers[s]
-            lane = lanes.terms("component", ["country:" + sup.country], dests, k)
+            origin = sup.ships_from(dc)  # a regional pool delivers within dc (family 27)
+            lane = lanes.terms("component", ["country:" + origin], dests, k)
             if max_lead is not None and lane.lead_time > max_lead:
                 continue
             offer = sup.components[k]
-            rate = lanes.rate("component", sup.country, dc)
+            rate = lanes.rate("component", origin, dc)
             flows[k, s, dd] = flow_arc(
                 False,
                 TIER_RANK[offer.quality],

@@ -33,6 +33,13 @@ class Expectation(Base):
       through ``channel`` (``only_channel: true``).
     * ``binding``: the technician pool of ``firm`` is used up.
     * ``open``: entity ``plant`` or ``channel`` is open.
+    * ``sales_share``: the share of sales (``basis``: revenue, the default, or quantity)
+      that goes to the customer segment ``markets`` lies in [``min``, ``max``]; the sales
+      counted are those of ``plant`` (or of the plants with equity of ``source_firm``, or
+      all), optionally of ``product``/``tier``/``firm`` (the designer) only.
+    * ``margin``: profit over revenue of ``plant`` or ``channel`` (its table row), or of
+      ``firm`` (its equity-weighted profit over what the markets pay for its plants' sales,
+      by its equity in each plant), lies in [``min``, ``max``].
 
     ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
     """
@@ -41,7 +48,8 @@ class Expectation(Base):
     """Unique id."""
     description: str = ""
     """The stylized fact in words."""
-    kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open"]
+    kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open",
+                  "sales_share", "margin"]
     """What is checked."""
     holds: bool = True
     """Whether the statement is expected to be true."""
@@ -71,6 +79,10 @@ class Expectation(Base):
     """Source: plants with equity of this firm."""
     destination: str | None = None
     """Destination plant id."""
+    markets: list[str] | None = None
+    """Market ids: the customer segment of ``sales_share``."""
+    basis: Literal["revenue", "quantity"] = "revenue"
+    """``sales_share``: shares of revenue (units times price) or of units."""
     min: Share | None = None
     """Least share (share)."""
     max: Share | None = None
@@ -89,3 +101,16 @@ class Expectation(Base):
     """Where the fact comes from (case-facts section)."""
 
     _timing = model_validator(mode="after")(check_timing)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Expectation:
+        if self.kind == "sales_share" and not self.markets:
+            msg = "a sales_share expectation names its customer segment: markets: [..]"
+            raise ValueError(msg)
+        if self.kind == "margin" and [self.plant, self.channel, self.firm].count(None) != 2:
+            msg = "a margin expectation names exactly one of plant, channel and firm"
+            raise ValueError(msg)
+        if self.kind in ("sales_share", "margin") and self.min is None and self.max is None:
+            msg = f"a {self.kind} expectation states min, max or both"
+            raise ValueError(msg)
+        return self

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gpnopt.errors import show
+from gpnopt.errors import cut, show
 
 
 def did_you_mean(word: object, known: Iterable[object], *, n: int = 3) -> str:
@@ -86,3 +86,36 @@ def keys_at(root: type[BaseModel], loc: Sequence[object]) -> list[str]:
             if isinstance(t, type) and issubclass(t, BaseModel):
                 keys |= set(t.model_fields)
     return sorted(keys)
+
+
+def value_at(raw: Any, loc: tuple) -> Any:
+    """The value at pydantic path ``loc`` in the raw document (``None`` if not found)."""
+    for part in loc:
+        if isinstance(raw, dict):
+            raw = raw.get(part)
+        elif isinstance(raw, list) and isinstance(part, int) and 0 <= part < len(raw):
+            raw = raw[part]
+        else:
+            return None
+    return raw
+
+
+def comma_hint(key: object, parent: Any) -> str:
+    """Why YAML made a key with no value (``key: null``) and how to quote: an unquoted comma
+    inside ``{...}`` or ``[...]`` ends a text, and the text after it becomes a key."""
+    shown = show(str(key))
+    msg = (f"YAML read {shown} as a key with no value: inside {{...}} or [...] an unquoted "
+           "comma ends a text, and the text after it becomes a key of its own")
+    if isinstance(parent, dict):
+        keys = list(parent)
+        written = ", ".join(
+            f"{k}: {cut(repr(v), 40) if v is not None else '(no value)'}" for k, v in parent.items()
+        )
+        msg += f"; the mapping holds {cut(written, 240)}"
+        n = keys.index(key) if key in keys else -1
+        before = keys[n - 1] if n > 0 else None
+        if before is not None and isinstance(parent[before], str):
+            whole = f"{parent[before]}, {key}"
+            return (f"{msg}. If {shown} belongs to {before}, quote the whole text: "
+                    f"{before}: '{cut(whole, 80)}'")
+    return f"{msg}. If it belongs to the text before it, quote that whole text ('..., {key}')"

@@ -26,7 +26,7 @@ from gpnopt.checks import check_instance
 from gpnopt.checks.traps import warn_unreached_markets
 from gpnopt.currency import currency_problems, to_model_money
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
-from gpnopt.hints import did_you_mean, keys_at
+from gpnopt.hints import comma_hint, did_you_mean, keys_at, value_at
 from gpnopt.patches import (
     deep_merge,
     override_clashes,
@@ -314,8 +314,11 @@ def _beyond_bound(err: Mapping[str, Any]) -> bool:
     )
 
 
-def _problem_line(err: Mapping[str, Any], root: type[BaseModel] | None) -> tuple[str, str]:
-    """The YAML path and message of one pydantic error (``root``: the document's model)."""
+def _problem_line(
+    err: Mapping[str, Any], root: type[BaseModel] | None, raw: Any = None
+) -> tuple[str, str]:
+    """The YAML path and message of one pydantic error (``root``: the document's model,
+    ``raw``: the document, to say what YAML made of an unquoted comma)."""
     loc = tuple(err["loc"])
     key = None
     if len(loc) >= 2 and loc[-1] == "[key]":  # the error is about a mapping key
@@ -326,6 +329,8 @@ def _problem_line(err: Mapping[str, Any], root: type[BaseModel] | None) -> tuple
     if err["type"] == "extra_forbidden":
         hint = did_you_mean(loc[-1], keys_at(root, loc[:-1])) if root and loc else ""
         msg = f"unknown key (not part of the schema; check its spelling){hint}"
+        if err.get("input") is None and loc and not hint:
+            msg = f"unknown key: {comma_hint(loc[-1], value_at(raw, loc[:-1]))}"
     elif err["type"] == "string_pattern_mismatch":
         msg = f"String should match pattern (an id is {ID_RULE})"
     elif _beyond_bound(err):
@@ -342,14 +347,18 @@ def _problem_line(err: Mapping[str, Any], root: type[BaseModel] | None) -> tuple
 
 
 def validation_problems(
-    name: str, exc: ValidationError, prefix: str = "", where: PeriodRaw | None = None
+    name: str, exc: ValidationError, prefix: str = "", where: PeriodRaw | None = None,
+    raw: Any = None,
 ) -> list[str]:
     """Lines ``file: path: message`` for every error of a pydantic ``ValidationError``
-    (``where``: the period whose resolved paths are located in the file)."""
+    (``where``: the period whose resolved paths are located in the file; ``raw``: the
+    document validated, read to explain a key YAML made of an unquoted comma)."""
     lines = []
     root = _ROOTS.get(exc.title)
+    if raw is None and where is not None:
+        raw = where.data
     for err in exc.errors(include_url=False):
-        loc, msg = _problem_line(err, root)
+        loc, msg = _problem_line(err, root, raw)
         loc, msg = (where.loc(loc), where.hint(err, msg)) if where else (loc, msg)
         if prefix:
             loc = f"{prefix}.{loc}" if loc != "(top level)" else prefix
@@ -473,7 +482,7 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
         else:
             InstanceFile.model_validate(raw)
     except ValidationError as exc:
-        raise InstanceError(validation_problems(name, exc)) from None
+        raise InstanceError(validation_problems(name, exc, raw=raw)) from None
     if len(bases) > 1:
         problems.append(f"{name}: imports: {', '.join(map(str, bases))} are all instances; "
                         "a file is built on at most one base instance")

@@ -38,5 +38,7 @@ PARTS: tuple[Part, ...] = (
 )
 """Every family's revenue and cost parts, in family order."""
 
-OUTLAYS: tuple[str, ...] = ("learning_outlay", "expansion_outlay", "technician_outlay")
+OUTLAYS: tuple[str, ...] = (
+    "learning_outlay", "expansion_outlay", "technician_outlay", "acquisition_outlay",  # 26
+)
 """Names of the multi-period families' outlay Expressions ``m.<name>[e, t]``."""

@@ -17,6 +17,7 @@ into a mapping, any other value replaces, ``null`` removes the key. Per-period v
 from __future__ import annotations
 
 import copy
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gpnopt.errors import cut, show
+from gpnopt.fields import ID_PATTERN
 from gpnopt.hints import did_you_mean
 from gpnopt.schema import Instance
 from gpnopt.timeseries import is_growth, is_period_map, period_ids, period_key
@@ -77,6 +79,22 @@ def _merge_value(
     return []
 
 
+def _comma(patch: Mapping[str, Any], key: object) -> str:
+    """For a removal (``key: null``) of a key that is no id: how YAML made it of text after an
+    unquoted comma inside ``{...}``, and how to quote it; else ``""``."""
+    if not isinstance(key, str) or re.fullmatch(ID_PATTERN, key):
+        return ""
+    keys = list(patch)
+    n = keys.index(key)
+    before = keys[n - 1] if n > 0 else None
+    msg = ("; YAML read it as a key with no value (which removes a key): inside {...} or "
+           "[...] an unquoted comma ends a text, and the text after it becomes a key of its own")
+    if before is not None and isinstance(patch[before], str):
+        return f"{msg}. If it belongs to {before}, quote the whole text: {before}: " \
+               f"'{cut(patch[before] + ', ' + key, 80)}'"
+    return msg
+
+
 def _merge(
     base: dict[str, Any], patch: Mapping[str, Any], where: str, ids: Sequence[str]
 ) -> list[str]:
@@ -87,7 +105,7 @@ def _merge(
             if key in base:
                 del base[key]
             else:
-                problems.append(f"{path}: removes nothing (no such key)")
+                problems.append(f"{path}: removes nothing (no such key){_comma(patch, key)}")
         else:
             problems += _merge_value(base, key, value, path, ids)
     return problems

@@ -43,7 +43,8 @@ EXAMPLES: dict[str, str] = {
     "Line": "lines: {lathe_high: {fixed_cost: 50, unit_cost: 20, capacity: 100}}",
     "MakeOption": "components: {casting: {fixed_cost: 40, unit_cost: 3, min_quantity: 20, "
     "quality: medium}}",
-    "Supplier": "suppliers:\n  CN_POOL:\n    country: CN\n    access: {firms: [TM]}\n"
+    "Supplier": "suppliers:\n  CN_POOL:\n    country: CN\n    serves: [TH, VN]   # a regional "
+    "pool: delivers within TH and VN too\n    access: {firms: [TM]}\n"
     "    components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
     "SupplyOffer": "components: {casting: {unit_price: 5, capacity: 500, quality: medium}}",
     "Access": "access: {firms: [TM], plants: [JP_TM]}",
@@ -72,7 +73,9 @@ EXAMPLES: dict[str, str] = {
     "  - {from_country: TW, to_country: CN, goods: machine, rate: 0.0}",
     "Objective": "objective: {mode: 'firm:TM'}",
     "Expectation": "expectations:\n  - {id: jp_high_for_jp, kind: makes, plant: JP_TM, "
-    "tier: high, market: JP}",
+    "tier: high, market: JP}\n  - {id: japanese_clients, kind: sales_share, "
+    "markets: [JP, CN_JPA], min: 0.8}\n  - {id: thin_margin, kind: margin, firm: TM, min: 0.05, "
+    "max: 0.08}",
     "Window": "first_period: {at_least: 2006, at_most: 2008}   # or a period id: {at_most: P3}",
     "ScenarioSpec": "scenarios:\n  expensive_china: [china_costs]\n"
     "  entry: {description: The entry network, overrides: [no_jv, china_costs]}",
@@ -105,6 +108,9 @@ EXAMPLES: dict[str, str] = {
     "Expansion": "expansion: {module: 50, investment_cost: 400, fixed_cost: 20, max_modules: 2,"
     "\n            funding: {firm: TTC, covers: 1.0, equity: 0.2}}",
     "Funding": "funding: {firm: TTC, covers: 1.0, equity: 0.2}   # TTC pays the modules for 20%",
+    "Acquisition": "acquisitions:\n  buy_sankyo:                  # one decision, several plants\n"
+    "    name: Sankyo Motor\n    plants: [SK_BATAM, SK_SUZHOU]\n    price: 800\n"
+    "    charged_to: SK_BATAM\n    lifetime: 10",
 }
 """A short YAML example per section (model name -> text); tests validate each one."""
 
@@ -112,8 +118,7 @@ _ORDER = [
     "InstanceFile", "Period", "Finance", "Units", "Currency", "Country", "Firm", "TechnicianPolicy",
     "Hiring", "LocalManagers", "BasePlant", "Component", "BomEntry", "Product", "Plant", "Line",
     "MakeOption", "LearningStep", "OutputSource", "Requirement", "OutputRequirement", "Training",
-    "Expansion",
-    "Funding", "Supplier", "SupplyOffer", "Access",
+    "Expansion", "Funding", "Acquisition", "Supplier", "SupplyOffer", "Access",
     "Market", "DemandEntry", "CurveStep", "Channel", "PurchasingOffice", "SourcingRule", "SourceFilter",
     "Trade", "TransportCost", "Tariff", "Objective", "Expectation", "Window", "ScenarioSpec",
     "Taxes", "TaxIncentive",

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gpnopt.dynamics import Asset, Finance, Learnable, Period, check_periods
+from gpnopt.economics.acquisitions import Acquisition
 from gpnopt.economics.base_plants import BasePlant
 from gpnopt.economics.currency import Currency, CurrencyRef
 from gpnopt.economics.demand import Curve, fill_from_curve
@@ -330,7 +331,12 @@ class Supplier(Base):
     name: str | None = None
     """Readable name."""
     country: str
-    """Country id."""
+    """Country id (where it ships from to plants outside ``serves``)."""
+    serves: list[str] | None = None
+    """A regional pool: countries where it also delivers from within the buyer's country
+    (a plant in one of them buys on its own country's lane, without tariff; one pool, one
+    capacity); omitted = it ships from ``country`` only (``docs/formulation.md``,
+    section 27)."""
     access: Access | None = None
     """Who may buy; omitted = every plant."""
     components: dict[str, SupplyOffer]
@@ -340,6 +346,11 @@ class Supplier(Base):
     omitted = the model's money (``docs/formulation.md``, section 24)."""
     provenance: Provenance = None
     """Where this record's numbers come from."""
+
+    def ships_from(self, to_country: str) -> str:
+        """The country the pool ships from to a plant in ``to_country``: that country itself
+        when the pool serves it (``serves``, a regional pool: family 27), else ``country``."""
+        return to_country if self.serves and to_country in self.serves else self.country
 
 
 class DemandEntry(Base):
@@ -603,6 +614,9 @@ class Instance(Base):
     """Profit tax by country and its incentives (family 22); omitted = no tax."""
     currencies: dict[Name, Currency] = Field(default_factory=dict)
     """Exchange rates by currency id; records state theirs (``currency``)."""
+    acquisitions: dict[Name, Acquisition] = Field(default_factory=dict)
+    """Acquisitions, by id: one decision that brings several plants and channels at a price
+    (family 26, ``docs/formulation.md`` section 26)."""
 
     _periods_valid = field_validator("periods")(check_periods)
 

@@ -80,6 +80,57 @@ def _share(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
     return lo - 1e-9 <= fraction <= hi + 1e-9, f"share {fraction:.3f} (range {lo:g}-{hi:g})"
 
 
+def _in_range(e: Expectation, value: float, what: str) -> tuple[bool, str]:
+    lo = -float("inf") if e.min is None else e.min
+    hi = float("inf") if e.max is None else e.max
+    rng = f"{'' if e.min is None else f'{e.min:g}'}-{'' if e.max is None else f'{e.max:g}'}"
+    return lo - 1e-9 <= value <= hi + 1e-9, f"{what} {value:.3f} (range {rng})"
+
+
+def _owned(inst: Instance, firm: str) -> dict[str, float]:
+    """Plant -> the firm's equity in it (plants it holds a share of)."""
+    return {p: pl.owners[firm] for p, pl in inst.plants.items() if pl.owners.get(firm, 0) > 0}
+
+
+def _sales_share(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
+    """``sales_share``: the segment's share of the sales counted."""
+    rows = _match(s.production, plant=e.plant, product=e.product, tier=e.tier, firm=e.firm)
+    if e.source_firm is not None:
+        owned = _owned(inst, e.source_firm)
+        rows = [r for r in rows if r["plant"] in owned]
+
+    def size(r: Row) -> float:
+        return float(r["quantity"]) * (float(r["price"]) if e.basis == "revenue" else 1.0)
+
+    total = sum(size(r) for r in rows)
+    if total <= e.min_quantity:
+        return False, "no sales at all"
+    segment = set(e.markets or ())
+    part = sum(size(r) for r in rows if r["market"] in segment)
+    return _in_range(e, part / total, f"{e.basis} share")
+
+
+def _margin(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
+    """``margin``: profit over revenue of a plant, a channel or a firm."""
+    if e.firm is not None:
+        owned = _owned(inst, e.firm)
+        revenue = sum(owned[r["plant"]] * float(r["quantity"]) * float(r["price"])
+                      for r in s.production if r["plant"] in owned)
+        profit = sum(owned.get(r["plant"], 0.0) * float(r["profit"]) for r in s.plant_profit)
+        profit += sum(
+            (inst.channels or {})[r["channel"]].owners.get(e.firm, 0.0) * float(r["profit"])
+            for r in s.channel_profit if r["channel"] in (inst.channels or {})
+        )
+    else:
+        rows = (_match(s.plant_profit, plant=e.plant) if e.plant is not None
+                else _match(s.channel_profit, channel=e.channel))
+        revenue = sum(float(r["revenue"]) for r in rows)
+        profit = sum(float(r["profit"]) for r in rows)
+    if revenue <= e.min_quantity:
+        return False, "no revenue at all"
+    return _in_range(e, profit / revenue, f"margin {profit:g}/{revenue:g} =")
+
+
 def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, str]:
     """Whether the statement of ``e`` is true in ``solution``, and a short detail."""
     eps = e.min_quantity
@@ -96,6 +147,10 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
         return q > eps, f"{q:g} units"
     if e.kind == "share":
         return _share(inst, solution, e)
+    if e.kind == "sales_share":
+        return _sales_share(inst, solution, e)
+    if e.kind == "margin":
+        return _margin(inst, solution, e)
     if e.kind == "binding":
         rows = _match(solution.technicians, firm=e.firm)
         if not rows:

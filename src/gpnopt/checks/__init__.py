@@ -17,6 +17,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterable
 
+from gpnopt.checks.acquisitions import check_acquisitions
 from gpnopt.checks.base_plants import check_base_plants
 from gpnopt.checks.demand import check_demand
 from gpnopt.checks.discounts import check_discounts
@@ -143,6 +144,7 @@ def check_suppliers(inst: Instance) -> list[str]:
     out = []
     for sid, s in inst.suppliers.items():
         out += unknown(f"suppliers.{sid}.components", "component", s.components, inst.components)
+        out += unknown(f"suppliers.{sid}.serves", "country", s.serves or [], inst.countries)
         if s.access is not None:
             out += unknown(f"suppliers.{sid}.access.firms", "firm", s.access.firms or [], inst.firms)
             out += unknown(
@@ -242,10 +244,12 @@ def _lanes(inst: Instance) -> dict[str, set[tuple[str, str]]]:
         for mid, m in inst.markets.items()
         if p.country != m.country and set(p.lines) & set(m.demand) and _reaches(inst, pid, mid)
     }
-    sources = [(s.country, set(s.components)) for s in inst.suppliers.values()]
-    sources += [(p.country, set(p.components)) for p in plants.values()]
     component = set()
     for p in plants.values():
+        # a regional pool (family 27) ships from within the countries it serves
+        sources = [(s.ships_from(p.country), set(s.components))
+                   for s in inst.suppliers.values()]
+        sources += [(q.country, set(q.components)) for q in plants.values()]
         used = {k for i in p.lines if i in inst.products for k in inst.products[i].bom}
         used |= {s for k in p.components if k in inst.components for s in inst.components[k].bom}
         component |= {(c, p.country) for c, offered in sources if c != p.country and used & offered}
@@ -337,6 +341,7 @@ def check_expectations(inst: Instance) -> list[str]:
         out += unknown(f"{w}.product", "product", [e.product], inst.products)
         out += unknown(f"{w}.firm", "firm", [e.firm, e.source_firm], inst.firms)
         out += unknown(f"{w}.market", "market", [e.market], inst.markets)
+        out += unknown(f"{w}.markets", "market", e.markets or [], inst.markets)
         out += unknown(f"{w}.channel", "channel", [e.channel], inst.channels or {})
         out += unknown(f"{w}.component", "component", [e.component, *(e.components or [])], inst.components)
         out += unknown(f"{w}.source", "plant or supplier", [e.source], sources)
@@ -519,6 +524,7 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
     check_demand,
     check_sourcing,
     check_channel_owners,
+    check_acquisitions,  # 26 acquisitions
 ]
 """Every meaning check, in the order they run."""
 

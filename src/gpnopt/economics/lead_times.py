@@ -8,7 +8,7 @@ class of its own: the default of lanes no entry covers.
 
 from __future__ import annotations
 
-from gpnopt.fields import Base, NonNeg, Rate
+from gpnopt.fields import Base, NonNeg, Provenance, Rate
 
 
 class DefaultTransport(Base):
@@ -27,3 +27,5 @@ class DefaultTransport(Base):
     a machine, the transfer or supplier price of a component)."""
     lead_time: NonNeg = 0.0
     """Days a unit takes along the lane (>= 0)."""
+    provenance: Provenance = None
+    """Where these numbers come from."""

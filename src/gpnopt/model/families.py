@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.horizon_data import HorizonData
+from gpnopt.model.acquisitions import add_acquisitions, add_acquisitions_over_time
 from gpnopt.model.base_plants import add_base_closure, add_base_plants
 from gpnopt.model.capacity import add_capacity
 from gpnopt.model.channels import add_markets_and_channels
@@ -60,6 +61,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_lead_times(m, data)  # 20 lead times
     add_discounts(m, data)  # 21 volume discounts and joint purchasing
     add_taxes(m, data)  # 22 taxes: the tax part (its base rows come with family 11)
+    add_acquisitions(m, data)  # 26 acquisitions: a bundle's entities open once it is made
 
 
 def add_single_period(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -77,3 +79,4 @@ def add_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
     add_learning(m, hdata)  # 15 learning and unlocks
     add_expansion_over_time(m, hdata)  # 17 capacity expansion and partner funding
     add_staffing_over_time(m, hdata)  # 18 hires usable after their lag, outlays
+    add_acquisitions_over_time(m, hdata)  # 26 acquisitions kept once made, price as outlay

@@ -61,6 +61,7 @@ from pyomo.core.expr.numeric_expr import NegationExpression, ProductExpression, 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
+from gpnopt.model.acquisitions import acquisition_investments
 from gpnopt.model.expansion import (
     add_funded_profit,
     equity_terms,
@@ -307,7 +308,8 @@ def investment_terms(
 
     The coefficient is the investment cost, times its annuity with ``annuities`` (module
     docstring). Assets in the order plants, lines, in-house processes, channels, offices,
-    then the expansion modules (family 17: I_a and v_modules[a]).
+    then the expansion modules (family 17: I_a and v_modules[a]) and the acquisitions'
+    prices (family 26: P_q and v_acquired[q], charged to the entity that pays).
     """
     inst = data.instance
     fin = inst.finance
@@ -334,4 +336,5 @@ def investment_terms(
         (e, coef(asset), var)
         for e, asset, var in found
         if asset.investment_cost and not asset.existing
-    ] + module_investments(m, data, annuities=annuities)  # family 17: modules
+    ] + module_investments(m, data, annuities=annuities) + acquisition_investments(  # 17, 26
+        m, data, annuities=annuities)

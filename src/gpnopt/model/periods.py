@@ -59,6 +59,7 @@ import pyomo.environ as pyo
 from gpnopt.data import paused_gc
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import AssetKey, HorizonData
+from gpnopt.model.acquisitions import acquisition_budget_terms
 from gpnopt.model.expansion import (
     add_funded_npv,
     funded_npv_terms,
@@ -285,6 +286,7 @@ def add_participation_and_budgets(m: pyo.ConcreteModel, hdata: HorizonData) -> N
             ]
             for fam in (module_budget_terms, funding_budget_terms):  # family 17
                 used += fam(m.period[t], hdata.data[t], f)
+            used += acquisition_budget_terms(m, hdata, f, t)  # family 26: prices paid in t
             if used:
                 rows[f, t] = sum(used) <= firm.capital_budget
     if rows:

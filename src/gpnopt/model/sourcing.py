@@ -41,8 +41,10 @@ from gpnopt.data import ModelData
 from gpnopt.schema import Instance, SourceFilter
 
 
-def source_matches(inst: Instance, s: str, flt: SourceFilter) -> bool:
-    """Whether source s (a plant or a supplier pool) passes the filter."""
+def source_matches(inst: Instance, s: str, flt: SourceFilter, to: str | None = None) -> bool:
+    """Whether source s (a plant or a supplier pool) passes the filter; ``to``, the plant
+    supplied, places a regional pool (family 27) in the country it ships from to that
+    plant (without ``to``: in any of its countries)."""
     if s in inst.plants:
         plant = inst.plants[s]
         if flt.countries and plant.country in flt.countries:
@@ -51,7 +53,9 @@ def source_matches(inst: Instance, s: str, flt: SourceFilter) -> bool:
             return True
         return bool(flt.plants and s in flt.plants)
     sup = inst.suppliers[s]
-    if flt.countries and sup.country in flt.countries:
+    here = ({sup.ships_from(inst.plants[to].country)} if to is not None
+            else {sup.country, *(sup.serves or ())})
+    if flt.countries and here & set(flt.countries):
         return True
     return bool(flt.suppliers and s in flt.suppliers)
 
@@ -90,7 +94,7 @@ def rule_arcs(
         for a in into.get(d, ())
         if comps is None or a[0] in comps
     ]
-    match = [a for a in arcs if source_matches(inst, a[1], rule.sources)]
+    match = [a for a in arcs if source_matches(inst, a[1], rule.sources, a[2])]
     w = {a: (1.0 if rule.basis == "quantity" else arc_value(data, a)) for a in arcs}
     return arcs, match, w
 

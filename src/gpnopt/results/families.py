@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gpnopt.results.acquisitions import ACQUISITION_COLUMNS, acquisition_rows
 from gpnopt.results.demand import DEMAND_COLUMNS, demand_rows
 from gpnopt.results.discounts import DISCOUNT_COLUMNS, discount_rows
 from gpnopt.results.expansion import EXPANSION_COLUMNS, read_expansions
@@ -65,6 +66,10 @@ FAMILY_TABLES: tuple[FamilyTable, ...] = (
     FamilyTable(
         "transfer_prices", TRANSFER_PRICE_COLUMNS, ("component", "source", "destination", "price"),
         transfer_price_rows, "units of a flow between plants traded at a level (family 23)",
+    ),
+    FamilyTable(
+        "acquisitions", ACQUISITION_COLUMNS, ("acquisition",), acquisition_rows,
+        "an acquisition made or not, its price and the bundle's entities operating (family 26)",
     ),
 )
 """Every family's result table, in family order."""

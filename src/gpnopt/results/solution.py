@@ -349,7 +349,8 @@ def _read_block(model: Any, data: ModelData, period: str, val: Any, known: dict[
                 "component": k,
                 "source": s,
                 "source_type": "plant" if is_plant else "supplier",
-                "source_country": inst.plants[s].country if is_plant else inst.suppliers[s].country,
+                "source_country": inst.plants[s].country if is_plant else inst.suppliers[
+                    s].ships_from(inst.plants[d].country),  # a regional pool: family 27
                 "destination": d,
                 "destination_country": inst.plants[d].country,
                 "period": period,

@@ -90,6 +90,7 @@ def prices_in_rows(instance: Instance) -> bool:
         or any(r.basis == "value" for r in instance.sourcing_rules)
         or instance.taxes is not None
         or bool(instance.purchasing_pools)
+        or bool(instance.acquisitions)  # family 26: the price is in the capital budgets
         or any(p.expansion is not None and p.expansion.funding is not None
                for p in instance.plants.values())
     )

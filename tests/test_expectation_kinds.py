@@ -1,0 +1,84 @@
+"""The expectation kinds ``sales_share`` and ``margin`` (issue 19): a share of sales by customer
+segment, and profit over revenue of a plant, a channel or a firm.
+
+On micro-instances whose solution is worked out by hand (``tests/model/conftest.py``'s base:
+P in A, unit cost 10, sells 10 units of m to M at 30). A second market J (in A, 30 units at 20)
+is the "Japanese customers" segment: P (capacity 40) sells 10 * 30 + 30 * 20 = 900, of which J
+is 600 (2/3 of revenue, 3/4 of the units). P's profit is 10 * 20 + 30 * 10 = 500, its margin
+500/900 = 0.556.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import gpnopt
+from gpnopt.analysis.expectations import evaluate_expectations
+from model.conftest import micro, solve
+
+RAW = micro({
+    "plants": {"P": {"lines": {"m": {"unit_cost": 10, "capacity": 40}}}},
+    "markets": {"J": {"country": "A", "demand": {"m": {"quantity": 30, "price": 20}}}},
+})
+
+
+def _holds(raw: dict, *expectations: dict) -> dict[str, bool]:
+    raw = micro(raw, {"expectations": list(expectations)})
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    rows = evaluate_expectations(inst, solve(raw))
+    return {r["id"]: r["holds"] for r in rows}
+
+
+def test_sales_share_by_revenue_and_by_units():
+    got = _holds(
+        RAW,
+        {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.66, "max": 0.67},
+        {"id": "rev_low", "kind": "sales_share", "markets": ["J"], "min": 0.7},
+        {"id": "units", "kind": "sales_share", "markets": ["J"], "basis": "quantity",
+         "min": 0.75, "max": 0.75},
+        {"id": "firm", "kind": "sales_share", "markets": ["J", "M"], "source_firm": "F",
+         "min": 1.0},
+    )
+    assert got == {"rev": True, "rev_low": False, "units": True, "firm": True}
+
+
+def test_sales_share_moves_with_the_segment_demand():
+    # J buys 10 units instead of 30: revenue 300 + 200, J's share 0.4 < 0.66.
+    raw = micro(RAW, {"markets": {"J": {"demand": {"m": {"quantity": 10}}}}})
+    got = _holds(raw, {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.66})
+    assert got == {"rev": False}
+    got = _holds(raw, {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.39,
+                       "max": 0.41})
+    assert got == {"rev": True}
+
+
+def test_margin_of_a_plant_and_of_a_firm():
+    # P: 500 / 900 = 0.556. F holds all of P: the same. With a fixed cost of 400 at P the
+    # margin is 100 / 900 = 0.111, inside the 5-15% band.
+    band = {"min": 0.5, "max": 0.6}
+    got = _holds(RAW, {"id": "plant", "kind": "margin", "plant": "P", **band},
+                 {"id": "firm", "kind": "margin", "firm": "F", **band})
+    assert got == {"plant": True, "firm": True}
+    thin = micro(RAW, {"plants": {"P": {"fixed_cost": 400}}})
+    got = _holds(thin, {"id": "plant", "kind": "margin", "plant": "P", **band},
+                 {"id": "thin", "kind": "margin", "firm": "F", "min": 0.05, "max": 0.15})
+    assert got == {"plant": False, "thin": True}
+
+
+def test_a_firm_margin_counts_its_equity():
+    # G holds 40% of P: G's profit 0.4 * 500 = 200 over 0.4 * 900 = 360: 0.556 again.
+    raw = micro(RAW, {"firms": {"G": {}}, "plants": {"P": {"owners": {"F": 0.6, "G": 0.4}}}})
+    got = _holds(raw, {"id": "g", "kind": "margin", "firm": "G", "min": 0.55, "max": 0.56})
+    assert got == {"g": True}
+
+
+@pytest.mark.parametrize(("fields", "needle"), [
+    ({"kind": "sales_share", "min": 0.5}, "names its customer segment"),
+    ({"kind": "margin", "min": 0.05}, "exactly one of plant, channel and firm"),
+    ({"kind": "margin", "plant": "P"}, "states min, max or both"),
+    ({"kind": "sales_share", "markets": ["JJ"], "min": 0.5}, "unknown market 'JJ'"),
+])
+def test_bad_expectations_are_refused(fields, needle):
+    raw = micro(RAW, {"expectations": [{"id": "x", **fields}]})
+    with pytest.raises(gpnopt.InstanceError, match=needle):
+        gpnopt.instance_from_dict(raw, name="micro")
