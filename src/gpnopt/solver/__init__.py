@@ -10,6 +10,8 @@
 * :mod:`gpnopt.solver.coalition`: :class:`CoalitionSolver`, one kept model re-solved for
   coalitions, firm objectives and profit floors (alliance analysis, participation).
 
+* :mod:`gpnopt.solver.stochastic`: the extensive form of a two-stage stochastic program
+  (``gpnopt robust``) and designs evaluated on scenarios.
 * :mod:`gpnopt.solver.forced`: :class:`ForcedSolver`, re-solves of a kept model with
   decisions forced (:class:`Condition`), costs changed, and LP duals (``gpnopt explain``).
 
@@ -39,6 +41,7 @@ from gpnopt.solver.highs import (
     store_solution,
 )
 from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, structure_signature
+from gpnopt.solver.stochastic import StochasticSolve, solve_design, solve_extensive_form
 from gpnopt.solver.pipeline import (
     break_ties_for_the_alliance,
     build_and_run,
@@ -58,6 +61,7 @@ __all__ = [
     "SolveOutcome",
     "TwoStageSolver",
     "Solved",
+    "StochasticSolve",
     "break_ties_for_the_alliance",
     "build_and_run",
     "classify_termination",
@@ -72,6 +76,8 @@ __all__ = [
     "replace_objective",
     "run_and_keep",
     "run_highs",
+    "solve_design",
+    "solve_extensive_form",
     "solve_instance",
     "stand_alone_values",
     "structure_signature",

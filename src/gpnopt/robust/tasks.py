@@ -1,0 +1,245 @@
+"""The units of work of a robust-design run, and where they run.
+
+Three kinds of task, each a plain function of the plan and integers (so that any process
+gives the same answer: HiGHS on one thread, seed 0, every draw made from the seed alone):
+
+* :func:`replication_task`: the extensive form of replication r's N draws
+  (:func:`gpnopt.solver.solve_extensive_form`): the SAA optimum, its bound and design;
+* :func:`fixed_replication_task`: replication r's extensive form with a design fixed (the
+  design's value on the replication's own draws, for the gap of the multiple-replications
+  procedure);
+* :func:`mean_value_task`: the extensive form of the mean-value scenario alone (the
+  deterministic design);
+* :func:`evaluation_task`: some evaluation draws, each solved with every candidate design
+  fixed (second stage only, :func:`gpnopt.solver.solve_design`) and, for the EVPI, on its
+  own; each solve gives the sweep's record (:func:`gpnopt.sweep.draw_record`: expectations,
+  plant roles, profits).
+
+:func:`run_tasks` runs a list of tasks here, on spawned local processes or on a Dask
+cluster, and returns their results in the list's order.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from gpnopt.errors import GpnoptError, InstanceError, SolveError
+from gpnopt.robust.draws import RobustPlan, draw_instance, mean_instance
+from gpnopt.sweep import draw_record
+from gpnopt.sweep.worker import stop_processes, watch_parent
+
+MEAN_VALUE = "mean_value"
+"""The label of the mean-value (deterministic) design."""
+
+WAIT_AND_SEE = "wait_and_see"
+"""The ``design`` label of an evaluation draw solved on its own (perfect information)."""
+
+RECORD_PREFIXES = ("holds.", "role.", "profit.")
+"""The columns of the sweep's record kept for each evaluation solve."""
+
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
+"""A function and its arguments."""
+
+
+def _risk(plan: RobustPlan) -> tuple[float, float] | None:
+    r = plan.spec.risk
+    return None if r is None else (r.alpha, r.weight)
+
+
+def _solve_ef(plan: RobustPlan, instances: list[Any], label: dict[str, Any],
+              design: Mapping[str, float] | None = None) -> dict[str, Any]:
+    from gpnopt.solver import solve_extensive_form
+
+    spec = plan.spec
+    t0 = time.perf_counter()
+    try:
+        sol = solve_extensive_form(instances, spec.first_stage, risk=_risk(plan), design=design,
+                                   mip_gap=spec.mip_gap, time_limit=spec.time_limit, threads=1)
+    except SolveError as exc:
+        return {**label, "status": exc.status, "error": str(exc), "design": None}
+    return {
+        **label,
+        "status": sol.outcome.status,
+        "error": "",
+        "objective": sol.objective,
+        "bound": sol.bound,
+        "expected_profit": sol.expected_profit,
+        "cvar": sol.cvar,
+        "mip_gap": sol.outcome.mip_gap,
+        "seconds": time.perf_counter() - t0,
+        "design": sol.design,
+    }
+
+
+def replication_task(plan: RobustPlan, r: int) -> dict[str, Any]:
+    """Solve replication ``r``'s extensive form (a row of the ``replications`` table, with
+    its ``design``)."""
+    try:
+        instances = [draw_instance(plan, d) for d in plan.replication_draws(r)]
+    except InstanceError as exc:
+        return {"replication": r, "status": "invalid", "error": exc.problems[0], "design": None}
+    return _solve_ef(plan, instances, {"replication": r})
+
+
+def fixed_replication_task(plan: RobustPlan, r: int,
+                           design: Mapping[str, float]) -> dict[str, Any]:
+    """Replication ``r``'s extensive form with the first stage fixed at ``design``: the
+    design's value on the replication's own draws (the gap of the multiple-replications
+    procedure)."""
+    try:
+        instances = [draw_instance(plan, d) for d in plan.replication_draws(r)]
+    except InstanceError as exc:
+        return {"replication": r, "status": "invalid", "error": exc.problems[0], "design": None}
+    return _solve_ef(plan, instances, {"replication": r}, design)
+
+
+def mean_value_task(plan: RobustPlan) -> dict[str, Any]:
+    """Solve the mean-value scenario (the deterministic design)."""
+    return _solve_ef(plan, [mean_instance(plan)], {"replication": -1})
+
+
+def _evaluate(inst: Any, design: Mapping[str, float] | None, plan: RobustPlan) -> dict[str, Any]:
+    from gpnopt.solver import solve_design
+
+    spec = plan.spec
+    try:
+        solved = solve_design(inst, design, spec.first_stage, mip_gap=spec.mip_gap,
+                              time_limit=spec.time_limit, threads=1)
+    except SolveError as exc:
+        return {"status": exc.status, "error": exc.status, "profit": float("nan")}
+    rec = draw_record(inst, solved)
+    row = {"status": rec["status"], "error": "", "profit": rec["objective"]}
+    row.update({k: v for k, v in rec.items() if k.startswith(RECORD_PREFIXES)})
+    return row
+
+
+def evaluation_task(
+    plan: RobustPlan, designs: Mapping[str, Mapping[str, float]], draws: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Evaluate every design of ``designs`` (label -> design) on each draw of ``draws``
+    (rows of the ``evaluation`` table: draw, design, status, error, profit, the record's
+    holds.*, role.* and profit.* columns); with the spec's ``wait_and_see`` also the draw's
+    own optimum (design :data:`WAIT_AND_SEE`)."""
+    rows: list[dict[str, Any]] = []
+    labels = [*designs, *([WAIT_AND_SEE] if plan.spec.wait_and_see else [])]
+    for d in draws:
+        try:
+            inst = draw_instance(plan, d)
+        except InstanceError as exc:
+            rows += [{"draw": d, "design": lab, "status": "invalid", "error": exc.problems[0],
+                      "profit": float("nan")} for lab in labels]
+            continue
+        for lab in labels:
+            design = None if lab == WAIT_AND_SEE else designs[lab]
+            rows.append({"draw": d, "design": lab, **_evaluate(inst, design, plan)})
+    return rows
+
+
+# --- where the tasks run ------------------------------------------------------------------------
+
+
+def _init_process(parent: int) -> None:
+    """Worker process set-up: ignore Ctrl-C (the main process stops the pool) and end with
+    the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    return fn(*args)
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    *,
+    workers: int = 1,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Any]:
+    """Run ``tasks`` and return their results in order.
+
+    Args:
+        tasks: (function, arguments) pairs; functions of this module (picklable).
+        workers: local processes (spawned); 1 runs the tasks in this process.
+        scheduler: a Dask scheduler address or ``distributed.Client``: run there instead.
+        progress: called with (done, total) after each task.
+
+    Raises:
+        GpnoptError: a worker process died, or a task failed on the Dask cluster.
+    """
+    results: list[Any] = [None] * len(tasks)
+
+    def keep(i: int, value: Any, done: int) -> None:
+        results[i] = value
+        if progress is not None:
+            progress(done, len(tasks))
+
+    if scheduler is not None:
+        _run_dask(tasks, scheduler, keep)
+    elif workers <= 1 or len(tasks) <= 1:
+        for i, (fn, args) in enumerate(tasks):
+            keep(i, fn(*args), i + 1)
+    else:
+        _run_processes(tasks, workers, keep)
+    return results
+
+
+def _run_processes(tasks: Sequence[Task], workers: int,
+                   keep: Callable[[int, Any, int], None]) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
+                               initializer=_init_process, initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(_call, fn, args): i for i, (fn, args) in enumerate(tasks)}
+        for done, fut in enumerate(as_completed(futures), start=1):
+            try:
+                value = fut.result()
+            except BrokenProcessPool as exc:
+                msg = (f"a robust-design worker process died ({exc}); a script that runs on "
+                       "worker processes needs the  if __name__ == '__main__':  guard")
+                raise GpnoptError(msg) from exc
+            keep(futures[fut], value, done)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_processes([p for p in multiprocessing.active_children() if p not in before])
+        raise
+    pool.shutdown(wait=True)
+
+
+def _run_dask(tasks: Sequence[Task], scheduler: Any,
+              keep: Callable[[int, Any, int], None]) -> None:
+    from distributed import Client, as_completed
+
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, set_as_default=False, timeout="20s") if own else scheduler
+    except (OSError, TimeoutError, ValueError) as exc:
+        msg = f"--scheduler {scheduler}: cannot connect ({exc})"
+        raise GpnoptError(msg) from None
+    try:
+        futures = {client.submit(_call, fn, args, pure=False): i
+                   for i, (fn, args) in enumerate(tasks)}
+        try:
+            for done, fut in enumerate(as_completed(list(futures), loop=client.loop), start=1):
+                try:
+                    value = fut.result()
+                except Exception as exc:
+                    msg = (f"a robust-design task failed on the Dask cluster: {exc!r} (do the "
+                           "workers have gpnopt and its dependencies installed?)")
+                    raise GpnoptError(msg) from exc
+                keep(futures[fut], value, done)
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+    finally:
+        if own:
+            client.close()
