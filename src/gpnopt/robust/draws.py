@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -92,17 +93,16 @@ def _base_instance(plan: SweepPlan) -> Instance:
         return instance_from_dict(copy.deepcopy(plan.raw), name=plan.name)
 
 
-_WORKERS: dict[str, Worker] = {}
-"""One sweep worker per plan and process (its private copy of the raw mapping)."""
+_local = threading.local()
+"""One sweep worker per plan and thread (its private copy of the raw mapping, which a
+draw changes and restores: threads of one Dask worker must not share it)."""
 
 
 def _worker(plan: RobustPlan) -> Worker:
     key = plan.sweep.digest + repr(plan.spec.as_dict())
-    w = _WORKERS.get(key)
-    if w is None:
-        _WORKERS.clear()
-        w = _WORKERS[key] = Worker(plan.sweep, mode="fresh")
-    return w
+    if getattr(_local, "key", None) != key:
+        _local.worker, _local.key = Worker(plan.sweep, mode="fresh"), key
+    return _local.worker
 
 
 def draw_instance(plan: RobustPlan, draw: int) -> Instance:

@@ -21,11 +21,11 @@ from gpnopt.robust.spec import RobustSpec
 from gpnopt.robust.tasks import (
     MEAN_VALUE,
     WAIT_AND_SEE,
+    Runner,
     evaluation_task,
     fixed_replication_task,
     mean_value_task,
     replication_task,
-    run_tasks,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -70,29 +70,29 @@ def run_robust(
             return None
         return lambda done, total: progress(name, done, total)
 
-    tasks = [(replication_task, (plan, r)) for r in range(s.replications)]
-    tasks.append((mean_value_task, (plan,)))
-    if progress is not None:
-        progress("replications", 0, len(tasks))
-    solved = run_tasks(tasks, workers=n_workers, scheduler=scheduler,
-                       progress=stage("replications"))
-    replications, mean_row = solved[:-1], solved[-1]
-    t1 = time.perf_counter()
-    designs = _candidates(replications, mean_row, s.instance)
-    draws = list(plan.evaluation_draws())
-    size = evaluation_chunk(len(draws))
-    chunks = [draws[i:i + size] for i in range(0, len(draws), size)]
-    if progress is not None:
-        progress("evaluation", 0, len(chunks))
-    parts = run_tasks([(evaluation_task, (plan, designs, c)) for c in chunks],
-                      workers=n_workers, scheduler=scheduler, progress=stage("evaluation"))
-    t2 = time.perf_counter()
-    rows = [row for part in parts for row in part]
-    robust = best_candidate(rows, designs, s)
-    others = [r for r in replications if r.get("design") is not None
-              and r["candidate"] != robust]
-    fixed = run_tasks([(fixed_replication_task, (plan, r["replication"], designs[robust]))
-                       for r in others], workers=n_workers, scheduler=scheduler)
+    with Runner(n_workers, scheduler) as runner:
+        tasks = [(replication_task, (plan, r)) for r in range(s.replications)]
+        tasks.append((mean_value_task, (plan,)))
+        if progress is not None:
+            progress("replications", 0, len(tasks))
+        solved = runner.run(tasks, stage("replications"))
+        replications, mean_row = solved[:-1], solved[-1]
+        t1 = time.perf_counter()
+        designs = _candidates(replications, mean_row, s.instance)
+        draws = list(plan.evaluation_draws())
+        size = evaluation_chunk(len(draws))
+        chunks = [draws[i:i + size] for i in range(0, len(draws), size)]
+        if progress is not None:
+            progress("evaluation", 0, len(chunks))
+        parts = runner.run([(evaluation_task, (plan, designs, c)) for c in chunks],
+                           stage("evaluation"))
+        t2 = time.perf_counter()
+        rows = [row for part in parts for row in part]
+        robust = best_candidate(rows, designs, s)
+        others = [r for r in replications if r.get("design") is not None
+                  and r["candidate"] != robust]
+        fixed = runner.run([(fixed_replication_task, (plan, r["replication"], designs[robust]))
+                            for r in others])
     for r, f in zip(others, fixed, strict=True):
         r["robust_value"] = f.get("objective", float("nan"))
     for r in replications:

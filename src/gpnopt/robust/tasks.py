@@ -15,8 +15,8 @@ gives the same answer: HiGHS on one thread, seed 0, every draw made from the see
   own; each solve gives the sweep's record (:func:`gpnopt.sweep.draw_record`: expectations,
   plant roles, profits).
 
-:func:`run_tasks` runs a list of tasks here, on spawned local processes or on a Dask
-cluster, and returns their results in the list's order.
+:class:`Runner` runs lists of tasks here, on spawned local processes or on a Dask cluster,
+and returns their results in the list's order.
 """
 
 from __future__ import annotations
@@ -153,93 +153,120 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     return fn(*args)
 
 
-def run_tasks(
-    tasks: Sequence[Task],
-    *,
-    workers: int = 1,
-    scheduler: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Any]:
-    """Run ``tasks`` and return their results in order.
+class Runner:
+    """Where tasks run: this process, a pool of spawned local processes, or a Dask cluster.
+
+    One runner serves every stage of a run, so that worker processes start (and import
+    Pyomo) once. Use it as a context manager; :meth:`run` returns results in task order.
 
     Args:
-        tasks: (function, arguments) pairs; functions of this module (picklable).
-        workers: local processes (spawned); 1 runs the tasks in this process.
+        workers: local processes; 1 runs the tasks in this process.
         scheduler: a Dask scheduler address or ``distributed.Client``: run there instead.
-        progress: called with (done, total) after each task.
-
-    Raises:
-        GpnoptError: a worker process died, or a task failed on the Dask cluster.
     """
-    results: list[Any] = [None] * len(tasks)
 
-    def keep(i: int, value: Any, done: int) -> None:
-        results[i] = value
-        if progress is not None:
-            progress(done, len(tasks))
+    def __init__(self, workers: int = 1, scheduler: Any = None) -> None:
+        self.workers = max(1, int(workers))
+        self.scheduler = scheduler
+        self.pool: Any = None
+        self.client: Any = None
+        self.own_client = False
+        self.before: set[Any] = set()
 
-    if scheduler is not None:
-        _run_dask(tasks, scheduler, keep)
-    elif workers <= 1 or len(tasks) <= 1:
-        for i, (fn, args) in enumerate(tasks):
-            keep(i, fn(*args), i + 1)
-    else:
-        _run_processes(tasks, workers, keep)
-    return results
+    def __enter__(self) -> Runner:
+        if self.scheduler is not None:
+            self.client, self.own_client = _client(self.scheduler)
+        elif self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("spawn")
+            self.before = set(multiprocessing.active_children())
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                            initializer=_init_process, initargs=(os.getpid(),))
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self.pool is not None:
+            if exc_type is None:
+                self.pool.shutdown(wait=True)
+            else:
+                import multiprocessing
+
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                stop_processes([p for p in multiprocessing.active_children()
+                                if p not in self.before])
+        if self.client is not None and self.own_client:
+            self.client.close()
+
+    def run(self, tasks: Sequence[Task],
+            progress: Callable[[int, int], None] | None = None) -> list[Any]:
+        """Run ``tasks`` ((function, arguments) pairs of this module) and return their
+        results in order; ``progress(done, total)`` after each.
+
+        Raises:
+            GpnoptError: a worker process died, or a task failed on the Dask cluster.
+        """
+        results: list[Any] = [None] * len(tasks)
+
+        def keep(i: int, value: Any, done: int) -> None:
+            results[i] = value
+            if progress is not None:
+                progress(done, len(tasks))
+
+        if self.client is not None:
+            _run_dask(tasks, self.client, keep)
+        elif self.pool is None or len(tasks) <= 1:
+            for i, (fn, args) in enumerate(tasks):
+                keep(i, fn(*args), i + 1)
+        else:
+            _run_processes(tasks, self.pool, keep)
+        return results
 
 
-def _run_processes(tasks: Sequence[Task], workers: int,
+def _run_processes(tasks: Sequence[Task], pool: Any,
                    keep: Callable[[int, Any, int], None]) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context("spawn")
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
-                               initializer=_init_process, initargs=(os.getpid(),))
+    futures = {pool.submit(_call, fn, args): i for i, (fn, args) in enumerate(tasks)}
+    for done, fut in enumerate(as_completed(futures), start=1):
+        try:
+            value = fut.result()
+        except BrokenProcessPool as exc:
+            msg = (f"a robust-design worker process died ({exc}); a script that runs on "
+                   "worker processes needs the  if __name__ == '__main__':  guard")
+            raise GpnoptError(msg) from exc
+        keep(futures[fut], value, done)
+
+
+def _client(scheduler: Any) -> tuple[Any, bool]:
+    """A Dask client for ``scheduler`` (an address or a Client) and whether it is ours."""
+    from distributed import Client
+
+    if isinstance(scheduler, Client):
+        return scheduler, False
     try:
-        futures = {pool.submit(_call, fn, args): i for i, (fn, args) in enumerate(tasks)}
-        for done, fut in enumerate(as_completed(futures), start=1):
-            try:
-                value = fut.result()
-            except BrokenProcessPool as exc:
-                msg = (f"a robust-design worker process died ({exc}); a script that runs on "
-                       "worker processes needs the  if __name__ == '__main__':  guard")
-                raise GpnoptError(msg) from exc
-            keep(futures[fut], value, done)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_processes([p for p in multiprocessing.active_children() if p not in before])
-        raise
-    pool.shutdown(wait=True)
-
-
-def _run_dask(tasks: Sequence[Task], scheduler: Any,
-              keep: Callable[[int, Any, int], None]) -> None:
-    from distributed import Client, as_completed
-
-    own = not isinstance(scheduler, Client)
-    try:
-        client = Client(scheduler, set_as_default=False, timeout="20s") if own else scheduler
+        return Client(scheduler, set_as_default=False, timeout="20s"), True
     except (OSError, TimeoutError, ValueError) as exc:
         msg = f"--scheduler {scheduler}: cannot connect ({exc})"
         raise GpnoptError(msg) from None
+
+
+def _run_dask(tasks: Sequence[Task], client: Any,
+              keep: Callable[[int, Any, int], None]) -> None:
+    from distributed import as_completed
+
+    futures = {client.submit(_call, fn, args, pure=False): i
+               for i, (fn, args) in enumerate(tasks)}
     try:
-        futures = {client.submit(_call, fn, args, pure=False): i
-                   for i, (fn, args) in enumerate(tasks)}
-        try:
-            for done, fut in enumerate(as_completed(list(futures), loop=client.loop), start=1):
-                try:
-                    value = fut.result()
-                except Exception as exc:
-                    msg = (f"a robust-design task failed on the Dask cluster: {exc!r} (do the "
-                           "workers have gpnopt and its dependencies installed?)")
-                    raise GpnoptError(msg) from exc
-                keep(futures[fut], value, done)
-        except BaseException:
-            client.cancel(list(futures))
-            raise
-    finally:
-        if own:
-            client.close()
+        for done, fut in enumerate(as_completed(list(futures), loop=client.loop), start=1):
+            try:
+                value = fut.result()
+            except Exception as exc:
+                msg = (f"a robust-design task failed on the Dask cluster: {exc!r} (do the "
+                       "workers have gpnopt and its dependencies installed?)")
+                raise GpnoptError(msg) from exc
+            keep(futures[fut], value, done)
+    except BaseException:
+        client.cancel(list(futures))
+        raise
