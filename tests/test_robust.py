@@ -179,7 +179,8 @@ def test_cli_robust_writes_the_tables_json_and_picture(nv, tmp_path):
     res = runner.invoke(app, ["robust", str(nv), "-n", "4", "-m", "2", "-k", "6", "--perturb",
                               DEMAND, "--out", str(out), "--format", "csv,parquet"])
     assert res.exit_code == 0, res.output
-    assert "optimistic bound" in res.output and "EVPI" in res.output
+    assert "optimistic bound" in res.output
+    assert "EVPI" in res.output
     for name in ("robust.json", "robust.html", "designs.csv", "evaluation.parquet",
                  "replications.csv", "candidates.csv", "expectations.csv", "roles.csv"):
         assert (out / name).exists(), name

@@ -41,13 +41,13 @@ from gpnopt.solver.highs import (
     store_solution,
 )
 from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, structure_signature
-from gpnopt.solver.stochastic import StochasticSolve, solve_design, solve_extensive_form
 from gpnopt.solver.pipeline import (
     break_ties_for_the_alliance,
     build_and_run,
     infeasible_error,
     solve_instance,
 )
+from gpnopt.solver.stochastic import StochasticSolve, solve_design, solve_extensive_form
 
 __all__ = [
     "Condition",
