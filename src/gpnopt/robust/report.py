@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import gpnopt.robust.bounds as bounds
 from gpnopt.atomic import OutputFolder
 from gpnopt.results.formats import table_files
-from gpnopt.robust import bounds
 from gpnopt.robust.draws import RobustPlan
 from gpnopt.robust.tasks import MEAN_VALUE, WAIT_AND_SEE
 from gpnopt.sweep.summary import jsonable
