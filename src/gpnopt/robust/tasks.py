@@ -133,9 +133,13 @@ def evaluation_task(
             rows += [{"draw": d, "design": lab, "status": "invalid", "error": exc.problems[0],
                       "profit": float("nan")} for lab in labels]
             continue
+        done: dict[Any, dict[str, Any]] = {}  # a design two labels share is solved once
         for lab in labels:
             design = None if lab == WAIT_AND_SEE else designs[lab]
-            rows.append({"draw": d, "design": lab, **_evaluate(inst, design, plan)})
+            key = None if design is None else tuple(sorted(design.items()))
+            if key not in done:
+                done[key] = _evaluate(inst, design, plan)
+            rows.append({"draw": d, "design": lab, **done[key]})
     return rows
 
 
