@@ -226,12 +226,18 @@ def print_robust(run: Any) -> None:
         rows += [("wait-and-see", b["wait_and_see"]), ("EVPI", b["evpi"])]
     for name, est in rows:
         lo, hi = est["ci95"]
-        t.add_row(name, money(est["value"]), f"{money(lo)} .. {money(hi)}")
+        t.add_row(name, money(est["value"] + 0.0), f"{money(lo + 0.0)} .. {money(hi + 0.0)}")
     out.print(t)
     g = b["gap_mrp"]
     out.print(f"  relative gap {_pct(g['relative'])} (95% up to {_pct(g['relative_ci95'][1])}); "
               f"U - L: {_pct(b['gap']['relative'])} (95% up to "
               f"{_pct(b['gap']['relative_ci95'][1])})")
+    for key, what in (("pessimistic", "the robust design"), ("mean_value", "the mean-value design")):
+        n_failed = b[key].get("failed", 0)
+        if n_failed:
+            out.print(f"  [yellow]{what} cannot operate (infeasible) on {n_failed} of "
+                      f"{s.evaluate} evaluation draws[/]: its value is over the others; VSS "
+                      f"compares the {b['vss']['draws']} draws both designs solve")
     diff = run.differing
     if diff.empty:
         out.print("  The robust design equals the mean-value design.")
@@ -249,3 +255,11 @@ def print_robust(run: Any) -> None:
         e.add_row(r.id, _pct(r.robust), _pct(r.mean_value),
                   "" if r.wait_and_see != r.wait_and_see else _pct(r.wait_and_see))
     out.print(e)
+    roles = run.tables["roles"]
+    r = Table(title="Plant roles out of sample (share of evaluation draws)")
+    for c in ("plant", "role", "robust", "mean value", "own optimum"):
+        r.add_column(c, justify="left" if c in ("plant", "role") else "right")
+    for row in roles.itertuples():
+        r.add_row(row.plant, row.role, _pct(row.robust), _pct(row.mean_value),
+                  "" if row.wait_and_see != row.wait_and_see else _pct(row.wait_and_see))
+    out.print(r)

@@ -172,13 +172,15 @@ def _bounds(ev: pd.DataFrame, replications: list[dict[str, Any]], robust: str,
         [r["bound"] - r.get("robust_value", math.nan) for r in replications
          if r.get("design") is not None], out["pessimistic"]["value"])
     out["mean_value"] = bounds.estimate(mv.dropna().to_numpy(), risk)
+    out["mean_value"]["failed"] = int(mv.isna().sum())
     out["vss"] = bounds.paired(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), risk)
+    out["vss"]["draws"] = int(len(both))  # the draws both designs solve
     if wait_and_see:
         ws = _profits(ev, WAIT_AND_SEE)
         pair = pd.concat([ws, rob], axis=1).dropna()
         out["wait_and_see"] = bounds.estimate(ws.dropna().to_numpy(), risk)
         out["evpi"] = bounds.paired(pair.iloc[:, 0].to_numpy(), pair.iloc[:, 1].to_numpy(), risk)
-    out["failed_draws"] = int(rob.isna().sum())
+    out["pessimistic"]["failed"] = int(rob.isna().sum())
     return out
 
 
