@@ -220,3 +220,20 @@ def test_cli_robust_bad_instance_exits_1(tmp_path):
     res = runner.invoke(app, ["robust", str(bad), "-n", "2", "-k", "2"])
     assert res.exit_code == 1, res.output
     assert "bad.yaml" in res.output
+
+
+def test_a_candidate_that_cannot_operate_on_some_draw_ranks_last():
+    # candidate_0 earns more where it runs but is infeasible on draw 2: candidate_1 is chosen.
+    from gpnopt.robust.report import best_candidate
+
+    spec = RobustSpec.build("x.yaml", samples=1, evaluate=3, wait_and_see=False)
+    rows = [{"draw": d, "design": "candidate_0", "status": s, "profit": p}
+            for d, s, p in ((0, "optimal", 100.0), (1, "optimal", 100.0),
+                            (2, "infeasible", float("nan")))]
+    rows += [{"draw": d, "design": lab, "status": "optimal", "profit": 50.0}
+             for d in range(3) for lab in ("candidate_1", "mean_value")]
+    designs = {"candidate_0": {"plants:P": 1}, "candidate_1": {"plants:P": 0},
+               "mean_value": {"plants:P": 1}}
+    assert best_candidate(rows, designs, spec) == "candidate_1"
+    rows[2] = {"draw": 2, "design": "candidate_0", "status": "optimal", "profit": 100.0}
+    assert best_candidate(rows, designs, spec) == "candidate_0"
