@@ -237,3 +237,26 @@ def test_a_candidate_that_cannot_operate_on_some_draw_ranks_last():
     assert best_candidate(rows, designs, spec) == "candidate_1"
     rows[2] = {"draw": 2, "design": "candidate_0", "status": "optimal", "profit": 100.0}
     assert best_candidate(rows, designs, spec) == "candidate_0"
+
+
+def test_design_solver_reuses_the_model_and_matches_fresh_builds(nv):
+    # Prices only: every draw after the first is a re-solve on the kept model, with the
+    # design's bounds kept; the profits are those of a fresh build with the design fixed.
+    from gpnopt.robust import draw_instance
+    from gpnopt.solver import DesignSolver, solve_design
+
+    spec = RobustSpec.build(nv, samples=4, replications=1, evaluate=2,
+                            perturb=["markets.M.demand.m.price:uniform:0.3"])
+    plan = make_robust_plan(spec)
+    design = {"plants:P": 1, "lines:P:m": 1, MODULES: 3}
+    for d in (design, None):
+        ds = DesignSolver(d, mip_gap=1e-9)
+        for k, draw in enumerate(plan.replication_draws(0)):
+            inst = draw_instance(plan, draw)
+            solved = ds.solve(inst)
+            assert solved.reused == (k > 0)
+            fresh = solve_design(inst, d, mip_gap=1e-9)
+            assert solved.outcome.objective == pytest.approx(fresh.outcome.objective, rel=1e-12)
+    price = draw_instance(plan, 0).markets["M"].demand["m"].price
+    solved = DesignSolver(design, mip_gap=1e-9).solve(draw_instance(plan, 0))
+    assert solved.outcome.objective == pytest.approx(80 * (price - 20) - 120)

@@ -11,8 +11,9 @@ gives the same answer: HiGHS on one thread, seed 0, every draw made from the see
 * :func:`mean_value_task`: the extensive form of the mean-value scenario alone (the
   deterministic design);
 * :func:`evaluation_task`: some evaluation draws, each solved with every candidate design
-  fixed (second stage only, :func:`gpnopt.solver.solve_design`) and, for the EVPI, on its
-  own; each solve gives the sweep's record (:func:`gpnopt.sweep.draw_record`: expectations,
+  fixed (second stage only, :class:`gpnopt.solver.DesignSolver`: the model re-used while
+  only costs and prices change, results equal to :func:`gpnopt.solver.solve_design`'s) and,
+  for the EVPI, on its own; each solve gives the sweep's record (:func:`gpnopt.sweep.draw_record`: expectations,
   plant roles, profits).
 
 :class:`Runner` runs lists of tasks here, on spawned local processes or on a Dask cluster,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -102,13 +104,29 @@ def mean_value_task(plan: RobustPlan) -> dict[str, Any]:
     return _solve_ef(plan, [mean_instance(plan)], {"replication": -1})
 
 
-def _evaluate(inst: Any, design: Mapping[str, float] | None, plan: RobustPlan) -> dict[str, Any]:
-    from gpnopt.solver import solve_design
+_solvers = threading.local()
+"""This thread's design solvers, by plan and design (each keeps its model for re-solves)."""
 
-    spec = plan.spec
+
+def _design_solver(plan: RobustPlan, design: Mapping[str, float] | None) -> Any:
+    from gpnopt.solver import DesignSolver
+
+    key = (plan.sweep.digest, repr(plan.spec.as_dict()),
+           None if design is None else tuple(sorted(design.items())))
+    cache = getattr(_solvers, "cache", None)
+    if cache is None or getattr(_solvers, "plan", None) != key[:2]:
+        cache = _solvers.cache = {}
+        _solvers.plan = key[:2]
+    if key not in cache:
+        spec = plan.spec
+        cache[key] = DesignSolver(design, spec.first_stage, mip_gap=spec.mip_gap,
+                                  time_limit=spec.time_limit, threads=1)
+    return cache[key]
+
+
+def _evaluate(inst: Any, design: Mapping[str, float] | None, plan: RobustPlan) -> dict[str, Any]:
     try:
-        solved = solve_design(inst, design, spec.first_stage, mip_gap=spec.mip_gap,
-                              time_limit=spec.time_limit, threads=1)
+        solved = _design_solver(plan, design).solve(inst)
     except SolveError as exc:
         return {"status": exc.status, "error": exc.status, "profit": float("nan")}
     rec = draw_record(inst, solved)

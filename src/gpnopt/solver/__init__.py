@@ -47,13 +47,19 @@ from gpnopt.solver.pipeline import (
     infeasible_error,
     solve_instance,
 )
-from gpnopt.solver.stochastic import StochasticSolve, solve_design, solve_extensive_form
+from gpnopt.solver.stochastic import (
+    DesignSolver,
+    StochasticSolve,
+    solve_design,
+    solve_extensive_form,
+)
 
 __all__ = [
     "Condition",
     "ForcedOutcome",
     "ForcedSolver",
     "DEFAULT_MIP_GAP",
+    "DesignSolver",
     "CoalitionSolve",
     "CoalitionSolver",
     "KeptHighs",

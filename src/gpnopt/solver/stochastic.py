@@ -5,7 +5,10 @@
 one-period builder, the first stage linked by non-anticipativity rows) and solves it with
 HiGHS as one MILP, the way every model is solved (:func:`gpnopt.solver.highs.run_highs`).
 :func:`solve_design` solves one scenario with a design's first stage fixed (its second
-stage only), or free (the scenario's own optimum, the wait-and-see value).
+stage only), or free (the scenario's own optimum, the wait-and-see value);
+:class:`DesignSolver` does the same for a sequence of scenarios, re-using the model and the
+HiGHS object when only costs and prices change (:class:`gpnopt.solver.ScenarioSolver`'s
+re-solve, with the design's column bounds kept).
 
 Why the extensive form and not a decomposition (progressive hedging): see
 ``docs/uncertainty.md``; on the case's sizes one MILP is solved in seconds.
@@ -23,11 +26,11 @@ from gpnopt.model import build_model
 from gpnopt.model.stochastic import FIRST_STAGE_FAMILIES, build_extensive_form, fix_design
 from gpnopt.schema import Instance
 from gpnopt.solver.diagnose import unreachable_minimums
-from gpnopt.solver.highs import SolveOutcome, run_highs
-from gpnopt.solver.persistent import Solved
+from gpnopt.solver.highs import SolveOutcome, run_and_keep, run_highs
+from gpnopt.solver.persistent import ScenarioSolver, Solved, prices_in_rows, structure_signature
 from gpnopt.solver.pipeline import infeasible_error
 
-__all__ = ["StochasticSolve", "solve_design", "solve_extensive_form"]
+__all__ = ["DesignSolver", "StochasticSolve", "solve_design", "solve_extensive_form"]
 
 
 @dataclass
@@ -121,3 +124,62 @@ def solve_design(
     outcome = run_highs(m, mip_gap=mip_gap, time_limit=time_limit, threads=threads,
                         name=instance.name)
     return Solved(m, data, outcome, reused=False)
+
+
+class DesignSolver:
+    """Solve scenarios with one design's first stage fixed (``None``: free), re-using the model.
+
+    The first scenario (and any whose rows differ) is built with the design fixed
+    (:func:`gpnopt.model.stochastic.fix_design`: column bounds) and handed to a
+    :class:`gpnopt.solver.ScenarioSolver`; a later scenario that changes only costs and
+    prices is re-solved on the same model and HiGHS object (new cost vector, the bounds
+    stay, HiGHS from scratch), so its result equals :func:`solve_design`'s.
+
+    Args:
+        design: the first-stage design (key -> value), or ``None`` for the free optimum.
+        families: the first-stage families the design names.
+        mip_gap, time_limit, threads: per solve.
+    """
+
+    def __init__(
+        self,
+        design: Mapping[str, float] | None,
+        families: Sequence[str] = tuple(FIRST_STAGE_FAMILIES),
+        *,
+        mip_gap: float | None = None,
+        time_limit: float | None = None,
+        threads: int | None = 1,
+    ) -> None:
+        self.design = None if design is None else dict(design)
+        self.families = tuple(families)
+        self.options = {"mip_gap": mip_gap, "time_limit": time_limit, "threads": threads}
+        self.solver = ScenarioSolver(time_limit=time_limit, mip_gap=mip_gap, threads=threads,
+                                     diagnose=False)
+        self.signature: object = None
+
+    def solve(self, instance: Instance) -> Solved:
+        """Solve ``instance`` with the design fixed (module docstring).
+
+        Raises:
+            SolveError: infeasible with that design (exit 3) or no solution (4).
+        """
+        sig = structure_signature(instance)
+        if self.signature is not None and sig == self.signature and not prices_in_rows(instance):
+            solved = self.solver.solve_model(instance)
+            if solved.reused or self.design is None:
+                return solved
+        if self.design is None:
+            solved = self.solver.solve_model(instance)
+            self.signature = sig
+            return solved
+        self.signature = None
+        data = build_data(instance)
+        unreachable = unreachable_minimums(data)
+        if unreachable:
+            raise infeasible_error(instance.name, unreachable)
+        m = build_model(data)
+        fix_design(m, self.design, self.families)
+        outcome, kept = run_and_keep(m, name=instance.name, **self.options)
+        self.solver.adopt(instance, m, kept, sig)
+        self.signature = sig
+        return Solved(m, data, outcome, reused=False)
