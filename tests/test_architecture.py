@@ -57,7 +57,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # studies the facade offers (gpnopt.alliance, gpnopt.explain): many solves, no facade
     ("facade-studies", ("gpnopt.alliance", "gpnopt.explain")),
     ("facade", ("gpnopt",)),
-    ("studies", ("gpnopt.sweep",)),  # many solves built on the facade: sweeps
+    ("studies", ("gpnopt.sweep", "gpnopt.robust")),  # many solves built on the facade
     ("pictures", ("gpnopt.plots",)),
     ("cli", ("gpnopt.cli", "gpnopt.__main__")),
 ]

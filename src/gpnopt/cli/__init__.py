@@ -14,6 +14,7 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
 * :mod:`gpnopt.cli.alliance`: ``alliance`` (coalitions, allocations, frontier);
 * :mod:`gpnopt.cli.explain`: ``explain`` (decisions, thresholds, waterfalls);
+* :mod:`gpnopt.cli.robust`: ``robust`` (one design across sampled scenarios, SAA bounds);
 * :mod:`gpnopt.cli.schema`: ``schema`` (the JSON Schema and the field reference);
 * :mod:`gpnopt.cli.logs`: ``-v/--verbose``, ``-q/--quiet`` and ``--log-file`` (logging);
 * :mod:`gpnopt.cli.common`: the consoles, exit codes, shared options, error mapping,
@@ -30,7 +31,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import alliance, compare, explain, report, schema, solve, sweep
+from gpnopt.cli import alliance, compare, explain, report, robust, schema, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -98,6 +99,7 @@ app.command(name="sweep")(command(sweep.sweep))
 app.command()(command(schema.schema))
 app.command(name="alliance")(command(alliance.alliance))
 app.command(name="explain")(command(explain.explain))
+app.command(name="robust")(command(robust.robust))
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

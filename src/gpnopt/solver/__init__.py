@@ -13,6 +13,8 @@
 * :mod:`gpnopt.solver.interfaces`: SCIP, Gurobi, CPLEX and CBC through Pyomo's own
   interfaces (``solver=``), and :func:`run_model`, the dispatch the pipeline calls.
 
+* :mod:`gpnopt.solver.stochastic`: the extensive form of a two-stage stochastic program
+  (``gpnopt robust``) and designs evaluated on scenarios.
 * :mod:`gpnopt.solver.forced`: :class:`ForcedSolver`, re-solves of a kept model with
   decisions forced (:class:`Condition`), costs changed, and LP duals (``gpnopt explain``).
 
@@ -49,12 +51,19 @@ from gpnopt.solver.pipeline import (
     infeasible_error,
     solve_instance,
 )
+from gpnopt.solver.stochastic import (
+    DesignSolver,
+    StochasticSolve,
+    solve_design,
+    solve_extensive_form,
+)
 
 __all__ = [
     "Condition",
     "ForcedOutcome",
     "ForcedSolver",
     "DEFAULT_MIP_GAP",
+    "DesignSolver",
     "CoalitionSolve",
     "CoalitionSolver",
     "KeptHighs",
@@ -63,6 +72,7 @@ __all__ = [
     "SolveOutcome",
     "TwoStageSolver",
     "Solved",
+    "StochasticSolve",
     "break_ties_for_the_alliance",
     "build_and_run",
     "check_solver",
@@ -80,6 +90,9 @@ __all__ = [
     "run_and_keep",
     "run_highs",
     "run_model",
+
+    "solve_design",
+    "solve_extensive_form",
     "solve_instance",
     "stand_alone_values",
     "structure_signature",
