@@ -29,6 +29,7 @@ each). No pandas, no Pyomo: a plain walk of the mapping.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Origin:
     kind: str | None
 
 
+@functools.lru_cache(maxsize=4096)
 def kind_of(text: str) -> str | None:
     """The kind word a provenance text begins with (case-insensitive), or None."""
     m = _KIND.match(text)
@@ -101,46 +103,59 @@ def _resolve(contexts: list[tuple[Place, Any, Place]], path: Place) -> Origin | 
     return None
 
 
-def number_provenance(raw: Mapping[str, Any], prefix: Place = ()) -> dict[Place, Origin | None]:
+def number_provenance(
+    raw: Mapping[str, Any], prefix: Place = (), *, kindless_only: bool = False
+) -> dict[Place, Origin | None]:
     """Every number of an instance mapping with the provenance that applies to it.
 
     Numbers under :data:`SKIPPED` keys and the file keys (:data:`FILE_KEYS`) are left out;
     booleans are not numbers. ``prefix`` is prepended to every place (an override patch:
-    ``("overrides", NAME)``). Numbers without provenance map to None.
+    ``("overrides", NAME)``). Numbers without provenance map to None. ``kindless_only``
+    traces only the numbers a text without a kind may cover (the check's fast path).
     """
     out: dict[Place, Origin | None] = {}
     contexts: list[tuple[Place, Any, Place]] = []
+    kindless = [0]  # contexts on the stack holding a text without a kind
 
     def walk(node: Any, path: Place) -> None:
         if isinstance(node, Mapping):
             prov = node.get("provenance")
             pushed = isinstance(prov, str) or (isinstance(prov, Mapping) and bool(prov))
+            weak = pushed and any(
+                isinstance(t, str) and kind_of(t) is None
+                for t in ((prov,) if isinstance(prov, str) else prov.values()))
             if pushed:
                 contexts.append((path, prov, (*path, "provenance")))
+                kindless[0] += weak
             for k, v in node.items():
                 if k in SKIPPED or (path == prefix and k in FILE_KEYS):
                     continue
                 walk(v, (*path, k))
             if pushed:
                 contexts.pop()
+                kindless[0] -= weak
         elif isinstance(node, list):
             for j, v in enumerate(node):
                 walk(v, (*path, j))
         elif isinstance(node, int | float) and not isinstance(node, bool):
-            out[path] = _resolve(contexts, path)
+            if not kindless_only or kindless[0]:
+                out[path] = _resolve(contexts, path)
 
     walk(raw, prefix)
     return out
 
 
-def override_provenance(raw: Mapping[str, Any]) -> dict[Place, Origin | None]:
+def override_provenance(
+    raw: Mapping[str, Any], *, kindless_only: bool = False
+) -> dict[Place, Origin | None]:
     """The numbers of every override patch of a file mapping (``overrides.NAME....``)."""
     out: dict[Place, Origin | None] = {}
     overrides = raw.get("overrides")
     if isinstance(overrides, Mapping):
         for name, patch in overrides.items():
             if isinstance(patch, Mapping):
-                out.update(number_provenance(patch, ("overrides", name)))
+                out.update(number_provenance(patch, ("overrides", name),
+                                             kindless_only=kindless_only))
     return out
 
 

@@ -35,7 +35,8 @@ def check_provenance(raw: Mapping[str, Any]) -> list[str]:
     """
     if not isinstance(raw, Mapping):
         return []  # the shape check reports it
-    found = {**number_provenance(raw), **override_provenance(raw)}
+    found = {**number_provenance(raw, kindless_only=True),
+             **override_provenance(raw, kindless_only=True)}
     bad: dict[str, tuple[str, int, str]] = {}
     for place, origin in found.items():
         if origin is None or origin.kind is not None:
