@@ -36,9 +36,7 @@ from gpnopt.cli.common import (
 from gpnopt.cli.logs import setup_logging
 from gpnopt.cli.progress import Steps
 from gpnopt.cli.sweep import (
-    QuietOpt,
     SchedulerOpt,
-    SweepForceOpt,
     SweepObjectiveOpt,
     SweepScenarioFileOpt,
     SweepScenarioOpt,
@@ -79,6 +77,13 @@ OutOpt = Annotated[
     typer.Option("--out", "-o", help="Output folder (resumable; default "
                  "out/sensitivity-<instance>-<spec hash>)."),
 ]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace a different study in the output folder.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar and no table (the flagged outputs "
+                       "and the files).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print sensitivity.json instead of tables.")]
 TOP = 3
 """Groups shown per output in the table."""
@@ -101,7 +106,7 @@ def sensitivity(
     out_dir: OutOpt = None,
     mip_gap: MipGapPerSolveOpt = None,
     time_limit: TimeLimitPerSolveOpt = None,
-    force: SweepForceOpt = False,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
