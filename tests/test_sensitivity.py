@@ -91,6 +91,9 @@ def test_morris_ranks_the_number_that_matters_first(micro, tmp_path):
     first = next(o for o in written["outputs"] if o["output"] == "objective")
     assert first["ranking"][0]["group"] == CHEAP
     assert written["solves"] == 12
+    again = run_sensitivity(spec, tmp_path / "out", workers=1)  # resumed: nothing to solve
+    assert again.sweep.computed == 0
+    assert again.indices.equals(run.indices)
 
 
 def test_sobol_puts_all_the_variance_on_the_number_that_matters(micro, tmp_path):
