@@ -188,6 +188,10 @@ def print_sensitivity(run: SensitivityRun, *, quiet: bool = False) -> None:
     effect from assumed numbers, and the flag."""
     s = run.summary
     out.print(f"solved {s['solved']} of {s['solves']} solves in {s['seconds']:.1f} s")
+    if s["solved"] < s["solves"]:
+        out.print(f"[yellow]{s['solves'] - s['solved']} rows have no solution or an invalid "
+                  f"instance[/] (status and error in {run.out}/draws/draws.parquet): every "
+                  "output has no indices; narrow --perturb (e.g. leave out learning steps)")
     metric = "mu*" if s["method"] == "morris" else "ST"
     if not quiet:
         t = Table(title=f"Effect ({metric}) of each group on each output, largest first",

@@ -3,7 +3,8 @@
 The outputs of each draw (:func:`outputs`), read from the sweep's table: every
 expectation (1 holds, 0 not), the objective, each firm's profit and each plant's
 specialization indices (``h.P`` the horizontal index, ``vs_share.P`` the vertical
-specialization share; a closed plant counts 0). :func:`indices` runs SALib's analysis
+specialization share; a closed plant counts 0; a multi-period instance: the net present
+values and the last period's indices, ``h.P@PERIOD``). :func:`indices` runs SALib's analysis
 (``SALib.analyze.morris`` or ``SALib.analyze.sobol``) for each output and ranks the groups by
 their effect: Morris' ``mu_star`` (the mean absolute elementary effect, in the output's unit
 per the whole range) or Sobol's total index ``ST``. :func:`conclusions` gives, per output, the
@@ -50,9 +51,10 @@ def outputs(table: pd.DataFrame, design: StudyDesign) -> dict[str, Any]:
     out["objective"] = col("objective")
     for f in plan.firms:
         out[f"profit.{f}"] = col(f"profit.{f}")
+    last = f"@{plan.periods[-1]}" if plan.periods else ""  # over periods: the last period's
     for key in ("h", "vs_share"):
         for p in plan.plants:
-            out[f"{key}.{p}"] = col(f"{key}.{p}", 0.0)
+            out[f"{key}.{p}{last}"] = col(f"{key}.{p}{last}", 0.0)
     return out
 
 
