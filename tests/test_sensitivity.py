@@ -201,3 +201,21 @@ def test_cli_bad_instance_is_exit_1(tmp_path):
     assert res.exit_code == 1
     assert f"{bad}: components.casting.provenance" in res.output
     assert "Traceback" not in res.output
+
+
+def test_help_is_listed_and_light():
+    """``gpnopt --help`` lists the command; its own --help loads neither Pyomo, HiGHS nor
+    SALib (the engine loads when the command runs)."""
+    import subprocess
+    import sys
+
+    assert "sensitivity" in runner.invoke(app, ["--help"]).output
+    code = (
+        "import sys\nfrom gpnopt.cli import app\n"
+        "try:\n    app(['sensitivity', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({n.split('.')[0] for n in sys.modules} & {'pyomo', 'highspy', 'SALib'}),"
+        " file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert proc.stderr.strip().endswith("[]"), proc.stderr
