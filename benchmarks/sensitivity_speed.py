@@ -7,12 +7,15 @@ solved on the sweep's machinery (persistent workers, local processes; ``--dask``
 Dask cluster of as many workers) into a fresh temporary folder. It prints the solves, the
 wall-clock seconds and solves per second, whether the target of issue 18 is met (at most 600
 seconds on 2 cores), the kinds of the numbers, the five largest effects on the objective and
-the outputs that rest mostly on assumed numbers.
+the outputs that rest mostly on assumed numbers. ``--same`` instead runs one small study
+(``--solves`` about 60) on one worker, on 2 local processes and on a local Dask cluster of 2
+workers, and checks that the three give the same indices.
 
 Usage::
 
     python benchmarks/sensitivity_speed.py                     # by path, 2 workers
     python benchmarks/sensitivity_speed.py --group provenance --workers 1 --solves 300
+    python benchmarks/sensitivity_speed.py --same --solves 60 --group provenance
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ def main() -> None:
     ap.add_argument("--solves", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dask", action="store_true", help="a local Dask cluster instead")
+    ap.add_argument("--same", action="store_true",
+                    help="one worker, 2 processes and Dask give the same indices")
     args = ap.parse_args()
+    if args.same:
+        same(args)
+        return
 
     probe = make_design(SensitivitySpec.build(args.instance, samples=2, group=args.group))
     n = max(2, round(args.solves / (len(probe.groups) + 1)))
@@ -73,6 +81,31 @@ def main() -> None:
     flagged = run.summary["rests_on_assumed"]
     print(f"{len(flagged)} of {len(run.summary['outputs'])} outputs rest mostly on assumed "
           f"numbers: {', '.join(flagged) or 'none'}")
+
+
+def same(args: argparse.Namespace) -> None:
+    """The same small study on one worker, 2 local processes and a 2-worker Dask cluster."""
+    from distributed import Client, LocalCluster
+
+    probe = make_design(SensitivitySpec.build(args.instance, samples=2, group=args.group))
+    n = max(2, round(args.solves / (len(probe.groups) + 1)))
+    spec = SensitivitySpec.build(args.instance, samples=n, group=args.group)
+    tables = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, kw in (("1 worker", {"workers": 1}), ("2 processes", {"workers": 2})):
+            started = time.perf_counter()
+            tables[label] = run_sensitivity(spec, Path(tmp) / label.replace(" ", "_"), **kw).indices
+            print(f"{label:12s} {time.perf_counter() - started:7.1f} s")
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, \
+                Client(cluster) as client:
+            started = time.perf_counter()
+            tables["dask"] = run_sensitivity(spec, Path(tmp) / "dask", scheduler=client).indices
+            print(f"{'dask':12s} {time.perf_counter() - started:7.1f} s")
+    base = tables["1 worker"]
+    for label, t in tables.items():
+        ok = t.equals(base)
+        print(f"{label}: {len(t)} index rows, {'identical to' if ok else 'DIFFERENT from'} "
+              "one worker's")
 
 
 if __name__ == "__main__":
