@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.hints",
             "gpnopt.reference",
             "gpnopt.currency",
+            "gpnopt.provenance",
         ),
     ),
     ("data", ("gpnopt.data", "gpnopt.transport", "gpnopt.horizon_data", "gpnopt.parts")),
@@ -57,7 +58,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # studies the facade offers (gpnopt.alliance, gpnopt.explain): many solves, no facade
     ("facade-studies", ("gpnopt.alliance", "gpnopt.explain")),
     ("facade", ("gpnopt",)),
-    ("studies", ("gpnopt.sweep", "gpnopt.robust")),  # many solves built on the facade
+    # many solves built on the facade: sweeps, robust designs and sensitivity studies on the sweep
+    ("studies", ("gpnopt.sweep", "gpnopt.robust", "gpnopt.sensitivity")),
     ("pictures", ("gpnopt.plots",)),
     ("cli", ("gpnopt.cli", "gpnopt.__main__")),
 ]

@@ -21,10 +21,10 @@ from case_helpers import flow
 CASE = Path(__file__).resolve().parents[1] / "instances" / "ems_sme.yaml"
 JAPANESE = ["JPOEM_JP", "JPOEM_TH", "JPOEM_CN", "JPOEM_ID", "JPOEM_PH", "JPOEM_VN"]
 NO_EXPECTATIONS: dict[str, Any] = {"expectations": []}
-PROVENANCE_WORDS = ("case", "source", "assumed", "as ", "CF-")
-"""How a provenance text begins: the seed text (case), a public statistic (source), an
-assumption with its reason, or (``as X``) the same provenance as a record named; a scenario's
-changed number cites its counterfactual (``CF-...``) and then case or assumed."""
+PROVENANCE_WORDS = ("case", "source", "assumed")
+"""How a provenance text begins (the vocabulary ``gpnopt validate`` checks): the seed text
+(case), a public statistic (source) or an assumption with its reason (assumed, also for ``as X``,
+the same numbers as a record named, and a scenario's counterfactual ``CF-...``)."""
 
 
 def solve(scenario: str | None = None, overrides: dict[str, Any] | None = None):

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpnopt.checks import check_instance
+from gpnopt.checks.provenance import check_provenance
 from gpnopt.checks.traps import warn_unreached_markets
 from gpnopt.currency import currency_problems, to_model_money
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
@@ -630,7 +631,6 @@ def _apply_scenario(
     return data
 
 
-
 def _merge_override(data: dict[str, Any], patch: Mapping[str, Any], where: str) -> list[str]:
     """Merge one override into ``data`` in place (adds only where marked, ``+ID``)."""
     ids = period_ids(patch.get("periods")) or period_ids(data.get("periods"))
@@ -652,7 +652,22 @@ def instance_from_dict(
         name: the name used in messages (the file name).
         scenario: as in :func:`load`.
         overrides: as in :func:`load`.
+
+    Provenance texts of numbers must name their kind (:mod:`gpnopt.checks.provenance`).
     """
+    kindless = [f"{name}: {p}" for p in check_provenance(raw) + check_provenance(overrides or {})]
+    try:
+        instance = _instance_of(name, raw, scenario, overrides)
+    except InstanceError as exc:
+        raise InstanceError(kindless + exc.problems) from None
+    if kindless:
+        raise InstanceError(kindless)
+    return instance
+
+
+def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
+                 overrides: Mapping[str, Any] | None) -> Instance:
+    """:func:`instance_from_dict` after the provenance check."""
     data = _apply_scenario(name, raw, scenario, overrides)
     name += f" (scenario {scenario})" if scenario else ""
     try:

@@ -12,6 +12,8 @@ and registers the commands, one module per group:
 * :mod:`gpnopt.cli.compare`: ``compare`` and :func:`print_comparison`;
 * :mod:`gpnopt.cli.report`: ``report`` (pictures) and ``plots_for``;
 * :mod:`gpnopt.cli.sweep`: ``sweep``, its progress bar and ``print_sweep``;
+* :mod:`gpnopt.cli.sensitivity`: ``sensitivity`` (SALib, grouped by provenance) and
+  ``print_sensitivity``;
 * :mod:`gpnopt.cli.alliance`: ``alliance`` (coalitions, allocations, frontier);
 * :mod:`gpnopt.cli.explain`: ``explain`` (decisions, thresholds, waterfalls);
 * :mod:`gpnopt.cli.robust`: ``robust`` (one design across sampled scenarios, SAA bounds);
@@ -31,7 +33,7 @@ from typing import Annotated
 import typer
 
 from gpnopt import __version__
-from gpnopt.cli import alliance, compare, explain, report, robust, schema, solve, sweep
+from gpnopt.cli import alliance, compare, explain, report, robust, schema, sensitivity, solve, sweep
 from gpnopt.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -100,6 +102,7 @@ app.command()(command(schema.schema))
 app.command(name="alliance")(command(alliance.alliance))
 app.command(name="explain")(command(explain.explain))
 app.command(name="robust")(command(robust.robust))
+app.command(name="sensitivity")(command(sensitivity.sensitivity))
 
 
 def run() -> None:  # pragma: no cover - console-script entry for python -m

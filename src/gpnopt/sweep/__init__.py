@@ -16,6 +16,8 @@ value does a decision flip?". Its pieces, in order:
   ``d % n`` of point ``d // n``; its random numbers come from a seed derived from
   ``(seed, sample, spec)`` only, so they are the same whichever worker runs the draw, and the
   same at every grid point (common random numbers: a flip along an axis is the axis's doing).
+  A plan may instead carry a preset :class:`Design` (one row of multipliers per draw, such as
+  SALib's sample of :mod:`gpnopt.sensitivity`), applied the same way.
   Draw -> raw mapping (scenario applied) -> :func:`gpnopt.instance_from_dict` -> solve.
 * **Execution** (:mod:`gpnopt.sweep.worker`, :mod:`gpnopt.sweep.run`). Each worker holds one :class:`gpnopt.solver.ScenarioSolver` (HiGHS limited
   to one thread) that builds the model once and re-solves draws that change only costs and
@@ -53,6 +55,7 @@ from gpnopt.sweep.plan import (
     FORMAT_VERSION,
     SKIPPED_KEYS,
     SKIPPED_SECTIONS,
+    Design,
     Place,
     SweepPlan,
     get_place,
@@ -78,6 +81,7 @@ __all__ = [
     "DECISION_PREFIXES",
     "DEFAULT_PERTURBATIONS",
     "DISTRIBUTIONS",
+    "Design",
     "FORMAT_VERSION",
     "MANIFEST",
     "MODES",

@@ -131,6 +131,36 @@ def seed_of(seed: int, *keys: int) -> int:
 # --- the plan ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Design:
+    """Preset factors instead of seeded draws (an experimental design such as a SALib sample).
+
+    Draw ``d`` multiplies the number at ``places[j]`` by ``factors[d][j]``; a plan with a
+    design has as many draws as ``factors`` has rows, and no grid.
+
+    Attributes:
+        places: the numbers the design varies.
+        factors: one row of multipliers per draw, one per place.
+        about: what made the design (method, groups, ...), written in the manifest with
+            :attr:`digest`, so that another design in the same folder is another sweep.
+    """
+
+    places: tuple[Place, ...]
+    factors: tuple[tuple[float, ...], ...]
+    about: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the places and factors."""
+        text = json.dumps([[_dotted(p) for p in self.places], self.factors])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest's ``design`` entry."""
+        return {**self.about, "numbers": len(self.places), "draws": len(self.factors),
+                "digest": self.digest}
+
+
 @dataclass
 class SweepPlan:
     """A checked spec with what the workers need: the resolved mapping and the places.
@@ -153,6 +183,8 @@ class SweepPlan:
             column per period, named ``COLUMN@PERIOD`` (:func:`period_column`), and the
             column ``events`` lists the draw's timeline events (:func:`event_column`,
             ``;``-separated).
+        design: preset factors (:class:`Design`) instead of the seeded draws of
+            ``spec.perturb`` (``spec.samples`` is then the design's number of rows).
     """
 
     spec: SweepSpec
@@ -173,6 +205,7 @@ class SweepPlan:
     expectations: list[tuple[str, str]]
     columns: dict[str, str] = field(default_factory=dict)
     periods: list[str] = field(default_factory=list)
+    design: Design | None = None
 
     @property
     def n_chunks(self) -> int:
@@ -210,6 +243,7 @@ class SweepPlan:
             "firms": self.firms,
             "plants": self.plants,
             **({"periods": self.periods} if self.periods else {}),
+            **({"design": self.design.manifest()} if self.design is not None else {}),
         }
 
 

@@ -114,6 +114,7 @@ def prepare_folder(plan: SweepPlan, out: Path, overwrite: bool) -> tuple[OutputF
             and old.get("instance_digest") == manifest["instance_digest"]
             and old.get("chunk") == manifest["chunk"]
             and old.get("format") == manifest["format"]
+            and old.get("design") == manifest.get("design")
         )
         if not same and not overwrite:
             what = _spec_difference(old, manifest)
@@ -146,6 +147,8 @@ def _spec_difference(old: Any, new: Mapping[str, Any]) -> str:
             diffs.append(f"{k}: {old['spec'].get(k)!r} there, {v!r} here")
     if old.get("instance_digest") != new["instance_digest"]:
         diffs.append("the instance (after its scenario) changed")
+    if old.get("design") != new.get("design"):
+        diffs.append("another design of preset factors")
     if old.get("chunk") != new["chunk"]:
         diffs.append(f"chunk: {old.get('chunk')} there, {new['chunk']} here")
     return "; ".join(diffs) or "another format"

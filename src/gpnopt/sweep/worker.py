@@ -85,7 +85,8 @@ class Worker:
         return instance_from_dict(self.raw, name=self.plan.name)
 
     def apply_draw(self, draw: int) -> list[tuple[Place, bool, Any]]:
-        """Set draw ``draw``'s numbers in ``self.raw``; return what to restore."""
+        """Set draw ``draw``'s numbers in ``self.raw`` (the grid point's values, then the
+        seeded noise or the plan's preset design); return what to restore."""
         plan, spec = self.plan, self.plan.spec
         point, sample = divmod(draw, plan.per_point)
         undo: list[tuple[Place, bool, Any]] = []
@@ -103,7 +104,10 @@ class Worker:
         for axis, places, v in zip(spec.grid, plan.grid_places, plan.point_values(point), strict=True):
             for place in places:
                 put(place, get_place(self.raw, place) * v if axis.scale else v)
-        if spec.samples > 0:
+        if plan.design is not None:
+            for place, f in zip(plan.design.places, plan.design.factors[draw], strict=True):
+                put(place, get_place(self.raw, place) * f)
+        elif spec.samples > 0:
             for j, (p, places) in enumerate(zip(spec.perturb, plan.perturb_places, strict=True)):
                 rng = random.Random(seed_of(spec.seed, sample, j))
                 shared = p.factor(rng) if p.shared else None
