@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "gpnopt.hints",
             "gpnopt.reference",
             "gpnopt.currency",
+            "gpnopt.problems",
             "gpnopt.provenance",
         ),
     ),

@@ -194,8 +194,9 @@ def _browser_or_skip() -> None:
 
 def test_missing_browser_skips_with_a_reason_but_fails_under_ci(monkeypatch, tmp_path):
     monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(sys.modules[__name__], "CHROMEDRIVER", tmp_path / "no-chromedriver")
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="no-chromium missing"):
+    with pytest.raises(pytest.skip.Exception, match="no-chromium, .*no-chromedriver missing"):
         _browser_or_skip()
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="under CI the browser test must run"):

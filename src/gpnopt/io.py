@@ -11,11 +11,10 @@ problem found at a stage is collected and raised once as an
 from __future__ import annotations
 
 import copy
-import datetime
 import os
 import stat
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from gpnopt.checks.provenance import check_provenance
 from gpnopt.checks.traps import warn_unreached_markets
 from gpnopt.currency import currency_problems, to_model_money
 from gpnopt.errors import GpnoptWarning, InstanceError, cut, show
-from gpnopt.hints import comma_hint, did_you_mean, keys_at, value_at
 from gpnopt.patches import (
     deep_merge,
     override_clashes,
@@ -36,7 +34,8 @@ from gpnopt.patches import (
     restated,
     scenario_overrides,
 )
-from gpnopt.schema import ID_RULE, MAX_MAGNITUDE, Instance, InstanceFile, Name, Scenario
+from gpnopt.problems import problem_line
+from gpnopt.schema import Instance, InstanceFile, Name, Scenario
 from gpnopt.timeseries import (
     PeriodRaw,
     combine,
@@ -277,76 +276,6 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def format_loc(loc: Iterable[Any]) -> str:
-    """Turn a pydantic ``loc`` into a YAML path (``plants.CN_FT.owners``).
-
-    Parts longer than any valid id (64 characters) are cut."""
-    parts = [cut(str(p), 70) for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
-    return ".".join(parts) if parts else "(top level)"
-
-
-def _yaml_type_hint(value: Any) -> str | None:
-    """Why YAML gave a non-text where text (an id, a name) is expected, and the fix."""
-    if isinstance(value, bool):
-        word, spelled = ("true", "yes, on or true") if value else ("false", "no, off or false")
-        example = "YES" if value else "NO"
-        return (
-            f"was read by YAML as the boolean {word} (an unquoted {spelled} in any case, "
-            f"such as {example}), not as text; write it in quotes, e.g. '{example}'"
-        )
-    if isinstance(value, int | float):
-        return (
-            f"was read by YAML as the number {value:g} (unquoted digits, such as 01 or 1.5, "
-            "are numbers), not as text; write it in quotes, e.g. '01'"
-        )
-    if isinstance(value, datetime.date):
-        return (
-            f"was read by YAML as the date {value.isoformat()}, not as text; write it in "
-            f"quotes: '{value.isoformat()}'"
-        )
-    return None
-
-
-def _beyond_bound(err: Mapping[str, Any]) -> bool:
-    """Whether a pydantic error is :data:`~gpnopt.schema.MAX_MAGNITUDE` being exceeded."""
-    ctx = err.get("ctx") or {}
-    return (err["type"] == "less_than_equal" and ctx.get("le") == MAX_MAGNITUDE) or (
-        err["type"] == "greater_than_equal" and ctx.get("ge") == -MAX_MAGNITUDE
-    )
-
-
-def _problem_line(
-    err: Mapping[str, Any], root: type[BaseModel] | None, raw: Any = None
-) -> tuple[str, str]:
-    """The YAML path and message of one pydantic error (``root``: the document's model,
-    ``raw``: the document, to say what YAML made of an unquoted comma)."""
-    loc = tuple(err["loc"])
-    key = None
-    if len(loc) >= 2 and loc[-1] == "[key]":  # the error is about a mapping key
-        key, loc = loc[-2], loc[:-2]
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if err["type"] == "extra_forbidden":
-        hint = did_you_mean(loc[-1], keys_at(root, loc[:-1])) if root and loc else ""
-        msg = f"unknown key (not part of the schema; check its spelling){hint}"
-        if err.get("input") is None and loc and not hint:
-            msg = f"unknown key: {comma_hint(loc[-1], value_at(raw, loc[:-1]))}"
-    elif err["type"] == "string_pattern_mismatch":
-        msg = f"String should match pattern (an id is {ID_RULE})"
-    elif _beyond_bound(err):
-        msg = (
-            f"{err['input']:g} is beyond the bound of {MAX_MAGNITUDE:g} for any number of an "
-            "instance (check its unit)"
-        )
-    hint = _yaml_type_hint(err.get("input")) if err["type"] == "string_type" else None
-    if hint:
-        msg = f"{'a key' if key is not None else 'the value'} {hint}"
-    elif key is not None:
-        msg = f"key {show(key)}: {msg}"
-    return format_loc(loc), msg
-
-
 def validation_problems(
     name: str, exc: ValidationError, prefix: str = "", where: PeriodRaw | None = None,
     raw: Any = None,
@@ -359,7 +288,7 @@ def validation_problems(
     if raw is None and where is not None:
         raw = where.data
     for err in exc.errors(include_url=False):
-        loc, msg = _problem_line(err, root, raw)
+        loc, msg = problem_line(err, root, raw)
         loc, msg = (where.loc(loc), where.hint(err, msg)) if where else (loc, msg)
         if prefix:
             loc = f"{prefix}.{loc}" if loc != "(top level)" else prefix
