@@ -32,7 +32,7 @@ from typing import Any
 from gpnopt.errors import GpnoptError, InstanceError, SolveError
 from gpnopt.robust.draws import RobustPlan, draw_instance, mean_instance
 from gpnopt.sweep import draw_record
-from gpnopt.sweep.worker import stop_processes, watch_parent
+from gpnopt.sweep.worker import dask_client, stop_processes, watch_parent
 
 MEAN_VALUE = "mean_value"
 """The label of the mean-value (deterministic) design."""
@@ -196,7 +196,7 @@ class Runner:
 
     def __enter__(self) -> Runner:
         if self.scheduler is not None:
-            self.client, self.own_client = _client(self.scheduler)
+            self.client, self.own_client = dask_client(self.scheduler)
         elif self.workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -259,19 +259,6 @@ def _run_processes(tasks: Sequence[Task], pool: Any,
                    "worker processes needs the  if __name__ == '__main__':  guard")
             raise GpnoptError(msg) from exc
         keep(futures[fut], value, done)
-
-
-def _client(scheduler: Any) -> tuple[Any, bool]:
-    """A Dask client for ``scheduler`` (an address or a Client) and whether it is ours."""
-    from distributed import Client
-
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    try:
-        return Client(scheduler, set_as_default=False, timeout="20s"), True
-    except (OSError, TimeoutError, ValueError) as exc:
-        msg = f"--scheduler {scheduler}: cannot connect ({exc})"
-        raise GpnoptError(msg) from None
 
 
 def _run_dask(tasks: Sequence[Task], client: Any,

@@ -305,6 +305,27 @@ def stop_processes(processes: list[Any], *, grace: float = 5.0) -> None:
             p.join(1.0)
 
 
+def dask_client(scheduler: Any) -> tuple[Any, bool]:
+    """A Dask client for ``scheduler`` (an address or a ``distributed.Client``) and whether
+    it is ours to close; the studies on the sweep's machinery (sweeps, robust designs) share it.
+
+    Raises:
+        SweepError: the distributed package is missing; GpnoptError: no connection.
+    """
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - a declared dependency
+        msg = "--scheduler needs the distributed package (pip install 'dask[distributed]')"
+        raise SweepError(msg) from None
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    try:
+        return Client(scheduler, set_as_default=False, timeout="20s"), True
+    except (OSError, TimeoutError, ValueError) as exc:
+        msg = f"--scheduler {scheduler}: cannot connect ({exc})"
+        raise GpnoptError(msg) from None
+
+
 def run_dask(
     plan: SweepPlan,
     mode: str,
@@ -313,17 +334,9 @@ def run_dask(
     store: Store,
 ) -> None:
     """Chunks on a Dask distributed cluster (``scheduler``: an address or a Client)."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - a declared dependency
-        msg = "--scheduler needs the distributed package (pip install 'dask[distributed]')"
-        raise SweepError(msg) from None
-    own = not isinstance(scheduler, Client)
-    try:
-        client = Client(scheduler, set_as_default=False, timeout="20s") if own else scheduler
-    except (OSError, TimeoutError, ValueError) as exc:
-        msg = f"--scheduler {scheduler}: cannot connect ({exc})"
-        raise GpnoptError(msg) from None
+    from distributed import as_completed
+
+    client, own = dask_client(scheduler)
     try:
         plan_f = client.scatter(plan, broadcast=True, hash=False)
         tag = plan.digest[:12]
