@@ -41,6 +41,10 @@ COUNTERFACTUALS = {
     "no_supplier_jvs": "CF-12",
     "higher_china_wages": "CF-14",
     "no_tm_trading": "case 1.11",
+    "strong_yen": "shock",
+    "lower_tariffs": "shock",
+    "lower_tariffs_more_technicians": "shock",
+    "china_growth": "shock",
 }
 """Every counterfactual scenario of the instance and the case-facts item it expresses."""
 
@@ -362,3 +366,66 @@ def test_cf14_higher_chinese_wages_move_assembly_out_of_china(base):
     inst = instance()
     assert equity_profit_in(r, inst, "FFG", "CN") < equity_profit_in(base, inst, "FFG", "CN")
     assert sold(r, plant="TH_TM") == sold(base, plant="TH_TM")
+
+
+# --- Economic shocks (issue 15, item 3): one economic number each, not a rule -------------
+
+
+def decisions(r) -> dict:
+    """What was decided: open lines, production by plant/product/market and component flows."""
+    lines = r.tables["lines"]
+    opened = sorted(map(tuple, lines.loc[lines["open"] == 1, ["plant", "product"]].values))
+    prod = r.tables["production"]
+    made = prod.groupby(["plant", "product", "market"])["quantity"].sum().round(6)
+    flows = r.tables["component_flows"]
+    moved = flows.groupby(["component", "source", "destination"])["quantity"].sum().round(6)
+    return {"lines": opened, "made": made[made > 0].to_dict(), "flows": moved[moved > 0].to_dict()}
+
+
+def test_strong_yen_changes_no_decision_and_costs_tm_most(base):
+    """TM Japan's high tier has no other maker while TM's technicians bind, TM Japan already
+    buys every part abroad but its controls, and Japan's controls have no equal elsewhere:
+    a dearer yen lowers profits and moves nothing (docs/cases/tm_ffg.md, section 4)."""
+    r = solve("strong_yen")
+    assert instance("strong_yen").plants["JP_TM"].fixed_cost == pytest.approx(
+        1.25 * instance().plants["JP_TM"].fixed_cost)
+    assert decisions(r) == decisions(base)
+    assert r.objective < base.objective
+    loss = {f: firm_profit(base, f) - firm_profit(r, f) for f in ("TM", "FFG", "TTC")}
+    assert all(v > 0 for v in loss.values())
+    assert loss["TM"] == max(loss.values())
+
+
+def test_lower_tariffs_change_no_decision_in_the_base(base):
+    """With TM's technicians used up nothing can move behind or away from the duty: the
+    duties only cost money (parts into FT-China, Japan-made lathes through TM-Trading)."""
+    r = solve("lower_tariffs")
+    assert decisions(r) == decisions(base)
+    assert r.objective > base.objective
+    assert firm_profit(r, "TM") > firm_profit(base, "TM")
+
+
+def test_lower_tariffs_keep_the_high_tier_in_japan_when_technicians_allow_a_move():
+    """CF-4 moves China's high tier to FT-China behind the 9.7% duty; without the duty the
+    same technicians leave it with TM Japan (the duty, not the cost, made local assembly pay)."""
+    more = solve("more_technicians")
+    free = solve("lower_tariffs_more_technicians")
+    assert sold(more, plant="CN_FT", tier="high", market="CN") > 0
+    assert sold(free, plant="CN_FT", tier="high") == 0
+    assert sold(free, plant="JP_TM", tier="high", market="CN") > sold(
+        more, plant="JP_TM", tier="high", market="CN")
+
+
+def test_faster_chinese_growth_expands_ft_china(base):
+    """Case 1.8: FT-China's capacity grew with demand. 50% more Chinese demand fills the
+    second bay; TM Japan's imports into China grow too."""
+    r = solve("china_growth")
+
+    def modules(res):
+        ex = res.tables["expansions"]
+        return int(ex.loc[ex["entity"] == "CN_FT", "modules"].sum())
+
+    assert modules(r) > modules(base)
+    assert sold(r, plant="CN_FT") > sold(base, plant="CN_FT")
+    assert sold(r, plant="JP_TM", market="CN") > sold(base, plant="JP_TM", market="CN")
+    assert sold(r, plant="CN_FT", tier="high") == 0
