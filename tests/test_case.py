@@ -218,6 +218,26 @@ def test_every_number_is_in_the_calibration_table():
     assert not missing
 
 
+def test_calibration_table_quotes_each_numbers_provenance():
+    """Each row's source column starts with the provenance text that covers the number in
+    the file (so it begins with its kind: case, source or assumed)."""
+    from gpnopt.provenance import dotted, number_provenance, override_provenance
+
+    raw = gpnopt.io.read_yaml(CASE)
+    body = {k: v for k, v in raw.items() if k not in ("scenarios", "overrides")}
+    origins = {dotted(p): o for p, o in {**number_provenance(body),
+                                         **override_provenance(raw)}.items()}
+    table = (CASE.parents[1] / "docs" / "calibration.md").read_text()
+    wrong = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 5 and cells[1].startswith("`"):
+            origin = origins.get(cells[1].strip("`"))
+            if origin is not None and not cells[4].startswith(origin.text.replace("|", "/")):
+                wrong.append(cells[1])
+    assert not wrong
+
+
 def _robustness_module():
     import importlib.util
 
