@@ -82,3 +82,43 @@ def test_bad_expectations_are_refused(fields, needle):
     raw = micro(RAW, {"expectations": [{"id": "x", **fields}]})
     with pytest.raises(gpnopt.InstanceError, match=needle):
         gpnopt.instance_from_dict(raw, name="micro")
+
+
+# --- largest: a plant's output against the others of its group ------------------------------
+# Two plants of F in A: P (unit cost 10, capacity 40, as above) and Q (unit cost 11, capacity
+# 25). M takes 10 units at 30 and J 30 at 20: 40 units, all profitable, so P, the cheaper, makes
+# all 40 and Q none. With Q's cost 9 instead, Q makes its 25 and P the other 15. A third plant R,
+# 40% F's and 60% G's, at cost 8 and capacity 30, makes 30, P the other 10 and Q none.
+TWO = micro(RAW, {"plants": {"Q": {"country": "A", "owners": {"F": 1.0},
+                                   "lines": {"m": {"unit_cost": 11, "capacity": 25}}}}})
+
+
+def test_largest_by_units_and_by_revenue():
+    got = _holds(TWO, {"id": "p", "kind": "largest", "plant": "P", "source_firm": "F"},
+                 {"id": "q", "kind": "largest", "plant": "Q", "source_firm": "F"},
+                 {"id": "p_rev", "kind": "largest", "plant": "P", "basis": "revenue"})
+    assert got == {"p": True, "q": False, "p_rev": True}
+
+
+def test_largest_moves_with_the_costs():
+    raw = micro(TWO, {"plants": {"Q": {"lines": {"m": {"unit_cost": 9}}}}})
+    got = _holds(raw, {"id": "p", "kind": "largest", "plant": "P", "source_firm": "F"},
+                 {"id": "q", "kind": "largest", "plant": "Q", "source_firm": "F"})
+    assert got == {"p": False, "q": True}
+
+
+def test_largest_compares_only_the_firms_group():
+    raw = micro(TWO, {"firms": {"G": {"home_country": "A"}},
+                      "plants": {"R": {"country": "A", "owners": {"F": 0.4, "G": 0.6},
+                                       "lines": {"m": {"unit_cost": 8, "capacity": 30}}}}})
+    # R makes 30 (cheapest), P the other 10, Q none: R is the largest of all plants but not
+    # of F's group, where P leads.
+    got = _holds(raw, {"id": "group", "kind": "largest", "plant": "P", "source_firm": "F"},
+                 {"id": "all", "kind": "largest", "plant": "P"},
+                 {"id": "r_all", "kind": "largest", "plant": "R"})
+    assert got == {"group": True, "all": False, "r_all": True}
+
+
+def test_largest_needs_its_plant():
+    with pytest.raises(gpnopt.errors.InstanceError, match="names its plant"):
+        _holds(RAW, {"id": "x", "kind": "largest", "source_firm": "F"})

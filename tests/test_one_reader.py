@@ -50,6 +50,9 @@ def every_kind(inst: Instance) -> list[dict[str, Any]]:
         add("open", plant=p, holds=False)
         add("margin", plant=p, min=0.05, max=0.5)
         add("sales_share", plant=p, markets=sorted(inst.markets)[:2], min=0.3)
+        add("largest", plant=p)
+        for f in sorted(pl.owners):
+            add("largest", plant=p, source_firm=f, basis="revenue")
         for i in pl.lines:
             add("makes", plant=p, product=i)
         for tier in ("high", "medium", "low"):
@@ -158,7 +161,7 @@ def test_every_expectation_kind_is_covered():
     """Fails when the schema gains a kind that :func:`every_kind` does not produce."""
     inst = case(None)
     assert KINDS == {"makes", "in_house", "flow", "share", "sells", "binding", "open",
-                     "sales_share", "margin"}
+                     "sales_share", "margin", "largest"}
     assert {e.kind for e in inst.expectations} >= KINDS
     generated = with_every_kind(generate(3, **SMALL), "generated")
     assert {e.kind for e in generated.expectations} >= KINDS

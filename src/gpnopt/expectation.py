@@ -40,6 +40,9 @@ class Expectation(Base):
     * ``margin``: profit over revenue of ``plant`` or ``channel`` (its table row), or of
       ``firm`` (its equity-weighted profit over what the markets pay for its plants' sales,
       by its equity in each plant), lies in [``min``, ``max``].
+    * ``largest``: ``plant`` makes the most (``basis``: quantity, the default for this kind,
+      or revenue) of the plants compared: those of which ``source_firm`` holds more than half
+      (its group: the plants it consolidates), or every plant.
 
     ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
     """
@@ -49,7 +52,7 @@ class Expectation(Base):
     description: str = ""
     """The stylized fact in words."""
     kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open",
-                  "sales_share", "margin"]
+                  "sales_share", "margin", "largest"]
     """What is checked."""
     holds: bool = True
     """Whether the statement is expected to be true."""
@@ -81,8 +84,9 @@ class Expectation(Base):
     """Destination plant id."""
     markets: list[str] | None = None
     """Market ids: the customer segment of ``sales_share``."""
-    basis: Literal["revenue", "quantity"] = "revenue"
-    """``sales_share``: shares of revenue (units times price) or of units."""
+    basis: Literal["revenue", "quantity"] | None = None
+    """``sales_share``: shares of revenue (units times price, the default) or of units;
+    ``largest``: output in units (the default) or revenue."""
     min: Share | None = None
     """Least share (share)."""
     max: Share | None = None
@@ -109,6 +113,9 @@ class Expectation(Base):
             raise ValueError(msg)
         if self.kind == "margin" and [self.plant, self.channel, self.firm].count(None) != 2:
             msg = "a margin expectation names exactly one of plant, channel and firm"
+            raise ValueError(msg)
+        if self.kind == "largest" and self.plant is None:
+            msg = "a largest expectation names its plant: plant: ID"
             raise ValueError(msg)
         if self.kind in ("sales_share", "margin") and self.min is None and self.max is None:
             msg = f"a {self.kind} expectation states min, max or both"

@@ -100,14 +100,15 @@ def _sales_share(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str
         rows = [r for r in rows if r["plant"] in owned]
 
     def size(r: Row) -> float:
-        return float(r["quantity"]) * (float(r["price"]) if e.basis == "revenue" else 1.0)
+        by_value = (e.basis or "revenue") == "revenue"
+        return float(r["quantity"]) * (float(r["price"]) if by_value else 1.0)
 
     total = sum(size(r) for r in rows)
     if total <= e.min_quantity:
         return False, "no sales at all"
     segment = set(e.markets or ())
     part = sum(size(r) for r in rows if r["market"] in segment)
-    return _in_range(e, part / total, f"{e.basis} share")
+    return _in_range(e, part / total, f"{e.basis or 'revenue'} share")
 
 
 def _margin(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
@@ -131,6 +132,26 @@ def _margin(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
     return _in_range(e, profit / revenue, f"margin {profit:g}/{revenue:g} =")
 
 
+def _largest(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
+    """``largest``: ``plant`` makes the most of the plants compared (``source_firm``'s
+    group: the plants it holds more than half of; otherwise every plant)."""
+    compared = set(inst.plants) if e.source_firm is None else {
+        p for p, pl in inst.plants.items() if pl.owners.get(e.source_firm, 0.0) > 0.5}
+    compared.add(str(e.plant))
+    by_value = e.basis == "revenue"
+    size = dict.fromkeys(compared, 0.0)
+    for r in s.production:
+        if r["plant"] in size:
+            size[r["plant"]] += float(r["quantity"]) * (float(r["price"]) if by_value else 1.0)
+    own = size[str(e.plant)]
+    others = sorted(((v, p) for p, v in size.items() if p != e.plant), reverse=True)
+    if not others:
+        return own > e.min_quantity, f"{own:g} ({'revenue' if by_value else 'units'}), alone"
+    nxt, name = others[0]
+    what = "revenue" if by_value else "units"
+    return own > e.min_quantity and own > nxt + 1e-9, f"{own:g} {what}; next {name} {nxt:g}"
+
+
 def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, str]:
     """Whether the statement of ``e`` is true in ``solution``, and a short detail."""
     eps = e.min_quantity
@@ -151,6 +172,8 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
         return _sales_share(inst, solution, e)
     if e.kind == "margin":
         return _margin(inst, solution, e)
+    if e.kind == "largest":
+        return _largest(inst, solution, e)
     if e.kind == "binding":
         rows = _match(solution.technicians, firm=e.firm)
         if not rows:
