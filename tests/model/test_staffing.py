@@ -391,3 +391,37 @@ def test_the_timeline_pictures_take_a_hire():
     assert "firm" not in set(cells["kind"])
     assert timeline_chart(inst, res) is not None
     assert timeline_figure(inst, res) is not None
+
+
+# --- the binding expectation under family 18 -------------------------------------------------------
+def _binding(raw: dict[str, Any]) -> tuple[bool, str]:
+    from gpnopt.analysis.expectations import evaluate_expectations
+
+    raw = merge(raw, {"expectations": [{"id": "b", "kind": "binding", "firm": "F"}]})
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    (row,) = evaluate_expectations(inst, solve(raw))
+    return row["holds"], row["detail"]
+
+
+def test_binding_counts_expatriates_against_pool_and_hires():
+    # The hire case above: pool 1 plus one hire, both abroad: used up (2 of 2), although
+    # the pool alone (1) is below the 2 at work.
+    holds, detail = _binding(staffed(pool=1, per_line=1, hiring={"cost": 300, "max_per_period": 2}))
+    assert holds
+    assert detail == "2 of 2 expatriates abroad (pool 1 and hires)"
+    # Dearer hires are not made: the pool's one expatriate runs P1: used up too.
+    holds, detail = _binding(staffed(pool=1, per_line=1, hiring={"cost": 1000, "max_per_period": 2}))
+    assert (holds, detail) == (True, "1 of 1 expatriates abroad")
+
+
+def test_binding_leaves_local_managers_out():
+    # Locals at 30: both lines, two expatriates and two locals; 4 persons at work, the pool
+    # of 2 used up. Expatriates cost nothing here, so pool 3 sends three and one local (still
+    # used up), and pool 5 sends the four the lines need, one at home: not binding.
+    lm = {"max_share": 0.5, "cost": 30}
+    holds, detail = _binding(staffed(pool=2, per_line=2, local_managers=lm))
+    assert (holds, detail) == (True, "2 of 2 expatriates abroad, beside 2 local managers")
+    holds, detail = _binding(staffed(pool=3, per_line=2, local_managers=lm))
+    assert (holds, detail) == (True, "3 of 3 expatriates abroad, beside 1 local managers")
+    holds, detail = _binding(staffed(pool=5, per_line=2, local_managers=lm))
+    assert (holds, detail) == (False, "4 of 5 expatriates abroad")

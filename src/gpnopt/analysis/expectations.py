@@ -178,8 +178,14 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
         rows = _match(solution.technicians, firm=e.firm)
         if not rows:
             return False, "firm has no technician limit in this model"
-        used, pool = float(rows[0]["used"]), float(rows[0]["pool"])
-        return used >= pool - 1e-6, f"{used:g} of {pool:g} technicians used"
+        row = rows[0]
+        sent, available = float(row["expatriates"]), float(row["available"])
+        detail = f"{sent:g} of {available:g} expatriates abroad"
+        if float(row["locals"]) > 0:
+            detail += f", beside {float(row['locals']):g} local managers"
+        if available > float(row["pool"]) + 1e-9:
+            detail += f" (pool {float(row['pool']):g} and hires)"
+        return sent >= available - 1e-6, detail
     if e.kind == "open":
         if e.plant is not None:
             rows = _match(solution.plant_profit, plant=e.plant)
