@@ -60,10 +60,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.bounds import states_upper
 from gpnopt.model.variables import le, linear, term, var_tables
 from gpnopt.transport import Lanes
 
@@ -202,3 +204,10 @@ def _add_revenue(
         rule=lambda _m, e: linear(terms[e]),
         doc="revenue correction of units sold below the first step's price",
     )
+
+
+@states_upper("v_curve_step")
+def _curve_step_upper(var: Any, data: ModelData) -> float:
+    """Part of an arc's sales on one step: at most the arc's own bound."""
+    p, i, _h, mk, _s = var.index()
+    return min(data.demand[mk, i], data.max_production[p, i])

@@ -77,8 +77,9 @@ max_production[p,i]) and so its demand-curve steps v_curve_step[a,s] (family 16)
 max_need[d,k], v_output[p,k] <= max_output[p,k], learning's v_saving <= the option's output
 bound, the expatriates and local managers of family 18 <= the upper bound of the site's need,
 the tax base v_taxable[p] <= max(0, U of the profit before tax), each of these last made the
-variable's bound (no optimum exceeds it); every such variable is >= 0). A profit
-term without a finite bound is refused. Firm profits with the new equity enter the firm
+variable's bound (no optimum exceeds it); every such variable is >= 0). Each family states
+its variables' bounds (:mod:`gpnopt.model.bounds`, ``states_upper``); a profit term without a
+finite bound is refused. Firm profits with the new equity enter the firm
 objectives (``firm:F``, an alliance that names firms), participation and profit floors. The
 alliance objective over all entities, the sum of profit[e], is unchanged by equity: there,
 funding matters only through the capital budgets (and a solver may take funding it does not
@@ -102,12 +103,12 @@ import math
 from typing import Any
 
 import pyomo.environ as pyo
-from pyomo.repn import generate_standard_repn
 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import HorizonData
+from gpnopt.model.bounds import expression_bounds
 from gpnopt.model.variables import le, linear, term, var_tables
 
 PLANT, LINE, MAKE = "plant", "line", "make"
@@ -348,65 +349,6 @@ def module_budget_terms(b: Any, data: ModelData, f: str) -> list:
         if share > 0 and cost:
             out.append(term(share * cost, x))
     return out
-
-
-def _upper(var: Any, data: ModelData | None) -> float:
-    """An upper bound of ``var`` from its own bound or the data (module docstring)."""
-    if var.ub is not None:
-        return float(var.ub)
-    if data is None:
-        return math.inf
-    name, idx = var.parent_component().local_name, var.index()
-    if name == "v_sales":
-        p, i, _h, mk = idx
-        return min(data.demand[mk, i], data.max_production[p, i])
-    if name == "v_flow":
-        k, _s, d = idx
-        return data.max_need.get((d, k), 0.0)
-    if name == "v_curve_step":  # family 16: part of an arc's sales (curve_split)
-        p, i, _h, mk, _s = idx
-        return min(data.demand[mk, i], data.max_production[p, i])
-    if name == "v_flow_at":  # family 23: a flow's units at one transfer-price level
-        k, _s, d, _level = idx
-        return data.max_need.get((d, k), 0.0)
-    if name == "v_output":
-        return data.max_output[idx]
-    if name == "v_saving":
-        kind, p, item, _s = idx
-        table = data.max_production if kind == LINE else data.max_output
-        return table[p, item]
-    if name in ("v_expats", "v_locals"):  # family 18: at most the site's need, at an optimum
-        hi = max(0.0, expression_bounds(var.parent_block().site_need[idx].expr, data)[1])
-        if math.isfinite(hi):
-            var.setub(hi)  # stated as the variable's bound, so the McCormick rows stay valid
-        return hi
-    if name == "v_taxable":  # family 22: max(0, profit before tax) at an optimum
-        pre = var.parent_block().profit_before_tax[idx]
-        hi = max(0.0, expression_bounds(pre.expr, data)[1])
-        if math.isfinite(hi):
-            var.setub(hi)  # stated as the variable's bound, so the McCormick rows stay valid
-        return hi
-    return math.inf
-
-
-def expression_bounds(expr: Any, data: ModelData | None) -> tuple[float, float]:
-    """(L, U): bounds of linear ``expr`` from its variables' bounds (:func:`_upper`; lower
-    bounds their own, else 0 for the model's nonnegative variables). Infinite when a term
-    has no finite bound.
-    """
-    repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
-    if repn.nonlinear_expr is not None:
-        return -math.inf, math.inf
-    lo = hi = float(repn.constant)
-    for coef, var in zip(repn.linear_coefs, repn.linear_vars, strict=True):
-        if not coef:  # a term that cancels (v_taxable in a profit before tax) bounds nothing
-            continue
-        vlo = float(var.lb) if var.lb is not None else -math.inf
-        vhi = _upper(var, data)
-        a, c = coef * vlo, coef * vhi
-        lo += min(a, c) if coef else 0.0
-        hi += max(a, c) if coef else 0.0
-    return lo, hi
 
 
 def _mccormick(b: Any, name: str, w: Any, z: Any, expr: Any, keys: list, bounds: dict) -> None:

@@ -93,6 +93,7 @@ from gpnopt.data import ModelData
 from gpnopt.dynamics import ONE_PERIOD, Learnable, annuity
 from gpnopt.errors import InstanceError
 from gpnopt.horizon_data import HorizonData
+from gpnopt.model.bounds import states_upper
 from gpnopt.model.quality import quality_cover_terms, quality_levels
 from gpnopt.model.variables import le, linear, production_term, term, var_tables
 from gpnopt.schema import TIER_RANK, Instance
@@ -503,3 +504,10 @@ def add_learning(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
             rule=lambda m, p, t: linear(outlays[p, t]),
             doc="learning_outlay[p,t] = sum_x C_x * v_train[x,t]",
         )
+
+
+@states_upper("v_saving")
+def _saving_upper(var: Any, data: ModelData) -> float:
+    """Output made at a step's cost: at most the option's output bound."""
+    kind, p, item, _s = var.index()
+    return (data.max_production if kind == LINE else data.max_output)[p, item]

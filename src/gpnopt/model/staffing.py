@@ -69,6 +69,7 @@ from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.economics.staffing import Hiring, states_staffing
 from gpnopt.horizon_data import HorizonData
+from gpnopt.model.bounds import bounded_by_expression, states_upper
 from gpnopt.model.variables import eq, ge, le, linear, production_term, term, var_tables
 
 __all__ = [
@@ -292,3 +293,9 @@ def add_staffing_over_time(m: pyo.ConcreteModel, hdata: HorizonData) -> None:
             list(outlays), rule=lambda m, p, t: linear(outlays[p, t]),
             doc="technician_outlay[p,t] = sum_f hiring_cost[f,t] * v_hired[f,t]",
         )
+
+
+@states_upper("v_expats", "v_locals")
+def _staff_upper(var: Any, data: ModelData) -> float:
+    """Expatriates or local managers at a site: at most the site's need, at an optimum."""
+    return bounded_by_expression(var, var.parent_block().site_need[var.index()].expr, data)

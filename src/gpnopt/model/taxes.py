@@ -46,6 +46,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.bounds import bounded_by_expression, states_upper
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,3 +150,9 @@ def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
         b.tax_entities, rule=lambda b, e: b.v_taxable[e] >= b.profit_before_tax[e],
         doc="v_taxable[e] >= profit_before_tax[e]",
     )
+
+
+@states_upper("v_taxable")
+def _taxable_upper(var: Any, data: ModelData) -> float:
+    """Taxable profit: max(0, profit before tax) at an optimum."""
+    return bounded_by_expression(var, var.parent_block().profit_before_tax[var.index()].expr, data)

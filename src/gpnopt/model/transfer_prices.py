@@ -35,6 +35,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData, component_tariff_rate
+from gpnopt.model.bounds import states_upper
 from gpnopt.model.variables import linear, term, var_tables
 from gpnopt.transport import Lanes
 
@@ -119,3 +120,10 @@ def level_values(b: Any, data: ModelData, val: Any) -> dict[Arc, float]:
     """Arc -> sum_l P_kl * v_flow_at[a,l] of a solved block (``val`` the value of an
     expression); empty when the block has no levels."""
     return {a: val(expr) for a, expr in level_terms(b, data, "price").items()}
+
+
+@states_upper("v_flow_at")
+def _flow_at_upper(var: Any, data: ModelData) -> float:
+    """A flow's units at one transfer-price level: at most the flow's own bound."""
+    k, _s, d, _level = var.index()
+    return data.max_need.get((d, k), 0.0)

@@ -43,6 +43,7 @@ from pyomo.core.expr.numeric_expr import (
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 from gpnopt.data import ModelData
+from gpnopt.model.bounds import states_upper
 
 _VARS = (
     "v_is_open",
@@ -177,3 +178,23 @@ def ge(terms: list[Any], lb: float, *, general: bool = False) -> InequalityExpre
 def eq(terms: list[Any], rhs: float, *, general: bool = False) -> EqualityExpression:
     """The row ``sum(terms) == rhs``."""
     return EqualityExpression((_body(terms, general), rhs))
+
+
+@states_upper("v_sales")
+def _sales_upper(var: Any, data: ModelData) -> float:
+    """Units sold on an arc: at most the market's demand and the plant's production bound."""
+    p, i, _h, mk = var.index()
+    return min(data.demand[mk, i], data.max_production[p, i])
+
+
+@states_upper("v_flow")
+def _flow_upper(var: Any, data: ModelData) -> float:
+    """A component flow: at most the destination's largest need of it."""
+    k, _s, d = var.index()
+    return data.max_need.get((d, k), 0.0)
+
+
+@states_upper("v_output")
+def _output_upper(var: Any, data: ModelData) -> float:
+    """A make option's output: at most its bound in the data."""
+    return data.max_output[var.index()]
