@@ -31,9 +31,9 @@ class Expectation(Base):
       ``source``/``source_country``/``source_firm`` lies in [``min``, ``max``].
     * ``sells``: products (of ``firm``/``tier``/``product``) reach ``market``, optionally only
       through ``channel`` (``only_channel: true``).
-    * ``binding``: the technicians of ``firm`` are used up: every expatriate available (the
-      pool, plus the hires usable by then under family 18) works abroad; local managers,
-      who stand in for part of a crew, do not count against it.
+    * ``binding``: the technician pool of ``firm`` is used up: at least the pool's number of
+      expatriates works abroad (hires under family 18 add to them: a firm hires only past
+      its pool); local managers, who stand in for part of a crew, do not count.
     * ``open``: entity ``plant`` or ``channel`` is open.
     * ``sales_share``: the share of sales (``basis``: revenue, the default, or quantity)
       that goes to the customer segment ``markets`` lies in [``min``, ``max``]; the sales

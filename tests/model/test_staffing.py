@@ -403,15 +403,13 @@ def _binding(raw: dict[str, Any]) -> tuple[bool, str]:
     return row["holds"], row["detail"]
 
 
-def test_binding_counts_expatriates_against_pool_and_hires():
-    # The hire case above: pool 1 plus one hire, both abroad: used up (2 of 2), although
-    # the pool alone (1) is below the 2 at work.
+def test_binding_counts_expatriates_against_the_pool_hires_beyond_it():
+    # The hire case above: pool 1 plus one hire, both abroad: the pool is used up.
     holds, detail = _binding(staffed(pool=1, per_line=1, hiring={"cost": 300, "max_per_period": 2}))
-    assert holds
-    assert detail == "2 of 2 expatriates abroad (pool 1 and hires)"
+    assert (holds, detail) == (True, "2 expatriates abroad, pool 1 and 1 hired")
     # Dearer hires are not made: the pool's one expatriate runs P1: used up too.
     holds, detail = _binding(staffed(pool=1, per_line=1, hiring={"cost": 1000, "max_per_period": 2}))
-    assert (holds, detail) == (True, "1 of 1 expatriates abroad")
+    assert (holds, detail) == (True, "1 expatriates abroad, pool 1")
 
 
 def test_binding_leaves_local_managers_out():
@@ -420,8 +418,8 @@ def test_binding_leaves_local_managers_out():
     # used up), and pool 5 sends the four the lines need, one at home: not binding.
     lm = {"max_share": 0.5, "cost": 30}
     holds, detail = _binding(staffed(pool=2, per_line=2, local_managers=lm))
-    assert (holds, detail) == (True, "2 of 2 expatriates abroad, beside 2 local managers")
+    assert (holds, detail) == (True, "2 expatriates abroad, pool 2; 2 local managers beside them")
     holds, detail = _binding(staffed(pool=3, per_line=2, local_managers=lm))
-    assert (holds, detail) == (True, "3 of 3 expatriates abroad, beside 1 local managers")
+    assert (holds, detail) == (True, "3 expatriates abroad, pool 3; 1 local managers beside them")
     holds, detail = _binding(staffed(pool=5, per_line=2, local_managers=lm))
-    assert (holds, detail) == (False, "4 of 5 expatriates abroad")
+    assert (holds, detail) == (False, "4 expatriates abroad, pool 5")

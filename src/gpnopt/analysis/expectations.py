@@ -179,13 +179,13 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
         if not rows:
             return False, "firm has no technician limit in this model"
         row = rows[0]
-        sent, available = float(row["expatriates"]), float(row["available"])
-        detail = f"{sent:g} of {available:g} expatriates abroad"
+        sent, pool = float(row["expatriates"]), float(row["pool"])
+        detail = f"{sent:g} expatriates abroad, pool {pool:g}"
+        if float(row["available"]) > pool + 1e-9:
+            detail += f" and {float(row['available']) - pool:g} hired"
         if float(row["locals"]) > 0:
-            detail += f", beside {float(row['locals']):g} local managers"
-        if available > float(row["pool"]) + 1e-9:
-            detail += f" (pool {float(row['pool']):g} and hires)"
-        return sent >= available - 1e-6, detail
+            detail += f"; {float(row['locals']):g} local managers beside them"
+        return sent >= pool - 1e-6, detail
     if e.kind == "open":
         if e.plant is not None:
             rows = _match(solution.plant_profit, plant=e.plant)
