@@ -534,7 +534,7 @@ def _apply_scenario(
 ) -> dict[str, Any]:
     """A copy of ``raw`` with the scenario's patches and ``overrides`` merged in and the
     file-only keys removed."""
-    data = copy.deepcopy(dict(raw))
+    data = plain_copy(dict(raw))
     data.pop("imports", None)
     try:  # the file keys' shape, also for mappings that did not come through a file
         ScenarioFile.model_validate({k: data[k] for k in _FILE_KEYS if k in data})
@@ -560,6 +560,19 @@ def _apply_scenario(
     return data
 
 
+def plain_copy(x: Any) -> Any:
+    """A deep copy of YAML data: dicts, lists and scalars copied by hand (several times
+    faster than ``copy.deepcopy``, which a sweep paid on every draw); anything else through
+    ``copy.deepcopy``. Shared sub-mappings (YAML anchors) become separate copies."""
+    if isinstance(x, dict):
+        return {k: plain_copy(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [plain_copy(v) for v in x]
+    if x is None or isinstance(x, str | int | float):  # bool is an int
+        return x
+    return copy.deepcopy(x)
+
+
 def _merge_override(data: dict[str, Any], patch: Mapping[str, Any], where: str) -> list[str]:
     """Merge one override into ``data`` in place (adds only where marked, ``+ID``)."""
     ids = period_ids(patch.get("periods")) or period_ids(data.get("periods"))
@@ -573,6 +586,8 @@ def instance_from_dict(
     name: str = "<dict>",
     scenario: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    *,
+    numbers_changed: bool = False,
 ) -> Instance:
     """Validate an instance given as a Python mapping (as read from YAML).
 
@@ -581,9 +596,14 @@ def instance_from_dict(
         name: the name used in messages (the file name).
         scenario: as in :func:`load`.
         overrides: as in :func:`load`.
+        numbers_changed: ``raw`` is a mapping validated before whose numbers alone changed
+            since (a sweep's draw): the checks no number can fail (provenance texts name
+            their kind; without ``periods:``, no values by period) are not run again.
 
     Provenance texts of numbers must name their kind (:mod:`gpnopt.checks.provenance`).
     """
+    if numbers_changed:
+        return _instance_of(name, raw, scenario, overrides, series=False)
     kindless = [f"{name}: {p}" for p in check_provenance(raw) + check_provenance(overrides or {})]
     try:
         instance = _instance_of(name, raw, scenario, overrides)
@@ -595,12 +615,15 @@ def instance_from_dict(
 
 
 def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
-                 overrides: Mapping[str, Any] | None) -> Instance:
-    """:func:`instance_from_dict` after the provenance check."""
+                 overrides: Mapping[str, Any] | None, *, series: bool = True) -> Instance:
+    """:func:`instance_from_dict` after the provenance check (``series``: check the values
+    by period, :func:`gpnopt.timeseries.resolve_periods`)."""
     data = _apply_scenario(name, raw, scenario, overrides)
     name += f" (scenario {scenario})" if scenario else ""
     try:
-        periods = resolve_periods(data)
+        # Without periods, a series fault is one of shape (a growth, year keys), never of a
+        # number; with them a growth rate is a number that can leave its range.
+        periods = resolve_periods(data, series=series or bool(data.get("periods")))
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc)) from None
     except InstanceError as exc:

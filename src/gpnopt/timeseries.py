@@ -385,18 +385,19 @@ def _pick(node: Any, t: str, clock: _Clock, paths: tuple[str, str], marks: list)
     return node
 
 
-def resolve_periods(data: Mapping[str, Any]) -> list[PeriodRaw]:
+def resolve_periods(data: Mapping[str, Any], *, series: bool = True) -> list[PeriodRaw]:
     """One raw instance per period of ``data`` (an instance mapping, scenario applied).
 
     Without ``periods:`` the list holds ``data`` itself as the one period (after checking that
-    it gives no per-period value).
+    it gives no per-period value). ``series`` false skips :func:`series_problems` (a mapping
+    checked before whose numbers alone changed: a sweep's draw).
 
     Raises:
         pydantic.ValidationError: ``periods`` is malformed (checked before anything else).
         InstanceError: :func:`series_problems` found faults (lines without the file name).
     """
     timing = _Timing.model_validate({"periods": data.get("periods") or []})
-    problems = series_problems(data)
+    problems = series_problems(data) if series else []
     if problems:
         raise InstanceError(problems)
     if not timing.periods:

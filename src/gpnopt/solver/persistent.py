@@ -65,17 +65,21 @@ def structure_signature(instance: Instance) -> Any:
     """
 
     budgets = any(f.capital_budget is not None for f in instance.firms.values())
+    only: dict[str, bool] = {}  # each key's _objective_only, asked once per key
+    nested = (dict, list)
 
-    def strip(x: Any) -> Any:
-        if isinstance(x, dict):
-            return {
-                k: ("*" if _objective_only(k, budgets) and v is not None else strip(v))
-                for k, v in x.items()
-                if k not in _STRUCTURE_FREE_KEYS
-            }
+    def strip(x: Any) -> Any:  # scalars are kept as they are, without a call each
         if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
+            return [strip(v) if isinstance(v, nested) else v for v in x]
+        out = {}
+        for k, v in x.items():
+            if k in _STRUCTURE_FREE_KEYS:
+                continue
+            o = only.get(k)
+            if o is None:
+                o = only[k] = _objective_only(k, budgets)
+            out[k] = "*" if o and v is not None else strip(v) if isinstance(v, nested) else v
+        return out
 
     return strip(instance.model_dump())
 

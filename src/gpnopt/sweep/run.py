@@ -36,7 +36,7 @@ from gpnopt.sweep.store import (
     write_part,
 )
 from gpnopt.sweep.summary import grid_flips, jsonable, summarize
-from gpnopt.sweep.worker import MODES, run_dask, run_processes, worker_for
+from gpnopt.sweep.worker import MODES, frozen_collector, run_dask, run_processes, worker_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,8 +220,9 @@ def _solve(plan: SweepPlan, mode: str, todo: list[int], scheduler: Any, n_worker
         run_dask(plan, mode, todo, scheduler, keep)
     elif n_workers == 1:
         w = worker_for(plan, mode)
-        for c in todo:
-            keep(c, w.run_chunk(c))
+        with frozen_collector():
+            for c in todo:
+                keep(c, w.run_chunk(c))
     else:
         run_processes(plan, mode, todo, n_workers, keep)
 
