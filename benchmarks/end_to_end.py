@@ -15,6 +15,12 @@ Usage::
     python benchmarks/end_to_end.py --solver scip   # the same with --solver (gpnopt[scip])
     python benchmarks/end_to_end.py --baseline ../main/.venv/bin/python   # before and after
 
+Every command runs with Python's bytecode cache on, in a temporary folder
+(``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` is dropped), which the warm-up run fills:
+as after an install, where pip compiles every module, and the same for each command (no
+``__pycache__`` is written into a checkout). ``--no-cache`` runs them without it instead,
+every module of a checkout compiled at each start.
+
 ``--baseline PYTHON`` adds a third command, the ``gpnopt solve`` installed beside another
 interpreter (another checkout's environment), run in the same alternation: a before/after
 pair measured side by side.
@@ -25,10 +31,13 @@ pair measured side by side.
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,10 +56,25 @@ def gpnopt_command(solver: str | None, python: str = sys.executable) -> list[str
     return [*head, "solve", str(CASE), *(["--solver", solver] if solver else [])]
 
 
+ENV = dict(os.environ)
+"""The environment of every command (:func:`set_cache`)."""
+
+
+def set_cache(cached: bool) -> None:  # noqa: FBT001
+    """Bytecode cache on (in a temporary folder, filled by the warm-up) or off."""
+    ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+    ENV.pop("PYTHONPYCACHEPREFIX", None)
+    if cached:
+        ENV["PYTHONPYCACHEPREFIX"] = folder = tempfile.mkdtemp(prefix="gpnopt-e2e-pyc-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    else:
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+
+
 def wall(cmd: list[str]) -> float:
     """Seconds of one run of ``cmd`` (its output discarded; a failure stops the script)."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - t0
 
 
@@ -69,7 +93,7 @@ def side_by_side(commands: dict[str, list[str]], repeat: int) -> dict[str, list[
 def largest_imports(cmd: list[str], top: int = 12) -> list[tuple[int, str]]:
     """The ``top`` largest first-level imports of one run of ``cmd`` (cumulative us)."""
     python_cmd = [sys.executable, "-X", "importtime", "-m", "gpnopt", *cmd[cmd.index("solve"):]]
-    run = subprocess.run(python_cmd, check=True, capture_output=True, text=True)
+    run = subprocess.run(python_cmd, check=True, capture_output=True, text=True, env=ENV)
     rows = []
     for line in run.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line:
@@ -87,7 +111,10 @@ def main() -> None:
     parser.add_argument("--solver", default=None, help="pass --solver to gpnopt solve")
     parser.add_argument("--parts", action="store_true", help="also print the largest imports")
     parser.add_argument("--baseline", default=None, help="another environment's python")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="run without the bytecode cache (every module compiled at start)")
     args = parser.parse_args()
+    set_cache(not args.no_cache)
     solve = gpnopt_command(args.solver)
     commands = {"import line": BARE, "gpnopt solve": solve}
     if args.baseline:
@@ -95,7 +122,8 @@ def main() -> None:
     times = side_by_side(commands, args.repeat)
     bare = statistics.median(times["import line"])
     full = statistics.median(times["gpnopt solve"])
-    print(f"{args.repeat} runs of each, alternating (medians; min-max in brackets)")
+    cache = "off" if args.no_cache else "on (a temporary PYTHONPYCACHEPREFIX)"
+    print(f"{args.repeat} runs of each, alternating (medians); bytecode cache {cache}")
     print("| command | median s | min s | max s |\n|---|---:|---:|---:|")
     for k, ts in times.items():
         print(f"| {k} | {statistics.median(ts):.3f} | {min(ts):.3f} | {max(ts):.3f} |")

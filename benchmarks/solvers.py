@@ -41,9 +41,8 @@ def worker(size: str, solver: str, seed: int, time_limit: float, mip_gap: float)
     """One solve in this process (the ``--worker`` mode): its figures as a dict."""
     import gpnopt
     import gpnopt.analysis
-    from gpnopt.solver.highs import prime_compiler
+    import gpnopt.solver.highs  # noqa: F401 (one-off imports of a process: Pyomo, highspy)
 
-    prime_compiler()  # one-off imports of a process (scipy.sparse, Pyomo, the interface)
     if solver == "scip":
         import pyomo.contrib.solver.solvers.scip.scip_direct  # noqa: F401
     t0 = time.perf_counter()

@@ -53,9 +53,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from gpnopt.analysis.periods import period_view, period_views
 from gpnopt.analysis.roles import (  # the role rule and the amounts, re-exported here
@@ -73,7 +71,11 @@ from gpnopt.analysis.roles import (  # the role rule and the amounts, re-exporte
     share,
 )
 from gpnopt.results import Result, Solution, solution_of
+from gpnopt.results.tables import records_frame, table_records
 from gpnopt.schema import TIER_RANK, Instance
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made (records_frame)
+    import pandas as pd
 
 FLOW_CLASSES = ("intra-firm", "inter-firm", "in-plant")
 """Classes of component flows: between plants sharing an owner (a JV counts for each of
@@ -94,6 +96,9 @@ ROLE_COLUMNS = [
     "intra_firm_supply_share", "supplies", "inputs_from",
 ]
 """Columns of :func:`plant_roles` in order."""
+
+SPECIALIZATION_COLUMNS = [*ROLE_COLUMNS, "open", "profit"]
+"""Columns of :func:`specialization_table` (``specialization.csv``) in order."""
 
 INDEX_COLUMNS = [
     "plants", "output", "final_sales", "component_sales", "exports", "export_share",
@@ -164,6 +169,8 @@ def flow_classes(instance: Instance, result: Solved, *, period: str | None = Non
     a JV counts for each of its owners; supplier pools are external, so never), flow_class
     (``in-plant`` for a plant's use of its own output, ``intra-firm``, ``inter-firm``).
     """
+    import pandas as pd
+
     instance, solution = period_view(instance, _rows(result), period)
     rows = []
     for r in solution.component_flows:
@@ -202,6 +209,8 @@ def flow_summary(instance: Instance, result: Solved, *, period: str | None = Non
     Shares are of the flows *between* entities (intra-firm plus inter-firm); in-plant rows
     have NaN shares.
     """
+    import pandas as pd
+
     fc = flow_classes(instance, result, period=period)
     columns = [
         "flow_class", "source_type", "flows", "quantity", "value", "cross_border_quantity",
@@ -336,6 +345,11 @@ def plant_roles(instance: Instance, result: Solved) -> pd.DataFrame:
     The amounts and the role type are those of :mod:`gpnopt.analysis.roles`, computed in one
     pass over the rows (linear in plants and rows).
     """
+    return records_frame(role_rows(instance, result), ROLE_COLUMNS)
+
+
+def role_rows(instance: Instance, result: Solved) -> list[dict[str, Any]]:
+    """The rows of :func:`plant_roles` (dicts with :data:`ROLE_COLUMNS`), without pandas."""
     rows = []
     for t, (inst, solution) in period_views(instance, _rows(result)).items():
         acts = plant_activity(inst, solution)
@@ -345,7 +359,7 @@ def plant_roles(instance: Instance, result: Solved) -> pd.DataFrame:
             if r["in_house"] == 1 and r["quantity"] > 0
         }
         rows += [_role_row(inst, a, p in making, t) for p, a in acts.items()]
-    return pd.DataFrame(rows, columns=ROLE_COLUMNS)
+    return rows
 
 
 # --- indices by level -------------------------------------------------------------------------
@@ -374,6 +388,18 @@ def specialization_indices(
     cross_border_input_share, horizontal_index, supply_share, vs, vs_share, import_content.
     Undefined ratios are NaN.
     """
+    return records_frame(index_rows(instance, result, level, period=period), [level, *INDEX_COLUMNS])
+
+
+def index_rows(
+    instance: Instance,
+    result: Solved,
+    level: Literal["plant", "firm", "country"] = "plant",
+    *,
+    period: str | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`specialization_indices` (dicts, the level's key first), without
+    pandas."""
     if level not in ("plant", "firm", "country"):
         msg = f"level {level!r}: use plant, firm or country"
         raise ValueError(msg)
@@ -401,7 +427,7 @@ def specialization_indices(
             for cell, v in acts[p].cells.items():
                 c[cell] += w * v
         rows.append({level: key, "plants": len(weights), **a, **ratios(a, c)})
-    return pd.DataFrame(rows, columns=[level, *INDEX_COLUMNS])
+    return rows
 
 
 def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
@@ -411,10 +437,14 @@ def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
     :func:`plant_roles` followed by ``open`` and ``profit`` (from ``plant_profit``). A
     closed plant has role_type ``none``, role ``closed``, zero amounts and empty (NaN) ratios.
     """
+    return records_frame(specialization_rows(instance, result), SPECIALIZATION_COLUMNS)
+
+
+def specialization_rows(instance: Instance, result: Solved) -> list[dict[str, Any]]:
+    """The rows of :func:`specialization_table` (dicts with :data:`SPECIALIZATION_COLUMNS`),
+    without pandas."""
     solution = _rows(result)
-    roles = {
-        (r["plant"], r["period"]): r for r in plant_roles(instance, solution).to_dict("records")
-    }
+    roles = {(r["plant"], r["period"]): r for r in role_rows(instance, solution)}
     insts = {t: inst for t, (inst, _) in period_views(instance, solution).items()}
     rows = []
     for r in solution.plant_profit:
@@ -441,7 +471,7 @@ def specialization_table(instance: Instance, result: Solved) -> pd.DataFrame:
         row["open"] = int(r["open"])
         row["profit"] = float(r["profit"])
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*ROLE_COLUMNS, "open", "profit"])
+    return rows
 
 
 # --- comparison across scenarios --------------------------------------------------------------
@@ -461,6 +491,8 @@ def compare_roles(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         the same plant and period under the first label, or the plant is missing there). A
         plant missing under a label has role_type ``absent``.
     """
+    import pandas as pd
+
     from gpnopt.dynamics import ONE_PERIOD
 
     labels = list(tables)
@@ -505,19 +537,20 @@ def _pct(x: Any) -> str:
     return _num(x * 100 if isinstance(x, int | float) and not math.isnan(x) else x, ".1f")
 
 
-def format_roles(df: pd.DataFrame) -> list[str]:
+def format_roles(df: pd.DataFrame | list[dict[str, Any]]) -> list[str]:
     """Plain-text lines (no markup) of a :func:`plant_roles` or :func:`specialization_table`
-    frame: a header, then one line per plant with its stage, role type, horizontal index H,
-    export share, cross-border input share, VS (value) and VS share, and the role in words.
-    Closed plants are left out."""
-    if "open" in df.columns:
-        df = df[df["open"] == 1]
+    frame (or its rows, :func:`role_rows`, :func:`specialization_rows`): a header, then one
+    line per plant with its stage, role type, horizontal index H, export share, cross-border
+    input share, VS (value) and VS share, and the role in words. Closed plants are left out."""
+    records = table_records(df)
+    if records and "open" in (df.columns if hasattr(df, "columns") else records[0]):
+        records = [r for r in records if r.open == 1]
     head = (
         f"{'plant':<10} {'country':<7} {'stage':<10} {'type':<10} {'H':>5} {'export%':>7} "
         f"{'xb-in%':>6} {'VS':>9} {'VS%':>5}  role"
     )
     lines = [head]
-    for r in df.itertuples(index=False):
+    for r in records:
         lines.append(
             f"{r.plant:<10} {r.country:<7} {r.stage:<10} {r.role_type:<10} "
             f"{_num(r.horizontal_index, '.2f'):>5} {_pct(r.export_share):>7} "
@@ -527,15 +560,17 @@ def format_roles(df: pd.DataFrame) -> list[str]:
     return lines
 
 
-def format_indices(df: pd.DataFrame) -> list[str]:
-    """Plain-text lines of a :func:`specialization_indices` frame (any level)."""
-    key = df.columns[0]
+def format_indices(df: pd.DataFrame | list[dict[str, Any]], key: str | None = None) -> list[str]:
+    """Plain-text lines of a :func:`specialization_indices` frame (any level), or of its
+    rows (:func:`index_rows`, the level ``key`` given)."""
+    if key is None:
+        key = df.columns[0] if hasattr(df, "columns") else next(iter(df[0]))
     head = (
         f"{key:<10} {'output':>10} {'exports':>10} {'export%':>7} {'H':>5} {'supply%':>7} "
         f"{'VS':>9} {'VS%':>5}"
     )
     lines = [head]
-    for r in df.itertuples(index=False):
+    for r in table_records(df):
         lines.append(
             f"{getattr(r, key):<10} {_num(r.output, ',.1f'):>10} {_num(r.exports, ',.1f'):>10} "
             f"{_pct(r.export_share):>7} {_num(r.horizontal_index, '.2f'):>5} "

@@ -7,6 +7,7 @@ Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Py
 from __future__ import annotations
 
 import json
+import numbers
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -308,8 +309,7 @@ def _print_period(result: Any, instance: Any = None) -> None:
     view of a multi-period one)."""
     _print_profits(result)
     _print_decisions(result)
-    tech = result.tables["technicians"]
-    for r in tech.itertuples():
+    for r in _rows(result, "technicians"):
         line = f"technicians of {r.firm}: {r.used:g} of {r.pool:g} used"
         if r.locals or r.hired or r.cost or r.available != r.pool:  # family 18
             line = (f"technicians of {r.firm}: {r.used:g} needed, {r.expatriates:g} "
@@ -327,16 +327,56 @@ def _print_family_tables(result: Any) -> None:
     from gpnopt.results.families import FAMILY_TABLES
 
     for family in FAMILY_TABLES:
-        df = result.tables.get(family.name)
-        if df is None or df.empty:
+        if family.name not in result.tables:
             continue
         shown = [c for c in family.columns if c != "period"]
+        cols = _columns(_table(result, family.name), shown)
+        if not cols or not cols[0][2]:
+            continue
         table = Table(title=f"{family.name}: {family.doc}", title_justify="left")
-        for c in shown:
-            table.add_column(c, justify="right" if df[c].dtype.kind in "fi" else "left")
-        for row in df[shown].itertuples(index=False):
+        for c, numeric, _ in cols:
+            table.add_column(c, justify="right" if numeric else "left")
+        for row in zip(*(values for _, _, values in cols), strict=True):
             table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
         out.print(table)
+
+
+def _columns(table: Any, names: list[str]) -> list[tuple[str, bool, list[Any]]]:
+    """Columns ``names`` of a DataFrame or of row dicts: (name, numeric, values), the values
+    as a DataFrame's rows give them (a numeric column holding a float or a missing value is
+    a float column: every value a float, missing ones NaN)."""
+    if hasattr(table, "columns"):
+        return [(c, table[c].dtype.kind in "fi", table[c].tolist()) for c in names]
+    cols = []
+    for c in names:
+        values = [r[c] for r in table]
+        present = [v for v in values if v is not None]
+        numeric = bool(present) and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in present
+        )
+        if numeric and (len(present) < len(values) or any(isinstance(v, float) for v in present)):
+            values = [float("nan") if v is None else float(v) for v in values]
+        cols.append((c, numeric, values))
+    return cols
+
+
+def _table(result: Any, name: str) -> Any:
+    """Table ``name`` of ``result``: its rows (dicts) while the Result's tables have not made
+    its DataFrame (:class:`gpnopt.results.tables.Tables`), else the DataFrame."""
+    from gpnopt.results.tables import Tables
+
+    tables = result.tables
+    if isinstance(tables, Tables) and tables.pending(name):
+        return tables.rows(name)
+    return tables[name]
+
+
+def _rows(result: Any, name: str) -> list[Any]:
+    """The rows of table ``name``, each read by attribute (``r.plant``), without making a
+    DataFrame the Result has not made yet (so the summary needs no pandas)."""
+    from gpnopt.results.tables import table_records
+
+    return table_records(_table(result, name))
 
 
 def _print_profits(result: Any) -> None:
@@ -351,18 +391,18 @@ def _print_profits(result: Any) -> None:
     plants = Table(title="Profit by plant", title_justify="left")
     for c in ("plant", "country", "open", "revenue", "cost", "profit"):
         plants.add_column(c, justify="right" if c in ("revenue", "cost", "profit") else "left")
-    for r in result.tables["plant_profit"].itertuples():
+    for r in _rows(result, "plant_profit"):
         plants.add_row(
             r.plant, r.country, "yes" if r.open else "no", money(r.revenue), money(r.cost), money(r.profit)
         )
     out.print(plants)
 
-    ch = result.tables["channel_profit"]
-    if not ch.empty:
+    ch = _rows(result, "channel_profit")
+    if ch:
         chan = Table(title="Channels and offices", title_justify="left")
         for c in ("channel", "open", "units", "profit"):
             chan.add_column(c, justify="right" if c in ("units", "profit") else "left")
-        for r in ch.itertuples():
+        for r in ch:
             chan.add_row(r.channel, "yes" if r.open else "no", f"{r.quantity:g}", money(r.profit))
         out.print(chan)
 
@@ -372,26 +412,26 @@ def _print_decisions(result: Any) -> None:
     prod = Table(title="Who makes what for whom (units)", title_justify="left")
     for c in ("plant", "product", "tier", "market", "channel", "units"):
         prod.add_column(c, justify="right" if c == "units" else "left")
-    for r in result.tables["production"].itertuples():
+    for r in _rows(result, "production"):
         prod.add_row(r.plant, r.product, r.tier, r.market, r.channel, f"{r.quantity:g}")
     out.print(prod)
 
-    mob = result.tables["make_or_buy"]
-    if not mob.empty:
+    mob = _rows(result, "make_or_buy")
+    if mob:
         mk = Table(title="Make or buy", title_justify="left")
         for c in ("plant", "component", "in-house", "units"):
             mk.add_column(c, justify="right" if c == "units" else "left")
-        for r in mob.itertuples():
+        for r in mob:
             mk.add_row(r.plant, r.component, "yes" if r.in_house else "no", f"{r.quantity:g}")
         out.print(mk)
 
-    flows = result.tables["component_flows"]
-    if not flows.empty:
+    flows = _rows(result, "component_flows")
+    if flows:
         ft = Table(title="Component flows between plants (units)", title_justify="left")
         for c in ("component", "from", "to", "units"):
             ft.add_column(c, justify="right" if c == "units" else "left")
-        inter = flows[(flows["source_type"] == "plant") & (flows["source"] != flows["destination"])]
-        for r in inter.itertuples():
+        inter = [r for r in flows if r.source_type == "plant" and r.source != r.destination]
+        for r in inter:
             ft.add_row(r.component, r.source, r.destination, f"{r.quantity:g}")
         if len(inter):
             out.print(ft)
@@ -402,16 +442,16 @@ def _print_roles(result: Any, instance: Any) -> None:
     from gpnopt.analysis.specialization import (
         format_indices,
         format_roles,
-        specialization_indices,
+        index_rows,
     )
 
     out.print("\n[bold]Plant roles[/] (H: horizontal index; VS: Hummels-Ishii-Yi vertical "
               "specialization; see docs/specialization.md)")
-    for line in format_roles(result.tables["specialization"]):
+    for line in format_roles(_table(result, "specialization")):
         out.print(line, markup=False)
     for level in ("firm", "country"):
         out.print(f"\n[bold]Indices by {level}[/]")
-        for line in format_indices(specialization_indices(instance, result, level)):
+        for line in format_indices(index_rows(instance, result, level), level):
             out.print(line, markup=False)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is made or written
+    import pandas as pd
 
 FORMATS = ("csv", "parquet", "xlsx")
 """The table formats, in the order their files are written."""
@@ -93,6 +94,7 @@ def _width(values: Iterable[Any], title: str) -> int:
 def workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """An Excel workbook with a sheet per table (in order), header row frozen, columns
     as wide as their contents (at most :data:`MAX_WIDTH`)."""
+    import pandas as pd
     from openpyxl.utils import get_column_letter
 
     buf = io.BytesIO()
@@ -118,4 +120,6 @@ def summary_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
             rows += [(f"{key}.{k}", v) for k, v in value.items()]
         else:
             rows.append((key, value))
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["item", "value"])

@@ -46,12 +46,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-import pandas as pd
 
 from gpnopt.atomic import OutputFolder
 from gpnopt.dynamics import ONE_PERIOD
@@ -63,6 +61,8 @@ from gpnopt.results.staffing import TECHNICIAN_COLUMNS
 from gpnopt.results.timeline import TIMELINE_COLUMNS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from gpnopt.data import ModelData
     from gpnopt.horizon_data import HorizonData
 
@@ -113,7 +113,7 @@ class Result:
     bound: float
     mip_gap: float
     seconds: dict[str, float]
-    tables: dict[str, pd.DataFrame]
+    tables: MutableMapping[str, pd.DataFrame]
     firm_profit: dict[str, float]
     expectations: list[dict[str, Any]] = field(default_factory=list)
     size: dict[str, int] = field(default_factory=dict)
@@ -166,6 +166,8 @@ class Result:
             raise KeyError(msg)
         if self.single:
             return self
+
+        import pandas as pd
 
         def at(df: pd.DataFrame) -> pd.DataFrame:
             if "period" not in df.columns:
@@ -264,11 +266,117 @@ class Outcome(Protocol):
 
 
 def _frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)
 
 
-def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
-    """The Result tables of ``solution`` (its rows as DataFrames, in :data:`TABLE_NAMES`)."""
+def records_frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """``pd.DataFrame(rows, columns=columns)`` (the analysis tables' constructor)."""
+    import pandas as pd
+
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+class _Record(dict):
+    """A row dict whose columns read as attributes (as the tuples of ``itertuples``)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def table_records(table: Any) -> list[Any]:
+    """The rows of a DataFrame (``itertuples(index=False)``) or of a sequence of row dicts,
+    each with its columns read as attributes (``r.plant``)."""
+    if hasattr(table, "itertuples"):
+        return list(table.itertuples(index=False))
+    return [_Record(r) for r in table]
+
+
+class _Rows:
+    """A table not yet made into a DataFrame: its rows, columns and constructor."""
+
+    __slots__ = ("build", "columns", "rows")
+
+    def __init__(self, rows: Sequence[dict[str, Any]], columns: list[str], build: Any) -> None:
+        self.rows, self.columns, self.build = rows, columns, build
+
+
+class Tables(MutableMapping[str, "pd.DataFrame"]):
+    """The Result tables by name: each a pandas DataFrame, made from its rows when it is
+    first read (so that ``gpnopt solve`` prints its summary without importing pandas).
+
+    Reading a table (``tables[name]``, ``get``, ``items``, ``values``) gives the same
+    DataFrame as before the tables were lazy, and the same object on every read; setting
+    one stores the DataFrame as it is. :meth:`rows` gives a table's rows as dicts without
+    making the DataFrame (from the DataFrame once it was made, so changes to it show). A
+    pickled or copied ``Tables`` is a plain ``dict`` of DataFrames.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, Any] | None = None) -> None:
+        self._items: dict[str, Any] = dict(items or {})
+
+    def set_rows(
+        self, name: str, rows: Sequence[dict[str, Any]], columns: list[str], build: Any = _frame
+    ) -> None:
+        """Store table ``name`` as ``rows`` (dicts with at least ``columns``); its DataFrame
+        is ``build(rows, columns)`` (a module-level function), made when first read."""
+        self._items[name] = _Rows(rows, list(columns), build)
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        """Table ``name`` as a list of dicts (its columns only): the stored rows, or the
+        DataFrame's records (``to_dict("records")``) once the DataFrame was made or set."""
+        v = self._items[name]
+        if isinstance(v, _Rows):
+            return [{c: r[c] for c in v.columns} for r in v.rows]
+        return v.to_dict("records")
+
+    def pending(self, name: str) -> bool:
+        """Whether table ``name`` is still rows (its DataFrame not made yet)."""
+        return isinstance(self._items.get(name), _Rows)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        v = self._items[name]
+        if isinstance(v, _Rows):
+            v = self._items[name] = v.build(v.rows, v.columns)
+        return v
+
+    def __setitem__(self, name: str, value: pd.DataFrame) -> None:
+        self._items[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._items[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self.items()),))
+
+    def copy(self) -> dict[str, pd.DataFrame]:
+        """A plain dict of the DataFrames."""
+        return dict(self.items())
+
+    def __repr__(self) -> str:
+        return f"Tables({', '.join(self._items)})"
+
+
+def tables_of(solution: Solution) -> Tables:
+    """The Result tables of ``solution`` (its rows as DataFrames, in :data:`TABLE_NAMES`;
+    each made when first read, see :class:`Tables`)."""
     firms = [{"firm": f, "period": solution.overall, "profit": v}
              for f, v in solution.firm_profit.items()]
     rows = {
@@ -284,11 +392,13 @@ def tables_of(solution: Solution) -> dict[str, pd.DataFrame]:
         "timeline": solution.timeline,
         "learning": solution.learning,
     }
-    tables = {name: _frame(rows[name], COLUMNS[name]) for name in TABLE_NAMES}
+    tables = Tables()
+    for name in TABLE_NAMES:
+        tables.set_rows(name, rows[name], COLUMNS[name])
     for table in FAMILY_TABLES:  # a family's table when the solution has rows of it
         found = solution.families.get(table.name, ())
         if found:
-            tables[table.name] = _frame(found, list(table.columns))
+            tables.set_rows(table.name, found, list(table.columns))
     return tables
 
 
@@ -305,6 +415,8 @@ def solution_of(result: Result) -> Solution:
     def rows(name: str) -> tuple[dict[str, Any], ...]:
         if name not in t:  # a Result made before the table existed
             return ()
+        if isinstance(t, Tables) and t.pending(name):  # the rows the table was made of
+            return tuple(t.rows(name))
         records = t[name].to_dict("records")
         if name in ("timeline", "learning"):
             return tuple(records)

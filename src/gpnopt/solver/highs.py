@@ -22,11 +22,9 @@ any stop without a feasible solution   no_solution    4
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +32,13 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from gpnopt.errors import GpnoptError, SolveError
+from gpnopt.solver.sparse import CscMatrix, CsrMatrix
 
 log = logging.getLogger(__name__)
 solver_log = logging.getLogger("gpnopt.highs")
@@ -238,12 +237,15 @@ def _run(
 def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highspy.HighsLp, int]:
     """Standard form of ``model`` (``info``) and the HighsLp built from it, and its nonzeros.
 
+    Pyomo's ``LinearStandardFormCompiler`` (mixed form) through :class:`NumpyStandardForm`.
+
     Raises:
         SolveError: a row is infeasible on its own (exit 3).
     """
-    prime_compiler()
+    config = LinearStandardFormCompiler().config({"mixed_form": True})
     try:
-        info = LinearStandardFormCompiler().write(model, mixed_form=True)
+        with PauseGC():  # as LinearStandardFormCompiler.write
+            info = NumpyStandardForm(config).write(model)
     except InfeasibleConstraintException as exc:
         msg = f"{name}: infeasible: {exc}"
         raise SolveError(msg, "infeasible", exit_code=3) from None
@@ -251,33 +253,27 @@ def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highsp
     return info, lp, nnz
 
 
-def prime_compiler() -> None:
-    """Give Pyomo's standard-form compiler its numpy and scipy.sparse hooks directly.
+class NumpyStandardForm(standard_form._LinearStandardFormCompiler_impl):
+    """Pyomo's standard-form compiler with numpy-only matrices as its hooks.
 
-    Left alone, the compiler's first use resolves Pyomo's deferred ``scipy`` module, whose
-    callback imports ``scipy.stats``, ``scipy.spatial`` and ``scipy.integrate`` too (Pyomo's
-    import finder runs that callback on a plain ``import scipy`` as well): about 0.6 s on an
-    idle machine, a third of ``gpnopt solve`` of the case, for nothing the compiler uses.
-    Pyomo keeps the three as class attributes "so that others can change the hooks"
-    (``pyomo/repn/plugins/standard_form.py``); here they get the same functions, and
-    ``scipy.sparse`` is imported past Pyomo's finder. Pyomo still runs its callback should
-    anything of Pyomo ask for ``scipy`` later (``docs/performance.md``, The case end to end).
+    Left alone, the compiler's first use sets its hooks to ``scipy.sparse``'s arrays through
+    Pyomo's deferred ``scipy`` module, whose callback imports ``scipy.stats``,
+    ``scipy.spatial`` and ``scipy.integrate`` too: about 0.6 s on an idle machine, a third
+    of ``gpnopt solve`` of the case, for nothing the compiler uses. Pyomo keeps the hooks as
+    class attributes "so that others can change the hooks"
+    (``pyomo/repn/plugins/standard_form.py``); this subclass gives them ``numpy.fromiter``
+    and the matrices of :mod:`gpnopt.solver.sparse` (the same arrays as ``scipy.sparse``'s,
+    bit for bit), so that the hand-over imports no scipy. The compiler's own class is left
+    as it is, for Pyomo's other users of it (its Gurobi interface hands the matrices to
+    ``gurobipy``).
     """
-    impl = standard_form._LinearStandardFormCompiler_impl
-    if impl._to_vector is not None:
-        return
-    if "scipy.sparse" not in sys.modules:
-        finders = [f for f in sys.meta_path if isinstance(f, DeferredImportCallbackFinder)]
-        for f in finders:
-            sys.meta_path.remove(f)
-        try:
-            importlib.import_module("scipy.sparse")
-        finally:
-            sys.meta_path[0:0] = finders
-    sparse = sys.modules["scipy.sparse"]
-    impl._to_vector = np.fromiter
-    impl._csc_matrix = sparse.csc_array
-    impl._csr_matrix = sparse.csr_array
+
+    _to_vector = np.fromiter
+    _csc_matrix = CscMatrix
+    _csr_matrix = CsrMatrix
+
+    def __init__(self, config: Any) -> None:  # the base sets the scipy hooks
+        self.config = config
 
 
 class LogLines:
