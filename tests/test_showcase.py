@@ -51,7 +51,7 @@ def test_lead_times_and_rules_are_in_the_model(solved):
     inst, res = solved
     fs = ForcedSolver(inst)
     for name in ("lead_time_average", "sourcing_customer_min", "base_supports",
-                 "staff_need", "transfer_split", "tax_base", "curve_step"):
+                 "staff_need", "transfer_split", "tax_base", "curve_drop"):
         assert fs.model.component(name) is not None, name
     assert res.tables["production"]["lead_time"].max() > 0
 

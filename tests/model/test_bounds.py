@@ -61,6 +61,6 @@ def test_two_families_cannot_bound_one_variable(registered):
 def test_the_families_state_their_variables():
     import gpnopt.model  # noqa: F401  (imports every family)
 
-    for name in ("v_sales", "v_flow", "v_output", "v_saving", "v_curve_step", "v_flow_at",
+    for name in ("v_sales", "v_flow", "v_output", "v_saving", "v_flow_at",
                  "v_expats", "v_locals", "v_taxable"):
         assert name in bounds.UPPER_BOUNDS, name

@@ -44,7 +44,8 @@ def demand_row(res, period: str = "P1") -> dict:
 def test_without_a_curve_the_family_adds_nothing():
     data = build_data(gpnopt.instance_from_dict(micro(), name="micro"))
     m = build_model(data)
-    for name in ("curve_steps", "v_curve_step", "curve_split", "curve_step", "demand_curve"):
+    for name in ("curve_steps", "v_curve_step", "curve_split", "curve_first", "curve_drop",
+                 "v_curve_drop", "demand_curve"):
         assert m.component(name) is None, name
     res = solve(micro())
     assert "demand" not in res.tables or res.tables["demand"].empty
@@ -227,32 +228,42 @@ def test_a_second_period_with_a_larger_curve_sells_more():
     solved = Solved({"T1": t1, "T2": t2})
     assert solved.sold("T1") == pytest.approx(10)
     assert solved.sold("T2") == pytest.approx(20)
-    assert solved.model.period["T1"].component("curve_step") is None  # one step: fixed
-    assert len(solved.model.period["T2"].curve_step) == 2
+    assert solved.model.period["T1"].component("curve_first") is None  # one step: fixed
+    assert len(solved.model.period["T2"].curve_first) == 1
     assert len(solved.model.period["T2"].v_curve_step) == 1
+    assert len(solved.model.period["T2"].v_curve_drop) == 1
 
 
 def test_the_step_index_skips_steps_of_zero_width():
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (0, 20), (5, 12))), name="micro")
     curves = derive_demand(build_data(inst))
     assert curves.steps["M", "m"] == [(10, 30), (0, 20), (5, 12)]
-    assert [idx[-1] for idx in curves.index] == [2]  # step 0 is implied, step 1 empty
+    assert curves.index == [("M", "m", 2)]  # step 0 is implied, step 1 empty
+    assert curves.drop == {("M", "m"): 18}  # delta_max = 30 - 12
     res = solve(micro(curve((10, 30), (0, 20), (5, 12))))
     assert res.objective == pytest.approx(210)  # 10 * 20 + 5 * 2
     assert demand_row(res)["steps_used"] == 3
 
 
 def test_a_persistent_re_solve_of_new_curve_prices_equals_a_fresh_solve():
-    # Step prices enter only the objective: the kept model's demand_curve part is rebuilt.
-    # Steps 10 at 30, 10 at 15: 250; with the second step at 12: 200 + 20 = 220.
+    # Step prices are coefficients of curve_drop and curve_split: a new price rebuilds the
+    # model (no persistent re-use), a new unit cost re-uses it (the demand_curve part is
+    # rebuilt with the objective). Steps 10 at 30, 10 at 15: 250; with the second step at
+    # 12: 200 + 20 = 220; then a unit cost of 8: 10 * 22 + 10 * 4 = 260.
     first = gpnopt.instance_from_dict(micro(curve((10, 30), (10, 15))), name="micro")
     second = gpnopt.instance_from_dict(micro(curve((10, 30), (10, 12))), name="micro")
+    cost = {"plants": {"P": {"lines": {"m": {"unit_cost": 8}}}}}
+    third = gpnopt.instance_from_dict(micro(curve((10, 30), (10, 12)), cost), name="micro")
     kept = ScenarioSolver(threads=1)
     assert kept.solve(first).objective == pytest.approx(250)
     again = kept.solve(second)
-    assert kept.persistent == 1
+    assert kept.persistent == 0
     assert again.objective == pytest.approx(220)
     assert again.objective == pytest.approx(gpnopt.solve(second).objective)
+    cheaper = kept.solve(third)
+    assert kept.persistent == 1
+    assert cheaper.objective == pytest.approx(260)
+    assert cheaper.objective == pytest.approx(gpnopt.solve(third).objective)
 
 
 @pytest.mark.parametrize(
@@ -280,18 +291,28 @@ def test_bad_curves_are_refused_with_their_path(entry, where, words):
     assert words in text, text
 
 
-def test_the_rows_bound_each_step_by_its_width():
-    # one variable (step 1; step 0 is v_sales less the rest), bounded by its step's row
+def test_the_bounds_hold_each_step_to_its_width():
+    # one step variable per market (step 1; step 0 is the sales less the rest) bounded by
+    # its width, one drop variable per arc bounded by delta_max * min(demand, capacity) =
+    # 15 * 14 = 210 (the micro's line has no capacity below the curve's total 14)
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (4, 15))), name="micro")
     m = build_model(build_data(inst))
-    assert list(m.v_curve_step) == [("P", "m", "direct", "M", 1)]
-    assert sorted(m.curve_step) == [("M", "m", 0), ("M", "m", 1)]
-    assert m.curve_step["M", "m", 1].upper == 4
-    assert m.curve_step["M", "m", 0].upper == 10
+    assert list(m.v_curve_step) == [("M", "m", 1)]
+    assert m.v_curve_step["M", "m", 1].bounds == (0, 4)
+    assert list(m.curve_first) == [("M", "m")]
+    assert m.curve_first["M", "m"].upper == 10
+    assert list(m.v_curve_drop) == [("P", "m", "direct", "M")]
+    assert m.v_curve_drop["P", "m", "direct", "M"].bounds == (0, 210)
+    assert list(m.curve_split) == [("P", "m", "direct", "M")]
     # a curve of one step is a fixed demand: no variable, no row
     one = gpnopt.instance_from_dict(micro(curve((10, 30))), name="micro")
     assert build_model(build_data(one)).component("v_curve_step") is None
-    assert all(x.domain is pyo.NonNegativeReals and x.ub is None for x in m.v_curve_step.values())
+    assert all(x.domain is pyo.NonNegativeReals for x in m.v_curve_step.values())
+    # steps of one price: the step variable, no drop (nothing to split)
+    flat = gpnopt.instance_from_dict(micro(curve((10, 30), (4, 30))), name="micro")
+    fm = build_model(build_data(flat))
+    assert list(fm.v_curve_step) == [("M", "m", 1)]
+    assert fm.component("v_curve_drop") is None
 
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "instances" / "showcase.yaml"

@@ -2,54 +2,62 @@
 
 Indices: m market, i product, (m,i) a demand entry with a ``curve`` (a curve market),
 s = 0..S-1 its steps in order (step s: width w_s units/year at price p_s, p_0 >= p_1 >=
-...), a = (p,i,h,m) a sales arc into a curve market (family 6), margin_h the channel's
-``margin_rate`` (0 for direct sales), rate_a the tariff rate on the arc (family 10).
-Without curves the family adds nothing (no set, variable, row or part).
+...), delta_s = p_0 - p_s the step's price drop, delta_max = max_s delta_s over the steps
+of positive width (the last one's), a = (p,i,h,m) a sales arc into a curve market (family
+6), margin_h the channel's ``margin_rate`` (0 for direct sales), rate_a the tariff rate on
+the arc (family 10). Without curves the family adds nothing (no set, variable, row or part).
 
-Variables, for the steps after the first (s >= 1; a step of width 0 has none):
+The curve's quantity is split into steps once per market and product; the revenue it loses
+to the cheaper steps is split to the arcs linearly. Variables:
 
-    v_curve_step[a,s] >= 0   units of arc a's sales that sell at step s's price (at most
-                             w_s through curve_step[m,i,s]: no bound of its own)
+    v_curve_step[m,i,s] in [0, w_s]   units of (m,i) sold at step s's price (s >= 1, w_s > 0)
+    v_curve_drop[a] in [0, delta_max * min(demand[m,i], max_production[p,i])]
+                                      the revenue arc a's sales lose to the cheaper steps
+                                      (money per year; only where delta_max > 0)
 
-The rest of the arc's sales, v_sales[a] - sum_{s>=1} v_curve_step[a,s], sell at the first
-step's price (the first step's variable is left out: a third fewer variables on a
-three-step curve). Rows (none for a curve of one step: family 6's ``demand_limit`` is then
-its row):
+The rest of the market's sales, sum_a v_sales[a] - sum_{s>=1} v_curve_step[m,i,s], sell
+at the first step's price (no variable of its own). Rows (none for a curve of one step:
+family 6's ``demand_limit`` is then its row):
 
-    curve_split[a]:     sum_{s>=1} v_curve_step[a,s] <= v_sales[a]
-    curve_step[m,i,0]:  sum_{a into (m,i)} (v_sales[a] - sum_{s>=1} v_curve_step[a,s]) <= w_0
-    curve_step[m,i,s]:  sum_{a into (m,i)} v_curve_step[a,s] <= w_s          (s >= 1)
+    curve_first[m,i]: sum_{a into (m,i)} v_sales[a] - sum_{s>=1} v_curve_step[m,i,s] <= w_0
+    curve_drop[m,i]:  sum_{a into (m,i)} v_curve_drop[a]
+                      = sum_{s>=1} delta_s * v_curve_step[m,i,s]          (delta_max > 0)
+    curve_split[a]:   v_curve_drop[a] <= delta_max * v_sales[a]          (delta_max > 0)
 
 Family 6 keeps its rows with demand[m,i] = sum_s w_s (the curve's total): ``demand_limit``
 (redundant then), ``channel_link`` and ``demand_minimum`` (``min_served`` is a share of the
-curve's total; it may force sales at a step's price that loses money).
+curve's total; it may force sales at a step's price that loses money). The variables are
+one per arc and one per market step (the former builder had one per arc and step).
 
 Money. Families 10 and 11 price every unit of arc a at the first step's price p_0 (the
 arc's ``price``): the plant's sales revenue (1 - margin_h) * p_0, the channel's margin
 margin_h * p_0, the tariff rate_a * p_0 (ad valorem on the price). The revenue part
-``demand_curve[e]`` (label "demand curve") corrects each entity for the units sold at a
-lower step's price:
+``demand_curve[e]`` (label "demand curve") corrects each entity for the revenue its arcs
+lose:
 
-    demand_curve[p] = sum_{a from p, s} (rate_a + v_a - (1 - margin_h)) * (p_0 - p_s)
-                      * v_curve_step[a,s]
-    demand_curve[h] = - sum_{a via h, s} margin_h * (p_0 - p_s) * v_curve_step[a,s]
+    demand_curve[p] = sum_{a from p} (rate_a + v_a - (1 - margin_h)) * v_curve_drop[a]
+    demand_curve[h] = - sum_{a via h} margin_h * v_curve_drop[a]
 
 (v_a the ``value_rate`` of the arc's lane, family 20: transport charged on the goods' value)
-so the plant earns (1 - margin_h) * p_s and pays the tariff (and value-based transport) on
-p_s, the channel keeps
-margin_h * p_s, of every unit sold at step s (the part is negative unless tariffs exceed the
-plant's share of the price; terms with p_s = p_0 are left out).
+so the plant earns (1 - margin_h), pays the tariff (and value-based transport) on, and the
+channel keeps margin_h of, the arc's revenue at its average price p_0 - v_curve_drop[a] /
+v_sales[a] (the part is negative unless tariffs exceed the plant's share of the price).
 
 Since the prices do not rise from one step to the next, revenue is concave in the quantity
 sold: the units of a cheaper step earn no more than those of a dearer one, so an optimum
-fills the steps in order without integer variables (steps of equal price in any order). When
-several arcs sell into one curve market, its revenue is determined (by the quantity sold)
-but not which arc's units sell at which step: the split between the arcs is the one the
-objective prefers among equals, the cheaper steps going to arcs that pay a tariff (it is on
-the price) and, with a ``firm:F`` objective, the dearer ones to F's plants. With
-a price that rose from one step to the next the linear model would sell the later, dearer
-step alone, which a real market does not offer: the schema refuses such a curve
-(:mod:`gpnopt.economics.demand`).
+fills the steps in order without integer variables (steps of equal price in any order). The
+market's revenue is determined by its step quantities; how it is split between several arcs
+into one curve market is the one the objective prefers among equals, each arc's average
+price between the cheapest step's p_0 - delta_max and p_0 (a linear split: an arc may be
+given the cheapest price on all its units while the steps used hold fewer of them), the
+lower prices going to arcs that pay a tariff (it is on the price) and, with a ``firm:F``
+objective, the higher ones to F's plants. With one arc into the market (or arcs of equal
+coefficients) the split is exact. With a price that rose from one step to the next the
+linear model would sell the later, dearer step alone, which a real market does not offer:
+the schema refuses such a curve (:mod:`gpnopt.economics.demand`).
+
+The prices are in the rows (``curve_drop``, ``curve_split``): a persistent re-solve
+(:mod:`gpnopt.solver.persistent`) rebuilds the model when a curve's price changes.
 
 Many periods: each period's block ``m.period[t]`` holds the family for period t's curves
 (a curve, or any of its numbers, may change by period like every value), every index
@@ -65,8 +73,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
-from gpnopt.model.bounds import states_upper
-from gpnopt.model.variables import le, linear, term, var_tables
+from gpnopt.model.variables import eq, le, linear, term, var_tables
 from gpnopt.transport import Lanes
 
 __all__ = ["DemandCurves", "add_demand_curves", "add_demand_revenue", "derive_demand"]
@@ -82,12 +89,15 @@ class DemandCurves:
     """(m, i) -> its steps (w_s, p_s) in order (every positive-demand entry with a curve)."""
     arcs: dict[tuple[str, str], list[Arc]] = field(default_factory=dict)
     """(m, i) -> the sales arcs into it, in arc order."""
-    index: list[tuple[str, str, str, str, int]] = field(default_factory=list)
-    """(p, i, h, m, s) of every v_curve_step: arc by arc, steps s >= 1 of width > 0."""
+    index: list[tuple[str, str, int]] = field(default_factory=list)
+    """(m, i, s) of every v_curve_step: market by market, steps s >= 1 of width > 0."""
+    drop: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(m, i) -> delta_max, for the markets with a step variable and delta_max > 0."""
 
 
 def derive_demand(data: ModelData) -> DemandCurves:
-    """The curve markets, their arcs and the step variables' index of ``data``."""
+    """The curve markets, their arcs, the step variables' index and the largest price drop
+    of ``data``."""
     out = DemandCurves()
     markets = data.instance.markets
     for mk, i in data.demand:
@@ -101,69 +111,88 @@ def derive_demand(data: ModelData) -> DemandCurves:
         arcs = out.arcs.get((a[3], a[1]))
         if arcs is not None:
             arcs.append(a)
-    for key, arcs in out.arcs.items():
-        later = [s for s, (w, _p) in enumerate(out.steps[key]) if s and w > 0]
-        out.index += [(*a, s) for a in arcs for s in later]
+    for (mk, i), steps in out.steps.items():
+        later = [s for s, (w, _p) in enumerate(steps) if s and w > 0]
+        if not later or not out.arcs[mk, i]:
+            continue
+        out.index += [(mk, i, s) for s in later]
+        top = max(steps[0][1] - steps[s][1] for s in later)
+        if top > 0:
+            out.drop[mk, i] = top
     return out
 
 
 def add_demand_curves(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
-    """Add family 16 (variables, ``curve_split``, ``curve_step``, the ``demand_curve`` part)
-    to ``m`` (a model or a period's block); nothing when no market of ``data`` has a curve
-    of more than one step."""
+    """Add family 16 (variables, ``curve_first``, ``curve_drop``, ``curve_split``, the
+    ``demand_curve`` part) to ``m`` (a model or a period's block); nothing when no market of
+    ``data`` has a curve of more than one step."""
     curves = derive_demand(data)
     if not curves.index:
         return
     steps = curves.steps
     m.curve_steps = pyo.Set(
-        initialize=curves.index, dimen=5, ordered=True, doc="demand-curve steps (p, i, h, m, s)"
+        initialize=curves.index, dimen=3, ordered=True, doc="demand-curve steps (m, i, s)"
     )
     m.v_curve_step = pyo.Var(
-        m.curve_steps, domain=pyo.NonNegativeReals, doc="units of arc (p,i,h,m) sold at step s"
+        m.curve_steps, domain=pyo.NonNegativeReals,
+        bounds=lambda _m, mk, i, s: (0, steps[mk, i][s][0]),
+        doc="units of (m,i) sold at step s",
     )
-    by_arc: dict[Arc, list] = defaultdict(list)  # a -> [(s, v_curve_step[a,s])]
-    by_step: dict[tuple[str, str, int], list] = defaultdict(list)
-    for idx, var in zip(curves.index, m.v_curve_step.values(), strict=True):
-        p, i, h, mk, s = idx
-        by_arc[p, i, h, mk].append((s, var))
-        by_step[mk, i, s].append(var)
+    by_market: dict[tuple[str, str], list] = defaultdict(list)  # (m,i) -> [(s, var)]
+    for (mk, i, s), var in zip(curves.index, m.v_curve_step.values(), strict=True):
+        by_market[mk, i].append((s, var))
     sales = var_tables(m).sales
-    first: dict[tuple[str, str, int], list] = {}
-    for key, arcs in curves.arcs.items():
-        later = [term(-1, v) for a in arcs for _s, v in by_arc.get(a, ())]
-        if later:
-            first[(*key, 0)] = [sales[a] for a in arcs] + later
 
-    @m.Constraint(list(by_arc), doc="sum_{s>=1} v_curve_step[a,s] <= v_sales[a]")
-    def curve_split(m, p, i, h, mk):
-        a = (p, i, h, mk)
-        return le([*(v for _s, v in by_arc[a]), term(-1, sales[a])], 0)
+    @m.Constraint(list(by_market), doc="units sold at the first step <= width[m,i,0]")
+    def curve_first(m, mk, i):
+        body = [sales[a] for a in curves.arcs[mk, i]]
+        body += [term(-1, v) for _s, v in by_market[mk, i]]
+        return le(body, steps[mk, i][0][0])
 
-    @m.Constraint([*first, *by_step], doc="units sold at step s <= width[m,i,s]")
-    def curve_step(m, mk, i, s):
-        return le(first[mk, i, s] if s == 0 else by_step[mk, i, s], steps[mk, i][s][0])
+    arcs = [a for key in curves.drop for a in curves.arcs[key]]
+    if arcs:
+        demand, most = data.demand, data.max_production
+        m.curve_arcs = pyo.Set(initialize=arcs, dimen=4, ordered=True,
+                               doc="sales arcs into a curve market with a price drop")
+        m.v_curve_drop = pyo.Var(
+            m.curve_arcs, domain=pyo.NonNegativeReals,
+            bounds=lambda _m, p, i, _h, mk: (
+                0, curves.drop[mk, i] * min(demand[mk, i], most[p, i])),
+            doc="revenue arc (p,i,h,m) loses to the cheaper steps",
+        )
+        drops = dict(m.v_curve_drop.items())
 
-    _add_revenue(m, data, curves, by_arc)
+        @m.Constraint(list(curves.drop), doc="sum_a v_curve_drop[a] = sum_s delta_s * steps")
+        def curve_drop(m, mk, i):
+            first = steps[mk, i][0][1]
+            body = [drops[a] for a in curves.arcs[mk, i]]
+            body += [term(steps[mk, i][s][1] - first, v) for s, v in by_market[mk, i]
+                     if steps[mk, i][s][1] != first]
+            return eq(body, 0)
+
+        @m.Constraint(arcs, doc="v_curve_drop[a] <= delta_max * v_sales[a]")
+        def curve_split(m, p, i, h, mk):
+            a = (p, i, h, mk)
+            return le([drops[a], term(-curves.drop[mk, i], sales[a])], 0)
+
+        _add_revenue(m, data, curves, drops)
 
 
 def add_demand_revenue(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
-    """Add the revenue part ``demand_curve[e]`` (module docstring) to ``m``, whose step
-    variables :func:`add_demand_curves` added, again (after a persistent model's objective
-    components are removed: the prices may change without the rows)."""
-    var = m.component("v_curve_step")
+    """Add the revenue part ``demand_curve[e]`` (module docstring) to ``m``, whose variables
+    :func:`add_demand_curves` added, again (after a persistent model's objective components
+    are removed)."""
+    var = m.component("v_curve_drop")
     if var is None:
         return
-    by_arc: dict[Arc, list] = defaultdict(list)
-    for (p, i, h, mk, s), x in var.items():
-        by_arc[p, i, h, mk].append((s, x))
-    _add_revenue(m, data, derive_demand(data), by_arc)
+    _add_revenue(m, data, derive_demand(data), dict(var.items()))
 
 
 def _add_revenue(
     m: pyo.ConcreteModel | pyo.Block, data: ModelData, curves: DemandCurves,
-    by_arc: dict[Arc, list],
+    drops: dict[Arc, object],
 ) -> None:
-    """``m.demand_curve[e]`` from the step variables of each arc, ``by_arc[a]`` = [(s, x)]."""
+    """``m.demand_curve[e]`` from the arcs' revenue drops ``drops[a]``."""
     inst = data.instance
     channels = inst.channels or {}
     kind = data.entity_kind
@@ -178,36 +207,25 @@ def _add_revenue(
         lane = lanes.terms("machine", ["plant:" + p, "country:" + pc],
                            ["market:" + mk, "country:" + mc], i)
         return lane.value_rate
-    for (mk, i), arcs in curves.arcs.items():
-        steps = curves.steps[mk, i]
-        drop = [steps[0][1] - price for _w, price in steps]
-        coef: dict[tuple[int, str], tuple[float, float]] = {}  # (arc record, h) -> shares
-        for a in arcs:
-            pairs = by_arc.get(a)
-            if not pairs:
-                continue
-            p, h = a[0], a[2]
+    rates: dict[tuple[str, str, str], float] = {}  # (p, i, m) -> the lane's value rate
+    for key in curves.drop:
+        for a in curves.arcs[key]:
+            p, i, h, mk = a
+            x = drops[a]
             arc = data.sales[a]
-            c = coef.get((id(arc), h, p))
-            if c is None:
-                margin = channels[h].margin_rate if h in channels else 0.0
-                rate = arc.tariff_cost / arc.price if arc.price else 0.0
-                carried = value_rate(p, i, mk)  # value-based transport (family 20)
-                c = coef[id(arc), h, p] = (rate + carried - (1 - margin), -margin)
-            if c[0] and kind.get(p) == "plant":
-                terms[p] += [term(c[0] * drop[s], x) for s, x in pairs if drop[s]]
-            if c[1] and kind.get(h) == "channel":
-                terms[h] += [term(c[1] * drop[s], x) for s, x in pairs if drop[s]]
+            margin = channels[h].margin_rate if h in channels else 0.0
+            rate = arc.tariff_cost / arc.price if arc.price else 0.0
+            carried = rates.get((p, i, mk))
+            if carried is None:
+                carried = rates[p, i, mk] = value_rate(p, i, mk)  # family 20
+            plant = rate + carried - (1 - margin)
+            if plant and kind.get(p) == "plant":
+                terms[p].append(term(plant, x))
+            if margin and kind.get(h) == "channel":
+                terms[h].append(term(-margin, x))
     touched = [e for e in kind if terms.get(e)]
     m.demand_curve = pyo.Expression(
         touched,
         rule=lambda _m, e: linear(terms[e]),
         doc="revenue correction of units sold below the first step's price",
     )
-
-
-@states_upper("v_curve_step")
-def _curve_step_upper(var: Any, data: ModelData) -> float:
-    """Part of an arc's sales on one step: at most the arc's own bound."""
-    p, i, _h, mk, _s = var.index()
-    return min(data.demand[mk, i], data.max_production[p, i])

@@ -73,7 +73,7 @@ and firm_profit[f] gains sum_p delta[f,p] * v_funded_profit[p], with the product
 The bounds L_p <= profit[p] <= U_p come from the data: profit[p] is linear, so L_p and U_p
 are its constant plus each term's coefficient times the variable's lower or upper bound
 (binaries and modules their own bounds, v_sales[p,i,h,m] <= min(demand[m,i],
-max_production[p,i]) and so its demand-curve steps v_curve_step[a,s] (family 16), v_flow[k,s,d] and its transfer-level parts v_flow_at[k,s,d,l] <=
+max_production[p,i]) (family 16's variables have their bounds), v_flow[k,s,d] and its transfer-level parts v_flow_at[k,s,d,l] <=
 max_need[d,k], v_output[p,k] <= max_output[p,k], learning's v_saving <= the option's output
 bound, the expatriates and local managers of family 18 <= the upper bound of the site's need,
 the tax base v_taxable[p] <= max(0, U of the profit before tax), each of these last made the

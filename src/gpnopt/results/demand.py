@@ -41,43 +41,38 @@ def _curve(data: Any, mk: str, i: str) -> list[tuple[float, float]]:
     return [(float(s.quantity), float(s.price)) for s in data.instance.markets[mk].demand[i].curve]
 
 
-def _step_values(block: Any, val: Callable[[Any], float]) -> dict[tuple, float]:
-    """(p, i, h, m, s) -> units sold at step s >= 1 on the arc (none without curves)."""
-    var = block.component("v_curve_step")
+def _values(block: Any, name: str, val: Callable[[Any], float]) -> dict[tuple, float]:
+    """Index -> value of variable ``name`` of the block (none without it)."""
+    var = block.component(name)
     if var is None:
         return {}
     return {idx: float(val(x) or 0.0) for idx, x in var.items()}
 
 
-def _by_step(block: Any, data: Any, val: Callable[[Any], float]) -> dict[tuple, list[float]]:
-    """Sales arc (p, i, h, m) into a curve market -> units sold at each of its steps (step
-    0: the arc's sales less those at later steps, ``docs/formulation.md``, family 16)."""
+def _curved(data: Any) -> list[tuple[str, str]]:
+    """The demand entries (m, i) with a curve."""
     markets = data.instance.markets
-    curved = {(mk, i) for mk, i in data.demand if markets[mk].demand[i].curve is not None}
+    return [(mk, i) for mk, i in data.demand if markets[mk].demand[i].curve is not None]
+
+
+def _arc_sales(block: Any, data: Any, val: Callable[[Any], float]) -> dict[tuple, float]:
+    """Sales arc (p, i, h, m) into a curve market -> its units sold."""
+    curved = set(_curved(data))
     if not curved:
         return {}
     sales = block.v_sales
-    out: dict[tuple, list[float]] = {}
-    for a in data.sales:
-        if (a[3], a[1]) in curved:
-            n = len(markets[a[3]].demand[a[1]].curve)
-            out[a] = [float(val(sales[a]) or 0.0)] + [0.0] * (n - 1)
-    for (p, i, h, mk, s), q in _step_values(block, val).items():
-        units = out[p, i, h, mk]
-        units[s] += q
-        units[0] -= q
-    return out
+    return {a: float(val(sales[a]) or 0.0) for a in data.sales if (a[3], a[1]) in curved}
 
 
 def curve_prices(block: Any, data: Any, val: Callable[[Any], float]) -> dict[tuple, float]:
     """Each sales arc (p, i, h, m) into a curve market that sells: its average price,
-    sum_s p_s * (units at step s) / v_sales[a]."""
+    p_0 - v_curve_drop[a] / v_sales[a] (``docs/formulation.md``, family 16)."""
+    drops = _values(block, "v_curve_drop", val)
     out = {}
-    for a, units in _by_step(block, data, val).items():
-        q = sum(units)
+    for a, q in _arc_sales(block, data, val).items():
         if q > ZERO:
-            steps = _curve(data, a[3], a[1])
-            out[a] = round(sum(steps[s][1] * u for s, u in enumerate(units)) / q, 6)
+            first = _curve(data, a[3], a[1])[0][1]
+            out[a] = round(first - drops.get(a, 0.0) / q, 6)
     return out
 
 
@@ -85,14 +80,15 @@ def demand_rows(
     block: Any, data: Any, period: str, val: Callable[[Any], float]
 ) -> list[dict[str, Any]]:
     """The ``demand`` rows of one period (module docstring)."""
-    markets = data.instance.markets
-    keys = [(mk, i) for mk, i in data.demand if markets[mk].demand[i].curve is not None]
+    keys = _curved(data)
     if not keys:
         return []
     sold: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (_p, i, _h, mk), units in _by_step(block, data, val).items():
-        for s, u in enumerate(units):
-            sold[mk, i, s] += u
+    for (_p, i, _h, mk), q in _arc_sales(block, data, val).items():
+        sold[mk, i, 0] += q
+    for (mk, i, s), q in _values(block, "v_curve_step", val).items():
+        sold[mk, i, s] += q
+        sold[mk, i, 0] -= q
     rows = []
     for mk, i in keys:
         steps = _curve(data, mk, i)

@@ -57,7 +57,8 @@ def _objective_only(key: str, budgets: bool = True) -> bool:
 
 def structure_signature(instance: Instance) -> Any:
     """The instance with every number that enters only the objective blanked out (a cost
-    left out stays ``None``: stating it may add rows, as family 18's ``technicians.cost``).
+    left out stays ``None``: stating it may add rows, as family 18's ``technicians.cost``;
+    a demand curve is kept whole: its price drops are in family 16's rows).
 
     Two instances with equal signatures (and neither with participation constraints,
     value-based sourcing rules, taxes or purchasing pools, whose rows hold profits or prices:
@@ -74,6 +75,9 @@ def structure_signature(instance: Instance) -> Any:
         out = {}
         for k, v in x.items():
             if k in _STRUCTURE_FREE_KEYS:
+                continue
+            if k == "curve":  # family 16: the step prices are in the rows
+                out[k] = v
                 continue
             o = only.get(k)
             if o is None:
