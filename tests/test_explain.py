@@ -306,3 +306,44 @@ def test_firm_objective_two_stages(tiny):
     assert ex.tables["shadow_prices"].empty
     with pytest.raises(gpnopt.InstanceError, match="firm:XX"):
         explain_instance(tiny, ["serves:CN_TM:JP"], objective="firm:XX")
+
+
+# TECH with M's demand a curve (10 at 30, 10 at 25) and a fixed cost of 10 on P's line.
+# P1 (cost 10, capacity 10) sells 10; P's units sell at the second step, 25 - 20 = 5 each.
+# Scaling the entry's quantity by f scales the curve's steps (a demand entry's quantity is
+# the curve's total): P sells 20f - 10 units, worth 5 * (20f - 10) - 10 > 0 for f > 0.6, so
+# P's line closes below x0.6.
+CURVE = copy.deepcopy(TECH)
+CURVE["markets"]["M"]["demand"]["m"] = {"curve": [{"quantity": 10, "price": 30},
+                                                  {"quantity": 10, "price": 25}]}
+CURVE["plants"]["P"]["lines"]["m"]["fixed_cost"] = 10
+
+
+def test_a_curve_quantity_threshold_scales_its_steps():
+    ex = explain_instance(_inst(CURVE), ["line:P:m"], vary=["markets.M.demand.m.quantity"],
+                          mip_gap=1e-9)
+    (r,) = ex.reports
+    assert r.chosen is True
+    (t,) = r.thresholds
+    assert t["flips"]
+    assert 0.6 / 1.01 - 1e-9 <= t["factor"] <= 0.6 + 1e-9
+
+
+def test_linked_numbers_move_with_their_path():
+    from gpnopt.explain.thresholds import Scaler
+
+    sc = Scaler(_inst(CURVE))
+    v = sc.variant(["markets.M.demand.m.quantity"], 0.5)
+    entry = v.markets["M"].demand["m"]
+    assert [s.quantity for s in entry.curve] == [5, 5]
+    assert entry.quantity == 10
+    v = sc.variant(["markets.M.demand.m.price"], 0.5)
+    assert [s.price for s in v.markets["M"].demand["m"].curve] == [15, 12.5]
+    levels = copy.deepcopy(CURVE)
+    levels["components"] = {"k": {"transfer_price": 4.0, "transfer_prices": [3.0, 5.0]}}
+    sc = Scaler(_inst(levels))
+    assert sc.linked("components.k.transfer_price") == ["components.k.transfer_prices.0",
+                                                        "components.k.transfer_prices.1"]
+    v = sc.variant(["components.k.transfer_price"], 2.0)
+    assert v.components["k"].transfer_price == 8.0
+    assert list(v.components["k"].transfer_prices) == [6.0, 10.0]

@@ -12,6 +12,11 @@ middle); a final solve on each side of the bracket with the variant's own cost v
 verifies it. Any other parameter (a capacity, a pool, a demand) is solved on its own at each
 step (:class:`gpnopt.solver.ScenarioSolver`).
 
+A number that others restate moves with them (:data:`LINKED`): scaling a demand entry's
+``quantity`` (or ``price``) scales its curve's steps (family 16), scaling a component's
+``transfer_price`` scales its transfer-price levels (family 23), else the search would
+either meet an invalid instance at every factor or move a number the model no longer uses.
+
 The threshold is one parameter at a time, and it is the flip nearest to the factor 1 that
 the search finds: a decision that flips back and forth within a bracket is not seen.
 """
@@ -73,6 +78,15 @@ def resolve(pattern: str, paths: dict[str, float], *, source: str = "--vary") ->
     return hits
 
 
+LINKED = (
+    ("markets.*.demand.*.quantity", "curve.*.quantity"),
+    ("markets.*.demand.*.price", "curve.*.price"),
+    ("components.*.transfer_price", "transfer_prices.*"),
+)
+"""(path pattern, the numbers beside it that a scaling of it scales too, by the pattern
+relative to the path's parent)."""
+
+
 @dataclass
 class Scaler:
     """Variants of one instance with some numbers scaled (cached dump)."""
@@ -85,14 +99,27 @@ class Scaler:
         self.doc = self.instance.model_dump()
         self.paths = numeric_paths(self.doc)
 
+    def linked(self, path: str) -> list[str]:
+        """The numbers that move with ``path`` (:data:`LINKED`): a demand entry's
+        ``quantity`` and ``price`` with its curve's step quantities and prices (family 16:
+        they are its total and its first price), a component's ``transfer_price`` with its
+        ``transfer_prices`` levels (family 23: they replace it between plants)."""
+        for pattern, numbers in LINKED:
+            if fnmatch.fnmatchcase(path, pattern):
+                base = path.rsplit(".", 1)[0] + "." + numbers
+                return [p for p in self.paths if fnmatch.fnmatchcase(p, base)]
+        return []
+
     def variant(self, paths: list[str], factor: float) -> Instance:
-        """The instance with every number at ``paths`` times ``factor``.
+        """The instance with every number at ``paths`` (and those linked to them,
+        :meth:`linked`) times ``factor``.
 
         Raises:
             InstanceError: the scaled instance is invalid (e.g. a share above 1).
         """
         doc = copy.copy(self.doc)  # containers along each path are copied, the rest shared
-        for path in paths:
+        scaled = list(dict.fromkeys([*paths, *(q for p in paths for q in self.linked(p))]))
+        for path in scaled:
             node: Any = doc
             parts = path.split(".")
             for depth, part in enumerate(parts):
