@@ -423,3 +423,19 @@ def test_binding_leaves_local_managers_out():
     assert (holds, detail) == (True, "3 expatriates abroad, pool 3; 1 local managers beside them")
     holds, detail = _binding(staffed(pool=5, per_line=2, local_managers=lm))
     assert (holds, detail) == (False, "4 expatriates abroad, pool 5")
+
+
+def test_explain_frees_a_technician_by_hiring():
+    # explain's "a technician spare" on the binding expectation negates what the expectation
+    # states: expatriates abroad <= pool - 1 = 0 (hires lie beyond the pool, so they cannot
+    # make up for it). The hire case (350: pool 1 and one hire for P1 and P2) then sends
+    # nobody abroad: only the home line P, 100, 250 less.
+    from gpnopt.explain import explain_instance
+
+    raw = merge(staffed(pool=1, per_line=1, hiring={"cost": 300, "max_per_period": 2}),
+                {"expectations": [{"id": "b", "kind": "binding", "firm": "F"}]})
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    ex = explain_instance(inst, ["expectation:b"], vary=[], mip_gap=1e-9)
+    (r,) = ex.reports
+    assert r.chosen is True
+    assert r.objective_difference == pytest.approx(-250)

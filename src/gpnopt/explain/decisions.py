@@ -28,6 +28,7 @@ from typing import Any
 
 from gpnopt.analysis.expectations import evaluate
 from gpnopt.data import ModelData
+from gpnopt.economics.staffing import states_staffing
 from gpnopt.errors import InstanceError
 from gpnopt.results import ZERO, Solution
 from gpnopt.schema import Expectation, Instance
@@ -255,8 +256,12 @@ def _expectation_alternatives(
             return _binary("v_in_house", (e.plant, e.component), True)
         return [("in-house", [Condition((("v_output", (e.plant, e.component), 1.0),), ">=", q)])]
     if e.kind == "binding":
-        pool = data.instance.firms[e.firm].technicians.pool
-        body = (("technicians", e.firm, 1.0),)
+        policy = data.instance.firms[e.firm].technicians
+        pool = policy.pool
+        # family 18: the expatriates abroad (hires beyond the pool, local managers aside), as
+        # the binding expectation counts them; family 8: the lines' need
+        name = "technicians_abroad" if states_staffing(policy) else "technicians"
+        body = ((name, e.firm, 1.0),)
         if true_now:
             return [("a technician spare", [Condition(body, "<=", pool - 1.0)])]
         return [("pool used up", [Condition(body, ">=", pool)])]

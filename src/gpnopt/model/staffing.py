@@ -27,6 +27,10 @@ Rows:
     local_share[f,p]:      v_locals[f,p] <= max_share[f] * need[f,p]
     technician_pool[f]:    sum_p v_expats[f,p] <= pool[f] + v_available[f]
 
+The named expression technicians_abroad[f] = sum_p v_expats[f,p] is what the ``binding``
+expectation counts against the pool (hires lie beyond it, local managers aside), and so what
+explain's conditions on it bound.
+
 ``technician_pool[f]`` is family 8's row of the same name, in the same component, for these
 firms (without ``hiring`` there is no v_available term). Hires stay (no attrition) and work
 abroad from ``lag`` periods after the period hired, pos(t) the position of t:
@@ -201,9 +205,12 @@ def _add_rows(b: Any, sd: StaffingData) -> None:
         by_firm.setdefault(f, []).append(x)
     pool_row = b.technician_pool  # family 8's component; its rows of these firms are ours
     for f, terms in by_firm.items():
-        if f in sd.hiring:
-            terms = [*terms, term(-1, b.v_available[f])]
-        pool_row[f] = le(terms, sd.pool[f])
+        hires = [term(-1, b.v_available[f])] if f in sd.hiring else []
+        pool_row[f] = le([*terms, *hires], sd.pool[f])
+    b.technicians_abroad = pyo.Expression(  # explain's conditions on the binding expectation
+        list(by_firm), rule=lambda _b, f: linear(by_firm[f]),
+        doc="sum_p v_expats[f,p]: the expatriates abroad (the binding expectation's count)",
+    )
 
 
 def add_staffing_cost(b: Any, data: ModelData, *, annuity_hiring: bool) -> None:
