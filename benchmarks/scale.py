@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import shutil
@@ -240,6 +241,15 @@ def solve_worker(args: argparse.Namespace) -> dict[str, Any]:
     threads = 2 if args.threads is None else args.threads
     if args.start_heuristic != "auto":  # on: every MIP; off: none
         START_HEURISTIC["min_integers"] = 0 if args.start_heuristic == "on" else 10**12
+    said: list[str] = []  # what the heuristic logged, for the printed line
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    heuristic_log = logging.getLogger("gpnopt.solver.heuristic")
+    heuristic_log.setLevel(logging.INFO)
+    heuristic_log.addHandler(Keep())
     if name in SIZES:
         from gpnopt.generate import generate
 
@@ -270,6 +280,7 @@ def solve_worker(args: argparse.Namespace) -> dict[str, Any]:
         }
     out["load"] = os.getloadavg()[0]  # one-minute load average at the end
     out["start_heuristic"] = args.start_heuristic
+    out["start"] = said
     if name not in SIZES:
         from orlib_cap import textbook  # beside this file
 
@@ -312,6 +323,8 @@ def print_solve_targets(rows: list[dict[str, Any]]) -> None:
                 f"  {name}: gap {gap:.2%} after {wall:.1f} s ({r['status']}; target <= "
                 f"{TARGET_M_GAP:.0%} within {TARGET_M_SECONDS:g} s): {'met' if ok else 'missed'}"
             )
+            for line in r.get("start", []):
+                print(f"      {line}")
         elif r["name"] == "s":
             ok = r["status"] == "optimal" and wall <= TARGET_S_SECONDS
             print(

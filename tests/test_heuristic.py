@@ -73,14 +73,16 @@ def test_the_optimum_is_unchanged_by_the_start(seed):
 
 
 @pytest.mark.parametrize(("min_integers", "runs"), [(10**9, False), (0, True)])
-def test_the_hook_runs_the_heuristic_on_models_with_enough_integers(
+def test_the_hook_runs_the_heuristic_on_timed_models_with_enough_integers(
     monkeypatch, caplog, min_integers, runs
 ):
     monkeypatch.setitem(START_HEURISTIC, "min_integers", min_integers)
     with caplog.at_level(logging.INFO, logger="gpnopt.solver.heuristic"):
-        outcome = run_highs(small_model(0), threads=1)
-    assert outcome.status == "optimal"
+        outcome = run_highs(small_model(0), threads=1, time_limit=60)
+        untimed = run_highs(small_model(0), threads=1)  # no time limit: never on its own
+    assert outcome.status == untimed.status == "optimal"
+    assert outcome.objective == pytest.approx(untimed.objective, rel=1e-6)
     said = [r.getMessage() for r in caplog.records if r.name == "gpnopt.solver.heuristic"]
-    assert bool(said) is runs
+    assert len(said) == (1 if runs else 0)
     if runs:
         assert said[0].startswith("start heuristic: objective")

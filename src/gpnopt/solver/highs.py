@@ -50,9 +50,10 @@ DEFAULT_MIP_GAP = 1e-6
 """Relative MIP gap at which HiGHS stops by default."""
 
 START_HEURISTIC = {"min_integers": 500, "share": 0.5, "seconds": 60.0}
-"""When :func:`run_highs` starts HiGHS from :mod:`gpnopt.solver.heuristic`'s solution: on
-models with at least ``min_integers`` integer columns (``start_heuristic=None``), with
-``share`` of the time limit (``seconds`` without one). Measured in ``docs/performance.md``
+"""When :func:`run_highs` starts HiGHS from :mod:`gpnopt.solver.heuristic`'s solution: with
+``start_heuristic=None``, on solves with a time limit of models with at least
+``min_integers`` integer columns; it gets ``share`` of the time limit (``seconds`` without
+one, when asked for with ``start_heuristic=True``). Measured in ``docs/performance.md``
 (Solve time at scale); a benchmark may change the entries."""
 
 
@@ -186,7 +187,7 @@ def run_highs(
     """Solve ``model`` with HiGHS and write the solution into its variables.
 
     ``start_heuristic``: start HiGHS from :mod:`gpnopt.solver.heuristic`'s solution
-    (``None``: on large MIPs, :data:`START_HEURISTIC`).
+    (``None``: on large MIPs with a time limit, :data:`START_HEURISTIC`).
 
     Raises:
         SolveError: infeasible (exit 3) or no solution found (exit 4).
@@ -259,12 +260,13 @@ def start_from_heuristic(
     wanted: bool | None,
 ) -> None:
     """Give ``h`` (holding ``lp``) a start from :func:`gpnopt.solver.heuristic.warm_start`
-    when ``wanted`` (``None``: when ``lp`` has :data:`START_HEURISTIC`'s ``min_integers``),
-    and take the heuristic's seconds off ``h``'s time limit."""
+    when ``wanted`` (``None``: when a time limit is given and ``lp`` has
+    :data:`START_HEURISTIC`'s ``min_integers``), and take the heuristic's seconds off ``h``'s
+    time limit."""
     n_int = sum(1 for k in lp.integrality_ if k != highspy.HighsVarType.kContinuous)
     if wanted is False or n_int == 0:
         return
-    if wanted is None and n_int < START_HEURISTIC["min_integers"]:
+    if wanted is None and (time_limit is None or n_int < START_HEURISTIC["min_integers"]):
         return
     budget = START_HEURISTIC["seconds"] if time_limit is None else START_HEURISTIC["share"] * time_limit
 
