@@ -19,7 +19,13 @@ from gpnopt.data import build_data
 from gpnopt.generate import generate
 from gpnopt.model import build_model
 from gpnopt.solver.heuristic import integer_columns, relax_and_fix
-from gpnopt.solver.highs import START_HEURISTIC, compile_model, new_highs, run_highs
+from gpnopt.solver.highs import (
+    START_HEURISTIC,
+    compile_model,
+    new_highs,
+    run_and_keep,
+    run_highs,
+)
 
 SMALL = dict(countries=4, firms=2, plants=6, products=5, components=6, suppliers=8, markets=8)
 TOL = 1e-6
@@ -86,3 +92,14 @@ def test_the_hook_runs_the_heuristic_on_timed_models_with_enough_integers(
     assert len(said) == (1 if runs else 0)
     if runs:
         assert said[0].startswith("start heuristic: objective")
+
+
+def test_a_kept_highs_gets_its_whole_time_limit_back(monkeypatch, caplog):
+    # the heuristic's seconds come off the first solve only, not off re-solves
+    monkeypatch.setitem(START_HEURISTIC, "min_integers", 0)
+    with caplog.at_level(logging.INFO, logger="gpnopt.solver.heuristic"):
+        outcome, kept = run_and_keep(small_model(1), threads=1, time_limit=60)
+    assert any(r.name == "gpnopt.solver.heuristic" for r in caplog.records)  # it ran
+    assert outcome.status == "optimal"
+    _status, limit = kept.highs.getOptionValue("time_limit")
+    assert limit == pytest.approx(60.0)

@@ -241,6 +241,8 @@ def _run(
     )
     start_from_heuristic(h, lp, gap_limit, time_limit, threads, start)
     run_solver(h)
+    if time_limit is not None:  # the heuristic's seconds came off it: re-solves get it whole
+        h.setOptionValue("time_limit", float(time_limit))
     t2 = time.perf_counter()
     outcome = store_solution(h, model, info, gap_limit, time_limit, name)
     outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
