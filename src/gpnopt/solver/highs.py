@@ -38,6 +38,7 @@ from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from gpnopt.errors import GpnoptError, SolveError
+from gpnopt.solver.heuristic import warm_start
 from gpnopt.solver.sparse import CscMatrix, CsrMatrix
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,13 @@ solver_log = logging.getLogger("gpnopt.highs")
 
 DEFAULT_MIP_GAP = 1e-6
 """Relative MIP gap at which HiGHS stops by default."""
+
+START_HEURISTIC = {"min_integers": 500, "share": 0.5, "seconds": 60.0}
+"""When :func:`run_highs` starts HiGHS from :mod:`gpnopt.solver.heuristic`'s solution: with
+``start_heuristic=None``, on solves with a time limit of models with at least
+``min_integers`` integer columns; it gets ``share`` of the time limit (``seconds`` without
+one, when asked for with ``start_heuristic=True``). Measured in ``docs/performance.md``
+(Solve time at scale); a benchmark may change the entries."""
 
 
 @dataclass
@@ -173,13 +181,19 @@ def run_highs(
     mip_gap: float | None = None,
     threads: int | None = None,
     name: str = "",
+    start_heuristic: bool | None = None,
 ) -> SolveOutcome:
     """Solve ``model`` with HiGHS and write the solution into its variables.
+
+    ``start_heuristic``: start HiGHS from :mod:`gpnopt.solver.heuristic`'s solution
+    (``None``: on large MIPs with a time limit, :data:`START_HEURISTIC`).
 
     Raises:
         SolveError: infeasible (exit 3) or no solution found (exit 4).
     """
-    outcome, _kept = _run(model, time_limit, mip_gap, threads, name, keep=False)
+    outcome, _kept = _run(
+        model, time_limit, mip_gap, threads, name, keep=False, start=start_heuristic
+    )
     return outcome
 
 
@@ -210,6 +224,7 @@ def _run(
     name: str,
     *,
     keep: bool,
+    start: bool | None = None,
 ) -> tuple[SolveOutcome, KeptHighs | None]:
     """Hand ``model`` over, solve it, read the solution (``seconds``: handover, solve)."""
     t0 = time.perf_counter()
@@ -223,7 +238,10 @@ def _run(
         "%s: HiGHS on %d variables, %d rows, %d nonzeros (gap %g, %s)",
         name or "model", lp.num_col_, lp.num_row_, nnz, gap_limit, limit,
     )
+    start_from_heuristic(h, lp, gap_limit, time_limit, threads, start)
     run_solver(h)
+    if time_limit is not None:  # the heuristic's seconds came off it: re-solves get it whole
+        h.setOptionValue("time_limit", float(time_limit))
     t2 = time.perf_counter()
     outcome = store_solution(h, model, info, gap_limit, time_limit, name)
     outcome.seconds = {"handover": t1 - t0, "solve": t2 - t1}
@@ -232,6 +250,35 @@ def _run(
         return outcome, None
     column = {id(v): j for j, v in enumerate(info.columns)}
     return outcome, KeptHighs(h, info, nnz, column, column_layout(info))
+
+
+def start_from_heuristic(
+    h: highspy.Highs,
+    lp: highspy.HighsLp,
+    gap_limit: float,
+    time_limit: float | None,
+    threads: int | None,
+    wanted: bool | None,
+) -> None:
+    """Give ``h`` (holding ``lp``) a start from :func:`gpnopt.solver.heuristic.warm_start`
+    when ``wanted`` (``None``: when a time limit is given and ``lp`` has
+    :data:`START_HEURISTIC`'s ``min_integers``), and take the heuristic's seconds off ``h``'s
+    time limit."""
+    n_int = sum(1 for k in lp.integrality_ if k != highspy.HighsVarType.kContinuous)
+    if wanted is False or n_int == 0:
+        return
+    if wanted is None and (time_limit is None or n_int < START_HEURISTIC["min_integers"]):
+        return
+    budget = START_HEURISTIC["seconds"] if time_limit is None else START_HEURISTIC["share"] * time_limit
+
+    def quiet(limit: float | None) -> highspy.Highs:
+        sub = new_highs(gap_limit, limit, threads)
+        sub.setOptionValue("output_flag", False)
+        return sub
+
+    start = warm_start(h, lp, quiet, budget)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(1.0, time_limit - start.seconds))
 
 
 def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highspy.HighsLp, int]:
