@@ -29,9 +29,8 @@ def _arrays(arg: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-class CsrMatrix:
-    """A compressed sparse row matrix: row ``i`` holds ``data[indptr[i]:indptr[i+1]]`` in
-    the columns ``indices[indptr[i]:indptr[i+1]]``."""
+class _Compressed:
+    """``(data, indices, indptr)`` and a shape: what both orientations share."""
 
     def __init__(self, arg: Any, shape: Any) -> None:
         self.data, self.indices, self.indptr = _arrays(arg)
@@ -41,6 +40,11 @@ class CsrMatrix:
     def nnz(self) -> int:
         """Stored entries."""
         return int(self.indptr[-1])
+
+
+class CsrMatrix(_Compressed):
+    """A compressed sparse row matrix: row ``i`` holds ``data[indptr[i]:indptr[i+1]]`` in
+    the columns ``indices[indptr[i]:indptr[i+1]]``."""
 
     def tocsc(self) -> CscMatrix:
         """The same matrix by columns; within a column the entries keep their row order
@@ -55,18 +59,9 @@ class CsrMatrix:
         return CscMatrix((self.data[:nnz][order], rows[order], indptr), (n_rows, n_cols))
 
 
-class CscMatrix:
+class CscMatrix(_Compressed):
     """A compressed sparse column matrix: column ``j`` holds ``data[indptr[j]:indptr[j+1]]``
     in the rows ``indices[indptr[j]:indptr[j+1]]``."""
-
-    def __init__(self, arg: Any, shape: Any) -> None:
-        self.data, self.indices, self.indptr = _arrays(arg)
-        self.shape = (int(shape[0]), int(shape[1]))
-
-    @property
-    def nnz(self) -> int:
-        """Stored entries."""
-        return int(self.indptr[-1])
 
     def tocsc(self) -> CscMatrix:
         """This matrix (already by columns)."""
