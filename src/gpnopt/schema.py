@@ -136,11 +136,16 @@ class TechnicianPolicy(Base):
     """Technicians per unit of output of this tier at a foreign plant (persons/unit)."""
     cost: NonNeg | None = None
     """Cost per expatriate-year in use abroad (money/year), borne by the plant using them;
-    stating it (or ``hiring``, ``local_managers``) makes the pool family 18's."""
+    stating it (or ``hiring``, ``local_managers``, ``whole_persons``) makes the pool family
+    18's."""
     hiring: Hiring | None = None
     """Technicians the firm may train or hire (family 18); omitted = none."""
     local_managers: LocalManagers | None = None
     """Local managers that substitute for part of the need (family 18); omitted = none."""
+    whole_persons: bool = False
+    """Count the expatriates and local managers at each foreign plant in whole persons
+    (family 18: integers, so a share of a crew rounds up to a person); false = averages over
+    the year (continuous). Stating it true makes the pool family 18's."""
 
 
 class Firm(Base):

@@ -153,6 +153,57 @@ def test_local_managers_only_at_the_plants_listed():
     assert techs(res)["locals"] == 0
 
 
+# --- whole persons ----------------------------------------------------------------------------
+def test_whole_persons_round_a_crew_share_up_and_close_a_line():
+    # Binding. Pool 3, crews of 3, local managers up to half a crew at no cost. Averages:
+    # each foreign line needs 1.5 expatriates, both run on the pool of 3: 200 + 180 = 380.
+    # Whole persons: ceil(1.5) = 2 expatriates a line, 4 > 3, so one foreign line (P1, the
+    # better, on 2 or 3 expatriates) and the home line: 200 + 100 = 300.
+    lm = {"max_share": 0.5}
+    averaged = solve(staffed(pool=3, per_line=3, local_managers=lm))
+    assert averaged.objective == pytest.approx(380)
+    assert techs(averaged)["expatriates"] == pytest.approx(3)
+    whole = solve(staffed(pool=3, per_line=3, local_managers=lm, whole_persons=True))
+    assert whole.objective == pytest.approx(300)
+    assert line_open(whole, "P1")
+    assert not line_open(whole, "P2")
+    row = techs(whole)
+    assert row["expatriates"] == round(row["expatriates"])
+    assert row["locals"] == round(row["locals"])
+
+
+def test_whole_persons_not_binding_when_the_pool_covers_the_rounded_crews():
+    # Not binding: pool 4 covers 2 + 2 whole expatriates; both foreign lines run, 380, as
+    # with averages; 2 local managers beside them.
+    lm = {"max_share": 0.5}
+    res = solve(staffed(pool=4, per_line=3, local_managers=lm, whole_persons=True))
+    assert res.objective == pytest.approx(380)
+    row = techs(res)
+    assert (row["expatriates"], row["locals"]) == (4, 2)
+
+
+def test_whole_persons_cost_a_whole_expatriate_year():
+    # Binding by cost: pool 5, crews of 2, locals up to 0.6 of a crew at 30, expatriates at
+    # 100. Averages: 0.8 expatriate + 1.2 locals = 116 a line, P1 earns 84, P2 64, so P + P1
+    # = 184. Whole persons: 1 expatriate + 1 local = 130 a line, P1 70: P + P1 = 170.
+    lm = {"max_share": 0.6, "cost": 30}
+    averaged = solve(staffed(pool=5, per_line=2, cost=100, local_managers=lm))
+    assert averaged.objective == pytest.approx(184)
+    whole = solve(staffed(pool=5, per_line=2, cost=100, local_managers=lm, whole_persons=True))
+    assert whole.objective == pytest.approx(170)
+    assert (techs(whole)["expatriates"], techs(whole)["locals"]) == (1, 1)
+
+
+def test_whole_persons_alone_make_the_pool_family_18s():
+    # Only per-unit needs, 0.05 a unit: 10 units abroad need 0.5 persons a plant. Family 8
+    # (averages) runs both foreign lines on a pool of 1: 380. Whole persons alone (no cost,
+    # no locals, no hiring) need a whole expatriate at each, 2 > 1: P1 + P = 300.
+    assert solve(staffed(pool=1, per_unit=0.05)).objective == pytest.approx(380)
+    res = solve(staffed(pool=1, per_unit=0.05, whole_persons=True))
+    assert res.objective == pytest.approx(300)
+    assert techs(res)["expatriates"] == 1
+
+
 # --- hiring in one period -------------------------------------------------------------------------
 def test_a_hire_with_lag_zero_opens_the_second_foreign_line():
     # Pool 1: P1 + P = 300. A hire costs 300, an annuity of 30 a year: P1 + P2 earn

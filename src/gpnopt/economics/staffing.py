@@ -53,9 +53,13 @@ class LocalManagers(Base):
 
 def states_staffing(policy: Any) -> bool:
     """Whether a firm's technician ``policy`` (a :class:`gpnopt.schema.TechnicianPolicy` or
-    ``None``) states ``cost``, ``hiring`` or ``local_managers`` (family 18 instead of 8)."""
+    ``None``) states ``cost``, ``hiring``, ``local_managers`` or ``whole_persons: true``
+    (family 18 instead of 8)."""
     return policy is not None and (
-        policy.cost is not None or policy.hiring is not None or policy.local_managers is not None
+        policy.cost is not None
+        or policy.hiring is not None
+        or policy.local_managers is not None
+        or policy.whole_persons
     )
 
 

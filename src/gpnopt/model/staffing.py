@@ -18,9 +18,12 @@ Variables (in the block of period t like every variable):
     v_hired[f]        integer     persons f hires in the period, 0..max_per_period[f]
     v_available[f]    >= 0        hires usable in the period (persons)
 
-The expatriates and local managers are continuous: the per_line numbers are whole persons,
-so a pool of whole persons is met by whole numbers wherever only lines need technicians;
-per_unit requirements are averages over the year (0.01 per unit: one person per 100 units).
+The expatriates and local managers are continuous by default: the per_line numbers are whole
+persons, so a pool of whole persons is met by whole numbers wherever only lines need
+technicians; per_unit requirements are averages over the year (0.01 per unit: one person per
+100 units). A firm with ``whole_persons: true`` counts them in whole persons instead
+(v_expats and v_locals integer): a local share of 0.55 of a crew of 4 leaves
+ceil(0.45 * 4) = 2 expatriates, not 1.8.
 Rows:
 
     staff_need[f,p]:       v_expats[f,p] + v_locals[f,p] >= need[f,p]
@@ -101,6 +104,8 @@ class StaffingData:
     """f -> its hiring, for firms that may hire."""
     payer: dict[str, str] = field(default_factory=dict)
     """f -> the plant that pays its hires."""
+    whole: frozenset[str] = frozenset()
+    """Firms that count their expatriates and local managers in whole persons."""
     pool: dict[str, float] = field(default_factory=dict)
     """f -> pool of every firm with sites (the firms with a ``technician_pool`` row here)."""
 
@@ -112,7 +117,7 @@ def derive_staffing(data: ModelData) -> StaffingData | None:
     firms = [f for f, firm in inst.firms.items() if states_staffing(firm.technicians)]
     if not firms:
         return None
-    sd = StaffingData()
+    sd = StaffingData(whole=frozenset(f for f in firms if inst.firms[f].technicians.whole_persons))
     for f in firms:
         pol = inst.firms[f].technicians
         sd.expat_cost[f] = pol.cost or 0.0
@@ -153,6 +158,11 @@ def _need_terms(b: Any, sd: StaffingData, site: tuple[str, str], sign: float) ->
     return out
 
 
+def _persons(sd: StaffingData) -> Any:
+    """The domain rule of v_expats and v_locals: whole persons for the firms that say so."""
+    return lambda _b, f, _p: pyo.NonNegativeIntegers if f in sd.whole else pyo.NonNegativeReals
+
+
 def add_staffing(b: Any, data: ModelData) -> None:
     """Family 18 in block (or one-period model) ``b``: the variables, ``staff_need``,
     ``local_share``, the firms' ``technician_pool`` rows and ``technician_cost`` without the
@@ -164,14 +174,14 @@ def add_staffing(b: Any, data: ModelData) -> None:
     b.staffing_data = sd  # read by the one-period and cross-period rows, and the results
     if sd.sites:
         b.staff_sites = pyo.Set(initialize=list(sd.sites), dimen=2, ordered=True, doc="(f, p)")
-        b.v_expats = pyo.Var(b.staff_sites, domain=pyo.NonNegativeReals, doc="expatriates")
+        b.v_expats = pyo.Var(b.staff_sites, domain=_persons(sd), doc="expatriates")
         b.site_need = pyo.Expression(
             b.staff_sites, rule=lambda b, f, p: sum(_need_terms(b, sd, (f, p), 1.0)),
             doc="need[f,p]: technicians f's lines at p need",
         )
     if sd.local:
         b.local_sites = pyo.Set(initialize=list(sd.local), dimen=2, ordered=True, doc="(f, p)")
-        b.v_locals = pyo.Var(b.local_sites, domain=pyo.NonNegativeReals, doc="local managers")
+        b.v_locals = pyo.Var(b.local_sites, domain=_persons(sd), doc="local managers")
     if sd.hiring:
         b.hiring_firms = pyo.Set(initialize=list(sd.hiring), ordered=True, doc="firms that hire")
         b.v_hired = pyo.Var(
