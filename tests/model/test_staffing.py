@@ -476,6 +476,19 @@ def test_binding_leaves_local_managers_out():
     assert (holds, detail) == (False, "4 expatriates abroad, pool 5")
 
 
+def test_binding_with_whole_persons_compares_whole_persons():
+    # Crews of 2 at both foreign lines, no locals: 4 persons abroad. A pool of 4.5 leaves
+    # half a person at home: with averages the pool is not used up (4 < 4.5); in whole
+    # persons the pool is 4 persons, all abroad: used up. A pool of 5 leaves a whole person
+    # at home: not binding either way.
+    holds, detail = _binding(staffed(pool=4.5, per_line=2, cost=1))
+    assert (holds, detail) == (False, "4 expatriates abroad, pool 4.5")
+    holds, _ = _binding(staffed(pool=4.5, per_line=2, cost=1, whole_persons=True))
+    assert holds
+    holds, _ = _binding(staffed(pool=5, per_line=2, cost=1, whole_persons=True))
+    assert not holds
+
+
 def test_explain_frees_a_technician_by_hiring():
     # explain's "a technician spare" on the binding expectation negates what the expectation
     # states: expatriates abroad <= pool - 1 = 0 (hires lie beyond the pool, so they cannot

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gpnopt.analysis.periods import period_views
+from gpnopt.economics.staffing import usable_pool
 from gpnopt.results import Result, Solution, solution_of
 from gpnopt.schema import Expectation, Instance
 from gpnopt.timing import timed
@@ -180,12 +181,14 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
             return False, "firm has no technician limit in this model"
         row = rows[0]
         sent, pool = float(row["expatriates"]), float(row["pool"])
+        policy = inst.firms[e.firm].technicians if e.firm in inst.firms else None
+        limit = usable_pool(pool, policy is not None and policy.whole_persons)
         detail = f"{sent:g} expatriates abroad, pool {pool:g}"
         if float(row["available"]) > pool + 1e-9:
             detail += f" and {float(row['available']) - pool:g} hired"
         if float(row["locals"]) > 0:
             detail += f"; {float(row['locals']):g} local managers beside them"
-        return sent >= pool - 1e-6, detail
+        return sent >= limit - 1e-6, detail
     if e.kind == "open":
         if e.plant is not None:
             rows = _match(solution.plant_profit, plant=e.plant)

@@ -10,6 +10,7 @@ Shape only here; the cross-references (plants, owners) are checked in
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -63,4 +64,11 @@ def states_staffing(policy: Any) -> bool:
     )
 
 
-__all__ = ["Hiring", "LocalManagers", "states_staffing"]
+def usable_pool(pool: float, whole_persons: bool) -> float:
+    """A ``pool`` as persons can use it: ``floor(pool)`` when the firm counts in whole persons
+    (4.5 technicians are 4 persons), else ``pool``. What the ``binding`` expectation and
+    explain's conditions on it compare the expatriates abroad with."""
+    return float(math.floor(pool + 1e-9)) if whole_persons else float(pool)
+
+
+__all__ = ["Hiring", "LocalManagers", "states_staffing", "usable_pool"]

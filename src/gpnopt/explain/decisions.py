@@ -28,7 +28,7 @@ from typing import Any
 
 from gpnopt.analysis.expectations import evaluate
 from gpnopt.data import ModelData
-from gpnopt.economics.staffing import states_staffing
+from gpnopt.economics.staffing import states_staffing, usable_pool
 from gpnopt.errors import InstanceError
 from gpnopt.results import ZERO, Solution
 from gpnopt.schema import Expectation, Instance
@@ -257,7 +257,7 @@ def _expectation_alternatives(
         return [("in-house", [Condition((("v_output", (e.plant, e.component), 1.0),), ">=", q)])]
     if e.kind == "binding":
         policy = data.instance.firms[e.firm].technicians
-        pool = policy.pool
+        pool = usable_pool(policy.pool, policy.whole_persons)
         # family 18: the expatriates abroad (hires beyond the pool, local managers aside), as
         # the binding expectation counts them; family 8: the lines' need
         name = "technicians_abroad" if states_staffing(policy) else "technicians"
