@@ -33,7 +33,8 @@ class Expectation(Base):
       through ``channel`` (``only_channel: true``).
     * ``binding``: the technician pool of ``firm`` is used up: at least the pool's number of
       expatriates works abroad (hires under family 18 add to them: a firm hires only past
-      its pool); local managers, who stand in for part of a crew, do not count.
+      its pool); local managers, who stand in for part of a crew, do not count. A firm that
+      counts ``whole_persons`` uses its pool up with floor(pool) abroad.
     * ``open``: entity ``plant`` or ``channel`` is open.
     * ``sales_share``: the share of sales (``basis``: revenue, the default, or quantity)
       that goes to the customer segment ``markets`` lies in [``min``, ``max``]; the sales
