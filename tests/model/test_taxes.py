@@ -250,6 +250,61 @@ def test_bad_tax_input_is_refused(patch, text):
     assert text in str(err.value)
 
 
+# A purchasing office O in B (untaxed) qualifies the cheaper supplier S2 for P (in A, taxed
+# 40%): P's parts cost 40 instead of 60 (tests/model/test_flows.py), so P's profit before
+# tax is 160 with O and 140 without; O has only its fixed cost F.
+def _office(fixed_cost: float, charged: bool) -> dict:
+    from .test_flows import OFFICE, TWO_SUPPLIERS
+
+    taxes = {"rates": {"A": 0.4}, **({"charged_to": {"O": "P"}} if charged else {})}
+    return micro(
+        TWO_SUPPLIERS, OFFICE,
+        {"countries": {"B": {}}, "purchasing_offices": {"O": {"country": "B", "fixed_cost": fixed_cost}},
+         "taxes": taxes},
+    )
+
+
+def test_an_office_charged_to_its_plant_lowers_the_plants_tax_and_opens():
+    # Binding. F = 15. On its own O's loss is relieved by no tax: with O the firm keeps
+    # 0.6 * 160 - 15 = 81 < 0.6 * 140 = 84 without it, so O stays closed (84). Charged to P,
+    # O's cost lowers P's tax base: 0.6 * (160 - 15) = 87 > 84, so O opens: 87; P's taxable
+    # profit is 145 (its own 160 less O's 15), its tax 58; O has no taxes row.
+    alone = solve(_office(15, charged=False))
+    assert alone.objective == pytest.approx(84)
+    charged = solve(_office(15, charged=True))
+    assert charged.objective == pytest.approx(87)
+    row = tax_row(charged, "P")
+    assert row["profit_before_tax"] == pytest.approx(160)
+    assert row["taxable"] == pytest.approx(145)
+    assert row["tax"] == pytest.approx(58)
+    assert "O" not in set(charged.tables["taxes"]["entity"])
+
+
+def test_a_cheap_office_opens_either_way_and_charging_saves_its_tax():
+    # Not binding for the decision: F = 5 opens O either way: 0.6 * 160 - 5 = 91 alone,
+    # 0.6 * (160 - 5) = 93 charged to P (the 40% relief on 5).
+    assert solve(_office(5, charged=False)).objective == pytest.approx(91)
+    assert solve(_office(5, charged=True)).objective == pytest.approx(93)
+
+
+@pytest.mark.parametrize(
+    ("charged_to", "text"),
+    [
+        ({"O": "Z"}, "taxes.charged_to.O: unknown plant, purchasing office or channel 'Z'"),
+        ({"Y": "P"}, "taxes.charged_to: unknown plant, purchasing office or channel 'Y'"),
+        ({"O": "O"}, "taxes.charged_to.O: an entity cannot be charged to itself"),
+        ({"O": "Q", "Q": "P"}, "taxes.charged_to.O: 'Q' is itself charged to 'P'"),
+    ],
+)
+def test_bad_charged_to_is_refused(charged_to, text):
+    raw = _office(5, charged=False)
+    raw["taxes"]["charged_to"] = charged_to
+    raw["plants"]["Q"] = {"country": "B", "owners": {"F": 1.0}}
+    with pytest.raises(InstanceError) as err:
+        gpnopt.instance_from_dict(raw, name="micro")
+    assert text in str(err.value)
+
+
 def test_showcase_taxes_china_jv_at_the_taiwanese_incentive():
     # instances/showcase.yaml: CN 25%, JP 30%, TW 17%; CN_JV (FFG's home is TW) gets 15%.
     # CN_JV's profit before tax is 3370 (tax 505.5); its castings go to JP_TM and TW_FFG at

@@ -44,8 +44,30 @@ def check_taxes(inst: Instance) -> list[str]:
                     f"{where}.plants: {', '.join(show(p) for p in elsewhere)} not in the "
                     f"incentive's country {show(inc.country)}; it could never apply to them"
                 )
+    out += _check_charged_to(inst)
     if not out:
         _warn_useless_incentives(inst)
+    return out
+
+
+def _check_charged_to(inst: Instance) -> list[str]:
+    """``taxes.charged_to``: both ends known entities, no entity charged to itself or to an
+    entity that is charged on in turn."""
+    tax = inst.taxes
+    assert tax is not None
+    entities = {**inst.plants, **inst.purchasing_offices, **(inst.channels or {})}
+    out: list[str] = []
+    for c, e in tax.charged_to.items():
+        where = f"taxes.charged_to.{c}"
+        out += unknown("taxes.charged_to", "plant, purchasing office or channel", [c], entities)
+        out += unknown(where, "plant, purchasing office or channel", [e], entities)
+        if c == e:
+            out.append(f"{where}: an entity cannot be charged to itself")
+        elif e in tax.charged_to:
+            out.append(
+                f"{where}: {show(e)} is itself charged to {show(tax.charged_to[e])}; "
+                f"charge {show(c)} to {show(tax.charged_to[e])} directly"
+            )
     return out
 
 

@@ -4,7 +4,9 @@
 25%; 40 meaning 40% is refused). ``taxes.incentives`` lower the rate of some entities: those
 of a country (optionally only those with an owner whose home country is listed, the
 preferential rate of a joint venture with a Taiwanese headquarters, case 1.3) or the plants
-listed. The lowest applicable rate wins. Per-period values (``{P2005: 0.0, P2010: 0.25}``)
+listed. The lowest applicable rate wins. ``taxes.charged_to`` names entities (a purchasing
+office that reports to its parent plant) whose profit before tax counts in another entity's
+tax base instead of being taxed on their own. Per-period values (``{P2005: 0.0, P2010: 0.25}``)
 make a holiday. Shape only here; cross-references in :mod:`gpnopt.checks.taxes`, the model
 in :mod:`gpnopt.model.taxes`.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from gpnopt.fields import Base, Name, Rate
+from gpnopt.fields import Base, Name, Provenance, Rate
 
 
 class TaxIncentive(Base):
@@ -47,6 +49,13 @@ class Taxes(Base):
     incentives: list[TaxIncentive] = Field(default_factory=list)
     """Preferential rates and holidays; for an entity the lowest applicable rate wins
     (its own country's rate included)."""
+    charged_to: dict[Name, Name] = Field(default_factory=dict)
+    """Entity id -> entity id (plants, purchasing offices, channels): a cost centre whose
+    profit before tax counts in the second entity's tax base instead of being taxed on its
+    own, so its costs lower that entity's taxable profit (a purchasing office that charges
+    its costs to the plant it buys for); omitted = every entity is taxed on its own."""
+    provenance: Provenance = None
+    """Where the rates and incentives come from."""
 
     @field_validator("incentives")
     @classmethod

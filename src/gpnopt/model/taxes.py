@@ -12,7 +12,12 @@ each period's block uses its period's rates and owners.
 Variables and rows, for every e with rate[e] > 0:
 
     v_taxable[e] >= 0                                   taxable profit of e
-    tax_base[e]:  v_taxable[e] >= profit_before_tax[e]
+    tax_base[e]:  v_taxable[e] >= profit_before_tax[e] + sum_{c in C(e)} profit_before_tax[c]
+
+with C(e) the entities ``taxes.charged_to`` charges to e (cost centres: a purchasing office
+that reports to its parent plant). Such an entity c has no rate and no v_taxable of its own;
+its loss lowers e's taxable profit, as its costs would if e bore them (a cost centre abroad
+otherwise has a loss that no tax relieves),
 
 with
 
@@ -78,6 +83,8 @@ def derive_taxes(data: ModelData) -> dict[str, TaxRate]:
     homes = {f: firm.home_country for f, firm in inst.firms.items()}
     out: dict[str, TaxRate] = {}
     for e in data.entity_kind:
+        if e in tax.charged_to:  # taxed in the base of the entity it is charged to
+            continue
         country = _country(data, e)
         if country is None:
             continue
@@ -141,18 +148,42 @@ def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
             expr = expr - t
         return expr
 
+    charged = charged_entities(data)
     b.profit_before_tax = pyo.Expression(
-        list(rates), rule=before_tax, doc="profit_before_tax[e] = revenue - cost before tax"
+        [*rates, *(c for c in charged if c not in rates)], rule=before_tax,
+        doc="profit_before_tax[e] = revenue - cost before tax",
     )
     if b.component("v_taxable") is None:
         return
     b.tax_base = pyo.Constraint(
-        b.tax_entities, rule=lambda b, e: b.v_taxable[e] >= b.profit_before_tax[e],
-        doc="v_taxable[e] >= profit_before_tax[e]",
+        b.tax_entities, rule=lambda b, e: b.v_taxable[e] >= tax_base_expr(b, e, charged),
+        doc="v_taxable[e] >= profit_before_tax[e] + sum_{c charged to e} profit_before_tax[c]",
     )
+
+
+def charged_entities(data: ModelData) -> dict[str, str]:
+    """``taxes.charged_to`` restricted to the entities of ``data``'s period (c -> e)."""
+    tax = data.instance.taxes
+    if tax is None:
+        return {}
+    kinds = data.entity_kind
+    return {c: e for c, e in tax.charged_to.items() if c in kinds and e in kinds}
+
+
+def tax_base_expr(b: Any, e: str, charged: dict[str, str]) -> Any:
+    """The tax base of e: its profit before tax and that of every entity charged to it."""
+    expr = b.profit_before_tax[e]
+    for c, target in charged.items():
+        if target == e:
+            expr = expr + b.profit_before_tax[c]
+    return expr
 
 
 @states_upper("v_taxable")
 def _taxable_upper(var: Any, data: ModelData) -> float:
     """Taxable profit: max(0, profit before tax) at an optimum."""
-    return bounded_by_expression(var, var.parent_block().profit_before_tax[var.index()].expr, data)
+    b, e = var.parent_block(), var.index()
+    charged = charged_entities(data)
+    if not any(target == e for target in charged.values()):
+        return bounded_by_expression(var, b.profit_before_tax[e].expr, data)
+    return bounded_by_expression(var, tax_base_expr(b, e, charged), data)

@@ -9,13 +9,15 @@ country             the country whose rate applies
 period              the period
 profit_before_tax   revenue less every cost but the tax (a period's block: less the capital
                     allowance too, ``docs/formulation.md`` section 22), money/year
-taxable             the taxable profit: max(0, profit_before_tax), money/year
+taxable             the taxable profit: max(0, profit_before_tax plus that of the entities
+                    ``taxes.charged_to`` charges to this one), money/year
 rate                the rate in force (the lowest of the country's and the incentives')
 tax                 rate * taxable, money/year (the "tax" part of the entity's profit)
 incentive           id of the incentive giving the rate, empty for the country's own rate
 ==================  ===========================================================================
 
-One row per entity in a country ``taxes.rates`` lists or that an incentive covers. No
+One row per entity in a country ``taxes.rates`` lists or that an incentive covers (an entity
+charged to another has none: it is taxed in that one's base). No
 Pyomo at module level (values are read through ``val``).
 """
 
