@@ -347,3 +347,52 @@ def test_linked_numbers_move_with_their_path():
     v = sc.variant(["components.k.transfer_price"], 2.0)
     assert v.components["k"].transfer_price == 8.0
     assert list(v.components["k"].transfer_prices) == [6.0, 10.0]
+
+
+# Family 23 under explain's thresholds. F's assembler P (in A) needs one casting per machine
+# (10 machines sold at 30, unit cost 10); it casts at 3 a unit, or S (in B) casts at 1 and
+# ships at a transfer-price level: [2, 5, 8] (transfer_price 5). Components from B into A
+# pay a 50% tariff on the level traded at, and nothing else depends on the level (no taxes,
+# S's revenue is P's purchase), so S ships at the lowest level 2: 1 + 0.5 * 2 = 2 a casting
+# against 3 in-house (alliance 10 * 20 - 10 * 2 = 180 against 170).
+LEVELS = {
+    "name": "micro",
+    "countries": {"A": {}, "B": {}},
+    "firms": {"F": {"home_country": "A"}},
+    "components": {"casting": {"transfer_price": 5, "transfer_prices": [2, 5, 8]}},
+    "products": {"m": {"tier": "medium", "firm": "F", "bom": {"casting": 1}}},
+    "plants": {
+        "P": {"country": "A", "owners": {"F": 1.0}, "lines": {"m": {"unit_cost": 10}},
+              "components": {"casting": {"unit_cost": 3}}},
+        "S": {"country": "B", "owners": {"F": 1.0}, "lines": {},
+              "components": {"casting": {"unit_cost": 1}}},
+    },
+    "markets": {"M": {"country": "A", "demand": {"m": {"quantity": 10, "price": 30}}}},
+    "trade": {"tariffs": [{"from_country": "B", "to_country": "A", "goods": "component",
+                           "rate": 0.5}]},
+}
+
+
+def test_a_transfer_price_threshold_scales_its_levels():
+    # Scaling components.casting.transfer_price by x scales its levels to [2x, 5x, 8x]: S's
+    # casting then costs the alliance 1 + 0.5 * 2x, P's own 3, so S stops shipping once
+    # 1 + x > 3: x2 (at exactly 2 they tie). Were the levels left alone, the arc would go
+    # on trading at 2 (transfer_price is not used where levels are) and nothing would flip
+    # within x0.1..x10. Scaled down, S only gets cheaper: the flip is upwards.
+    ex = explain_instance(_inst(LEVELS), ["flow:casting:S:P"],
+                          vary=["components.casting.transfer_price"], mip_gap=1e-9)
+    (r,) = ex.reports
+    assert r.chosen is True
+    assert r.objective_difference == pytest.approx(-10)  # 170 - 180: P casts its own
+    (t,) = r.thresholds
+    assert t["flips"]
+    assert t["verified"]
+    assert 2.0 < t["factor"] <= 2.0 * 1.01
+    assert t["lower"] <= 2.0 + 1e-9
+    # the same threshold as a single transfer price of 2 (no levels): 1 + 0.5 * 2x > 3
+    single = copy.deepcopy(LEVELS)
+    single["components"]["casting"] = {"transfer_price": 2}
+    (t2,) = explain_instance(_inst(single), ["flow:casting:S:P"],
+                             vary=["components.casting.transfer_price"],
+                             mip_gap=1e-9).reports[0].thresholds
+    assert 2.0 < t2["factor"] <= 2.0 * 1.01

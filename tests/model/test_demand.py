@@ -18,6 +18,7 @@ import gpnopt
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError
 from gpnopt.model import build_model
+from gpnopt.model.bounds import upper
 from gpnopt.model.demand import derive_demand
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.solver import ForcedSolver, ScenarioSolver
@@ -293,16 +294,20 @@ def test_bad_curves_are_refused_with_their_path(entry, where, words):
 
 def test_the_bounds_hold_each_step_to_its_width():
     # one step variable per market (step 1; step 0 is the sales less the rest) bounded by
-    # its width, one drop variable per arc bounded by delta_max * min(demand, capacity) =
-    # 15 * 14 = 210 (the micro's line has no capacity below the curve's total 14)
+    # its width, one drop variable per arc bounded by curve_split (no bound of its own, as
+    # v_sales has none); the bound family 17's rows use is stated from the data:
+    # delta_max * min(demand, capacity) = 15 * 14 = 210 (the micro's line has no capacity
+    # below the curve's total 14)
     inst = gpnopt.instance_from_dict(micro(curve((10, 30), (4, 15))), name="micro")
-    m = build_model(build_data(inst))
+    data = build_data(inst)
+    m = build_model(data)
     assert list(m.v_curve_step) == [("M", "m", 1)]
     assert m.v_curve_step["M", "m", 1].bounds == (0, 4)
     assert list(m.curve_first) == [("M", "m")]
     assert m.curve_first["M", "m"].upper == 10
     assert list(m.v_curve_drop) == [("P", "m", "direct", "M")]
-    assert m.v_curve_drop["P", "m", "direct", "M"].bounds == (0, 210)
+    assert m.v_curve_drop["P", "m", "direct", "M"].bounds == (0, None)
+    assert upper(m.v_curve_drop["P", "m", "direct", "M"], data) == 210
     assert list(m.curve_split) == [("P", "m", "direct", "M")]
     # a curve of one step is a fixed demand: no variable, no row
     one = gpnopt.instance_from_dict(micro(curve((10, 30))), name="micro")

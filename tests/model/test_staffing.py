@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 import gpnopt
+from gpnopt.data import build_data
+from gpnopt.model import build_model
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.solver import ForcedSolver, ScenarioSolver
 from gpnopt.solver.horizon import solve_horizon
@@ -503,3 +505,27 @@ def test_explain_frees_a_technician_by_hiring():
     (r,) = ex.reports
     assert r.chosen is True
     assert r.objective_difference == pytest.approx(-250)
+
+
+def test_explain_states_why_a_firm_with_no_site_cannot_bind():
+    # G states family 18's keys (pool 2, a cost of 50 per expatriate-year, one per medium
+    # line) but owns no plant abroad: no line needs G's technicians, so
+    # technicians_abroad[G] is the constant 0 in every solution. The binding expectation on G is false (0 < 2), and its opposite
+    # (0 >= 2) cannot hold whatever the solve: explain says so instead of imposing a row
+    # on a constant (which the solver would drop, reporting a tie). F's network is
+    # unchanged: pool 1 for the two foreign lines.
+    from gpnopt.explain import explain_instance
+
+    raw = merge(staffed(pool=1, per_line=1, cost=50),
+                {"firms": {"G": {"technicians": {"pool": 2, "per_line": {"medium": 1}, "cost": 50}}}},
+                {"expectations": [{"id": "g", "kind": "binding", "firm": "G"}]})
+    inst = gpnopt.instance_from_dict(raw, name="micro")
+    m = build_model(build_data(inst))
+    assert list(m.technicians_abroad) == ["F", "G"]
+    assert m.technicians_abroad["G"].expr == 0
+    ex = explain_instance(inst, ["expectation:g"], vary=[], mip_gap=1e-9)
+    (r,) = ex.reports
+    assert (r.chosen, r.status) == (False, "impossible")
+    assert r.limits == ["no line abroad needs G's technicians, so none of them can be abroad "
+                        "(0 against a pool of 2)"]
+    assert "cannot be stated on the model: no line abroad needs G's" in r.sentence

@@ -30,6 +30,7 @@ from gpnopt.explain.decisions import (
     describe,
     parse,
     state,
+    unstated_reason,
 )
 from gpnopt.explain.text import limit_words, sentence
 from gpnopt.explain.thresholds import (
@@ -220,6 +221,9 @@ class Explainer:
             rep.status = "infeasible"
             conds: tuple[Condition, ...] = tuple(cands[0][1])
             rep.limits = self.solver.diagnose(conds) or ["(no single culprit found)"]
+        else:
+            reason = unstated_reason(d, self.data)
+            rep.limits = [] if reason is None else [reason]
         names = _entities(d, inst)
         rep.prices = sorted(
             (r for r in self.shadow_prices if _mentions(r["index"], names)),

@@ -197,6 +197,22 @@ def alternatives(d: Decision, data: ModelData, taken: bool) -> list[tuple[str, l
     return _expectation_alternatives(expectation_of(data.instance, d), data, taken)
 
 
+def unstated_reason(d: Decision, data: ModelData) -> str | None:
+    """Why :func:`alternatives` has no form of the opposite of ``d``, where the model knows:
+    a ``binding`` expectation on a firm of family 18 that no line abroad needs (nobody of it
+    can be abroad, whatever the solve). ``None`` otherwise."""
+    if d.kind != "expectation":
+        return None
+    e = expectation_of(data.instance, d)
+    if e.kind != "binding":
+        return None
+    policy = data.instance.firms[e.firm].technicians
+    if not states_staffing(policy) or data.tech_lines.get(e.firm):
+        return None
+    return (f"no line abroad needs {e.firm}'s technicians, so none of them can be abroad "
+            f"(0 against a pool of {policy.pool:g})")
+
+
 def sales_arcs(e: Expectation, data: ModelData) -> list[tuple[str, str, str, str]]:
     """The sales arcs an expectation's filters select (plant, product, tier, firm, market,
     channel)."""
@@ -260,6 +276,8 @@ def _expectation_alternatives(
         pool = usable_pool(policy.pool, policy.whole_persons)
         # family 18: the expatriates abroad (hires beyond the pool, local managers aside), as
         # the binding expectation counts them; family 8: the lines' need
+        if states_staffing(policy) and not data.tech_lines.get(e.firm):
+            return []  # no line abroad needs the firm's technicians: see unstated_reason
         name = "technicians_abroad" if states_staffing(policy) else "technicians"
         body = ((name, e.firm, 1.0),)
         if true_now:

@@ -81,7 +81,8 @@ def sentence(rep: Any) -> str:
     elif rep.status == "infeasible":
         body = f" It cannot be that {rep.alternative}: " + "; ".join(rep.limits[:3]) + "."
     else:
-        body = f" The opposite ({rep.alternative}) cannot be stated on the model."
+        body = f" The opposite ({rep.alternative}) cannot be stated on the model"
+        body += (": " + "; ".join(rep.limits[:3]) + ".") if rep.limits else "."
     if rep.thresholds:
         words = "; ".join(_threshold_words(t) for t in rep.thresholds)
         body += f" {words[0].upper()}{words[1:]}."

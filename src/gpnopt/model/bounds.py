@@ -7,8 +7,8 @@ own, else 0: every variable of the model is nonnegative) or upper bound (:func:`
 variable's upper bound is its own when it has one; otherwise the family that declares the
 variable states how the data bound it, by registering a function under the variable's name
 with :func:`states_upper` (families 3 and 6 in :mod:`gpnopt.model.variables`, 15 in
-:mod:`gpnopt.model.learning`, 18, 22 and 23 in their modules; family 16's variables carry
-their own bounds). A variable nobody bounds
+:mod:`gpnopt.model.learning`, 16, 18, 22 and 23 in their modules; family 16's step
+variables carry their own bounds, the steps' widths). A variable nobody bounds
 is unbounded, and the funding then refuses the plant with a clear message: a new family
 with a variable in a funded plant's profit registers its bound here, and edits nothing else.
 

@@ -11,9 +11,11 @@ The curve's quantity is split into steps once per market and product; the revenu
 to the cheaper steps is split to the arcs linearly. Variables:
 
     v_curve_step[m,i,s] in [0, w_s]   units of (m,i) sold at step s's price (s >= 1, w_s > 0)
-    v_curve_drop[a] in [0, delta_max * min(demand[m,i], max_production[p,i])]
-                                      the revenue arc a's sales lose to the cheaper steps
-                                      (money per year; only where delta_max > 0)
+    v_curve_drop[a] >= 0              the revenue arc a's sales lose to the cheaper steps
+                                      (money per year; only where delta_max > 0); at most
+                                      delta_max * min(demand[m,i], max_production[p,i]),
+                                      implied by curve_split and stated for family 17's
+                                      rows (gpnopt.model.bounds), not a bound of its own
 
 The rest of the market's sales, sum_a v_sales[a] - sum_{s>=1} v_curve_step[m,i,s], sell
 at the first step's price (no variable of its own). Rows (none for a curve of one step:
@@ -67,12 +69,16 @@ gaining t as its last; no row links the periods. One period: the same rows on th
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
+from gpnopt.model.bounds import states_upper
 from gpnopt.model.variables import eq, le, linear, term, var_tables
+from gpnopt.schema import Instance
 from gpnopt.transport import Lanes
 
 __all__ = ["DemandCurves", "add_demand_curves", "add_demand_revenue", "derive_demand"]
@@ -106,8 +112,9 @@ def derive_demand(data: ModelData) -> DemandCurves:
             out.arcs[mk, i] = []
     if not out.steps:
         return out
+    get = out.arcs.get
     for a in data.sales:
-        arcs = out.arcs.get((a[3], a[1]))
+        arcs = get((a[3], a[1]))
         if arcs is not None:
             arcs.append(a)
     for (mk, i), steps in out.steps.items():
@@ -115,10 +122,26 @@ def derive_demand(data: ModelData) -> DemandCurves:
         if not later or not out.arcs[mk, i]:
             continue
         out.index += [(mk, i, s) for s in later]
-        top = max(steps[0][1] - steps[s][1] for s in later)
+        top = _largest_drop(steps)
         if top > 0:
             out.drop[mk, i] = top
     return out
+
+
+def _largest_drop(steps: list[tuple[float, float]]) -> float:
+    """delta_max: the largest price drop p_0 - p_s over the steps s >= 1 of positive width
+    (0 without one)."""
+    return max((steps[0][1] - p for s, (w, p) in enumerate(steps) if s and w > 0), default=0.0)
+
+
+@states_upper("v_curve_drop")
+def _drop_upper(var: Any, data: ModelData) -> float:
+    """The revenue arc a = (p,i,h,m) loses: delta_max times the bound of its sales (family
+    6: min(demand[m,i], max_production[p,i])), implied by ``curve_split``."""
+    p, i, _h, mk = var.index()
+    curve = data.instance.markets[mk].demand[i].curve or []
+    top = _largest_drop([(float(c.quantity), float(c.price)) for c in curve])
+    return top * min(data.demand[mk, i], data.max_production[p, i])
 
 
 def add_demand_curves(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
@@ -150,13 +173,10 @@ def add_demand_curves(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None
 
     arcs = [a for key in curves.drop for a in curves.arcs[key]]
     if arcs:
-        demand, most = data.demand, data.max_production
         m.curve_arcs = pyo.Set(initialize=arcs, dimen=4, ordered=True,
                                doc="sales arcs into a curve market with a price drop")
-        m.v_curve_drop = pyo.Var(
+        m.v_curve_drop = pyo.Var(  # its upper bound is curve_split's (_drop_upper)
             m.curve_arcs, domain=pyo.NonNegativeReals,
-            bounds=lambda _m, p, i, _h, mk: (
-                0, curves.drop[mk, i] * min(demand[mk, i], most[p, i])),
             doc="revenue arc (p,i,h,m) loses to the cheaper steps",
         )
         drops = dict(m.v_curve_drop.items())
@@ -169,10 +189,11 @@ def add_demand_curves(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None
                      if steps[mk, i][s][1] != first]
             return eq(body, 0)
 
-        @m.Constraint(arcs, doc="v_curve_drop[a] <= delta_max * v_sales[a]")
-        def curve_split(m, p, i, h, mk):
-            a = (p, i, h, mk)
-            return le([drops[a], term(-curves.drop[mk, i], sales[a])], 0)
+        top = curves.drop
+
+        @m.Constraint(m.curve_arcs, doc="v_curve_drop[a] <= delta_max * v_sales[a]")
+        def curve_split(m, *a):
+            return le([drops[a], term(-top[a[3], a[1]], sales[a])], 0)
 
         _add_revenue(m, data, curves, drops)
 
@@ -187,37 +208,48 @@ def add_demand_revenue(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> Non
     _add_revenue(m, data, derive_demand(data), dict(var.items()))
 
 
+def _value_rates(inst: Instance) -> Callable[[str, str, str], float]:
+    """(p, i, m) -> the share of the goods' value that the lane from plant p into market m
+    charges as transport (family 20), cached by lane; 0 everywhere without a transport
+    entry or default that has a ``value_rate`` (no lane is then looked up)."""
+    trade = inst.trade
+    dflt = trade.default_transport
+    if not (any(t.value_rate for t in trade.transport) or (dflt and dflt.value_rate)):
+        return lambda _p, _i, _mk: 0.0
+    lanes = Lanes(inst)
+    plants, markets = inst.plants, inst.markets
+    cache: dict[tuple[str, str, str], float] = {}
+
+    def value_rate(p: str, i: str, mk: str) -> float:
+        rate = cache.get((p, i, mk))
+        if rate is None:
+            lane = lanes.terms("machine", ["plant:" + p, "country:" + plants[p].country],
+                               ["market:" + mk, "country:" + markets[mk].country], i)
+            rate = cache[p, i, mk] = lane.value_rate
+        return rate
+
+    return value_rate
+
+
 def _add_revenue(
     m: pyo.ConcreteModel | pyo.Block, data: ModelData, curves: DemandCurves,
     drops: dict[Arc, object],
 ) -> None:
     """``m.demand_curve[e]`` from the arcs' revenue drops ``drops[a]``."""
     inst = data.instance
-    channels = inst.channels or {}
+    margins = {h: ch.margin_rate for h, ch in (inst.channels or {}).items()}
     kind = data.entity_kind
+    value_rate = _value_rates(inst)
     terms: dict[str, list] = defaultdict(list)
-    lanes = Lanes(inst) if inst.trade.transport or inst.trade.default_transport else None
-
-    def value_rate(p: str, i: str, mk: str) -> float:
-        """The lane's share of the goods' value charged as transport (0 without one)."""
-        if lanes is None:
-            return 0.0
-        pc, mc = inst.plants[p].country, inst.markets[mk].country
-        lane = lanes.terms("machine", ["plant:" + p, "country:" + pc],
-                           ["market:" + mk, "country:" + mc], i)
-        return lane.value_rate
-    rates: dict[tuple[str, str, str], float] = {}  # (p, i, m) -> the lane's value rate
+    sales = data.sales
     for key in curves.drop:
         for a in curves.arcs[key]:
             p, i, h, mk = a
             x = drops[a]
-            arc = data.sales[a]
-            margin = channels[h].margin_rate if h in channels else 0.0
+            arc = sales[a]
+            margin = margins.get(h, 0.0)
             rate = arc.tariff_cost / arc.price if arc.price else 0.0
-            carried = rates.get((p, i, mk))
-            if carried is None:
-                carried = rates[p, i, mk] = value_rate(p, i, mk)  # family 20
-            plant = rate + carried - (1 - margin)
+            plant = rate + value_rate(p, i, mk) - (1 - margin)
             if plant and kind.get(p) == "plant":
                 terms[p].append(term(plant, x))
             if margin and kind.get(h) == "channel":

@@ -32,7 +32,9 @@ Rows:
 
 The named expression technicians_abroad[f] = sum_p v_expats[f,p] is what the ``binding``
 expectation counts against the pool (hires lie beyond it, local managers aside), and so what
-explain's conditions on it bound.
+explain's conditions on it bound. It exists for every firm of the family, 0 for a firm with
+no site (no line abroad needs its technicians): nobody can be abroad, and explain says so
+instead of stating a condition on a constant.
 
 ``technician_pool[f]`` is family 8's row of the same name, in the same component, for these
 firms (without ``hiring`` there is no v_available term). Hires stay (no attrition) and work
@@ -191,6 +193,15 @@ def add_staffing(b: Any, data: ModelData) -> None:
         b.v_available = pyo.Var(b.hiring_firms, domain=pyo.NonNegativeReals, doc="hires usable")
     if sd.sites:
         _add_rows(b, sd)
+    abroad: dict[str, list] = {f: [] for f in sd.expat_cost}  # every firm of the family
+    if sd.sites:
+        for (f, _p), x in b.v_expats.items():
+            abroad[f].append(x)
+    b.technicians_abroad = pyo.Expression(  # explain's conditions on the binding expectation
+        list(abroad), rule=lambda _b, f: linear(abroad[f]),
+        doc="sum_p v_expats[f,p]: the expatriates abroad (the binding expectation's count; "
+        "0 for a firm no line abroad needs)",
+    )
     add_staffing_cost(b, data, annuity_hiring=False)
 
 
@@ -217,10 +228,6 @@ def _add_rows(b: Any, sd: StaffingData) -> None:
     for f, terms in by_firm.items():
         hires = [term(-1, b.v_available[f])] if f in sd.hiring else []
         pool_row[f] = le([*terms, *hires], sd.pool[f])
-    b.technicians_abroad = pyo.Expression(  # explain's conditions on the binding expectation
-        list(by_firm), rule=lambda _b, f: linear(by_firm[f]),
-        doc="sum_p v_expats[f,p]: the expatriates abroad (the binding expectation's count)",
-    )
 
 
 def add_staffing_cost(b: Any, data: ModelData, *, annuity_hiring: bool) -> None:
