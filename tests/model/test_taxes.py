@@ -287,6 +287,29 @@ def test_a_cheap_office_opens_either_way_and_charging_saves_its_tax():
     assert solve(_office(5, charged=True)).objective == pytest.approx(93)
 
 
+def test_the_taxable_bound_counts_what_is_charged_to_the_entity():
+    # Family 17's funding rows bound v_taxable by the upper bound of its tax base: with a
+    # channel C (10% margin, so a profit up to 0.1 of M's sales) charged to P, P's base is
+    # its own profit before tax plus C's, so its bound is the sum of both bounds, above
+    # P's own.
+    from gpnopt.data import build_data
+    from gpnopt.model import build_model
+    from gpnopt.model.bounds import expression_bounds, upper
+
+    raw = micro(
+        {"channels": {"C": {"owners": {"F": 1.0}, "markets": ["M"], "country": "A",
+                            "margin_rate": 0.1}},
+         "taxes": {"rates": {"A": 0.25}, "charged_to": {"C": "P"}}}
+    )
+    data = build_data(gpnopt.instance_from_dict(raw, name="micro"))
+    m = build_model(data)
+    own = expression_bounds(m.profit_before_tax["P"], data)[1]
+    channel = expression_bounds(m.profit_before_tax["C"], data)[1]
+    assert channel > 0
+    assert "C" not in m.v_taxable
+    assert upper(m.v_taxable["P"], data) == pytest.approx(own + channel)
+
+
 @pytest.mark.parametrize(
     ("charged_to", "text"),
     [

@@ -207,10 +207,16 @@ def unstated_reason(d: Decision, data: ModelData) -> str | None:
     if e.kind != "binding":
         return None
     policy = data.instance.firms[e.firm].technicians
-    if not states_staffing(policy) or data.tech_lines.get(e.firm):
+    if not _nobody_abroad(e.firm, data):
         return None
     return (f"no line abroad needs {e.firm}'s technicians, so none of them can be abroad "
             f"(0 against a pool of {policy.pool:g})")
+
+
+def _nobody_abroad(firm: str, data: ModelData) -> bool:
+    """Whether ``firm`` is of family 18 and no line abroad needs its technicians (its
+    ``technicians_abroad`` is the constant 0)."""
+    return states_staffing(data.instance.firms[firm].technicians) and not data.tech_lines.get(firm)
 
 
 def sales_arcs(e: Expectation, data: ModelData) -> list[tuple[str, str, str, str]]:
@@ -276,7 +282,7 @@ def _expectation_alternatives(
         pool = usable_pool(policy.pool, policy.whole_persons)
         # family 18: the expatriates abroad (hires beyond the pool, local managers aside), as
         # the binding expectation counts them; family 8: the lines' need
-        if states_staffing(policy) and not data.tech_lines.get(e.firm):
+        if _nobody_abroad(e.firm, data):
             return []  # no line abroad needs the firm's technicians: see unstated_reason
         name = "technicians_abroad" if states_staffing(policy) else "technicians"
         body = ((name, e.firm, 1.0),)

@@ -108,7 +108,7 @@ def derive_demand(data: ModelData) -> DemandCurves:
     for mk, i in data.demand:
         curve = markets[mk].demand[i].curve
         if curve is not None:
-            out.steps[mk, i] = [(float(s.quantity), float(s.price)) for s in curve]
+            out.steps[mk, i] = _curve_steps(curve)
             out.arcs[mk, i] = []
     if not out.steps:
         return out
@@ -128,6 +128,11 @@ def derive_demand(data: ModelData) -> DemandCurves:
     return out
 
 
+def _curve_steps(curve: Any) -> list[tuple[float, float]]:
+    """A demand entry's curve as its steps (w_s, p_s)."""
+    return [(float(s.quantity), float(s.price)) for s in curve]
+
+
 def _largest_drop(steps: list[tuple[float, float]]) -> float:
     """delta_max: the largest price drop p_0 - p_s over the steps s >= 1 of positive width
     (0 without one)."""
@@ -139,8 +144,7 @@ def _drop_upper(var: Any, data: ModelData) -> float:
     """The revenue arc a = (p,i,h,m) loses: delta_max times the bound of its sales (family
     6: min(demand[m,i], max_production[p,i])), implied by ``curve_split``."""
     p, i, _h, mk = var.index()
-    curve = data.instance.markets[mk].demand[i].curve or []
-    top = _largest_drop([(float(c.quantity), float(c.price)) for c in curve])
+    top = _largest_drop(_curve_steps(data.instance.markets[mk].demand[i].curve or []))
     return top * min(data.demand[mk, i], data.max_production[p, i])
 
 

@@ -181,9 +181,6 @@ def tax_base_expr(b: Any, e: str, charged: dict[str, str]) -> Any:
 
 @states_upper("v_taxable")
 def _taxable_upper(var: Any, data: ModelData) -> float:
-    """Taxable profit: max(0, profit before tax) at an optimum."""
-    b, e = var.parent_block(), var.index()
-    charged = charged_entities(data)
-    if not any(target == e for target in charged.values()):
-        return bounded_by_expression(var, b.profit_before_tax[e].expr, data)
-    return bounded_by_expression(var, tax_base_expr(b, e, charged), data)
+    """Taxable profit: max(0, the tax base) at an optimum."""
+    base = tax_base_expr(var.parent_block(), var.index(), charged_entities(data))
+    return bounded_by_expression(var, base, data)
