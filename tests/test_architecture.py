@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "input",
         (
             "gpnopt.io",
+            "gpnopt.named_scenarios",
             "gpnopt.timeseries",
             "gpnopt.patches",
             "gpnopt.checks",

@@ -36,7 +36,11 @@ def test_mappings_validate_and_have_the_counts_asked_for(seed):
     assert len(inst.plants) == MEDIUM["plants"]
     assert len(inst.products) == MEDIUM["products"]
     assert len(inst.components) == MEDIUM["components"]
-    assert len(inst.markets) == MEDIUM["markets"]
+    left_out = raw["notes"].get("markets_left_out", [])
+    assert len(inst.markets) + len(left_out) == MEDIUM["markets"]
+    assert not set(left_out) & set(inst.markets)
+    listed = {m for ch in inst.channels.values() for m in ch.markets}
+    assert set(inst.markets) <= listed  # every market written is some channel's
     pools = [s for s in inst.suppliers if not s.startswith("G_")]
     assert len(pools) == MEDIUM["suppliers"]
     assert len(inst.suppliers) == MEDIUM["suppliers"] + MEDIUM["components"]  # + global pools
@@ -154,6 +158,20 @@ def test_same_seed_gives_the_recorded_yaml_bytes(tmp_path, seed, kwargs, digest)
 def test_bad_arguments_are_refused(kwargs, word):
     with pytest.raises(ValueError, match=word):
         generate(0, **kwargs)
+
+
+def test_markets_no_channel_can_reach_are_left_out_and_said_so():
+    """Seed 3 of MEDIUM draws M0027 in a region no channel covers: it is left out of the
+    mapping (no sales arc could reach it, so the model is the same) and named in the notes
+    and the description; the other markets keep their ids."""
+    raw = generate(3, **MEDIUM)
+    assert raw["notes"]["markets_left_out"] == ["M0027"]
+    assert "M0027" not in raw["markets"]
+    assert {"M0026", "M0028"} <= set(raw["markets"])
+    assert "59 markets (1 more drawn that no channel could reach, left out)." in (
+        raw["description"]
+    )
+    assert "markets_left_out" not in generate(0, **MEDIUM)["notes"]
 
 
 def test_degenerate_sizes_still_validate():

@@ -30,7 +30,7 @@ def raw(tiny_path) -> dict[str, Any]:
     r = copy.deepcopy(read_yaml(tiny_path))
     for key in ("overrides", "scenarios", "expectations"):
         r.pop(key, None)
-    r["channels"] = {"CH": {"markets": ["CN"], "owners": {"TM": 1.0}, "investment_cost": 7}}
+    r["channels"] = {"CH": {"markets": ["CN", "JP"], "owners": {"TM": 1.0}, "investment_cost": 7}}
     r["purchasing_offices"] = {
         "PO": {"country": "CN", "owners": {"TM": 1.0}, "suppliers": ["CN_POOL"],
                "plants": ["CN_TM"], "closure_cost": 3},

@@ -266,8 +266,48 @@ def test_a_base_scenario_name_may_not_be_defined_again(base_dir):
     with pytest.raises(gpnopt.InstanceError) as info:
         gpnopt.load(path)
     assert info.value.problems == [
-        f"{path}: overrides.dear_china: the name is already defined in {base_dir / 'tiny.yaml'}"
+        f"{path}: overrides.dear_china: the name is already defined in {base_dir / 'tiny.yaml'} "
+        "(write null to remove it here, then define it under a new name)"
     ]
+
+
+def test_a_file_on_a_base_may_remove_an_inherited_scenario_with_null(base_dir):
+    path = timeline(base_dir, "overrides: {dear_china: null}\nscenarios: {expensive_china: null}\n")
+    gpnopt.load(path)
+    for name in ("expensive_china", "dear_china"):
+        with pytest.raises(gpnopt.InstanceError, match="is neither a scenario nor an override"):
+            gpnopt.load(path, scenario=name)
+    assert gpnopt.load(base_dir / "tiny.yaml", scenario="expensive_china")  # the base keeps it
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("scenarios: {cheap_china: null}\n",
+         "scenarios.cheap_china: null removes an inherited name, but {base} defines none of "
+         "this name"),
+        ("overrides: {dear_china: null}\n",  # expensive_china still names it
+         "scenarios.expensive_china: unknown override 'dear_china'"),
+    ],
+)
+def test_removing_what_is_not_there_or_still_named_is_refused(base_dir, text, problem):
+    path = timeline(base_dir, text)
+    base = base_dir / "tiny.yaml"
+    with pytest.raises(gpnopt.InstanceError) as info:
+        gpnopt.load(path, scenario="expensive_china" if "dear" in text else None)
+    assert problem.format(base=base) in str(info.value)
+
+
+@pytest.mark.parametrize("periods", [False, True])
+def test_null_in_a_file_without_a_base_is_refused(tmp_path, periods):
+    raw = yaml.safe_load(TINY.read_text())
+    if periods:  # the file keys are checked on their own then
+        raw["periods"] = [{"id": "P2005", "start": 2005}]
+    raw["scenarios"]["expensive_china"] = None
+    write(tmp_path / "t.yaml", raw)
+    with pytest.raises(gpnopt.InstanceError, match=r"scenarios\.expensive_china: null removes an "
+                       r"inherited name, but the file has no base"):
+        gpnopt.load(tmp_path / "t.yaml")
 
 
 def test_two_bases_and_loops_are_refused(base_dir):

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import logging
 import warnings
+from pathlib import Path
 
 import pytest
+import yaml
 
 import gpnopt
 from gpnopt.errors import GpnoptWarning
 from gpnopt.io import read_yaml
 from model.conftest import merge, micro, solve
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 
 
 @pytest.fixture
@@ -63,14 +67,26 @@ def test_independent_distributor_solves():
     assert float(firm.loc[firm["firm"] == "F", "profit"].iloc[0]) == pytest.approx(170)
 
 
-def test_market_no_channel_lists_is_logged_not_warned_of(caplog):
-    # N buys m, but the only channel reaches M: a common way to leave a market unserved (a
-    # counterfactual removing its only channel, a sparse generated network), so information
-    raw = merge(_channels(C={"markets": ["M"], "owners": {"F": 1.0}}),
-                {"markets": {"N": {"country": "A", "demand": {"m": {"quantity": 5, "price": 30}}}}})
+def _unlisted() -> dict:
+    # N buys m, but the only channel lists M only
+    return merge(_channels(C={"markets": ["M"], "owners": {"F": 1.0}}),
+                 {"markets": {"N": {"country": "A", "demand": {"m": {"quantity": 5, "price": 30}}}}})
+
+
+def test_market_no_channel_lists_is_warned_of_in_the_file_as_written():
+    with pytest.warns(GpnoptWarning, match=r"markets\.N: the market has demand, but no channel "
+                      r"lists it in its markets, so it can never be served"):
+        gpnopt.instance_from_dict(_unlisted(), name="f.yaml")
+
+
+def test_market_no_channel_lists_under_a_scenario_is_logged_not_warned_of(caplog):
+    # A counterfactual that removes the only channel to a market means to leave it unserved
+    raw = merge(_unlisted(), {"markets": {"N": {"demand": {"m": {"quantity": 0}}}}})
+    raw["overrides"] = {"grow_n": {"markets": {"N": {"demand": {"m": {"quantity": 5}}}}}}
     with warnings.catch_warnings(), caplog.at_level(logging.INFO, logger="gpnopt.checks"):
         warnings.simplefilter("error", GpnoptWarning)
-        gpnopt.instance_from_dict(raw, name="f.yaml")
+        gpnopt.instance_from_dict(raw, name="f.yaml")  # as written: N has no demand
+        gpnopt.instance_from_dict(raw, name="f.yaml", scenario="grow_n")
     assert "markets.N: no channel lists the market" in caplog.text
 
 
@@ -170,3 +186,60 @@ def test_override_adds_a_period_value(tiny):
                        {"id": "P2", "start": 2002, "length": 2}]
     inst = _load(tiny, {"markets": {"CN": {"demand": {"lathe_medium": {"quantity": {"P2": 90}}}}}})
     assert inst.markets["CN"].demand["lathe_medium"].quantity == 80  # the first period's
+
+
+# --- gpnopt validate applies every scenario a file names ------------------------------------
+
+def _validate(tmp_path, raw, *args):
+    from typer.testing import CliRunner
+
+    from gpnopt.cli import app
+
+    path = tmp_path / "f.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path, CliRunner().invoke(app, ["validate", str(path), *args])
+
+
+def test_validate_refuses_a_typo_in_a_named_scenario(tiny, tmp_path):
+    # The file as written is sound; the typo shows only when the scenario is applied
+    tiny["overrides"]["grow_china"] = {"markets": {"CNN": {"demand": {"lathe_medium": {"quantity": 90}}}}}
+    tiny["scenarios"]["boom"] = ["grow_china"]
+    path, res = _validate(tmp_path, tiny)
+    assert res.exit_code == 1, res.output
+    assert f"{path}: overrides.grow_china.markets.CNN: there is no 'CNN' to patch (did you " \
+        "mean 'CN'?)" in " ".join(res.output.split())
+    path, res = _validate(tmp_path, tiny, "--scenario", "base")  # the file as written only
+    assert res.exit_code == 0, res.output
+    assert "and its" not in res.output
+
+
+def test_validate_checks_a_scenario_as_a_whole(tiny, tmp_path):
+    # The second override patches the plant the first adds: fine together, and neither alone
+    # is checked (both are named by the scenario)
+    tiny["overrides"]["vietnam"] = {"countries": {"+VN": {"name": "Vietnam"}},
+                                    "plants": {"+VN_TM": {"country": "VN", "owners": {"TM": 1.0}}}}
+    tiny["overrides"]["vn_line"] = {"plants": {"VN_TM": {"lines": {"+lathe_medium": {"unit_cost": 5}}}}}
+    tiny["scenarios"]["vietnam"] = ["vietnam", "vn_line"]
+    _, res = _validate(tmp_path, tiny)
+    assert res.exit_code == 0, res.output
+    assert "and its 2 scenarios" in res.output  # expensive_china and vietnam
+
+
+def test_validate_warns_of_an_override_no_scenario_names_that_fails_alone(tiny, tmp_path):
+    tiny["overrides"]["vn_line"] = {"plants": {"VN_TM": {"lines": {"+lathe_medium": {"unit_cost": 5}}}}}
+    _, res = _validate(tmp_path, tiny)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "overrides.vn_line.plants.VN_TM: there is no 'VN_TM' to patch" in text
+    assert "(applied alone; if it is meant only together with another override, name a " \
+        "scenario that combines them)" in text
+
+
+@pytest.mark.parametrize("name", ["tiny.yaml", "tm_ffg.yaml", "tm_ffg_timeline.yaml",
+                                  "ems_sme.yaml", "global_smes.yaml", "ns_casting.yaml"])
+def test_every_scenario_of_the_instances_is_valid(name):
+    from gpnopt.named_scenarios import scenario_problems
+
+    problems, lone, checked = scenario_problems(INSTANCES / name)
+    assert (problems, lone) == ([], [])
+    assert checked > 0

@@ -413,6 +413,9 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
             InstanceFile.model_validate(raw)
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc, raw=raw)) from None
+    problems += [f"{name}: {k}.{n}: null removes an inherited name, but the file has no base "
+                 "(an instance in imports)" for k in (() if bases else _FILE_KEYS)
+                 for n, v in (raw.get(k) or {}).items() if v is None]
     if len(bases) > 1:
         problems.append(f"{name}: imports: {', '.join(map(str, bases))} are all instances; "
                         "a file is built on at most one base instance")
@@ -449,9 +452,16 @@ def _onto_base(
     for key in _FILE_KEYS:
         merged[key] = dict(merged.get(key) or {})
         for n, spec in (raw.pop(key, None) or {}).items():
-            if n in merged[key]:
-                problems.append(f"{name}: {key}.{n}: the name is already defined in {base}")
-            merged[key][n] = spec
+            if spec is None and n in merged[key]:  # removed: it does not apply to this file
+                del merged[key][n]
+            elif spec is None:
+                problems.append(f"{name}: {key}.{n}: null removes an inherited name, but "
+                                f"{base} defines none of this name")
+            elif n in merged[key]:
+                problems.append(f"{name}: {key}.{n}: the name is already defined in {base} "
+                                "(write null to remove it here, then define it under a new name)")
+            else:
+                merged[key][n] = spec
     for where in restated(merged, raw):
         warnings.warn(f"{name}: {where}: states the same value as its base {base}; leave it "
                       "out", GpnoptWarning, stacklevel=2)
@@ -462,9 +472,12 @@ def _onto_base(
 
 
 class _FileKeys(ScenarioFile):
-    """The file-only keys of an instance file whose values are checked once resolved."""
+    """The file-only keys of an instance file whose values are checked once resolved (a
+    file built on a base may remove an inherited override or scenario: ``name: null``)."""
 
     imports: list[str] = []
+    overrides: dict[Name, dict[str, Any] | None] = {}  # as InstanceFile's
+    scenarios: dict[Name, Scenario | None] = {}
 
 
 def load(
@@ -630,7 +643,7 @@ def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
         raise InstanceError([f"{name}: {p}" for p in exc.problems]) from None
     instance = combine([(p, _validated(name, p, warn=n == 0)) for n, p in enumerate(periods)])
     first, *later = {id(i): i for i in period_instances(instance).values()}.values()
-    warn_unreached_markets(first, *later)
+    warn_unreached_markets(first, *later, as_written=not scenario and not overrides)
     for inst in {id(i): i for i in period_instances(instance).values()}.values():
         inst._scenario = scenario or None  # noqa: SLF001 - recorded for results and reports
     return instance

@@ -369,6 +369,6 @@ def patch_adds(
                 old, value, path, periods=periods, root=_child(root, str(name))
             )
             problems += found
-        else:
-            out[name] = copy.deepcopy(value)
+        else:  # a value, or what the base does not write: everything under it is new
+            out[name] = copy.deepcopy(value) if exists else _unmarked(value)
     return out, problems

@@ -674,8 +674,10 @@ class InstanceFile(Instance):
     imports: list[str] = Field(default_factory=list)
     """Files (relative to this one) with more ``overrides`` and ``scenarios``; one of them may
     be an instance: the base this file is deep-merged onto."""
-    overrides: dict[Name, dict[str, Any]] = Field(default_factory=dict)
-    """Named deep-merge patches of the instance."""
-    scenarios: dict[Name, Scenario] = Field(default_factory=dict)
+    overrides: dict[Name, dict[str, Any] | None] = Field(default_factory=dict)
+    """Named deep-merge patches of the instance (in a file built on a base, ``name: null``
+    removes one the base defines)."""
+    scenarios: dict[Name, Scenario | None] = Field(default_factory=dict)
     """Named scenarios: a list of override names, or a mapping with ``overrides`` (list)
-    and ``description``."""
+    and ``description`` (in a file built on a base, ``name: null`` removes one the base
+    defines)."""

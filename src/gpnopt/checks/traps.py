@@ -8,11 +8,13 @@
   independent distributor on purpose (its margin and costs are its own): neither refused
   nor warned. A channel without owners, costs or margin earns and spends nothing: a route
   filter (which plants' output reaches which markets), fine.
-- A market with demand that channels list but whose filters let no plant's line of a product
-  it buys reach it is warned of, naming the market (:func:`warn_unreached_markets`); a
-  market no channel lists at all is reported at information level (``gpnopt validate -v``),
-  since leaving a market out of every channel is a common way to leave it unserved (a
-  counterfactual that removes the only channel to it, a sparse generated network).
+- A market with demand that no channel can reach is warned of, naming the market
+  (:func:`warn_unreached_markets`): one that channels list but whose filters let no plant's
+  line of a product it buys pass, and, in the file as written, one that no channel lists at
+  all (most likely a channel's ``markets`` list that forgot it). Under a scenario or
+  overrides a market no channel lists is reported at information level only (``-v``): a
+  counterfactual that removes the only channel to a market means to leave it unserved.
+  ``gpnopt generate`` leaves out the markets no channel of its network could reach.
 
 No Pyomo here.
 """
@@ -107,21 +109,31 @@ def unreached_markets(inst: Instance) -> list[str]:
     return out
 
 
-def warn_unreached_markets(inst: Instance, *later: Instance) -> list[str]:
-    """Warn of each market with demand that channels list but cannot reach (their filters
-    leave out every line of a product it buys); a market no channel lists is logged.
+def warn_unreached_markets(inst: Instance, *later: Instance, as_written: bool = True) -> list[str]:
+    """Warn of each market with demand that no channel can reach: channels list it but their
+    filters leave out every line of a product it buys, or (``as_written``: no scenario or
+    overrides applied) no channel lists it at all; under a scenario the latter is logged.
 
     ``later``: the instances of a multi-period instance's later periods; a market reached in
     any period is not reported (a channel's filter may let a plant in once its owners
     change). Called by :func:`gpnopt.io.instance_from_dict` once all periods are validated.
     """
-    listed = {m for ch in (inst.channels or {}).values() for m in ch.markets}
+    listed = {m for i in (inst, *later) for ch in (i.channels or {}).values() for m in ch.markets}
     unreached = set(unreached_markets(inst))
     for other in later:
         unreached &= set(unreached_markets(other))
     for mid in sorted(unreached):
-        if mid not in listed:
+        if mid not in listed and not as_written:
             log.info("markets.%s: no channel lists the market, so its demand is not served", mid)
+            continue
+        if mid not in listed:
+            warnings.warn(
+                f"markets.{mid}: the market has demand, but no channel lists it in its "
+                "markets, so it can never be served (add it to a channel's markets; to leave "
+                "it unserved on purpose, set its demand quantities to 0)",
+                GpnoptWarning,
+                stacklevel=2,
+            )
             continue
         names = ", ".join(h for h, ch in (inst.channels or {}).items() if mid in ch.markets)
         warnings.warn(

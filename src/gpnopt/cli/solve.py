@@ -7,6 +7,7 @@ Registered by :mod:`gpnopt.cli`. ``validate`` imports the data layer only (no Py
 from __future__ import annotations
 
 import json
+import logging
 import numbers
 import sys
 from pathlib import Path
@@ -57,18 +58,35 @@ def validate(
     log_file: LogFileOpt = None,
 ) -> None:
     """Check an instance (schema, references, scenario; every period's data) without
-    solving it."""
+    solving it. Without --scenario, every scenario the file names is applied and checked
+    too (and each override no scenario names, alone); --scenario base checks the file as
+    written only."""
     from gpnopt.horizon_data import build_horizon_data
+    from gpnopt.named_scenarios import scenario_problems
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    checked = 0
     try:
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
         )
         hdata = build_horizon_data(inst)
+        if scenario is None:
+            problems, lone, checked = scenario_problems(
+                path, scenario_file or (), allow_imports_outside=allow_imports_outside
+            )
+            for line in lone:
+                logging.getLogger("gpnopt.cli").warning(
+                    "%s (applied alone; if it is meant only together with another override, "
+                    "name a scenario that combines them)", line
+                )
+            if problems:
+                raise InstanceError(problems)
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     label = f" (scenario {scenario})" if scenario else ""
+    if checked:
+        label += f" and its {checked} scenario{'s' if checked > 1 else ''}"
     datas = list(hdata.data.values())
     lines = max(len(d.lines) for d in datas)
     sales = max(len(d.sales) for d in datas)
@@ -266,7 +284,9 @@ def generate(
         markets=markets,
     )
     write_or_exit(out_file, lambda: write_instance(raw, out_file))
-    out.print(f"wrote {out_file}: {len(raw['plants'])} plants, {len(raw['markets'])} markets")
+    left_out = raw["notes"].get("markets_left_out", [])
+    more = f" ({len(left_out)} drawn that no channel could reach left out)" if left_out else ""
+    out.print(f"wrote {out_file}: {len(raw['plants'])} plants, {len(raw['markets'])} markets{more}")
 
 
 # --- the printed summary ----------------------------------------------------------------------

@@ -8,7 +8,8 @@ modules with sub-components, plants (wholly owned and joint ventures, capability
 level) with a few product lines and in-house make options with minimum production
 quantities, supplier pools with access by firm, by plant or through purchasing offices,
 markets demanding a few products each, each firm's sales channels in some regions plus
-independent distributors (margin, capacity, tier filter), transport costs by distance,
+independent distributors (margin, capacity, tier filter; a market that no channel can reach
+is left out, named in ``notes.markets_left_out``), transport costs by distance,
 tariffs with free trade inside a region, exclusive entry-mode groups, local-content
 sourcing rules and capital budgets. A plant's and a line's yearly fixed cost and investment
 are drawn in proportion to the yearly gross margin of the lines (typical volume times price

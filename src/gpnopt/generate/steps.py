@@ -83,6 +83,7 @@ class Network:
     m_country: dict[str, str] = field(default_factory=dict)
     demand: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     markets_in: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    left_out: list[str] = field(default_factory=list)  # markets no channel can reach
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     firm_regions: dict[str, list[int]] = field(default_factory=dict)
     needed: dict[str, float] = field(default_factory=dict)  # anchor plant -> capacity units
@@ -308,10 +309,12 @@ def draw_channels(rng: random.Random, net: Network) -> None:
 
 
 def trim_channel_markets(net: Network) -> None:
-    """Drop from each channel's markets those no channel can serve at all (no line of a
-    product they buy passes any listing channel's filters). Such a market stays unserved
-    either way (no sales arc reaches it, so the model is the same); listed, it would be the
-    trap ``gpnopt.checks.traps`` warns of, unlisted it is a market the network leaves out."""
+    """Leave out the markets no channel can serve at all: those no channel lists (no firm's
+    channel and no distributor covers their region) and those whose listing channels let no
+    line of a product they buy pass their filters. Such a market would stay unserved either
+    way (no sales arc reaches it, so the model is the same without it); written, it would be
+    the trap ``gpnopt.checks.traps`` warns of. The ids left out are in ``net.left_out``
+    (the mapping's ``notes.markets_left_out``), and the others keep their ids."""
     makers: dict[str, list[str]] = defaultdict(list)
     for p, rec in net.plant_recs.items():
         for i in rec.get("lines", {}):
@@ -344,6 +347,9 @@ def trim_channel_markets(net: Network) -> None:
     }
     for ch in net.channels.values():
         ch["markets"] = [m for m in ch["markets"] if m not in dead]
+    listed = {m for ch in net.channels.values() for m in ch["markets"]}
+    net.left_out = [m for m in net.market_ids if m not in listed]
+    net.market_ids = [m for m in net.market_ids if m in listed]
 
 
 def draw_min_served(rng: random.Random, net: Network, min_served_share: float) -> None:
@@ -632,7 +638,9 @@ def mapping(net: Network, name: str) -> dict[str, Any]:
             f"Synthetic network (gpnopt.generate, seed {net.seed}): {n['countries']} countries "
             f"in {net.n_regions} regions, {n['firms']} firms, {n['plants']} plants, "
             f"{n['products']} products, {n['components']} components, {n['suppliers']} supplier "
-            f"pools (+{n['components']} global), {n['markets']} markets."
+            f"pools (+{n['components']} global), {len(net.market_ids)} markets"
+            + (f" ({len(net.left_out)} more drawn that no channel could reach, left out)."
+               if net.left_out else ".")
         ),
         "units": {"money": "kUSD", "quantity": "units/year"},
         "countries": {
@@ -660,5 +668,6 @@ def mapping(net: Network, name: str) -> dict[str, Any]:
         "sourcing_rules": net.rules,
         "trade": {"transport": net.transport, "tariffs": net.tariffs},
         "objective": {"mode": "alliance"},
-        "notes": {"generator": "gpnopt.generate", "seed": net.seed},
+        "notes": {"generator": "gpnopt.generate", "seed": net.seed}
+        | ({"markets_left_out": net.left_out} if net.left_out else {}),
     }
