@@ -46,6 +46,8 @@ class Expectation(Base):
     * ``largest``: ``plant`` makes the most (``basis``: quantity, the default for this kind,
       or revenue) of the plants compared: those of which ``source_firm`` holds more than half
       (its group: the plants it consolidates), or every plant.
+    * ``discount``: purchasing pool ``pool`` (family 21) reaches a tier whose discount is at
+      least ``min`` (omitted: any discount above 0): its buyers' pooled volume earns it.
 
     ``holds``: the expected truth (``false``: must not be true); periods: :mod:`gpnopt.timing`.
     """
@@ -55,7 +57,7 @@ class Expectation(Base):
     description: str = ""
     """The stylized fact in words."""
     kind: Literal["makes", "in_house", "flow", "share", "sells", "binding", "open",
-                  "sales_share", "margin", "largest"]
+                  "sales_share", "margin", "largest", "discount"]
     """What is checked."""
     holds: bool = True
     """Whether the statement is expected to be true."""
@@ -87,6 +89,8 @@ class Expectation(Base):
     """Destination plant id."""
     markets: list[str] | None = None
     """Market ids: the customer segment of ``sales_share``."""
+    pool: str | None = None
+    """Purchasing pool id (``discount``)."""
     basis: Literal["revenue", "quantity"] | None = None
     """``sales_share``: shares of revenue (units times price, the default) or of units;
     ``largest``: output in units (the default) or revenue."""
@@ -119,6 +123,10 @@ class Expectation(Base):
             raise ValueError(msg)
         if self.kind == "largest" and self.plant is None:
             msg = "a largest expectation names its plant: plant: ID"
+            raise ValueError(msg)
+        if (self.kind == "discount") != (self.pool is not None):
+            msg = ("a discount expectation names its purchasing pool: pool: ID" if self.pool is None
+                   else "pool is read by discount expectations only")
             raise ValueError(msg)
         if self.kind in ("sales_share", "margin") and self.min is None and self.max is None:
             msg = f"a {self.kind} expectation states min, max or both"

@@ -318,3 +318,40 @@ def test_a_pool_per_period_through_period_mappings():
     assert [(r["period"], r["tier"], r["saving"]) for r in discounts(res)] == [
         ("T1", 1, 2), ("T2", 2, 4)
     ]
+
+
+# --- the discount expectation (the case's SF-V10) --------------------------------------------
+
+def _expect(res, id_: str) -> dict:
+    return next(r for r in res.expectations if r["id"] == id_)
+
+
+def test_the_discount_expectation_holds_where_the_pooled_volume_earns_the_tier():
+    # Together (as test_joint_purchasing_moves_a_sourcing_decision): 20 units, 10% off;
+    # alone (as test_alone_neither_firm_reaches_the_tier): tier 1 each, no discount
+    expect = {"expectations": [
+        {"id": "any", "kind": "discount", "pool": "g"},
+        {"id": "ten", "kind": "discount", "pool": "g", "min": 0.1},
+        {"id": "more", "kind": "discount", "pool": "g", "min": 0.15},
+    ]}
+    res = solve(micro(CASTING, TWO_FIRMS, CAST_AT_P, pool((0, 0), (20, 0.1), **JOINT), expect))
+    assert [_expect(res, i)["holds"] for i in ("any", "ten", "more")] == [True, True, False]
+    assert _expect(res, "any")["detail"] == "volume 20, tier 2, discount 0.1, saving 4"
+    alone = merge(pool((0, 0), (20, 0.1)), {"purchasing_pools": {"g": {"buyers": {"firms": ["F"]}}}})
+    res = solve(micro(CASTING, TWO_FIRMS, CAST_AT_P, alone, expect))
+    assert [_expect(res, i)["holds"] for i in ("any", "ten", "more")] == [False, False, False]
+    assert _expect(res, "any")["detail"] == "volume 0, tier 1, discount 0, saving 0"  # P casts
+
+
+@pytest.mark.parametrize(
+    ("fields", "needle"),
+    [
+        ({"kind": "discount"}, "names its purchasing pool: pool: ID"),
+        ({"kind": "makes", "plant": "P", "pool": "g"}, "pool is read by discount expectations only"),
+        ({"kind": "discount", "pool": "gg"}, "expectations.0.pool: unknown purchasing pool 'gg'"),
+    ],
+)
+def test_bad_discount_expectations_are_refused(fields, needle):
+    raw = micro(CASTING, pool((0, 0), (20, 0.1)), {"expectations": [{"id": "x", **fields}]})
+    with pytest.raises(gpnopt.InstanceError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        gpnopt.instance_from_dict(raw, name="micro")

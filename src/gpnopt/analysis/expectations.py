@@ -153,6 +153,19 @@ def _largest(inst: Instance, s: Solution, e: Expectation) -> tuple[bool, str]:
     return own > e.min_quantity and own > nxt + 1e-9, f"{own:g} {what}; next {name} {nxt:g}"
 
 
+def _discount(s: Solution, e: Expectation) -> tuple[bool, str]:
+    """``discount``: pool ``pool`` reaches a tier with a discount of at least ``min`` (any
+    above 0 without it); read from the ``discounts`` rows (family 21)."""
+    rows = _match(s.families.get("discounts", ()), pool=e.pool)
+    if not rows:
+        return False, "no tier of the pool can be reached (it adds nothing to the model)"
+    r = rows[0]
+    least = 1e-9 if e.min is None else float(e.min) - 1e-9
+    detail = (f"volume {float(r['volume']):g}, tier {r['tier']}, discount "
+              f"{float(r['discount']):g}, saving {float(r['saving']):,.0f}")
+    return float(r["discount"]) >= least, detail
+
+
 def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, str]:
     """Whether the statement of ``e`` is true in ``solution``, and a short detail."""
     eps = e.min_quantity
@@ -175,6 +188,8 @@ def evaluate(inst: Instance, solution: Solution, e: Expectation) -> tuple[bool, 
         return _margin(inst, solution, e)
     if e.kind == "largest":
         return _largest(inst, solution, e)
+    if e.kind == "discount":
+        return _discount(solution, e)
     if e.kind == "binding":
         rows = _match(solution.technicians, firm=e.firm)
         if not rows:

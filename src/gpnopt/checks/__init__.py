@@ -347,6 +347,7 @@ def check_expectations(inst: Instance) -> list[str]:
         out += unknown(f"{w}.source", "plant or supplier", [e.source], sources)
         out += unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
         out += unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
+        out += unknown(f"{w}.pool", "purchasing pool", [e.pool], inst.purchasing_pools or {})
         if e.min is not None and e.max is not None and e.min > e.max:
             out.append(f"{w}: min {e.min:g} exceeds max {e.max:g}")
     return out
