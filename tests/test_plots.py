@@ -152,7 +152,7 @@ def test_write_plots_files_index_and_reproducible_bytes(case, tmp_path):
         assert not {b"tEXt", b"iTXt", b"zTXt", b"tIME"} & set(kinds), name
     assert png_size((tmp_path / "a" / "network.png").read_bytes()) == (1300, 850)
     assert not list((tmp_path / "a").glob("*.tmp"))
-    assert re.search(r"alliance\) 48,328 kUSD/year", page)
+    assert re.search(r"alliance\) 48,326 kUSD/year", page)
     second = plots.write_plots(inst, res, tmp_path / "b", comparison=comp)
     for p, q in zip(first, second, strict=True):
         assert p.read_bytes() == q.read_bytes(), p.name

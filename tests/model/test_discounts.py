@@ -355,3 +355,34 @@ def test_bad_discount_expectations_are_refused(fields, needle):
     raw = micro(CASTING, pool((0, 0), (20, 0.1)), {"expectations": [{"id": "x", **fields}]})
     with pytest.raises(gpnopt.InstanceError, match=needle.replace("(", r"\(").replace(")", r"\)")):
         gpnopt.instance_from_dict(raw, name="micro")
+
+
+def test_explain_forces_a_discount_expectation_below_its_tier_and_back():
+    # Together the pool earns 10% (364, test_joint_purchasing_moves_a_sourcing_decision);
+    # forced below the tier, P casts in-house and Q pays the full price: 181 + 180 = 361, 3
+    # less. Alone (buyers F only) P needs at most 10 castings < 20: the tier is out of reach,
+    # the model has no binary for it, and the opposite cannot be stated.
+    from gpnopt.explain import explain_instance
+
+    expect = {"expectations": [{"id": "pooled", "kind": "discount", "pool": "g"}]}
+    inst = gpnopt.instance_from_dict(
+        micro(CASTING, TWO_FIRMS, CAST_AT_P, pool((0, 0), (20, 0.1), **JOINT), expect), name="micro")
+    (rep,) = explain_instance(inst, ["expectation:pooled"], vary=[]).reports
+    assert (rep.chosen, rep.status) == (True, "feasible")
+    assert rep.profit_difference == pytest.approx(-3)
+    alone = merge(pool((0, 0), (20, 0.1)), {"purchasing_pools": {"g": {"buyers": {"firms": ["F"]}}}})
+    inst = gpnopt.instance_from_dict(micro(CASTING, TWO_FIRMS, CAST_AT_P, alone, expect), name="micro")
+    (rep,) = explain_instance(inst, ["expectation:pooled"], vary=[]).reports
+    assert (rep.chosen, rep.status) == (False, "impossible")
+    assert "cannot be stated on the model" in rep.sentence
+
+
+def test_explain_names_a_tier_threshold_by_its_yaml_key():
+    # tiers: {from: ...} is the field from_ in Python; --vary takes the YAML name
+    from gpnopt.explain.thresholds import Scaler, resolve
+
+    inst = gpnopt.instance_from_dict(micro(CASTING, pool((0, 0), (20, 0.1))), name="micro")
+    scaler = Scaler(inst)
+    assert resolve("purchasing_pools.g.tiers.1.from", scaler.paths) == ["purchasing_pools.g.tiers.1.from"]
+    doubled = scaler.variant(["purchasing_pools.g.tiers.1.from"], 2.0)
+    assert doubled.purchasing_pools["g"].tiers[1].from_ == 40

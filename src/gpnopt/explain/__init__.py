@@ -150,7 +150,9 @@ def _tables(reports: list[DecisionReport], prices: pd.DataFrame) -> dict[str, pd
     firms = list(dict.fromkeys(f for r in reports for f in r.by_firm))
     rows = []
     for r in reports:
-        t = next((t for t in r.thresholds if t["flips"]), r.thresholds[0] if r.thresholds else None)
+        flips = [t for t in r.thresholds if t["flips"]]  # the smallest relative change
+        t = min(flips, key=lambda t: abs(math.log(t["factor"])), default=(
+            r.thresholds[0] if r.thresholds else None))
         rows.append({
             "decision": r.name, "chosen": r.chosen, "description": r.words,
             "alternative": r.alternative, "alternative_status": r.status,

@@ -293,6 +293,8 @@ def _expectation_alternatives(
         return _cut_or_force("v_flow", flow_arcs(e, data), true_now, q)
     if e.kind == "share":
         return _share_alternatives(e, data, true_now)
+    if e.kind == "discount":
+        return _discount_alternatives(e, data, true_now)
     arcs = sales_arcs(e, data)
     if e.channel is not None and not (e.kind == "sells" and e.only_channel):
         arcs = [a for a in arcs if a[2] == e.channel]
@@ -312,6 +314,29 @@ def _expectation_alternatives(
             Condition(tuple(("v_sales", a, 1.0) for a in through), ">=", q),
         ])]
     return _cut_or_force("v_sales", arcs, true_now, q)
+
+
+def _discount_alternatives(
+    e: Expectation, data: ModelData, true_now: bool
+) -> list[tuple[str, list[Condition]]]:
+    """The pool's tier binaries (family 21) whose discount meets the expectation's ``min``:
+    all of them 0 (the pool stays below) or their sum at least 1 (it reaches one). Nothing
+    when the model has no binary for them (the pool cannot reach such a tier, or an
+    incremental pool's first segment already earns it)."""
+    from gpnopt.model.discounts import derive_discounts  # pure Python, as the model reads it
+
+    pool = next((g for g in derive_discounts(data) if g.id == e.pool and g.modelled), None)
+    if pool is None:
+        return []
+    least = 1e-9 if e.min is None else float(e.min) - 1e-9
+    first = 1 if pool.scheme == "all_units" else 2
+    tiers = [t for t in range(first, pool.reachable + 1) if pool.tiers[t - 1][1] >= least]
+    if not tiers or (pool.scheme != "all_units" and pool.tiers[0][1] >= least):
+        return []
+    body = tuple(("v_tier", (pool.id, t), 1.0) for t in tiers)
+    if true_now:
+        return [("below the tier", [Condition(body, "<=", 0.0)])]
+    return [("the tier reached", [Condition(body, ">=", 1.0)])]
 
 
 def _share_alternatives(

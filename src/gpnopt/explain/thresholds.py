@@ -96,7 +96,7 @@ class Scaler:
     paths: dict[str, float] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.doc = self.instance.model_dump()
+        self.doc = self.instance.model_dump(by_alias=True)  # the YAML names (tiers: from)
         self.paths = numeric_paths(self.doc)
 
     def linked(self, path: str) -> list[str]:
