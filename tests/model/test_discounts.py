@@ -231,8 +231,9 @@ def test_two_periods_each_its_own_volume_and_tiers():
 
 
 def test_a_persistent_re_solve_with_a_new_unit_price_is_right():
-    # The saving and its bounds use S's unit price: a scenario that only changes it must
-    # give a fresh solve's answer (the ScenarioSolver rebuilds instances with pools). At 2
+    # The saving uses S's unit price: a scenario that only changes it must give a fresh
+    # solve's answer. The pool's rows hold units and its prices are in the objective only,
+    # so the ScenarioSolver re-uses the model and rebuilds the saving with the objective. At 2
     # the joint pool pays (P buys, 364). At a price c, buying jointly earns
     # 2 * 10 * (20 - 0.9 c), P casting 181 + 10 * (20 - c): joint buying pays while
     # c < 2.375. At 2.5: 355 < 356, P casts and Q buys alone. At 1.5: 373, saving
@@ -248,7 +249,7 @@ def test_a_persistent_re_solve_with_a_new_unit_price_is_right():
         assert discounts(again) == discounts(fresh)
         assert discounts(again)[0]["saving"] == pytest.approx(saving)
     assert flow(again, "S", "P", "casting") == pytest.approx(10)
-    assert solver.persistent == 0
+    assert solver.persistent == 2  # both re-solves on the kept model
 
 
 def profit_parts_of(inst) -> list[dict]:
@@ -285,13 +286,22 @@ def test_the_showcase_pools_tm_and_ffg_castings():
     assert flow(res, "CN_POOL") == pytest.approx(0)
 
 
-def test_explain_solves_a_price_variant_of_an_instance_with_pools_on_its_own():
-    # The kept model of `gpnopt explain` must not price a variant through a new cost
-    # vector when unit prices are in rows (the pools' purchase values): None, solve it anew.
+def test_explain_prices_a_price_variant_of_an_instance_with_pools_by_its_cost_vector():
+    # The pools' rows hold units, their prices only the objective: the kept model of
+    # `gpnopt explain` prices a variant through a new cost vector, the one a fresh build of
+    # the variant hands to HiGHS, bit for bit.
+    import numpy as np
+
+    from gpnopt.solver import compile_model
+
     raw = micro(CASTING, TWO_FIRMS, CAST_AT_P, pool((0, 0), (20, 0.1), **JOINT))
     changed = merge(raw, {"suppliers": {"S": {"components": {"casting": {"unit_price": 1.5}}}}})
     fs = ForcedSolver(gpnopt.instance_from_dict(raw, name="micro"))
-    assert fs.cost_vector(gpnopt.instance_from_dict(changed, name="micro")) is None
+    vector = fs.cost_vector(gpnopt.instance_from_dict(changed, name="micro"))
+    fresh = ForcedSolver(gpnopt.instance_from_dict(changed, name="micro"))
+    _, lp, _ = compile_model(fresh.model, "x")
+    assert vector is not None
+    assert np.array_equal(vector, np.asarray(lp.col_cost_))
     plain = ForcedSolver(gpnopt.instance_from_dict(micro(CASTING), name="micro"))
     dear = micro(CASTING, {"suppliers": {"S": {"components": {"casting": {"unit_price": 3}}}}})
     assert plain.cost_vector(gpnopt.instance_from_dict(dear, name="micro")) is not None

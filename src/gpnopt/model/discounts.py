@@ -18,17 +18,19 @@ Binaries v_tier[g,t] (t = 1..T):
     discount_one_tier[g]:    sum_t v_tier[g,t] = 1
     discount_threshold[g]:   V[g] >= sum_t F_t * v_tier[g,t]
 
-Plant d's purchase value in the pool is val[g,d] = sum_{a of g into d} c_a * v_flow[a]
-<= M[g,d] = sum_k max_need[d,k] * max_{s} c_(k,s,d) (the bound from data). Per tier t with
-r_t > 0, v_discounted[g,d,t] >= 0 is val[g,d] * v_tier[g,t], exactly (the binary makes the
-product linear):
+Per arc a = (k,s,d) of the pool and tier t with r_t > 0, v_discounted[g,a,t] >= 0 is
+v_flow[a] * v_tier[g,t], the arc's units bought at tier t's discount, exactly (the binary
+makes the product linear; U_a = max_need[d,k], family 5's bound on what d can use of k):
 
-    discount_value[g,d,t]:    v_discounted[g,d,t] <= val[g,d]
-    discount_reached[g,d,t]:  v_discounted[g,d,t] <= M[g,d] * v_tier[g,t]
-    discount_floor[g,d,t]:    v_discounted[g,d,t] >= val[g,d] - M[g,d] * (1 - v_tier[g,t])
+    discount_units[g,a,t]:    v_discounted[g,a,t] <= v_flow[a]
+    discount_reached[g,a,t]:  v_discounted[g,a,t] <= U_a * v_tier[g,t]
+    discount_floor[g,a,t]:    v_discounted[g,a,t] >= v_flow[a] - U_a * (1 - v_tier[g,t])
 
-so plant d saves sum_t r_t * v_discounted[g,d,t] = r_(tier reached) * val[g,d]: the pool's
-saving goes to its buying plants in proportion to the value of their own purchases.
+so plant d saves sum_{a into d, t} r_t * c_a * v_discounted[g,a,t] = r_(tier reached) *
+val[g,d], with val[g,d] = sum_{a of g into d} c_a * v_flow[a] its purchase value: the pool's
+saving goes to its buying plants in proportion to the value of their own purchases. The
+unit prices c_a are in the objective only (the rows hold units), so a scenario that changes
+prices re-solves the kept model (:mod:`gpnopt.solver.persistent`).
 
 Incremental (``scheme: incremental``): segment t is the volume from F_t to F_(t+1) (the
 last up to U_g), of width W_t, each at its own discount. v_segment[g,a,t] >= 0 are the
@@ -77,7 +79,7 @@ from gpnopt.data import ModelData
 from gpnopt.errors import InstanceError
 from gpnopt.model.variables import eq, ge, le, linear, term, var_tables
 
-__all__ = ["PoolData", "add_discounts", "derive_discounts"]
+__all__ = ["PoolData", "add_discounts", "add_volume_discount", "derive_discounts"]
 
 Arc = tuple[str, str, str]
 """A flow arc (k, s, d)."""
@@ -99,8 +101,8 @@ class PoolData:
     """The flow arcs whose units count, in flow order."""
     volume_bound: float
     """U_g: the largest volume the arcs can carry (sum of max_need over their (d, k))."""
-    value_bound: dict[str, float]
-    """M[g,d] of each buying plant d (largest purchase value in the pool)."""
+    need: dict[tuple[str, str], float]
+    """max_need[d,k] of each (buyer, component) of the arcs: U_a of arc (k, s, d)."""
 
     @property
     def modelled(self) -> bool:
@@ -132,24 +134,19 @@ def derive_discounts(data: ModelData) -> list[PoolData]:
     out = []
     for g, pool in inst.purchasing_pools.items():
         arcs = tuple(arcs_of[g])
-        price: dict[tuple[str, str], float] = defaultdict(float)  # (d, k) -> dearest price
-        for k, s, d in arcs:
-            price[d, k] = max(price[d, k], data.flows[k, s, d].price)
-        value: dict[str, float] = defaultdict(float)
-        volume = 0.0
-        for (d, k), c in price.items():
-            bound = data.max_need.get((d, k), 0.0)
+        need: dict[tuple[str, str], float] = {}
+        for d, k in dict.fromkeys((d, k) for k, _s, d in arcs):
+            bound = need[d, k] = data.max_need.get((d, k), 0.0)
             if not math.isfinite(bound):
                 msg = (
                     f"purchasing_pools.{g}: plant {d}'s use of {k} has no finite bound; "
                     "a volume discount needs one"
                 )
                 raise InstanceError(msg)
-            volume += bound
-            value[d] += c * bound
         tiers = tuple((t.from_, t.discount) for t in pool.tiers)
+        volume = sum(need.values())
         reachable = sum(1 for f, _r in tiers if f <= volume) if arcs else 0
-        out.append(PoolData(g, pool.scheme, tiers, reachable, arcs, volume, dict(value)))
+        out.append(PoolData(g, pool.scheme, tiers, reachable, arcs, volume, need))
     return out
 
 
@@ -167,13 +164,32 @@ def add_discounts(b: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     ]
     b.discount_tiers = pyo.Set(initialize=tiers, dimen=2, ordered=True, doc="tiers (g, t)")
     b.v_tier = pyo.Var(b.discount_tiers, domain=pyo.Binary, doc="tier t of pool g reached")
-    saving: dict[str, list] = defaultdict(list)  # d -> terms of its saving
     units = [g for g in pools if g.scheme == "all_units"]
     if units:
-        _add_all_units(b, data, units, saving)
+        _add_all_units(b, units)
     steps = [g for g in pools if g.scheme == "incremental"]
     if steps:
-        _add_incremental(b, data, steps, saving)
+        _add_incremental(b, steps)
+    add_volume_discount(b, data)
+
+
+def add_volume_discount(b: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
+    """The cost part ``b.volume_discount[d]`` of ``data``'s unit prices on the variables
+    :func:`add_discounts` made (the prices are in this objective part only, so a persistent
+    re-solve rebuilds it with the objective, :func:`gpnopt.solver.persistent.rebuild_objective`).
+    Nothing when the block has no pool that can earn a discount."""
+    if b.component("v_tier") is None:
+        return
+    by_id = {g.id: g for g in derive_discounts(data) if g.modelled}
+    saving: dict[str, list] = defaultdict(list)  # d -> terms of its saving
+    z, q = b.component("v_discounted"), b.component("v_segment")
+    for g, k, s, d, t in z if z is not None else ():
+        r = by_id[g].tiers[t - 1][1]
+        saving[d].append(term(-r * data.flows[k, s, d].price, z[g, k, s, d, t]))
+    for g, k, s, d, t in q if q is not None else ():
+        r = by_id[g].tiers[t - 1][1]
+        if r > 0:
+            saving[d].append(term(-r * data.flows[k, s, d].price, q[g, k, s, d, t]))
     plants = [d for d in data.plants if d in saving]
 
     @b.Expression(plants, doc="volume_discount[d] = - sum_g saving[g,d]")
@@ -181,14 +197,10 @@ def add_discounts(b: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
         return linear(saving[d])
 
 
-def _add_all_units(b, data: ModelData, pools: list[PoolData], saving: dict[str, list]) -> None:
-    """The all-units rows (module docstring) and each buyer's saving terms."""
+def _add_all_units(b, pools: list[PoolData]) -> None:
+    """The all-units rows (module docstring); the saving is :func:`add_volume_discount`'s."""
     flow, tier = var_tables(b).flow, b.v_tier
     by_id = {g.id: g for g in pools}
-    into: dict[tuple[str, str], list] = defaultdict(list)  # (g, d) -> price * flow terms
-    for g in pools:
-        for a in g.arcs:
-            into[g.id, a[2]].append((data.flows[a].price, flow[a]))
     b.discount_all_units = pyo.Set(initialize=[g.id for g in pools], ordered=True)
 
     @b.Constraint(b.discount_all_units, doc="sum_t v_tier[g,t] = 1")
@@ -202,40 +214,37 @@ def _add_all_units(b, data: ModelData, pools: list[PoolData], saving: dict[str, 
         return ge([*(flow[a] for a in pool.arcs), *steps], 0)
 
     buys = [
-        (g.id, d, t)
+        (g.id, *a, t)
         for g in pools
-        for d in g.buyers()
+        for a in g.arcs
         for t in range(1, g.reachable + 1)
         if g.tiers[t - 1][1] > 0
     ]
-    b.discount_buys = pyo.Set(initialize=buys, dimen=3, ordered=True, doc="(g, d, t), r_t > 0")
+    b.discount_buys = pyo.Set(
+        initialize=buys, dimen=5, ordered=True, doc="(g, k, s, d, t): arc a of g, r_t > 0"
+    )
     b.v_discounted = pyo.Var(
-        b.discount_buys, domain=pyo.NonNegativeReals, doc="val[g,d] * v_tier[g,t]"
+        b.discount_buys, domain=pyo.NonNegativeReals, doc="v_flow[a] * v_tier[g,t]"
     )
     z = b.v_discounted
 
-    def minus_value(g: str, d: str) -> list:
-        return [term(-c, x) for c, x in into[g, d]]
+    @b.Constraint(b.discount_buys, doc="v_discounted[g,a,t] <= v_flow[a]")
+    def discount_units(b, g, k, s, d, t):
+        return le([z[g, k, s, d, t], term(-1, flow[k, s, d])], 0)
 
-    @b.Constraint(b.discount_buys, doc="v_discounted[g,d,t] <= val[g,d]")
-    def discount_value(b, g, d, t):
-        return le([z[g, d, t], *minus_value(g, d)], 0)
+    @b.Constraint(b.discount_buys, doc="v_discounted[g,a,t] <= U_a * v_tier[g,t]")
+    def discount_reached(b, g, k, s, d, t):
+        return le([z[g, k, s, d, t], term(-by_id[g].need[d, k], tier[g, t])], 0)
 
-    @b.Constraint(b.discount_buys, doc="v_discounted[g,d,t] <= M[g,d] * v_tier[g,t]")
-    def discount_reached(b, g, d, t):
-        return le([z[g, d, t], term(-by_id[g].value_bound[d], tier[g, t])], 0)
-
-    @b.Constraint(b.discount_buys, doc="v_discounted >= val[g,d] - M[g,d] * (1 - v_tier)")
-    def discount_floor(b, g, d, t):
-        big = by_id[g].value_bound[d]
-        return ge([z[g, d, t], *minus_value(g, d), term(-big, tier[g, t])], -big)
-
-    for g, d, t in buys:
-        saving[d].append(term(-by_id[g].tiers[t - 1][1], z[g, d, t]))
+    @b.Constraint(b.discount_buys, doc="v_discounted >= v_flow[a] - U_a * (1 - v_tier)")
+    def discount_floor(b, g, k, s, d, t):
+        big = by_id[g].need[d, k]
+        return ge([z[g, k, s, d, t], term(-1, flow[k, s, d]), term(-big, tier[g, t])], -big)
 
 
-def _add_incremental(b, data: ModelData, pools: list[PoolData], saving: dict[str, list]) -> None:
-    """The incremental rows (module docstring) and each buyer's saving terms."""
+
+def _add_incremental(b, pools: list[PoolData]) -> None:
+    """The incremental rows (module docstring); the saving is :func:`add_volume_discount`'s."""
     flow, tier = var_tables(b).flow, b.v_tier
     by_id = {g.id: g for g in pools}
     segments = [(g.id, *a, t) for g in pools for a in g.arcs for t in range(1, g.reachable + 1)]
@@ -282,7 +291,3 @@ def _add_incremental(b, data: ModelData, pools: list[PoolData], saving: dict[str
         def discount_order(b, g, t):
             return le([tier[g, t], term(-1, tier[g, t - 1])], 0)
 
-    for g, k, s, d, t in segments:
-        r = by_id[g].tiers[t - 1][1]
-        if r > 0:
-            saving[d].append(term(-r * data.flows[k, s, d].price, q[g, k, s, d, t]))

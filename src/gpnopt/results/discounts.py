@@ -58,11 +58,12 @@ def discount_rows(
             tier = max(n for n, (f, _r) in enumerate(g.tiers, 1) if f <= volume + _EPS)
         elif g.scheme == "all_units":
             tier = next(t for t in range(1, g.reachable + 1) if val(tier_var[g.id, t]) > 0.5)
-            for d in g.buyers():
+            for a in g.arcs:
+                c = data.flows[a].price
                 for t in range(1, g.reachable + 1):
                     r = g.tiers[t - 1][1]
                     if r > 0:
-                        saving += r * val(z[g.id, d, t])
+                        saving += r * c * val(z[g.id, *a, t])
         else:
             tier = 1 + sum(1 for t in range(2, g.reachable + 1) if val(tier_var[g.id, t]) > 0.5)
             for a in g.arcs:

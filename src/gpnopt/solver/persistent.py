@@ -19,6 +19,7 @@ from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
 from gpnopt.model.base_plants import add_base_closure, add_base_parts
 from gpnopt.model.demand import add_demand_revenue
+from gpnopt.model.discounts import add_volume_discount
 from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
@@ -61,7 +62,7 @@ def structure_signature(instance: Instance) -> Any:
     a demand curve is kept whole: its price drops are in family 16's rows).
 
     Two instances with equal signatures (and neither with participation constraints,
-    value-based sourcing rules, taxes or purchasing pools, whose rows hold profits or prices:
+    value-based sourcing rules or taxes, whose rows hold profits or prices:
     :func:`prices_in_rows`) have the same rows and columns: only the objective differs.
     """
 
@@ -90,14 +91,13 @@ def structure_signature(instance: Instance) -> Any:
 
 def prices_in_rows(instance: Instance) -> bool:
     """Whether costs or prices appear in rows (participation, value-based sourcing, the
-    bounds of a funded plant's profit: family 17, the purchase values and their bounds in a
-    purchasing pool's rows: family 21, the tax base: family 22), so that a change of them is
-    not an objective-only update."""
+    bounds of a funded plant's profit: family 17, the tax base: family 22), so that a change
+    of them is not an objective-only update. Purchasing pools (family 21) hold units in their
+    rows and their prices in the objective only."""
     return (
         any(f.reservation_profit is not None for f in instance.firms.values())
         or any(r.basis == "value" for r in instance.sourcing_rules)
         or instance.taxes is not None
-        or bool(instance.purchasing_pools)
         or bool(instance.acquisitions)  # family 26: the price is in the capital budgets
         or any(p.expansion is not None and p.expansion.funding is not None
                for p in instance.plants.values())
@@ -112,6 +112,7 @@ OBJECTIVE_COMPONENTS = (
     "expansion_cost",
     "technician_cost",
     "demand_curve",
+    "volume_discount",  # family 21: the pools' prices
     "transport_cost",
     "tariff_cost",
     "entities",
@@ -147,6 +148,7 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
     add_expansion_cost(m, data)  # nothing unless the model has expansions (family 17)
     add_staffing_cost(m, data, annuity_hiring=True)  # nothing without family 18
     add_demand_revenue(m, data)  # nothing without demand curves (family 16)
+    add_volume_discount(m, data)  # nothing without purchasing pools (family 21)
     add_ownership_and_objective(m, data, objective)
 
 
