@@ -18,7 +18,12 @@ from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.periods import build_period_model
 from gpnopt.model.variables import release_build_state
 
-__all__ = ["add_families", "build_model"]
+__all__ = ["DERIVED_ROWS", "add_families", "build_model"]
+
+DERIVED_ROWS = ("line_assembly_link",)
+"""Rows derived from others that cut off no integer point (family 5's per-line assembly
+link): an elastic copy that relaxes their source rows (:mod:`gpnopt.solver.diagnose`) drops
+them too."""
 
 
 def build_model(
