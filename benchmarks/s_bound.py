@@ -12,6 +12,8 @@ options and prints, per HiGHS random seed:
   load does not move;
 * the rows of the model and the one-minute load average beside each run.
 
+``--lp-only`` prints the LP relaxation alone (for the larger sizes).
+
 ``--src DIR`` puts DIR (a checkout's ``src``) first on ``sys.path``: run this script once with
 the branch and once with main's checkout, side by side or alternating, to compare two
 formulations on the same network (the figures of ``docs/performance.md``, "Solve time at
@@ -84,7 +86,10 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
     relax.setOptionValue("solve_relaxation", True)
     relax.run()
     lp_bound = -relax.getInfo().objective_function_value
-    out = []
+    out: list[dict[str, Any]] = []
+    if not args.hseeds:  # --lp-only
+        print(f"{gpnopt.__file__}: {lp.num_row_:,} rows, {lp.num_col_:,} columns, {nnz:,} "
+              f"nonzeros; LP relaxation {lp_bound:,.0f} (load {os.getloadavg()[0]:.1f})")
     for seed in args.hseeds:
         h = highs(seed)
         with tempfile.TemporaryDirectory() as tmp:
@@ -136,17 +141,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="s")
     parser.add_argument("--seed", type=int, default=1, help="the network's seed")
     parser.add_argument("--hseeds", default="0", help="HiGHS random seeds, comma-separated")
+    parser.add_argument("--lp-only", action="store_true", help="the LP relaxation, no MIP")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mip-gap", type=float, default=1e-6)
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--src", type=Path, help="a checkout's src/ to import gpnopt from")
     parser.add_argument("--json", type=Path, help="also append the rows as JSON lines here")
     args = parser.parse_args(argv)
-    args.hseeds = [int(s) for s in args.hseeds.split(",")]
+    args.hseeds = [] if args.lp_only else [int(s) for s in args.hseeds.split(",")]
     if args.src is not None:
         sys.path.insert(0, str(args.src.resolve()))
     rows = measure(args)
-    print_rows(rows)
+    if rows:
+        print_rows(rows)
     if args.json is not None:
         with args.json.open("a") as fh:
             for r in rows:
