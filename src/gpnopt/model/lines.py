@@ -4,19 +4,14 @@ Indices: p plant, i product, h channel, m market. Sets: lines (p, i) listed by t
 and within its capability (``max_tier``); sales arcs (p, i, h, m).
 
     line_requires_plant[p,i]:   v_line_open[p,i] <= v_is_open[p]
-    line_sales_link[p,i,m]:     sum_h v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]
+    line_sales_link[p,i,h,m]:   v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]
     line_capacity[p,i]:         production[p,i] <= capacity[p,i] * v_line_open[p,i]
                                 (lines with a capacity only; + K_a * v_modules[a] with an
                                 expansion, family 17)
 
 Costs (in the plant's profit, family 11): fixed_cost[p,i] * v_line_open[p,i] +
-unit_cost[p,i] * production[p,i]. The per-lane linking rows are the facility-location
-``flow <= demand * open`` rows: they keep the LP relaxation tight. One row per plant, product
-and market sums the channels h into that market (a row per arc, v_sales[p,i,h,m] <=
-demand[m,i] * v_line_open[p,i], is implied by it, since sales are non-negative; it is valid
-because family 6's demand_limit caps the sum over every plant and channel at demand[m,i]): a
-line that sells through two channels into one market can no longer serve the whole demand
-at half its fixed cost in the LP relaxation.
+unit_cost[p,i] * production[p,i]. The per-arc linking rows are the facility-location
+``flow <= demand * open`` rows: they keep the LP relaxation tight.
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
 t: every index above gains t as its last (``docs/formulation.md``, Periods).
@@ -42,17 +37,9 @@ def add_lines(m: pyo.ConcreteModel, data: ModelData) -> None:
     def line_requires_plant(m, p, i):
         return le([line_open[p, i], term(-1, is_open[p])], 0)
 
-    lanes: dict[tuple[str, str, str], list] = {}  # (p, i, m) -> its arcs' sales, channel order
-    for a in data.sales:
-        row = lanes.get((a[0], a[1], a[3]))
-        if row is None:
-            lanes[a[0], a[1], a[3]] = [sales[a]]
-        else:
-            row.append(sales[a])
-
-    @m.Constraint(list(lanes), doc="sum_h v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]")
-    def line_sales_link(m, p, i, mk):
-        return le([*lanes[p, i, mk], term(minus_demand[mk, i], line_open[p, i])], 0)
+    @m.Constraint(m.sales_arcs, doc="v_sales[p,i,h,m] <= demand[m,i] * v_line_open[p,i]")
+    def line_sales_link(m, p, i, h, mk):
+        return le([sales[p, i, h, mk], term(minus_demand[mk, i], line_open[p, i])], 0)
 
     capped = [(p, i) for p, i in data.lines if plants[p].lines[i].capacity is not None]
     if not capped:
