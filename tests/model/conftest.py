@@ -138,3 +138,23 @@ def channel_row(res: Result, channel: str) -> dict[str, Any]:
     """The channel_profit row of ``channel`` as a dict."""
     df = res.tables["channel_profit"]
     return df[df["channel"] == channel].iloc[0].to_dict()
+
+
+def lp_bound(raw: Mapping[str, Any]) -> float:
+    """The profit bound of the LP relaxation of ``raw``'s model (every binary in [0, 1]):
+    the figure a strengthened row moves, where the optimum stays."""
+    import highspy
+
+    from gpnopt.data import build_data
+    from gpnopt.model import build_model
+    from gpnopt.solver import compile_model
+
+    model = build_model(build_data(gpnopt.instance_from_dict(raw, name="micro")))
+    _info, lp, _nnz = compile_model(model, "micro")
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solve_relaxation", True)
+    h.passModel(lp)
+    h.run()
+    assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
+    return -h.getInfo().objective_function_value  # HiGHS minimises the negated profit

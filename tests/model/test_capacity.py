@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import flow, micro, plant_open, produced, solve
+from .conftest import flow, lp_bound, micro, plant_open, produced, solve
 
 # P (unit cost 10) and P2 (unit cost 14) both serve M (10 units at 30). One unit of m takes
 # 2 capacity units.
@@ -102,3 +102,34 @@ def test_component_capacity_above_need_does_not_bind():
     assert res.objective == pytest.approx(180)
     assert flow(res, "P", "P", "part") == pytest.approx(20)
     assert flow(res, "S2") == pytest.approx(0)
+
+
+# P assembles at most 6 units (capacity 12, 2 capacity units a unit) of the 10 M buys; its
+# line has a fixed cost and the plant none. The plant's row bounds production by
+# 6 * v_is_open[P] only, so the LP relaxation opened the plant whole and the line at 0.6
+# (6 units, 60% of the line's fixed cost); line_assembly_link bounds it by 6 * v_line_open.
+def _line_cost(fixed: float) -> dict:
+    return micro(
+        {"products": {"m": {"capacity_use": 2}}},
+        {"plants": {"P": {"assembly_capacity": 12, "lines": {"m": {"fixed_cost": fixed}}}}},
+    )
+
+
+def test_line_assembly_link_binding():
+    # The line opens: 6 units at 20 less 100: 20; the relaxation 120 x - 100 x is at most 20
+    # (x = 1), the optimum (without the link: x = 0.6, 120 - 60 = 60).
+    raw = _line_cost(100)
+    res = solve(raw)
+    assert res.objective == pytest.approx(20)
+    assert produced(res, "P") == pytest.approx(6)
+    assert lp_bound(raw) == pytest.approx(20)
+
+
+def test_line_assembly_link_not_binding():
+    # Fixed cost 130 above the margin 120: nothing opens, 0; the relaxation's 120 x - 130 x
+    # is 0 at best (without the link: x = 0.6, 120 - 78 = 42).
+    raw = _line_cost(130)
+    res = solve(raw)
+    assert res.objective == pytest.approx(0)
+    assert not plant_open(res, "P") or produced(res, "P") == pytest.approx(0)
+    assert lp_bound(raw) == pytest.approx(0)

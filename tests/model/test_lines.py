@@ -61,3 +61,4 @@ def test_plant_fixed_cost_below_margin_opens_plant_and_line():
     assert res.objective == pytest.approx(50)
     assert plant_open(res, "P")
     assert line_open(res, "P")
+

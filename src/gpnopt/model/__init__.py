@@ -18,7 +18,13 @@ from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.periods import build_period_model
 from gpnopt.model.variables import release_build_state
 
-__all__ = ["add_families", "build_model"]
+__all__ = ["DERIVED_ROWS", "add_families", "build_model"]
+
+DERIVED_ROWS = ("line_market_link", "line_assembly_link", "capital_budget_cover")
+"""Rows derived from others that cut off no integer point (family 1's sales links summed
+over channels, family 5's per-line assembly link, family 11's budget covers): an elastic copy
+that relaxes their source rows (:mod:`gpnopt.solver.diagnose`) drops them too, and the
+shadow prices (:meth:`gpnopt.solver.ForcedSolver.lp_duals`) are read without them."""
 
 
 def build_model(

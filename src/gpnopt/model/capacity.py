@@ -6,8 +6,17 @@ Indices: p plant, i product, k component, s supplier pool, d plant supplied.
                                   <= assembly_capacity[p] * v_is_open[p]
     component_capacity[p,k]:  v_output[p,k] <= capacity[p,k] * v_in_house[p,k]
     supplier_capacity[s,k]:   sum_d v_flow[k,s,d] <= capacity[s,k]
+    line_assembly_link[p,i]:  capacity_use[i] * production[p,i]
+                                  <= assembly_capacity[p] * v_line_open[p,i]
+                              (where assembly_capacity[p] / capacity_use[i] is below the
+                              line's reachable demand and its own capacity)
 
-Each row exists only where the instance states the capacity. Assembly rows also close
+Each row exists only where the instance states the capacity. ``line_assembly_link`` is
+derived: it holds at every integer point (a closed line produces nothing, an open one at most
+what its open plant can assemble), and it keeps the LP relaxation from opening a plant at the
+fraction its capacity use needs while its line runs at a smaller fraction (the plant's row
+alone bounds production by v_is_open, not by v_line_open; ``docs/performance.md``, "Solve
+time at scale"). Assembly rows also close
 production at closed plants (with line_requires_plant). An asset with an ``expansion``
 (family 17, :mod:`gpnopt.model.expansion`) adds K_a * v_modules[a] to its capacity side.
 
@@ -46,6 +55,8 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
             used += modules.get(("plant", p, ""), ())
             return le(used, 0, general=True)
 
+    if capped:
+        _add_line_assembly_links(m, data, modules)
     comp = [(p, k) for p, k in data.make if inst.plants[p].components[k].capacity is not None]
     if comp:
         output, in_house = v.output, v.in_house
@@ -75,3 +86,30 @@ def add_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
         @m.Constraint(pools, doc="sum_d v_flow[k,s,d] <= capacity[s,k]")
         def supplier_capacity(m, s, k):
             return le(out_of[s, k], inst.suppliers[s].components[k].capacity)
+
+
+def _add_line_assembly_links(m: pyo.ConcreteModel, data: ModelData, modules: dict) -> None:
+    """``line_assembly_link[p,i]`` where the plant's assembly capacity bounds the line below
+    its reachable demand and its line capacity (elsewhere the row is implied by those)."""
+    inst = data.instance
+    reach: dict[tuple[str, str], dict[str, float]] = {}
+    for p, i, _h, mk in data.sales:
+        reach.setdefault((p, i), {})[mk] = data.demand[mk, i]
+    links = []
+    for p, i in data.lines:
+        plant = inst.plants[p]
+        if plant.assembly_capacity is None:
+            continue
+        most = plant.assembly_capacity / inst.products[i].capacity_use
+        line_cap = plant.lines[i].capacity
+        if most < sum(reach.get((p, i), {}).values()) and (line_cap is None or most < line_cap):
+            links.append((p, i))
+    if not links:
+        return
+    line_open = var_tables(m).line_open
+
+    @m.Constraint(links, doc="use[i] * production[p,i] <= capacity[p] * v_line_open[p,i]")
+    def line_assembly_link(m, p, i):
+        used = [production_term(m, inst.products[i].capacity_use, p, i),
+                term(-inst.plants[p].assembly_capacity, line_open[p, i])]
+        return le([*used, *modules.get(("plant", p, ""), ())], 0, general=True)

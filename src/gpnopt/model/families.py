@@ -26,6 +26,7 @@ from gpnopt.model.lead_times import add_lead_times
 from gpnopt.model.learning import add_learning, add_learning_single
 from gpnopt.model.lines import add_lines
 from gpnopt.model.make_or_buy import add_make_or_buy
+from gpnopt.model.market_links import add_market_links
 from gpnopt.model.plants import add_plants
 from gpnopt.model.quality import add_quality
 from gpnopt.model.sourcing import add_sourcing_rules
@@ -45,6 +46,7 @@ def add_families(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_variables(m, data)
     add_expansion(m, data)  # 17 capacity expansion: modules (before the capacity rows)
     add_lines(m, data)  # 1 product lines
+    add_market_links(m, data)  # 1's sales links summed over the channels into a market
     add_plants(m, data)  # 2 plants and entry modes
     add_bom_and_flows(m, data)  # 3 bill of materials and flows
     add_make_or_buy(m, data)  # 4 make-or-buy with minimum production quantity

@@ -62,6 +62,7 @@ from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity
 from gpnopt.errors import InstanceError
 from gpnopt.model.acquisitions import acquisition_investments
+from gpnopt.model.budget_covers import add_budget_covers
 from gpnopt.model.expansion import (
     add_funded_profit,
     equity_terms,
@@ -243,6 +244,25 @@ def _add_participation_and_budgets(m: pyo.ConcreteModel, data: ModelData) -> Non
             if isinstance(used, int | float):
                 return pyo.Constraint.Feasible
             return used <= inst.firms[f].capital_budget
+
+        add_budget_covers(m, _cover_knapsacks(m, data, budgets))
+
+
+def _cover_knapsacks(
+    m: pyo.ConcreteModel, data: ModelData, budgets: list[str]
+) -> dict[str, tuple[float, list[tuple[float, object]]]]:
+    """The binary part of each budget row without funding terms, for the covers
+    (:mod:`gpnopt.model.budget_covers`): firm -> (budget, [(share * investment, binary)])."""
+    terms = [(e, c, var) for e, c, var in investment_terms(m, data) if var.is_binary()]
+    return {
+        f: (
+            data.instance.firms[f].capital_budget,
+            [(data.owners[e].get(f, 0) * c, var) for e, c, var in terms
+             if data.owners[e].get(f, 0) > 0],
+        )
+        for f in budgets
+        if not funding_budget_terms(m, data, f)  # family 17 relieves budgets: no covers
+    }
 
 
 def _add_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | None) -> None:

@@ -22,7 +22,7 @@ import pyomo.environ as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.errors import SolveError
-from gpnopt.model import build_model
+from gpnopt.model import DERIVED_ROWS, build_model
 from gpnopt.solver.conditions import Condition, add_conditions
 from gpnopt.solver.highs import run_highs
 
@@ -113,6 +113,9 @@ def diagnose(
     """
     lines = unreachable_minimums(data)
     m = build_model(data, objective)
+    for derived in m.component_objects(pyo.Constraint, descend_into=True):
+        if derived.local_name in DERIVED_ROWS:  # implied by limits that become elastic
+            derived.deactivate()
     add_conditions(m, conditions)
     m.objective.deactivate()
     m.elastic = pyo.VarList(domain=pyo.NonNegativeReals)

@@ -31,7 +31,7 @@ from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
 from gpnopt.horizon_data import refuse_periods
-from gpnopt.model import build_model
+from gpnopt.model import DERIVED_ROWS, build_model
 from gpnopt.results import profit_parts, read_solution
 from gpnopt.schema import Instance
 from gpnopt.solver.conditions import Condition, add_conditions, condition_body
@@ -47,6 +47,7 @@ from gpnopt.solver.highs import (
     run_status,
     set_col_bounds,
     set_integrality,
+    set_row_bounds,
     solution_arrays,
     store_solution,
 )
@@ -281,6 +282,13 @@ class ForcedSolver:
         fixed = np.round(self.base_x[cols])
         set_col_bounds(h, cols, fixed, fixed)
         set_integrality(h, integer, integer=False)
+        lo, up = row_bounds(h)
+        # derived rows (gpnopt.model.DERIVED_ROWS) are implied once the binaries are fixed:
+        # free for this LP, so that no shadow price lands on them
+        derived = np.asarray([r for r, (family, _i) in enumerate(self._names)
+                              if family in DERIVED_ROWS], dtype=np.int64)
+        free = np.full(len(derived), np.inf)
+        set_row_bounds(h, derived, -free, free)
         try:
             status = run_status(h)
             self.solves += 1
@@ -290,8 +298,8 @@ class ForcedSolver:
         finally:
             set_integrality(h, integer, integer=True)
             set_col_bounds(h, cols, self.lower[cols], self.upper[cols])
+            set_row_bounds(h, derived, lo[derived], up[derived])
         dual = arrays["row_dual"][: self.n_rows]
-        lo, up = row_bounds(h)
         out = []
         for r, (family, index) in enumerate(self._names):
             if abs(dual[r]) <= 1e-9:

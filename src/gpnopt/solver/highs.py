@@ -536,6 +536,14 @@ def set_col_bounds(h: highspy.Highs, cols: np.ndarray, lower: np.ndarray, upper:
         h.changeColsBounds(len(cols), np.asarray(cols, dtype=np.int32), lo, up)
 
 
+def set_row_bounds(h: highspy.Highs, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Give the rows ``rows`` new bounds (``±inf`` as HiGHS's infinity)."""
+    if len(rows):
+        lo = np.where(np.isinf(lower), -highspy.kHighsInf, lower).astype(float)
+        up = np.where(np.isinf(upper), highspy.kHighsInf, upper).astype(float)
+        h.changeRowsBounds(len(rows), np.asarray(rows, dtype=np.int32), lo, up)
+
+
 def add_row(h: highspy.Highs, lower: float, upper: float, cols: np.ndarray, coefs: np.ndarray) -> int:
     """Add the row ``lower <= sum coefs * x[cols] <= upper``; return its position."""
     lo = -highspy.kHighsInf if math.isinf(lower) else float(lower)

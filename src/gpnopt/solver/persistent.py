@@ -127,6 +127,7 @@ OBJECTIVE_COMPONENTS = (
     "funded_profit_lo",
     "participation",
     "capital_budget",
+    "capital_budget_cover",  # derived from the budgets (gpnopt.model.budget_covers)
     "objective",
 )
 """Components rebuilt for a new objective (learning, technician and trade costs, the demand
