@@ -14,6 +14,7 @@ Usage::
     python benchmarks/end_to_end.py --repeat 15 --parts
     python benchmarks/end_to_end.py --solver scip   # the same with --solver (gpnopt[scip])
     python benchmarks/end_to_end.py --baseline ../main/.venv/bin/python   # before and after
+    python benchmarks/end_to_end.py --candidate /tmp/src-copy   # a change not yet committed
 
 Every command runs with Python's bytecode cache on, in a temporary folder
 (``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` is dropped), which the warm-up run fills:
@@ -23,7 +24,9 @@ every module of a checkout compiled at each start.
 
 ``--baseline PYTHON`` adds a third command, the ``gpnopt solve`` installed beside another
 interpreter (another checkout's environment), run in the same alternation: a before/after
-pair measured side by side.
+pair measured side by side. ``--candidate DIR`` adds another, this checkout's ``gpnopt
+solve`` with ``DIR`` first on ``PYTHONPATH``: a copy of ``src/`` with a change not yet
+committed (another helper's files, say), measured in the same alternation.
 """
 
 # ruff: noqa: T201 (a command-line script prints its table)
@@ -71,22 +74,28 @@ def set_cache(cached: bool) -> None:  # noqa: FBT001
         ENV["PYTHONDONTWRITEBYTECODE"] = "1"
 
 
-def wall(cmd: list[str]) -> float:
+CANDIDATE = "gpnopt solve (candidate)"
+PATHS: dict[str, str] = {}
+"""``PYTHONPATH`` of a command, by its label (``--candidate``)."""
+
+
+def wall(cmd: list[str], label: str = "") -> float:
     """Seconds of one run of ``cmd`` (its output discarded; a failure stops the script)."""
+    env = {**ENV, "PYTHONPATH": PATHS[label]} if label in PATHS else ENV
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - t0
 
 
 def side_by_side(commands: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
     """Each command ``repeat`` times, alternating (after one warm-up run of each, which
     also fills the bytecode caches)."""
-    for cmd in commands.values():
-        wall(cmd)
+    for k, cmd in commands.items():
+        wall(cmd, k)
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(repeat):
         for k, cmd in commands.items():
-            times[k].append(wall(cmd))
+            times[k].append(wall(cmd, k))
     return times
 
 
@@ -111,6 +120,9 @@ def main() -> None:
     parser.add_argument("--solver", default=None, help="pass --solver to gpnopt solve")
     parser.add_argument("--parts", action="store_true", help="also print the largest imports")
     parser.add_argument("--baseline", default=None, help="another environment's python")
+    parser.add_argument("--candidate", default=None,
+                        help="also run gpnopt solve with this folder (a copy of src/) first on "
+                             "PYTHONPATH")
     parser.add_argument("--no-cache", action="store_true",
                         help="run without the bytecode cache (every module compiled at start)")
     args = parser.parse_args()
@@ -119,6 +131,9 @@ def main() -> None:
     commands = {"import line": BARE, "gpnopt solve": solve}
     if args.baseline:
         commands["gpnopt solve (baseline)"] = gpnopt_command(args.solver, args.baseline)
+    if args.candidate:
+        commands[CANDIDATE] = solve
+        PATHS[CANDIDATE] = str(Path(args.candidate).resolve())
     times = side_by_side(commands, args.repeat)
     bare = statistics.median(times["import line"])
     full = statistics.median(times["gpnopt solve"])
@@ -133,6 +148,10 @@ def main() -> None:
     if args.baseline:
         before = statistics.median(times["gpnopt solve (baseline)"])
         print(f"baseline ratio {before / bare:.2f}; this checkout takes {full / before:.2f} of it")
+    if args.candidate:
+        cand = statistics.median(times[CANDIDATE])
+        print(f"candidate ratio {cand / bare:.2f} ({'met' if cand / bare <= TARGET else 'NOT met'})"
+              f"; it takes {cand / full:.2f} of this checkout's")
     if args.parts:
         print("\nlargest imports of gpnopt solve (cumulative ms, one run, -X importtime):")
         for us, name in largest_imports(solve):

@@ -33,7 +33,7 @@ from gpnopt.results.staffing import staffing_events, technician_rows
 from gpnopt.timing import ALL_PERIODS as TIMING_ALL
 
 if TYPE_CHECKING:
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     from gpnopt.data import ModelData
     from gpnopt.horizon_data import HorizonData
@@ -194,7 +194,7 @@ def _evaluator(known: dict[int, float] | None = None) -> Any:
     ``pyomo.value``. ``known`` maps ``id`` of sums already evaluated to their values (an
     expression object shared by several expressions is then walked once).
     """
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
     from pyomo.core.base.expression import ExpressionData, ScalarExpression
     from pyomo.core.base.var import ScalarVar, VarData
     from pyomo.core.expr.numeric_expr import (

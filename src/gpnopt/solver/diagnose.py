@@ -18,7 +18,7 @@ A minimum served demand that has no sales arc at all is reported directly from t
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.errors import SolveError

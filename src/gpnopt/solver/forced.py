@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data

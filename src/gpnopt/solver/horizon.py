@@ -24,7 +24,7 @@ import time
 from collections.abc import Collection
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.errors import InstanceError, SolveError
 from gpnopt.horizon_data import HorizonData, build_horizon_data, refuse_periods

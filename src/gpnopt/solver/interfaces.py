@@ -54,7 +54,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.errors import SolveError
 from gpnopt.solver.highs import DEFAULT_MIP_GAP, SolveOutcome, check_threads, run_highs
@@ -299,12 +299,17 @@ def _build(spec: Interface, solver: str) -> Any:
     Raises:
         SolveError: unavailable (exit 2): Pyomo cannot use it (version, licence).
     """
+    # Pyomo registers its solver interfaces when ``pyomo.environ`` loads its plugins; the
+    # model and the HiGHS path need only ``pyomo.core``, so the plugins load here, when
+    # another solver is asked for
+    import pyomo.environ
+
     if spec.factory == "contrib":
         from pyomo.contrib.solver.common.factory import SolverFactory
 
         opt = SolverFactory(spec.pyomo_name)
     else:
-        opt = pyo.SolverFactory(spec.pyomo_name)
+        opt = pyomo.environ.SolverFactory(spec.pyomo_name)
     try:
         ok = opt.available() if spec.factory == "contrib" else opt.available(False)
         why = str(ok)

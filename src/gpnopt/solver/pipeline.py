@@ -18,7 +18,7 @@ import logging
 import time
 from typing import Any, Protocol
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData, build_data
 from gpnopt.errors import SolveError
