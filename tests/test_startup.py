@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
 
 NOT_NEEDED = ("pandas", "pyarrow", "scipy", "matplotlib", "dask", "distributed", "SALib",
@@ -64,8 +62,6 @@ def test_solve_of_the_case_imports_only_what_it_needs():
     assert "Profit by plant" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="gpnopt/model/* still imports pyomo.environ (issue 22 "
-                   "item 4: its import lines are to become pyomo.core, as solver/* did)")
 def test_solve_of_the_case_loads_no_pyomo_plugins():
     run = _solve_in_a_fresh_interpreter()
     line = next(x for x in run.stderr.splitlines() if x.startswith("PYOMO "))

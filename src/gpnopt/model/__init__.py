@@ -9,7 +9,7 @@ by :mod:`gpnopt.model.periods`: one block per period holding the same families
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData, paused_gc
 from gpnopt.horizon_data import HorizonData, build_horizon_data

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 __all__ = ["MAX_COVER", "MAX_ROWS", "add_budget_covers", "minimal_covers"]
 

@@ -72,7 +72,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.checks.discounts import pool_buyers, pool_offers
 from gpnopt.data import ModelData

@@ -102,7 +102,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.dynamics import annuity

@@ -10,7 +10,7 @@ the profits through :mod:`gpnopt.model.parts`.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.horizon_data import HorizonData

@@ -23,7 +23,7 @@ t: every index above gains t as its last (``docs/formulation.md``, Periods).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.model.variables import eq, le, production_term, scaled, term, var_tables

@@ -21,7 +21,7 @@ t, with that period's lead times and limits: every index above gains t as its la
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.model.variables import le, term, var_tables

@@ -86,7 +86,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import SumExpression
 
 from gpnopt.data import ModelData

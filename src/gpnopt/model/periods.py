@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import paused_gc
 from gpnopt.errors import InstanceError

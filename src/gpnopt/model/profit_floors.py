@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.errors import InstanceError
 from gpnopt.model.periods import firm_value

@@ -71,7 +71,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.checks.staffing import paying_plant
 from gpnopt.data import ModelData

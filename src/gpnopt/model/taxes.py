@@ -48,7 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData
 from gpnopt.model.bounds import bounded_by_expression, states_upper

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from gpnopt.data import ModelData, component_tariff_rate
 from gpnopt.model.bounds import states_upper

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import (
     LinearExpression,
     MonomialTermExpression,
