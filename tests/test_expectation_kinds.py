@@ -122,3 +122,42 @@ def test_largest_compares_only_the_firms_group():
 def test_largest_needs_its_plant():
     with pytest.raises(gpnopt.errors.InstanceError, match="names its plant"):
         _holds(RAW, {"id": "x", "kind": "largest", "source_firm": "F"})
+
+
+# --- explain's opposite of each kind (gpnopt.explain.decisions) ------------------------------
+
+def _margin_of(raw: dict, expectation: dict) -> tuple[bool, str, float]:
+    from gpnopt.explain import explain_instance
+
+    inst = gpnopt.instance_from_dict(micro(raw, {"expectations": [expectation]}), name="micro")
+    (rep,) = explain_instance(inst, [f"expectation:{expectation['id']}"], vary=[]).reports
+    return rep.chosen, rep.status, rep.profit_difference
+
+
+def test_explain_makes_another_plant_at_least_as_large():
+    # P makes all 40 (cost 10), Q none (cost 11). Q at least as large as P: 20 each, 20 units
+    # at 1 more: -20 (selling less loses at least 9 a unit).
+    assert _margin_of(TWO, {"id": "p", "kind": "largest", "plant": "P", "source_firm": "F"}) \
+        == (True, "feasible", pytest.approx(-20))
+
+
+def test_explain_makes_a_plant_the_largest():
+    # Q above P by one unit with all 40 sold: Q 20.5, P 19.5, 20.5 units at 1 more: -20.5
+    assert _margin_of(TWO, {"id": "q", "kind": "largest", "plant": "Q", "source_firm": "F"}) \
+        == (False, "feasible", pytest.approx(-20.5))
+
+
+def test_explain_moves_a_sales_share_out_of_its_band_the_cheapest_way():
+    # J's revenue share 600 / 900 = 2/3 in [0.66, 0.67]. Below 0.65: J's units x with
+    # 20x <= 0.65 (300 + 20x), x <= 27.86, 2.14 units of margin 10 lost: -21.4. Above 0.68:
+    # M's units y with 600 >= 0.68 (600 + 30y), y <= 9.41, 0.59 units of margin 20 lost:
+    # -11.76, the cheaper (no sales at all: -500).
+    rule = {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.66, "max": 0.67}
+    assert _margin_of(RAW, rule) == (True, "feasible", pytest.approx(-20 * (10 - 192 / 20.4)))
+
+
+def test_explain_brings_a_sales_share_into_its_band():
+    # Not now: J's share 2/3 is not within [0.7, 0.8]. Into it: M's units y with
+    # 600 >= 0.7 (600 + 30y), y <= 8.57, 1.43 units of margin 20 lost: -28.6
+    rule = {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.7, "max": 0.8}
+    assert _margin_of(RAW, rule) == (False, "feasible", pytest.approx(-20 * (10 - 180 / 21)))

@@ -295,6 +295,10 @@ def _expectation_alternatives(
         return _share_alternatives(e, data, true_now)
     if e.kind == "discount":
         return _discount_alternatives(e, data, true_now)
+    if e.kind == "largest":
+        return _largest_alternatives(e, data, true_now)
+    if e.kind == "sales_share":
+        return _sales_share_alternatives(e, data, true_now)
     arcs = sales_arcs(e, data)
     if e.channel is not None and not (e.kind == "sells" and e.only_channel):
         arcs = [a for a in arcs if a[2] == e.channel]
@@ -314,6 +318,67 @@ def _expectation_alternatives(
             Condition(tuple(("v_sales", a, 1.0) for a in through), ">=", q),
         ])]
     return _cut_or_force("v_sales", arcs, true_now, q)
+
+
+def _output_terms(data: ModelData, plant: str, by_value: bool, sign: float) -> list[Any]:
+    """``sign`` times the plant's sales, in units or at the arcs' prices (list prices)."""
+    return [("v_sales", a, sign * (data.sales[a].price if by_value else 1.0))
+            for a in data.sales if a[0] == plant]
+
+
+def _largest_alternatives(
+    e: Expectation, data: ModelData, true_now: bool
+) -> list[tuple[str, list[Condition]]]:
+    """``largest``: another plant of the group at least as large (one candidate each), or
+    the plant above every other one (by ``AT_LEAST``) and above ``min_quantity``."""
+    inst, p = data.instance, str(e.plant)
+    group = set(inst.plants) if e.source_firm is None else {
+        q for q, pl in inst.plants.items() if pl.owners.get(e.source_firm, 0.0) > 0.5}
+    others = sorted(group - {p})
+    by_value = e.basis == "revenue"
+    own = _output_terms(data, p, by_value, 1.0)
+    if true_now:
+        return [(f"{q} at least as large", [Condition(
+            (*_output_terms(data, q, by_value, 1.0), *_output_terms(data, p, by_value, -1.0)),
+            ">=", 0.0)]) for q in others if _output_terms(data, q, by_value, 1.0)]
+    if not own:
+        return []
+    conds = [Condition((*own, *_output_terms(data, q, by_value, -1.0)), ">=", AT_LEAST)
+             for q in others]
+    return [("the largest", [*conds, Condition(tuple(own), ">=", max(AT_LEAST, 2 * e.min_quantity))])]
+
+
+def _sales_share_alternatives(
+    e: Expectation, data: ModelData, true_now: bool
+) -> list[tuple[str, list[Condition]]]:
+    """``sales_share``: the segment's share of the sales counted (at the arcs' list prices
+    for revenue) below ``min`` or above ``max``, or within them, with some sales."""
+    arcs = sales_arcs(e, data)
+    if e.source_firm is not None:
+        owned = {q for q, pl in data.instance.plants.items() if pl.owners.get(e.source_firm, 0) > 0}
+        arcs = [a for a in arcs if a[0] in owned]
+    if not arcs:
+        return []
+    segment = set(e.markets or ())
+    by_value = (e.basis or "revenue") == "revenue"
+    w = {a: data.sales[a].price if by_value else 1.0 for a in arcs}
+
+    def body(a_share: float) -> tuple[tuple[str, Any, float], ...]:
+        return tuple(("v_sales", a, w[a] * ((1.0 if a[3] in segment else 0.0) - a_share))
+                     for a in arcs)
+
+    some = Condition(tuple(("v_sales", a, w[a]) for a in arcs), ">=", max(AT_LEAST, 2 * e.min_quantity))
+    lo = 0.0 if e.min is None else e.min
+    hi = 1.0 if e.max is None else e.max
+    if true_now:
+        cands = [("no sales at all", [Condition(tuple(("v_sales", a, 1.0) for a in arcs), "<=", 0.0)])]
+        if lo > 0:
+            cands.append((f"share below {lo:g}", [Condition(body(lo - SHARE_STEP), "<=", 0.0), some]))
+        if hi < 1:
+            cands.append((f"share above {hi:g}", [Condition(body(hi + SHARE_STEP), ">=", 0.0), some]))
+        return cands
+    return [("share within range", [
+        Condition(body(lo), ">=", 0.0), Condition(body(hi), "<=", 0.0), some])]
 
 
 def _discount_alternatives(
