@@ -161,3 +161,9 @@ def test_explain_brings_a_sales_share_into_its_band():
     # 600 >= 0.7 (600 + 30y), y <= 8.57, 1.43 units of margin 20 lost: -28.6
     rule = {"id": "rev", "kind": "sales_share", "markets": ["J"], "min": 0.7, "max": 0.8}
     assert _margin_of(RAW, rule) == (False, "feasible", pytest.approx(-20 * (10 - 180 / 21)))
+
+
+def test_explain_stops_a_plant_alone_in_its_group_being_the_largest_by_its_sales():
+    # P alone: it is the largest while it sells (500); the opposite is selling nothing
+    assert _margin_of(RAW, {"id": "p", "kind": "largest", "plant": "P", "source_firm": "F"}) \
+        == (True, "feasible", pytest.approx(-500))

@@ -337,10 +337,11 @@ def _largest_alternatives(
     others = sorted(group - {p})
     by_value = e.basis == "revenue"
     own = _output_terms(data, p, by_value, 1.0)
-    if true_now:
+    if true_now:  # alone in its group, it stops being the largest by selling nothing
         return [(f"{q} at least as large", [Condition(
             (*_output_terms(data, q, by_value, 1.0), *_output_terms(data, p, by_value, -1.0)),
-            ">=", 0.0)]) for q in others if _output_terms(data, q, by_value, 1.0)]
+            ">=", 0.0)]) for q in others if _output_terms(data, q, by_value, 1.0)] or (
+            _cut_or_force("v_sales", [a for a in data.sales if a[0] == p], True))
     if not own:
         return []
     conds = [Condition((*own, *_output_terms(data, q, by_value, -1.0)), ">=", AT_LEAST)
