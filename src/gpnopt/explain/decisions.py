@@ -291,14 +291,8 @@ def _expectation_alternatives(
         return [("pool used up", [Condition(body, ">=", pool)])]
     if e.kind == "flow":
         return _cut_or_force("v_flow", flow_arcs(e, data), true_now, q)
-    if e.kind == "share":
-        return _share_alternatives(e, data, true_now)
-    if e.kind == "discount":
-        return _discount_alternatives(e, data, true_now)
-    if e.kind == "largest":
-        return _largest_alternatives(e, data, true_now)
-    if e.kind == "sales_share":
-        return _sales_share_alternatives(e, data, true_now)
+    if e.kind in _OPPOSITES:  # the kinds stated on other rows than the matching arcs
+        return _OPPOSITES[e.kind](e, data, true_now)
     arcs = sales_arcs(e, data)
     if e.channel is not None and not (e.kind == "sells" and e.only_channel):
         arcs = [a for a in arcs if a[2] == e.channel]
@@ -432,3 +426,12 @@ def _share_alternatives(
         Condition(body(hi), "<=", 0.0),
         Condition(total, ">=", max(AT_LEAST, 2 * e.min_quantity)),
     ])]
+
+
+_OPPOSITES = {
+    "share": _share_alternatives,
+    "sales_share": _sales_share_alternatives,
+    "largest": _largest_alternatives,
+    "discount": _discount_alternatives,
+}
+"""The expectation kinds whose opposite has its own form (the others cut or force arcs)."""
