@@ -230,6 +230,7 @@ def test_validate_warns_of_an_override_no_scenario_names_that_fails_alone(tiny, 
     _, res = _validate(tmp_path, tiny)
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
+    assert "and its 1 scenario, 1 override alone" in text
     assert "overrides.vn_line.plants.VN_TM: there is no 'VN_TM' to patch" in text
     assert "(applied alone; if it is meant only together with another override, name a " \
         "scenario that combines them)" in text
@@ -240,6 +241,6 @@ def test_validate_warns_of_an_override_no_scenario_names_that_fails_alone(tiny, 
 def test_every_scenario_of_the_instances_is_valid(name):
     from gpnopt.named_scenarios import scenario_problems
 
-    problems, lone, checked = scenario_problems(INSTANCES / name)
+    problems, lone, (named, _alone) = scenario_problems(INSTANCES / name)
     assert (problems, lone) == ([], [])
-    assert checked > 0
+    assert named > 0

@@ -28,14 +28,14 @@ def scenario_problems(
     scenario_files: Sequence[str | Path] = (),
     *,
     allow_imports_outside: bool = False,
-) -> tuple[list[str], list[str], int]:
+) -> tuple[list[str], list[str], tuple[int, int]]:
     """Apply and validate each scenario the file (and its imports) names.
 
     Returns:
         The problems of the named scenarios (lines ``file (scenario S): path: message``),
         the problems of the overrides no scenario names, each applied alone (reported as
         warnings by the CLI: such an override may be meant to run only together with another
-        one), and the number of scenarios and lone overrides checked. Their own warnings are
+        one), and the numbers of scenarios and of lone overrides checked. Their own warnings are
         not repeated here: running a scenario shows them.
 
     Raises:
@@ -48,7 +48,7 @@ def scenario_problems(
         names = spec.get("overrides", []) if isinstance(spec, dict) else spec
         named.update(n for n in names or [] if isinstance(n, str))
     lone = [o for o in raw.get("overrides") or {} if o not in named and o not in scenarios]
-    found = {"scenarios": [], "overrides": []}
+    found: dict[str, list[str]] = {"scenarios": [], "overrides": []}
     for kind, names in (("scenarios", list(scenarios)), ("overrides", lone)):
         for name in names:
             try:
@@ -57,4 +57,4 @@ def scenario_problems(
                     instance_from_dict(raw, name=str(path), scenario=str(name))
             except InstanceError as exc:
                 found[kind] += exc.problems
-    return found["scenarios"], found["overrides"], len(scenarios) + len(lone)
+    return found["scenarios"], found["overrides"], (len(scenarios), len(lone))

@@ -65,7 +65,7 @@ def validate(
     from gpnopt.named_scenarios import scenario_problems
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
-    checked = 0
+    checked = (0, 0)
     try:
         inst = load_instance(
             path, scenario, scenario_file, allow_imports_outside=allow_imports_outside
@@ -85,8 +85,11 @@ def validate(
     except GpnoptError as exc:
         raise fail(exc, debug) from None
     label = f" (scenario {scenario})" if scenario else ""
-    if checked:
-        label += f" and its {checked} scenario{'s' if checked > 1 else ''}"
+    named, lone = checked
+    if named:
+        label += f" and its {named} scenario{'s' if named > 1 else ''}"
+    if lone:
+        label += f"{' and' if not named else ','} {lone} override{'s' if lone > 1 else ''} alone"
     datas = list(hdata.data.values())
     lines = max(len(d.lines) for d in datas)
     sales = max(len(d.sales) for d in datas)

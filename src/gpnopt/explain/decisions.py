@@ -314,33 +314,34 @@ def _expectation_alternatives(
     return _cut_or_force("v_sales", arcs, true_now, q)
 
 
-def _output_terms(data: ModelData, plant: str, by_value: bool, sign: float) -> list[Any]:
-    """``sign`` times the plant's sales, in units or at the arcs' prices (list prices)."""
-    return [("v_sales", a, sign * (data.sales[a].price if by_value else 1.0))
-            for a in data.sales if a[0] == plant]
-
-
 def _largest_alternatives(
     e: Expectation, data: ModelData, true_now: bool
 ) -> list[tuple[str, list[Condition]]]:
     """``largest``: another plant of the group at least as large (one candidate each), or
-    the plant above every other one (by ``AT_LEAST``) and above ``min_quantity``."""
+    the plant above every other one (by ``AT_LEAST``) and above ``min_quantity``. Output is
+    in units, or at the arcs' list prices for ``basis: revenue``."""
     inst, p = data.instance, str(e.plant)
     group = set(inst.plants) if e.source_firm is None else {
         q for q, pl in inst.plants.items() if pl.owners.get(e.source_firm, 0.0) > 0.5}
-    others = sorted(group - {p})
-    by_value = e.basis == "revenue"
-    own = _output_terms(data, p, by_value, 1.0)
+    weight = (lambda a: data.sales[a].price) if e.basis == "revenue" else (lambda _a: 1.0)
+    out: dict[str, list[tuple[Any, float]]] = {}  # plant -> (arc, weight) of its sales
+    for a in data.sales:
+        if a[0] in group or a[0] == p:
+            out.setdefault(a[0], []).append((a, weight(a)))
+
+    def minus(q: str, sign: float) -> tuple[tuple[str, Any, float], ...]:  # q's output - p's
+        return (*(("v_sales", a, sign * w) for a, w in out.get(q, ())),
+                *(("v_sales", a, -sign * w) for a, w in out.get(p, ())))
+
+    others = [q for q in sorted(group - {p}) if q in out]
     if true_now:  # alone in its group, it stops being the largest by selling nothing
-        return [(f"{q} at least as large", [Condition(
-            (*_output_terms(data, q, by_value, 1.0), *_output_terms(data, p, by_value, -1.0)),
-            ">=", 0.0)]) for q in others if _output_terms(data, q, by_value, 1.0)] or (
-            _cut_or_force("v_sales", [a for a in data.sales if a[0] == p], True))
-    if not own:
+        return [(f"{q} at least as large", [Condition(minus(q, 1.0), ">=", 0.0)])
+                for q in others] or _cut_or_force("v_sales", [a for a, _w in out.get(p, ())], True)
+    if p not in out:
         return []
-    conds = [Condition((*own, *_output_terms(data, q, by_value, -1.0)), ">=", AT_LEAST)
-             for q in others]
-    return [("the largest", [*conds, Condition(tuple(own), ">=", max(AT_LEAST, 2 * e.min_quantity))])]
+    own = Condition(tuple(("v_sales", a, w) for a, w in out[p]), ">=",
+                    max(AT_LEAST, 2 * e.min_quantity))
+    return [("the largest", [*(Condition(minus(q, -1.0), ">=", AT_LEAST) for q in others), own])]
 
 
 def _sales_share_alternatives(

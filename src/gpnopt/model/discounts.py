@@ -71,6 +71,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.core as pyo
 
@@ -79,7 +80,7 @@ from gpnopt.data import ModelData
 from gpnopt.errors import InstanceError
 from gpnopt.model.variables import eq, ge, le, linear, term, var_tables
 
-__all__ = ["PoolData", "add_discounts", "add_volume_discount", "derive_discounts"]
+__all__ = ["PoolData", "add_discounts", "add_volume_discount", "derive_discounts", "saving_terms"]
 
 Arc = tuple[str, str, str]
 """A flow arc (k, s, d)."""
@@ -173,23 +174,36 @@ def add_discounts(b: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     add_volume_discount(b, data)
 
 
+def saving_terms(
+    b: pyo.ConcreteModel | pyo.Block, data: ModelData
+) -> list[tuple[str, str, float, Any]]:
+    """Every term of the pools' savings on the variables :func:`add_discounts` made:
+    (pool g, buying plant d, r_t * c_a, v_discounted[g,a,t] or v_segment[g,a,t]). The one
+    place the saving's coefficients are written: the cost part and the ``discounts`` table
+    both read them."""
+    if b.component("v_tier") is None:
+        return []
+    by_id = {g.id: g for g in derive_discounts(data) if g.modelled}
+    out = []
+    for name in ("v_discounted", "v_segment"):
+        x = b.component(name)
+        for g, k, s, d, t in x if x is not None else ():
+            r = by_id[g].tiers[t - 1][1]
+            if r > 0:
+                out.append((g, d, r * data.flows[k, s, d].price, x[g, k, s, d, t]))
+    return out
+
+
 def add_volume_discount(b: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     """The cost part ``b.volume_discount[d]`` of ``data``'s unit prices on the variables
     :func:`add_discounts` made (the prices are in this objective part only, so a persistent
     re-solve rebuilds it with the objective, :func:`gpnopt.solver.persistent.rebuild_objective`).
     Nothing when the block has no pool that can earn a discount."""
-    if b.component("v_tier") is None:
-        return
-    by_id = {g.id: g for g in derive_discounts(data) if g.modelled}
     saving: dict[str, list] = defaultdict(list)  # d -> terms of its saving
-    z, q = b.component("v_discounted"), b.component("v_segment")
-    for g, k, s, d, t in z if z is not None else ():
-        r = by_id[g].tiers[t - 1][1]
-        saving[d].append(term(-r * data.flows[k, s, d].price, z[g, k, s, d, t]))
-    for g, k, s, d, t in q if q is not None else ():
-        r = by_id[g].tiers[t - 1][1]
-        if r > 0:
-            saving[d].append(term(-r * data.flows[k, s, d].price, q[g, k, s, d, t]))
+    for _g, d, coef, x in saving_terms(b, data):
+        saving[d].append(term(-coef, x))
+    if not saving:
+        return
     plants = [d for d in data.plants if d in saving]
 
     @b.Expression(plants, doc="volume_discount[d] = - sum_g saving[g,d]")

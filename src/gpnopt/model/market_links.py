@@ -19,6 +19,8 @@ t: every index above gains t as its last (``docs/formulation.md``, Periods).
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pyomo.core as pyo
 
 from gpnopt.data import ModelData
@@ -27,15 +29,11 @@ from gpnopt.model.variables import le, term, var_tables
 
 def add_market_links(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Add ``line_market_link`` to ``m`` in place (lanes of two or more channels only)."""
-    sales = var_tables(m).sales
-    line_open = var_tables(m).line_open
-    lanes: dict[tuple[str, str, str], list] = {}  # (p, i, m) -> its arcs' sales, channel order
+    v = var_tables(m)
+    sales, line_open = v.sales, v.line_open
+    lanes: dict[tuple[str, str, str], list] = defaultdict(list)  # (p, i, m) -> its arcs' sales
     for a in data.sales:
-        row = lanes.get((a[0], a[1], a[3]))
-        if row is None:
-            lanes[a[0], a[1], a[3]] = [sales[a]]
-        else:
-            row.append(sales[a])
+        lanes[a[0], a[1], a[3]].append(sales[a])
     shared = [key for key, row in lanes.items() if len(row) > 1]
     if not shared:
         return

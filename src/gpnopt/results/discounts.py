@@ -44,32 +44,23 @@ def discount_rows(
     from ``data``): one per purchasing pool of the instance, none without pools."""
     if not data.instance.purchasing_pools:
         return []
-    from gpnopt.model.discounts import derive_discounts  # the model layer, read lazily
+    from gpnopt.model.discounts import derive_discounts, saving_terms  # the model layer, lazily
 
     flow = b.v_flow
     tier_var = b.component("v_tier")
-    z = b.component("v_discounted")
-    q = b.component("v_segment")
+    saved: dict[str, float] = {}
+    for g, _d, coef, x in saving_terms(b, data):
+        saved[g] = saved.get(g, 0.0) + coef * val(x)
     rows = []
     for g in derive_discounts(data):
         volume = sum(val(flow[a]) for a in g.arcs)
-        saving = 0.0
+        saving = saved.get(g.id, 0.0)
         if not g.modelled:  # no reachable tier pays: the tier the volume reaches
             tier = max(n for n, (f, _r) in enumerate(g.tiers, 1) if f <= volume + _EPS)
         elif g.scheme == "all_units":
             tier = next(t for t in range(1, g.reachable + 1) if val(tier_var[g.id, t]) > 0.5)
-            for a in g.arcs:
-                c = data.flows[a].price
-                for t in range(1, g.reachable + 1):
-                    r = g.tiers[t - 1][1]
-                    if r > 0:
-                        saving += r * c * val(z[g.id, *a, t])
         else:
             tier = 1 + sum(1 for t in range(2, g.reachable + 1) if val(tier_var[g.id, t]) > 0.5)
-            for a in g.arcs:
-                c = data.flows[a].price
-                for t in range(1, g.reachable + 1):
-                    saving += g.tiers[t - 1][1] * c * val(q[g.id, *a, t])
         rows.append(
             {
                 "pool": g.id,
