@@ -7,10 +7,15 @@ and a loss untaxed.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import gpnopt
+from gpnopt.data import build_data
 from gpnopt.errors import InstanceError
+from gpnopt.model import build_model
+from gpnopt.solver import ScenarioSolver
+from gpnopt.solver.highs import compile_model
 
 from .conftest import MIP_GAP, merge, micro, plant_profit, produced, solve
 
@@ -381,3 +386,65 @@ def test_learning_savings_over_periods_are_taxed():
     assert res.objective == pytest.approx(896)
     assert tax_row(res, "P", "T2")["profit_before_tax"] == pytest.approx(280)
     assert tax_row(res, "P", "T2")["tax"] == pytest.approx(84)
+
+
+# Persistent re-solves (gpnopt.solver.row_updates): the tax base rows hold prices and costs,
+# so a ScenarioSolver rebuilds them on the kept model and hands their coefficients to the
+# kept HiGHS object. TWO_COUNTRIES at A 25%, B 20%: P keeps 150, Q 144, P makes all (above).
+# Each variant changes one number of that base:
+#   P's unit cost 13: P keeps 0.75 * 170 = 127.5 < Q's 144: Q makes all, 144;
+#   M's price 25: P keeps 0.75 * 150 = 112.5 > Q's 0.8 * 130 = 104: P, 112.5;
+#   A's rate 40%: P keeps 0.6 * 200 = 120 < 144: Q, 144 (the rate is the objective's only);
+#   A's rate 0: P untaxed, 200: a column v_taxable[P] less, so the model is rebuilt.
+TAX_VARIANTS = (
+    ({"plants": {"P": {"lines": {"m": {"unit_cost": 13}}}}}, 144, "Q", True),
+    ({"markets": {"M": {"demand": {"m": {"price": 25}}}}}, 112.5, "P", True),
+    ({"taxes": {"rates": {"A": 0.4}}}, 144, "Q", True),
+    ({"taxes": {"rates": {"A": 0.0}}}, 200, "P", False),
+)
+
+
+def _lp_arrays(lp) -> list:
+    """The arrays of a HighsLp, for comparing two of them exactly."""
+    parts = [getattr(lp, a) for a in ("col_cost_", "col_lower_", "col_upper_",
+                                       "row_lower_", "row_upper_")]
+    parts += [getattr(lp.a_matrix_, a) for a in ("start_", "index_", "value_")]
+    return [np.asarray(p) for p in parts]
+
+
+def test_a_persistent_re_solve_updates_the_tax_rows_exactly():
+    raw = micro(TWO_COUNTRIES, {"taxes": {"rates": {"A": 0.25, "B": 0.2}}})
+    solver = ScenarioSolver(mip_gap=MIP_GAP)
+    assert solver.solve(gpnopt.instance_from_dict(raw, name="micro")).objective == 150
+    reused = 0
+    for change, value, maker, kept in TAX_VARIANTS:
+        inst = gpnopt.instance_from_dict(merge(raw, change), name="micro")
+        res = solver.solve(inst)
+        assert res.objective == pytest.approx(value)
+        assert produced(res, maker) == pytest.approx(10)
+        fresh = gpnopt.solve(inst, mip_gap=MIP_GAP)
+        assert res.tables["taxes"].equals(fresh.tables["taxes"])
+        reused += kept
+        assert solver.persistent == reused
+        # the kept HiGHS object holds, array for array, what a fresh build hands over
+        _info, lp, _nnz = compile_model(build_model(build_data(inst)))
+        for a, b in zip(_lp_arrays(solver.highs.getLp()), _lp_arrays(lp), strict=True):
+            assert np.array_equal(a, b)
+    assert solver.rebuilt == 2  # the first build and the rate of 0
+
+
+def test_a_re_solve_after_a_loss_keeps_the_loss_untaxed():
+    # The loss-making plant above (fixed cost 250, all demand served: -50 before tax) first
+    # at a fixed cost of 50: 150 before tax, 0.7 * 150 = 105; then at 250 on the kept
+    # model: -50, untaxed (the coefficient of v_is_open[P] in the row moved).
+    raw = micro(
+        {"plants": {"P": {"fixed_cost": 50}}, "taxes": {"rates": {"A": 0.3}}},
+        {"markets": {"M": {"demand": {"m": {"min_served": 1.0}}}}},
+    )
+    solver = ScenarioSolver(mip_gap=MIP_GAP)
+    assert solver.solve(gpnopt.instance_from_dict(raw, name="micro")).objective == pytest.approx(105)
+    changed = merge(raw, {"plants": {"P": {"fixed_cost": 250}}})
+    res = solver.solve(gpnopt.instance_from_dict(changed, name="micro"))
+    assert solver.persistent == 1
+    assert res.objective == pytest.approx(-50)
+    assert tax_row(res, "P")["tax"] == 0

@@ -31,8 +31,9 @@ objectives and the NPV are after tax. A loss is not taxed (v_taxable >= 0) and n
 forward to later periods. Since tax lowers every objective, v_taxable takes
 max(0, profit_before_tax) wherever an objective term counts e's profit (a ``firm:F``
 objective's second stage counts them all); an entity no objective term counts may show a
-higher taxable profit. The rows hold prices and costs, so a re-solve with new numbers
-rebuilds the model (``gpnopt.solver.persistent.prices_in_rows``).
+higher taxable profit. The rows hold prices and costs: a persistent re-solve with new
+numbers rebuilds the tax part and the rows (:func:`rebuild_taxes`) and hands the rows' new
+coefficients to the kept HiGHS object (``gpnopt.solver.row_updates``).
 
 One period: cost[e] holds the capital charge (the annuity of the investments), so it is
 deductible; allowance[e] = 0. Many periods: each period's block holds this family with that
@@ -118,10 +119,38 @@ def add_taxes(b: Any, data: ModelData) -> None:
         return
     b.tax_entities = pyo.Set(initialize=taxed, ordered=True, doc="entities taxed e")
     b.v_taxable = pyo.Var(b.tax_entities, domain=pyo.NonNegativeReals, doc="taxable profit")
+    add_tax_part(b, rates)
+
+
+def add_tax_part(b: Any, rates: dict[str, TaxRate]) -> None:
+    """The cost part ``b.tax[e] = rate[e] * v_taxable[e]`` of the taxed entities (the
+    objective's numbers: a persistent re-solve rebuilds it, with the rows below)."""
     b.tax = pyo.Expression(
         b.tax_entities, rule=lambda b, e: rates[e].rate * b.v_taxable[e],
         doc="tax[e] = rate[e] * v_taxable[e]",
     )
+
+
+def taxed_entities_kept(b: Any, data: ModelData) -> bool:
+    """Whether ``data`` taxes the entities ``b`` was built with (none, or the same ones in
+    the same order): then only its numbers differ, and :func:`rebuild_taxes` applies."""
+    taxed = [e for e, r in derive_taxes(data).items() if r.rate > 0]
+    built = b.component("tax_entities")
+    return list(built) == taxed if built is not None else not taxed
+
+
+def rebuild_taxes(b: Any, data: ModelData) -> None:
+    """Drop ``b``'s tax part, profits before tax and ``tax_base`` rows, and make the tax
+    part again from ``data``'s rates (the same taxed entities:
+    :func:`taxed_entities_kept`); family 11 then adds the profits before tax and the rows
+    anew (:func:`add_tax_base`), so that their prices are ``data``'s. The columns
+    ``v_taxable`` stay."""
+    for name in ("tax", "profit_before_tax", "tax_base"):
+        for n in (name, f"{name}_index"):
+            if b.component(n) is not None:
+                b.del_component(n)
+    if b.component("v_taxable") is not None:
+        add_tax_part(b, derive_taxes(data))
 
 
 def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
@@ -130,7 +159,8 @@ def add_tax_base(b: Any, data: ModelData, allowance: dict[str, list]) -> None:
     deducted from e's profit before tax (a period block's capital allowance).
 
     Called by family 11 after revenue[e] and cost[e]. A model whose objective is rebuilt
-    (``gpnopt.solver.persistent.rebuild_objective``, same data) keeps its rows.
+    (``gpnopt.solver.persistent.rebuild_objective``) keeps these unless
+    :func:`rebuild_taxes` dropped them first.
     """
     rates = derive_taxes(data)
     if not rates or b.component("profit_before_tax") is not None:

@@ -2,7 +2,9 @@
 
 A scenario whose :func:`structure_signature` equals the kept model's changes only the
 objective: its profit expressions are rebuilt on the same Pyomo model and the new cost
-vector goes to the same HiGHS object (:func:`gpnopt.solver.highs.replace_objective`).
+vector goes to the same HiGHS object (:func:`gpnopt.solver.highs.replace_objective`). With
+taxes (family 22), whose rows hold prices, the rows are rebuilt too and their coefficients
+handed to the same HiGHS object (:mod:`gpnopt.solver.row_updates`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gpnopt.model.expansion import add_expansion_cost
 from gpnopt.model.learning import add_learning_cost
 from gpnopt.model.ownership import add_ownership_and_objective
 from gpnopt.model.staffing import add_staffing_cost
+from gpnopt.model.taxes import rebuild_taxes, taxed_entities_kept
 from gpnopt.model.trade import add_trade
 from gpnopt.results import make_result
 from gpnopt.schema import Instance
@@ -36,6 +39,7 @@ from gpnopt.solver.highs import (
     store_solution,
 )
 from gpnopt.solver.pipeline import build_and_run
+from gpnopt.solver.row_updates import kept_rows, update_rows
 
 _STRUCTURE_FREE_KEYS = frozenset(
     {"name", "description", "provenance", "expectations", "notes", "units", "objective"}
@@ -53,7 +57,10 @@ def _objective_only(key: str, budgets: bool = True) -> bool:
         return False
     if key == "investment_cost":
         return not budgets
-    return "cost" in key or "price" in key or key in ("margin_rate", "rate")
+    # family 22's ``taxes.rates`` (per country) and an incentive's ``rate`` enter only the
+    # tax part rate * v_taxable; a rate that becomes 0, or stops being 0, adds or removes
+    # columns, which ScenarioSolver checks (gpnopt.model.taxes.taxed_entities_kept)
+    return "cost" in key or "price" in key or key in ("margin_rate", "rate", "rates")
 
 
 def structure_signature(instance: Instance) -> Any:
@@ -89,15 +96,18 @@ def structure_signature(instance: Instance) -> Any:
     return strip(instance.model_dump())
 
 
-def prices_in_rows(instance: Instance) -> bool:
+def prices_in_rows(instance: Instance, *, updated: bool = False) -> bool:
     """Whether costs or prices appear in rows (participation, value-based sourcing, the
     bounds of a funded plant's profit: family 17, the tax base: family 22), so that a change
     of them is not an objective-only update. Purchasing pools (family 21) hold units in their
-    rows and their prices in the objective only."""
+    rows and their prices in the objective only.
+
+    ``updated``: leave out the rows a :class:`ScenarioSolver` updates in place
+    (:data:`gpnopt.solver.row_updates.UPDATED_ROWS`: the tax base)."""
     return (
         any(f.reservation_profit is not None for f in instance.firms.values())
         or any(r.basis == "value" for r in instance.sourcing_rules)
-        or instance.taxes is not None
+        or (instance.taxes is not None and not updated)
         or bool(instance.acquisitions)  # family 26: the price is in the capital budgets
         or any(p.expansion is not None and p.expansion.funding is not None
                for p in instance.plants.values())
@@ -142,6 +152,8 @@ def rebuild_objective(m: pyo.ConcreteModel, data: ModelData, objective: str | No
         for n in (name, f"{name}_index"):
             if hasattr(m, n):
                 m.del_component(n)
+    if data.instance.taxes is not None:  # family 22: its rows hold prices (row_updates)
+        rebuild_taxes(m, data)
     add_trade(m, data)
     add_learning_cost(m, data, annuity_training=True)  # nothing unless the model learns
     add_base_parts(m, data)  # nothing unless a firm has a base plant
@@ -299,7 +311,7 @@ class ScenarioSolver:
         reuse = (
             st is not None
             and st["signature"] == sig
-            and not prices_in_rows(instance)
+            and not prices_in_rows(instance, updated=True)
             and (self.objective or instance.objective.mode) == st["mode"]
         )
         if not reuse:
@@ -307,7 +319,15 @@ class ScenarioSolver:
         assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
+        taxed = instance.taxes is not None
+        if taxed and not taxed_entities_kept(m, data):  # a rate that became 0, or not 0
+            return self._rebuild(instance, sig)
+        if taxed and st.get("rows") is None:  # read before the rows are rebuilt
+            st["rows"] = kept_rows(info)
         rebuild_objective(m, data, self.objective)
+        if taxed:
+            if not update_rows(m, h, st["rows"], st["column"]):
+                return self._rebuild(instance, sig)
         vector = objective_vector(m, st["column"], len(info.columns))
         if vector is None:  # a variable the first build left out: rebuild
             return self._rebuild(instance, sig)
