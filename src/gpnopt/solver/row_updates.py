@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import highspy
 import numpy as np
 from pyomo.core import value
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
@@ -60,10 +59,11 @@ def kept_rows(info: Any) -> KeptRows:
     return KeptRows(rows, now)
 
 
-def update_rows(m: Any, h: highspy.Highs, kept: KeptRows, column: dict[int, int]) -> bool:
-    """Hand the rebuilt :data:`UPDATED_ROWS` of model ``m`` to ``h``; ``False`` (and ``h``
-    possibly half updated: the caller rebuilds) when a row is missing, new, or reaches
-    other columns than the kept one."""
+def update_rows(m: Any, h: Any, kept: KeptRows, column: dict[int, int]) -> bool:
+    """Hand the rebuilt :data:`UPDATED_ROWS` of model ``m`` to HiGHS object ``h``.
+
+    ``False``, with ``h`` untouched (the caller rebuilds), when a row is missing or new, or
+    reaches other columns than the kept one; every row is read before any is changed."""
     visitor = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None))
     changes: list[tuple[int, dict[int, float], float, float]] = []
     for name, positions in kept.rows.items():
