@@ -45,6 +45,12 @@ STATED_RULES = {
         "case 1.11: 'FFG's would not be successful without TM's after sales network support' "
         "(Taiwanese firms had no after-sales network in Japan)"
     ),
+    "jp_base_plant_open": (
+        "case 1.6: 'it was decided that the TM's domestic plants in Japan would play the role "
+        "as base plants with the functions to develop and accumulate the technologies and "
+        "skills for foreign (and Chinese) markets' (family 19: TM's foreign lines need TM Japan "
+        "open)"
+    ),
 }
 """Expectations a rule of the case may carry (holding in every draw at any noise is then fine)."""
 
