@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+import gpnopt
 from gpnopt.errors import InstanceError
+from gpnopt.solver import ScenarioSolver
 
-from .conftest import micro, plant_open, plant_profit, produced, solve
+from .conftest import MIP_GAP, merge, micro, plant_open, plant_profit, produced, solve
 
 # Two plants for M (10 units at 30): P owned by F alone (unit cost 10, margin 20 per unit)
 # and the joint venture PJ, 30% F and 70% G (unit cost 8, margin 22 per unit).
@@ -216,3 +218,24 @@ def test_existing_asset_carries_no_capital_charge():
                        "plants": {"P": {"investment_cost": 1000, "lifetime": 5, "existing": True}}}))
     assert res.objective == pytest.approx(200)
     assert plant_open(res, "P")
+
+
+def test_a_persistent_re_solve_updates_the_participation_rows():
+    # The participation row holds F's profit, so its coefficients are prices and costs: a
+    # ScenarioSolver re-solves a new unit cost on the kept model with the row's new
+    # coefficients (gpnopt.solver.row_updates). At PJ's unit cost 6 (margin 24) F earns
+    # 20 (10 - x) + 0.3 * 24 x = 200 - 12.8 x >= 100, so x <= 100 / 12.8 = 7.8125, and the
+    # alliance 200 + 4x = 231.25 (a kept row would still read 200 - 13.4 x: x = 7.46).
+    raw = micro(JV, {"firms": {"F": {"reservation_profit": 100}}})
+    solver = ScenarioSolver(mip_gap=MIP_GAP)
+    assert solver.solve(gpnopt.instance_from_dict(raw, name="micro")).objective == (
+        pytest.approx(200 + 2 * 100 / 13.4)
+    )
+    cheaper = gpnopt.instance_from_dict(
+        merge(raw, {"plants": {"PJ": {"lines": {"m": {"unit_cost": 6}}}}}), name="micro"
+    )
+    res = solver.solve(cheaper)
+    assert solver.persistent == 1
+    assert res.objective == pytest.approx(231.25)
+    assert produced(res, "PJ") == pytest.approx(7.8125)
+    assert res.firm_profit["F"] == pytest.approx(100)

@@ -3,8 +3,8 @@
 A scenario whose :func:`structure_signature` equals the kept model's changes only the
 objective: its profit expressions are rebuilt on the same Pyomo model and the new cost
 vector goes to the same HiGHS object (:func:`gpnopt.solver.highs.replace_objective`). With
-taxes (family 22), whose rows hold prices, the rows are rebuilt too and their coefficients
-handed to the same HiGHS object (:mod:`gpnopt.solver.row_updates`).
+taxes (family 22) or participation rows, which hold prices, the rows are rebuilt too and
+their coefficients handed to the same HiGHS object (:mod:`gpnopt.solver.row_updates`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from gpnopt.solver.highs import (
     store_solution,
 )
 from gpnopt.solver.pipeline import build_and_run
-from gpnopt.solver.row_updates import kept_rows, update_rows
+from gpnopt.solver.row_updates import holds_updated_rows, kept_rows, update_rows
 
 _STRUCTURE_FREE_KEYS = frozenset(
     {"name", "description", "provenance", "expectations", "notes", "units", "objective"}
@@ -103,9 +103,9 @@ def prices_in_rows(instance: Instance, *, updated: bool = False) -> bool:
     rows and their prices in the objective only.
 
     ``updated``: leave out the rows a :class:`ScenarioSolver` updates in place
-    (:data:`gpnopt.solver.row_updates.UPDATED_ROWS`: the tax base)."""
+    (:data:`gpnopt.solver.row_updates.UPDATED_ROWS`: the tax base, participation)."""
     return (
-        any(f.reservation_profit is not None for f in instance.firms.values())
+        (any(f.reservation_profit is not None for f in instance.firms.values()) and not updated)
         or any(r.basis == "value" for r in instance.sourcing_rules)
         or (instance.taxes is not None and not updated)
         or bool(instance.acquisitions)  # family 26: the price is in the capital budgets
@@ -319,13 +319,13 @@ class ScenarioSolver:
         assert st is not None
         data = build_data(instance)
         m, h, info = st["model"], st["highs"], st["info"]
-        taxed = instance.taxes is not None
-        if taxed and not taxed_entities_kept(m, data):  # a rate that became 0, or not 0
+        if instance.taxes is not None and not taxed_entities_kept(m, data):  # a rate 0, or not
             return self._rebuild(instance, sig)
-        if taxed and st.get("rows") is None:  # read before the rows are rebuilt
+        rows = holds_updated_rows(instance)
+        if rows and st.get("rows") is None:  # read before the rows are rebuilt
             st["rows"] = kept_rows(info)
         rebuild_objective(m, data, self.objective)
-        if taxed:
+        if rows:
             if not update_rows(m, h, st["rows"], st["column"]):
                 return self._rebuild(instance, sig)
         vector = objective_vector(m, st["column"], len(info.columns))

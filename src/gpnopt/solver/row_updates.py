@@ -1,12 +1,14 @@
-"""Rows whose coefficients hold prices, updated on a kept HiGHS object (family 22's taxes).
+"""Rows whose coefficients hold prices, updated on a kept HiGHS object (taxes, participation).
 
 A persistent re-solve (:class:`gpnopt.solver.persistent.ScenarioSolver`) changes only the
 cost vector when only costs and prices change. Family 22's rows
 
     tax_base[e]:  v_taxable[e] - profit_before_tax[e] - sum_{c in C(e)} profit_before_tax[c] >= 0
 
-hold the prices and costs of e's profit as matrix coefficients. For such an instance the
-rows are rebuilt on the kept Pyomo model (:func:`gpnopt.model.taxes.rebuild_taxes`), read
+hold the prices and costs of e's profit as matrix coefficients, as family 11's
+``participation[f]: firm_profit[f] >= reservation_profit[f]`` hold f's. For such an
+instance the rows are rebuilt on the kept Pyomo model with the objective
+(:func:`gpnopt.model.taxes.rebuild_taxes`, ``rebuild_objective``), read
 with the same visitor Pyomo's standard-form compiler uses (so each coefficient and bound
 is, bit for bit, the one a fresh build hands to HiGHS), and handed to the kept HiGHS object
 (``changeCoeff``, ``changeRowBounds``) at the row positions of the first build. When a
@@ -24,10 +26,19 @@ import numpy as np
 from pyomo.core import value
 from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
-__all__ = ["UPDATED_ROWS", "KeptRows", "kept_rows", "update_rows"]
+__all__ = ["UPDATED_ROWS", "KeptRows", "holds_updated_rows", "kept_rows", "update_rows"]
 
-UPDATED_ROWS = ("tax_base",)
-"""Row components whose coefficients hold prices and that a re-solve updates in place."""
+UPDATED_ROWS = ("tax_base", "participation")
+"""Row components whose coefficients hold prices and that a re-solve updates in place:
+family 22's tax base and family 11's participation rows (a firm's profit at least its
+reservation profit)."""
+
+
+def holds_updated_rows(instance: Any) -> bool:
+    """Whether ``instance`` has rows of :data:`UPDATED_ROWS` (taxes, a reservation profit)."""
+    return instance.taxes is not None or any(
+        f.reservation_profit is not None for f in instance.firms.values()
+    )
 
 
 @dataclass
