@@ -103,3 +103,132 @@ def test_light_draws_record_what_full_draws_record():
             w.restore(undo)
             full = draw_record(inst, w.solver.solve_model(inst))
             assert light == {**{k: light[k] for k in ("draw", "point", "sample")}, **full}
+
+
+# --- numbers replaced by numbers: the checks that read no number, the shallow copy -----------
+
+
+def _scaled_numbers(x, rng):
+    """``x`` with every float scaled down (0.5 to 0.99 times: shares stay shares) and every
+    int doubled (booleans kept)."""
+    if isinstance(x, dict):
+        return {k: _scaled_numbers(v, rng) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_scaled_numbers(v, rng) for v in x]
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return x
+    return x * 2 if isinstance(x, int) else x * rng.uniform(0.5, 0.99)
+
+
+def _shape_valid(data):
+    """The instance of ``data`` after pydantic and the currency conversion, or None."""
+    from pydantic import ValidationError
+
+    from gpnopt.currency import to_model_money
+    from gpnopt.schema import Instance
+
+    data = {k: v for k, v in data.items() if k not in ("imports", "overrides", "scenarios")}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GpnoptWarning)
+            return to_model_money(Instance.model_validate(data))
+    except (ValidationError, ValueError, TypeError):
+        return None
+
+
+def test_number_free_checks_find_the_same_whatever_the_numbers():
+    """Every check of NUMBER_FREE finds the same on an instance and on the same instance
+    with its numbers replaced (the case's instances and every bad instance of a meaning
+    check), so that skipping them on a draw that only replaces numbers loses nothing."""
+    import random
+
+    from gpnopt.checks import CHECKS, NUMBER_FREE
+
+    assert NUMBER_FREE <= set(CHECKS)
+    files = sorted((ROOT / "instances").glob("*.yaml"))
+    files += sorted((ROOT / "tests" / "bad_instances").glob("*.yaml"))
+    rng = random.Random(3)
+    compared = found = 0
+    for f in files:
+        try:
+            raw = yaml.safe_load(f.read_text())
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if not isinstance(raw, dict) or raw.get("periods") or raw.get("imports"):
+            continue
+        base = _shape_valid(raw)
+        if base is None:
+            continue
+        for _ in range(3):
+            other = _shape_valid(_scaled_numbers(raw, rng))
+            if other is None:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", GpnoptWarning)
+                for check in NUMBER_FREE:
+                    got = check(base)
+                    assert check(other) == got, (f.name, check.__name__)
+                    found += bool(got)
+            compared += 1
+    assert compared >= 100  # the case's instances and most bad instances
+    assert found >= 20  # the bad instances of these checks are among them: they can fail
+
+
+def test_numbers_replaced_gives_the_instance_of_the_full_path():
+    plan = make_plan(SweepSpec.build(str(CASE), samples=3))
+    w = Worker(plan, mode="fresh")
+    assert w.numbers_replaced
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GpnoptWarning)
+        for d in range(3):
+            undo = w.apply_draw(d)
+            full = w.build_instance()
+            light = w.build_instance(numbers_changed=True, numbers_replaced=True)
+            w.restore(undo)
+            assert light.model_dump() == full.model_dump()
+    assert w.raw == plan.raw  # the shallow copy left the worker's mapping as it was
+
+
+def test_numbers_replaced_keeps_notes_apart_from_the_mapping():
+    raw = yaml.safe_load(TINY.read_text())
+    raw["notes"] = {"budget": {"cost": 5.0}}
+    inst = gpnopt.instance_from_dict(raw, name="x.yaml", numbers_replaced=True)
+    raw["notes"]["budget"]["cost"] = 7.0
+    assert inst.notes["budget"]["cost"] == 5.0
+
+
+def test_invalid_draws_are_reported_as_on_the_full_path():
+    """Draws that break pydantic (a discount above 1) or a meaning check that reads numbers
+    (the pool's tiers out of order) give the full path's first problem as their error."""
+    tiers = "purchasing_pools.TMFFG_MATERIALS.tiers.1"
+    plan = make_plan(SweepSpec.build(str(CASE), grid=[f"{tiers}.discount=0.125,1.5",
+                                                      f"{tiers}.from=8000,-1"]))
+    w = Worker(plan)
+    assert w.numbers_replaced
+    errors = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GpnoptWarning)
+        for d in range(plan.total):
+            light = w.run(d)
+            undo = w.apply_draw(d)
+            try:
+                w.build_instance()
+                full = ""
+            except InstanceError as exc:
+                full = exc.problems[0]
+            w.restore(undo)
+            assert light.get("error", "") == full
+            assert (light["status"] == "invalid") == bool(full)
+            errors.append(full)
+    assert errors[0] == ""
+    assert sum(bool(e) for e in errors) == 3
+
+
+def test_value_grids_that_add_keys_or_set_texts_are_not_replacements():
+    added = make_plan(SweepSpec.build(str(TINY), samples=1,
+                                      grid=["plants.CN_TM.new_cost=10,20"]))
+    w = Worker(added, mode="fresh")
+    assert w.numbers_only
+    assert not w.numbers_replaced
+    text = make_plan(SweepSpec.build(str(TINY), samples=1, grid=["plants.CN_TM.country=1,2"]))
+    assert not Worker(text, mode="fresh").numbers_replaced

@@ -529,6 +529,31 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
 ]
 """Every meaning check, in the order they run."""
 
+NUMBER_FREE: frozenset[Callable[[Instance], list[str]]] = frozenset({
+    check_countries,
+    check_owners,  # the owners' ids (the shares are pydantic's: _check_owner_shares)
+    check_products_and_boms,
+    check_bom_loops,
+    check_plants,  # ids and tiers
+    check_makeable,
+    check_suppliers,
+    check_markets,
+    check_channels,
+    check_offices_and_groups,
+    check_sourcing_rules,
+    check_trade,
+    check_objective,
+    check_expectation_timing,  # period ids; a year only by whether it is stated
+    check_reserved_period_ids,
+    check_requirements,
+    check_learning,  # quality tiers (texts) and the options' names
+})
+"""Meaning checks that read no number's value, only ids, keys, texts and whether a field is
+stated: an instance whose numbers were only replaced by other numbers (a sweep's draw, no key
+added, no text changed) gives them nothing new to find, so ``check_instance(...,
+numbers_replaced=True)`` skips them (``tests/test_sweep_draw_path.py`` runs them on every
+check's bad instances to show they find nothing a number decides)."""
+
 WARNINGS: list[Callable[[Instance], list[str]]] = [
     check_transport_lanes,
     warn_ownerless_channels,
@@ -538,21 +563,27 @@ The warning of markets no channel reaches needs every period: the loader gives i
 (:func:`gpnopt.checks.traps.warn_unreached_markets`)."""
 
 
-def check_instance(inst: Instance, *, warn: bool = True) -> list[str]:
+def check_instance(
+    inst: Instance, *, warn: bool = True, numbers_replaced: bool = False
+) -> list[str]:
     """Run every check and return all problems found (empty when the instance is sound).
 
     The :data:`WARNINGS` checks run only when no problem is found (a lane to an unknown
     country is a problem already, not a missing transport entry). ``warn=False`` runs the
     checks without warning (the later periods of a multi-period instance: its warnings come
-    from the first period).
+    from the first period). ``numbers_replaced``: ``inst`` is an instance checked before
+    whose numbers alone were replaced by numbers (a sweep's draw): the
+    :data:`NUMBER_FREE` checks are not run again, nor the :data:`WARNINGS` (they find no
+    problem; a sweep reports no draw's warnings).
     """
     out: list[str] = []
     with contextlib.nullcontext() if warn else warnings.catch_warnings():
         if not warn:
             warnings.simplefilter("ignore", GpnoptWarning)
         for check in CHECKS:
-            out += check(inst)
-    if not out and warn:
+            if not (numbers_replaced and check in NUMBER_FREE):
+                out += check(inst)
+    if not out and warn and not numbers_replaced:
         for check in WARNINGS:
             out += check(inst)
     return out
