@@ -142,9 +142,17 @@ def test_number_free_checks_find_the_same_whatever_the_numbers():
     check), so that skipping them on a draw that only replaces numbers loses nothing."""
     import random
 
-    from gpnopt.checks import CHECKS, NUMBER_FREE
+    from gpnopt.checks import CHECKS, NUMBER_FREE, NUMBER_PARTS
 
     assert NUMBER_FREE <= set(CHECKS)
+    assert set(NUMBER_PARTS) <= set(CHECKS) - NUMBER_FREE
+
+    def rest(check, part, x):  # what ``check`` finds beside its numbers' part, in order
+        found, numbers = check(x), part(x)
+        it = iter(found)
+        assert all(p in it for p in numbers)  # the part's findings, in the check's order
+        return [p for p in found if p not in numbers]
+
     files = sorted((ROOT / "instances").glob("*.yaml"))
     files += sorted((ROOT / "tests" / "bad_instances").glob("*.yaml"))
     rng = random.Random(3)
@@ -168,6 +176,10 @@ def test_number_free_checks_find_the_same_whatever_the_numbers():
                 for check in NUMBER_FREE:
                     got = check(base)
                     assert check(other) == got, (f.name, check.__name__)
+                    found += bool(got)
+                for check, part in NUMBER_PARTS.items():
+                    got = rest(check, part, base)
+                    assert rest(check, part, other) == got, (f.name, check.__name__)
                     found += bool(got)
             compared += 1
     assert compared >= 100  # the case's instances and most bad instances
@@ -197,12 +209,8 @@ def test_numbers_replaced_keeps_notes_apart_from_the_mapping():
     assert inst.notes["budget"]["cost"] == 5.0
 
 
-def test_invalid_draws_are_reported_as_on_the_full_path():
-    """Draws that break pydantic (a discount above 1) or a meaning check that reads numbers
-    (the pool's tiers out of order) give the full path's first problem as their error."""
-    tiers = "purchasing_pools.TMFFG_MATERIALS.tiers.1"
-    plan = make_plan(SweepSpec.build(str(CASE), grid=[f"{tiers}.discount=0.125,1.5",
-                                                      f"{tiers}.from=8000,-1"]))
+def _errors_as_on_the_full_path(plan):
+    """Each draw's error on the light path, checked against the full path's first problem."""
     w = Worker(plan)
     assert w.numbers_replaced
     errors = []
@@ -220,8 +228,25 @@ def test_invalid_draws_are_reported_as_on_the_full_path():
             assert light.get("error", "") == full
             assert (light["status"] == "invalid") == bool(full)
             errors.append(full)
+    return errors
+
+
+def test_invalid_draws_are_reported_as_on_the_full_path():
+    """Draws that break pydantic (a discount above 1) or a meaning check that reads numbers
+    (the pool's tiers out of order; an expectation's min above its max, the numbers' part of
+    check_expectations) give the full path's first problem as their error."""
+    tiers = "purchasing_pools.TMFFG_MATERIALS.tiers.1"
+    plan = make_plan(SweepSpec.build(str(CASE), grid=[f"{tiers}.discount=0.125,1.5",
+                                                      f"{tiers}.from=8000,-1"]))
+    errors = _errors_as_on_the_full_path(plan)
     assert errors[0] == ""
     assert sum(bool(e) for e in errors) == 3
+    raw = yaml.safe_load(CASE.read_text())
+    n = next(j for j, e in enumerate(raw["expectations"]) if e["id"] == "ft_key_parts_japan")
+    plan = make_plan(SweepSpec.build(str(CASE), grid=[f"expectations.{n}.min=0.25,0.5"]))
+    errors = _errors_as_on_the_full_path(plan)
+    assert errors[0] == ""
+    assert errors[1].endswith(f"expectations.{n}: min 0.5 exceeds max 0.35")
 
 
 def test_value_grids_that_add_keys_or_set_texts_are_not_replacements():

@@ -34,7 +34,7 @@ from gpnopt.checks.traps import (
 from gpnopt.dynamics import Asset, OutputRequirement, OutputSource
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
-from gpnopt.schema import TIER_RANK, Instance
+from gpnopt.schema import TIER_RANK, Expectation, Instance
 
 log = logging.getLogger(__name__)
 
@@ -348,9 +348,23 @@ def check_expectations(inst: Instance) -> list[str]:
         out += unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
         out += unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
         out += unknown(f"{w}.pool", "purchasing pool", [e.pool], inst.purchasing_pools or {})
-        if e.min is not None and e.max is not None and e.min > e.max:
-            out.append(f"{w}: min {e.min:g} exceeds max {e.max:g}")
+        out += _expectation_bounds(w, e)
     return out
+
+
+def _expectation_bounds(w: str, e: Expectation) -> list[str]:
+    """The one finding of :func:`check_expectations` that reads numbers."""
+    if e.min is not None and e.max is not None and e.min > e.max:
+        return [f"{w}: min {e.min:g} exceeds max {e.max:g}"]
+    return []
+
+
+def check_expectation_bounds(inst: Instance) -> list[str]:
+    """What :func:`check_expectations` finds that a number decides (a ``min`` above the
+    ``max``), in its order: run instead of it where its references are known to be sound
+    (:data:`NUMBER_PARTS`)."""
+    return [p for n, e in enumerate(inst.expectations)
+            for p in _expectation_bounds(f"expectations.{n}", e)]
 
 
 def check_reserved_period_ids(inst: Instance) -> list[str]:
@@ -554,6 +568,13 @@ added, no text changed) gives them nothing new to find, so ``check_instance(...,
 numbers_replaced=True)`` skips them (``tests/test_sweep_draw_path.py`` runs them on every
 check's bad instances to show they find nothing a number decides)."""
 
+NUMBER_PARTS: dict[Callable[[Instance], list[str]], Callable[[Instance], list[str]]] = {
+    check_expectations: check_expectation_bounds,
+}
+"""For a meaning check that reads numbers beside ids, the check of its numbers alone: an
+instance whose numbers alone were replaced (``check_instance(..., numbers_replaced=True)``)
+runs this instead (its references were sound before and are the same)."""
+
 WARNINGS: list[Callable[[Instance], list[str]]] = [
     check_transport_lanes,
     warn_ownerless_channels,
@@ -573,16 +594,19 @@ def check_instance(
     checks without warning (the later periods of a multi-period instance: its warnings come
     from the first period). ``numbers_replaced``: ``inst`` is an instance checked before
     whose numbers alone were replaced by numbers (a sweep's draw): the
-    :data:`NUMBER_FREE` checks are not run again, nor the :data:`WARNINGS` (they find no
-    problem; a sweep reports no draw's warnings).
+    :data:`NUMBER_FREE` checks are not run again, those of :data:`NUMBER_PARTS` only on
+    their numbers, and the :data:`WARNINGS` not at all (they find no problem; a sweep
+    reports no draw's warnings).
     """
     out: list[str] = []
     with contextlib.nullcontext() if warn else warnings.catch_warnings():
         if not warn:
             warnings.simplefilter("ignore", GpnoptWarning)
         for check in CHECKS:
-            if not (numbers_replaced and check in NUMBER_FREE):
+            if not numbers_replaced:
                 out += check(inst)
+            elif check not in NUMBER_FREE:
+                out += NUMBER_PARTS.get(check, check)(inst)
     if not out and warn and not numbers_replaced:
         for check in WARNINGS:
             out += check(inst)
