@@ -550,11 +550,10 @@ def _apply_scenario(
     """A copy of ``raw`` with the scenario's patches and ``overrides`` merged in and the
     file-only keys removed.
 
-    ``shallow`` (without a scenario or overrides, which merge in place): only the top level
-    and the free-form ``notes`` are copied. Validation reads the rest without changing it
-    and builds its own records, lists and mappings from it; ``notes`` (``dict[str, Any]``)
-    is the one field whose nested values the instance would otherwise share with ``raw``.
-    """
+    ``shallow`` (no scenario or overrides, which merge in place): only the top level and
+    ``notes`` are copied. Validation reads the rest without changing it and builds its own
+    records, lists and mappings; ``notes`` (``dict[str, Any]``) is the one field whose
+    nested values the instance would otherwise share with ``raw``."""
     if shallow and not scenario and not overrides:
         data = dict(raw)
         if "notes" in data:
@@ -626,14 +625,12 @@ def instance_from_dict(
         numbers_changed: ``raw`` is a mapping validated before whose numbers alone changed
             since (a sweep's draw): the checks no number can fail (provenance texts name
             their kind; without ``periods:``, no values by period) are not run again.
-        numbers_replaced: more than ``numbers_changed`` (which it implies): each change
-            replaced a number by a number (no key added or removed, no text changed; a
-            sweep's draw whose every place held a number). Then neither can the meaning
-            checks that read no number (:data:`gpnopt.checks.NUMBER_FREE`) find anything
-            new, and they are not run again, nor the checks that only warn; without a
-            scenario or overrides, ``raw`` is copied only where validation needs a copy
-            (its top level and the free-form ``notes``). Pydantic, the currency conversion
-            and every check that reads a number still run.
+        numbers_replaced: implies ``numbers_changed``; each change replaced a number by a
+            number (no key added or removed, no text changed): the meaning checks that read
+            no number (:data:`gpnopt.checks.NUMBER_FREE`) and the warnings are not run
+            again, and without a scenario or overrides ``raw`` is copied only at its top
+            level and ``notes``. Pydantic, the currency conversion and every check that
+            reads a number still run.
 
     Provenance texts of numbers must name their kind (:mod:`gpnopt.checks.provenance`).
     """
