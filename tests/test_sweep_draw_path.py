@@ -257,3 +257,34 @@ def test_value_grids_that_add_keys_or_set_texts_are_not_replacements():
     assert not w.numbers_replaced
     text = make_plan(SweepSpec.build(str(TINY), samples=1, grid=["plants.CN_TM.country=1,2"]))
     assert not Worker(text, mode="fresh").numbers_replaced
+
+
+def _frame_as_before(plan, records):
+    """records_frame as it was: dtypes inferred, then each column converted."""
+    import pandas as pd
+
+    df = pd.DataFrame({c: [r.get(c) for r in records] for c in plan.columns},
+                      columns=list(plan.columns))
+    for c, dtype in plan.columns.items():
+        df[c] = df[c].astype(object if dtype == "object" else dtype)
+    return df
+
+
+def test_records_frame_equals_the_frame_made_as_before():
+    import pandas as pd
+
+    from gpnopt.sweep.store import records_frame
+
+    for plan in (
+        make_plan(SweepSpec.build(str(CASE), samples=6, perturb=["*cost*:uniform:0.4"])),
+        make_plan(SweepSpec.build(str(TINY), grid=["plants.CN_TM.fixed_cost=30,-5",
+                                                   "plants.JP_TM.fixed_cost=x1,x2"])),
+    ):
+        w = Worker(plan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GpnoptWarning)
+            records = w.run_chunk(0)
+        got, want = records_frame(plan, records), _frame_as_before(plan, records)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got.to_parquet(index=False) == want.to_parquet(index=False)
+    assert {r["status"] for r in records} >= {"optimal", "invalid"}
