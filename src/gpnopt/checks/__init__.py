@@ -565,8 +565,8 @@ NUMBER_FREE: frozenset[Callable[[Instance], list[str]]] = frozenset({
 """Meaning checks that read no number's value, only ids, keys, texts and whether a field is
 stated: an instance whose numbers were only replaced by other numbers (a sweep's draw, no key
 added, no text changed) gives them nothing new to find, so ``check_instance(...,
-numbers_replaced=True)`` skips them (``tests/test_sweep_draw_path.py`` runs them on every
-check's bad instances to show they find nothing a number decides)."""
+numbers_replaced=True)`` skips them (``tests/test_sweep_draw_path.py`` runs them on the
+instances and bad instances, and on each with its numbers replaced: they find the same)."""
 
 NUMBER_PARTS: dict[Callable[[Instance], list[str]], Callable[[Instance], list[str]]] = {
     check_expectations: check_expectation_bounds,
