@@ -120,6 +120,18 @@ def _scaled_numbers(x, rng):
     return x * 2 if isinstance(x, int) else x * rng.uniform(0.5, 0.99)
 
 
+def _zeroed_numbers(x, rng):
+    """``x`` with about a third of its numbers set to zero, the others as in
+    :func:`_scaled_numbers` (a check that reads whether a number is positive sees a change)."""
+    if isinstance(x, dict):
+        return {k: _zeroed_numbers(v, rng) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_zeroed_numbers(v, rng) for v in x]
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return x
+    return 0 * x if rng.random() < 0.3 else _scaled_numbers(x, rng)
+
+
 def _shape_valid(data):
     """The instance of ``data`` after pydantic and the currency conversion, or None."""
     from pydantic import ValidationError
@@ -138,8 +150,10 @@ def _shape_valid(data):
 
 def test_number_free_checks_find_the_same_whatever_the_numbers():
     """Every check of NUMBER_FREE finds the same on an instance and on the same instance
-    with its numbers replaced (the case's instances and every bad instance of a meaning
-    check), so that skipping them on a draw that only replaces numbers loses nothing."""
+    with its numbers replaced (scaled, or some set to zero; the instances and the bad
+    instances that pass pydantic), so that skipping them on a draw that only replaces
+    numbers loses nothing. Checks that read numbers fail this (check_channel_owners,
+    check_demand, check_staffing do on these files)."""
     import random
 
     from gpnopt.checks import CHECKS, NUMBER_FREE, NUMBER_PARTS
@@ -167,8 +181,8 @@ def test_number_free_checks_find_the_same_whatever_the_numbers():
         base = _shape_valid(raw)
         if base is None:
             continue
-        for _ in range(3):
-            other = _shape_valid(_scaled_numbers(raw, rng))
+        for replace in (_scaled_numbers, _zeroed_numbers) * 3:
+            other = _shape_valid(replace(raw, rng))
             if other is None:
                 continue
             with warnings.catch_warnings():
@@ -182,7 +196,7 @@ def test_number_free_checks_find_the_same_whatever_the_numbers():
                     assert rest(check, part, other) == got, (f.name, check.__name__)
                     found += bool(got)
             compared += 1
-    assert compared >= 100  # the case's instances and most bad instances
+    assert compared >= 200  # the instances and most bad instances, several times each
     assert found >= 20  # the bad instances of these checks are among them: they can fail
 
 
