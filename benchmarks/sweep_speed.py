@@ -82,7 +82,8 @@ def breakdown(instance: str, draws: int) -> dict[str, float]:
         for d in range(draws):
             t0 = time.perf_counter()
             undo = w.apply_draw(d)
-            inst = w.build_instance()
+            inst = w.build_instance(numbers_changed=w.numbers_only,
+                                    numbers_replaced=w.numbers_replaced)
             w.restore(undo)
             t1 = time.perf_counter()
             solved = w.solver.solve_model(inst)
@@ -115,13 +116,14 @@ class _HighsClock:
 @contextlib.contextmanager
 def _before_item5(w: Worker):
     """The persistent draw as it was before issue 22's item 5: ``copy.deepcopy`` of the
-    mapping, the provenance texts checked on every draw, the garbage collector unfrozen."""
-    plain, numbers_only = gpnopt.io.plain_copy, w.numbers_only
-    gpnopt.io.plain_copy, w.numbers_only = copy.deepcopy, False
+    mapping, the provenance texts and every meaning check run on every draw, the garbage
+    collector unfrozen."""
+    plain, numbers_only, replaced = gpnopt.io.plain_copy, w.numbers_only, w.numbers_replaced
+    gpnopt.io.plain_copy, w.numbers_only, w.numbers_replaced = copy.deepcopy, False, False
     try:
         yield
     finally:
-        gpnopt.io.plain_copy, w.numbers_only = plain, numbers_only
+        gpnopt.io.plain_copy, w.numbers_only, w.numbers_replaced = plain, numbers_only, replaced
 
 
 def highs_share(instance: str, draws: int, rounds: int) -> dict[str, list[dict[str, float]]]:

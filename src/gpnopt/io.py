@@ -544,10 +544,22 @@ def _apply_scenario(
     raw: Mapping[str, Any],
     scenario: str | None,
     overrides: Mapping[str, Any] | None,
+    *,
+    shallow: bool = False,
 ) -> dict[str, Any]:
     """A copy of ``raw`` with the scenario's patches and ``overrides`` merged in and the
-    file-only keys removed."""
-    data = plain_copy(dict(raw))
+    file-only keys removed.
+
+    ``shallow`` (no scenario or overrides, which merge in place): only the top level and
+    ``notes`` are copied. Validation reads the rest without changing it and builds its own
+    records, lists and mappings; ``notes`` (``dict[str, Any]``) is the one field whose
+    nested values the instance would otherwise share with ``raw``."""
+    if shallow and not scenario and not overrides:
+        data = dict(raw)
+        if "notes" in data:
+            data["notes"] = plain_copy(data["notes"])
+    else:
+        data = plain_copy(dict(raw))
     data.pop("imports", None)
     try:  # the file keys' shape, also for mappings that did not come through a file
         ScenarioFile.model_validate({k: data[k] for k in _FILE_KEYS if k in data})
@@ -601,6 +613,7 @@ def instance_from_dict(
     overrides: Mapping[str, Any] | None = None,
     *,
     numbers_changed: bool = False,
+    numbers_replaced: bool = False,
 ) -> Instance:
     """Validate an instance given as a Python mapping (as read from YAML).
 
@@ -612,9 +625,17 @@ def instance_from_dict(
         numbers_changed: ``raw`` is a mapping validated before whose numbers alone changed
             since (a sweep's draw): the checks no number can fail (provenance texts name
             their kind; without ``periods:``, no values by period) are not run again.
+        numbers_replaced: implies ``numbers_changed``; each change replaced a number by a
+            number (no key added or removed, no text changed): the meaning checks that read
+            no number (:data:`gpnopt.checks.NUMBER_FREE`) and the warnings are not run
+            again, and without a scenario or overrides ``raw`` is copied only at its top
+            level and ``notes``. Pydantic, the currency conversion and every check that
+            reads a number still run.
 
     Provenance texts of numbers must name their kind (:mod:`gpnopt.checks.provenance`).
     """
+    if numbers_replaced:
+        return _instance_of(name, raw, scenario, overrides, series=False, replaced=True)
     if numbers_changed:
         return _instance_of(name, raw, scenario, overrides, series=False)
     kindless = [f"{name}: {p}" for p in check_provenance(raw) + check_provenance(overrides or {})]
@@ -628,10 +649,12 @@ def instance_from_dict(
 
 
 def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
-                 overrides: Mapping[str, Any] | None, *, series: bool = True) -> Instance:
+                 overrides: Mapping[str, Any] | None, *, series: bool = True,
+                 replaced: bool = False) -> Instance:
     """:func:`instance_from_dict` after the provenance check (``series``: check the values
-    by period, :func:`gpnopt.timeseries.resolve_periods`)."""
-    data = _apply_scenario(name, raw, scenario, overrides)
+    by period, :func:`gpnopt.timeseries.resolve_periods`; ``replaced``: its
+    ``numbers_replaced``)."""
+    data = _apply_scenario(name, raw, scenario, overrides, shallow=replaced)
     name += f" (scenario {scenario})" if scenario else ""
     try:
         # Without periods, a series fault is one of shape (a growth, year keys), never of a
@@ -641,7 +664,8 @@ def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
         raise InstanceError(validation_problems(name, exc)) from None
     except InstanceError as exc:
         raise InstanceError([f"{name}: {p}" for p in exc.problems]) from None
-    instance = combine([(p, _validated(name, p, warn=n == 0)) for n, p in enumerate(periods)])
+    instance = combine([(p, _validated(name, p, warn=n == 0, replaced=replaced))
+                        for n, p in enumerate(periods)])
     first, *later = {id(i): i for i in period_instances(instance).values()}.values()
     warn_unreached_markets(first, *later, as_written=not scenario and not overrides)
     for inst in {id(i): i for i in period_instances(instance).values()}.values():
@@ -649,11 +673,13 @@ def _instance_of(name: str, raw: Mapping[str, Any], scenario: str | None,
     return instance
 
 
-def _validated(name: str, period: PeriodRaw, *, warn: bool) -> Instance | list[str]:
+def _validated(name: str, period: PeriodRaw, *, warn: bool,
+               replaced: bool = False) -> Instance | list[str]:
     """One period's instance, or its problems (``file: yaml.path: message``, located).
 
     The instance's money is converted to the model's (:mod:`gpnopt.currency`) after its
-    shape is validated and before the meaning checks."""
+    shape is validated and before the meaning checks (``replaced``: the checks that read a
+    number only, :func:`gpnopt.checks.check_instance`)."""
     try:
         instance = Instance.model_validate(period.data)
     except ValidationError as exc:
@@ -661,7 +687,7 @@ def _validated(name: str, period: PeriodRaw, *, warn: bool) -> Instance | list[s
     problems = currency_problems(instance, warn=warn)  # family 24: money in other currencies
     if not problems:
         instance = to_model_money(instance)  # once: converted records state no currency
-    problems += check_instance(instance, warn=warn)
+    problems += check_instance(instance, warn=warn, numbers_replaced=replaced)
     return [f"{name}: {period.line(p)}" for p in problems] or instance
 
 

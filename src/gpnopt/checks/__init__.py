@@ -34,7 +34,7 @@ from gpnopt.checks.traps import (
 from gpnopt.dynamics import Asset, OutputRequirement, OutputSource
 from gpnopt.errors import GpnoptWarning, show
 from gpnopt.hints import did_you_mean
-from gpnopt.schema import TIER_RANK, Instance
+from gpnopt.schema import TIER_RANK, Expectation, Instance
 
 log = logging.getLogger(__name__)
 
@@ -348,9 +348,23 @@ def check_expectations(inst: Instance) -> list[str]:
         out += unknown(f"{w}.source_country", "country", [e.source_country], inst.countries)
         out += unknown(f"{w}.destination", "plant", [e.destination], inst.plants)
         out += unknown(f"{w}.pool", "purchasing pool", [e.pool], inst.purchasing_pools or {})
-        if e.min is not None and e.max is not None and e.min > e.max:
-            out.append(f"{w}: min {e.min:g} exceeds max {e.max:g}")
+        out += _expectation_bounds(w, e)
     return out
+
+
+def _expectation_bounds(w: str, e: Expectation) -> list[str]:
+    """The one finding of :func:`check_expectations` that reads numbers."""
+    if e.min is not None and e.max is not None and e.min > e.max:
+        return [f"{w}: min {e.min:g} exceeds max {e.max:g}"]
+    return []
+
+
+def check_expectation_bounds(inst: Instance) -> list[str]:
+    """What :func:`check_expectations` finds that a number decides (a ``min`` above the
+    ``max``), in its order: run instead of it where its references are known to be sound
+    (:data:`NUMBER_PARTS`)."""
+    return [p for n, e in enumerate(inst.expectations)
+            for p in _expectation_bounds(f"expectations.{n}", e)]
 
 
 def check_reserved_period_ids(inst: Instance) -> list[str]:
@@ -529,6 +543,38 @@ CHECKS: list[Callable[[Instance], list[str]]] = [
 ]
 """Every meaning check, in the order they run."""
 
+NUMBER_FREE: frozenset[Callable[[Instance], list[str]]] = frozenset({
+    check_countries,
+    check_owners,  # the owners' ids (the shares are pydantic's: _check_owner_shares)
+    check_products_and_boms,
+    check_bom_loops,
+    check_plants,  # ids and tiers
+    check_makeable,
+    check_suppliers,
+    check_markets,
+    check_channels,
+    check_offices_and_groups,
+    check_sourcing_rules,
+    check_trade,
+    check_objective,
+    check_expectation_timing,  # period ids; a year only by whether it is stated
+    check_reserved_period_ids,
+    check_requirements,
+    check_learning,  # quality tiers (texts) and the options' names
+})
+"""Meaning checks that read no number's value, only ids, keys, texts and whether a field is
+stated: an instance whose numbers were only replaced by other numbers (a sweep's draw, no key
+added, no text changed) gives them nothing new to find, so ``check_instance(...,
+numbers_replaced=True)`` skips them (``tests/test_sweep_draw_path.py`` runs them on the
+instances and bad instances, and on each with its numbers replaced: they find the same)."""
+
+NUMBER_PARTS: dict[Callable[[Instance], list[str]], Callable[[Instance], list[str]]] = {
+    check_expectations: check_expectation_bounds,
+}
+"""For a meaning check that reads numbers beside ids, the check of its numbers alone: an
+instance whose numbers alone were replaced (``check_instance(..., numbers_replaced=True)``)
+runs this instead (its references were sound before and are the same)."""
+
 WARNINGS: list[Callable[[Instance], list[str]]] = [
     check_transport_lanes,
     warn_ownerless_channels,
@@ -538,21 +584,30 @@ The warning of markets no channel reaches needs every period: the loader gives i
 (:func:`gpnopt.checks.traps.warn_unreached_markets`)."""
 
 
-def check_instance(inst: Instance, *, warn: bool = True) -> list[str]:
+def check_instance(
+    inst: Instance, *, warn: bool = True, numbers_replaced: bool = False
+) -> list[str]:
     """Run every check and return all problems found (empty when the instance is sound).
 
     The :data:`WARNINGS` checks run only when no problem is found (a lane to an unknown
     country is a problem already, not a missing transport entry). ``warn=False`` runs the
     checks without warning (the later periods of a multi-period instance: its warnings come
-    from the first period).
+    from the first period). ``numbers_replaced``: ``inst`` is an instance checked before
+    whose numbers alone were replaced by numbers (a sweep's draw): the
+    :data:`NUMBER_FREE` checks are not run again, those of :data:`NUMBER_PARTS` only on
+    their numbers, and the :data:`WARNINGS` not at all (they find no problem; a sweep
+    reports no draw's warnings).
     """
     out: list[str] = []
     with contextlib.nullcontext() if warn else warnings.catch_warnings():
         if not warn:
             warnings.simplefilter("ignore", GpnoptWarning)
         for check in CHECKS:
-            out += check(inst)
-    if not out and warn:
+            if not numbers_replaced:
+                out += check(inst)
+            elif check not in NUMBER_FREE:
+                out += NUMBER_PARTS.get(check, check)(inst)
+    if not out and warn and not numbers_replaced:
         for check in WARNINGS:
             out += check(inst)
     return out

@@ -223,8 +223,9 @@ def _solve(plan: SweepPlan, mode: str, todo: list[int], scheduler: Any, n_worker
         with frozen_collector():
             for c in todo:
                 keep(c, w.run_chunk(c))
-    else:
-        run_processes(plan, mode, todo, n_workers, keep)
+    else:  # this process solves chunks too until the workers have started: frozen as well
+        with frozen_collector():
+            run_processes(plan, mode, todo, n_workers, keep)
 
 
 @contextlib.contextmanager

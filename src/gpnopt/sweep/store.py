@@ -44,18 +44,17 @@ PART_PATTERN = r"part-\d{6}\.parquet"
 
 
 def records_frame(plan: SweepPlan, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Records as a DataFrame with the plan's columns and dtypes (missing values NA)."""
+    """Records as a DataFrame with the plan's columns and dtypes (missing values NA).
+
+    Each column is made with its dtype at once (the frame equals that of inferring each
+    column's dtype and converting it after, as this did before, at about 60% of the time:
+    ``tests/test_sweep_draw_path.py``)."""
     import pandas as pd
 
     cols = plan.columns
-    data = {c: [r.get(c) for r in records] for c in cols}
-    df = pd.DataFrame(data, columns=list(cols))
-    for c, dtype in cols.items():
-        if dtype == "object":
-            df[c] = df[c].astype(object)
-        else:
-            df[c] = df[c].astype(dtype)
-    return df
+    data = {c: pd.Series([r.get(c) for r in records], dtype=object if d == "object" else d)
+            for c, d in cols.items()}
+    return pd.DataFrame(data, columns=list(cols))
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:

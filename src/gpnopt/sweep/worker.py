@@ -69,6 +69,13 @@ class Worker:
         # A draw changes numbers only (factors, numeric grid values): provenance texts and
         # values by period were checked on the instance as written (make_plan), not per draw.
         self.numbers_only = all(axis.numeric for axis in spec.grid)
+        # ... and when every place a draw sets already holds a number (a value grid may
+        # also add a key or replace a text), a draw only replaces numbers by numbers.
+        self.numbers_replaced = self.numbers_only and all(
+            _holds_number(plan.raw, place)
+            for places in [*plan.grid_places, *([plan.design.places] if plan.design else [])]
+            for place in places
+        )
         if self.mode == "persistent":  # build the model once, on the instance as written
             try:
                 with warnings.catch_warnings():
@@ -83,12 +90,16 @@ class Worker:
 
         return ScenarioSolver(**self.options, diagnose=False)
 
-    def build_instance(self, *, numbers_changed: bool = False) -> Instance:
+    def build_instance(
+        self, *, numbers_changed: bool = False, numbers_replaced: bool = False
+    ) -> Instance:
         """The instance of ``self.raw`` as it stands (validated; ``numbers_changed``: a draw
-        that changed numbers only, see :func:`gpnopt.io.instance_from_dict`)."""
+        that changed numbers only, ``numbers_replaced``: one that only replaced numbers by
+        numbers, see :func:`gpnopt.io.instance_from_dict`)."""
         from gpnopt.io import instance_from_dict
 
-        return instance_from_dict(self.raw, name=self.plan.name, numbers_changed=numbers_changed)
+        return instance_from_dict(self.raw, name=self.plan.name, numbers_changed=numbers_changed,
+                                  numbers_replaced=numbers_replaced)
 
     def apply_draw(self, draw: int) -> list[tuple[Place, bool, Any]]:
         """Set draw ``draw``'s numbers in ``self.raw`` (the grid point's values, then the
@@ -144,7 +155,8 @@ class Worker:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", GpnoptWarning)
                 try:
-                    inst = self.build_instance(numbers_changed=self.numbers_only)
+                    inst = self.build_instance(numbers_changed=self.numbers_only,
+                                               numbers_replaced=self.numbers_replaced)
                 except InstanceError as exc:
                     return {**head, "status": "invalid", "error": exc.problems[0]}
         finally:
@@ -175,6 +187,15 @@ class Worker:
     def run_chunk(self, c: int) -> list[dict[str, Any]]:
         """Solve the draws of chunk ``c``."""
         return [self.run(d) for d in self.plan.chunk_draws(c)]
+
+
+def _holds_number(raw: Any, place: Place) -> bool:
+    """Whether ``place`` of ``raw`` exists and holds a number (not a boolean)."""
+    try:
+        x = get_place(raw, place)
+    except (KeyError, IndexError, TypeError):
+        return False
+    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 @contextlib.contextmanager
