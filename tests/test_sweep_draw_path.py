@@ -108,28 +108,31 @@ def test_light_draws_record_what_full_draws_record():
 # --- numbers replaced by numbers: the checks that read no number, the shallow copy -----------
 
 
-def _scaled_numbers(x, rng):
-    """``x`` with every float scaled down (0.5 to 0.99 times: shares stay shares) and every
-    int doubled (booleans kept)."""
+def _map_numbers(x, leaf):
+    """``x`` with every number (booleans kept) replaced by ``leaf(number)``."""
     if isinstance(x, dict):
-        return {k: _scaled_numbers(v, rng) for k, v in x.items()}
+        return {k: _map_numbers(v, leaf) for k, v in x.items()}
     if isinstance(x, list):
-        return [_scaled_numbers(v, rng) for v in x]
+        return [_map_numbers(v, leaf) for v in x]
     if isinstance(x, bool) or not isinstance(x, int | float):
         return x
+    return leaf(x)
+
+
+def _scaled(x, rng):
+    """Every float scaled down (0.5 to 0.99 times: shares stay shares), every int doubled."""
     return x * 2 if isinstance(x, int) else x * rng.uniform(0.5, 0.99)
+
+
+def _scaled_numbers(x, rng):
+    """``x`` with every number as :func:`_scaled` makes it."""
+    return _map_numbers(x, lambda v: _scaled(v, rng))
 
 
 def _zeroed_numbers(x, rng):
     """``x`` with about a third of its numbers set to zero, the others as in
     :func:`_scaled_numbers` (a check that reads whether a number is positive sees a change)."""
-    if isinstance(x, dict):
-        return {k: _zeroed_numbers(v, rng) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_zeroed_numbers(v, rng) for v in x]
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return x
-    return 0 * x if rng.random() < 0.3 else _scaled_numbers(x, rng)
+    return _map_numbers(x, lambda v: 0 * v if rng.random() < 0.3 else _scaled(v, rng))
 
 
 def _shape_valid(data):
