@@ -510,58 +510,45 @@ def check_learning(inst: Instance) -> list[str]:
     return out
 
 
-CHECKS: list[Callable[[Instance], list[str]]] = [
-    check_countries,
-    check_owners,
-    check_products_and_boms,
-    check_bom_loops,
-    check_plants,
-    check_makeable,
-    check_suppliers,
-    check_markets,
-    check_channels,
-    check_offices_and_groups,
-    check_sourcing_rules,
-    check_trade,
-    check_objective,
-    check_expectations,
-    check_expectation_timing,
-    check_reserved_period_ids,
-    check_years,
-    check_requirements,
-    check_learning,
-    check_lead_times,
-    check_taxes,
-    check_base_plants,  # 19 base plants
-    check_discounts,
-    check_expansion,  # family 17
-    check_staffing,  # 18 technicians as an economic resource
-    check_demand,
-    check_sourcing,
-    check_channel_owners,
-    check_acquisitions,  # 26 acquisitions
+_FREE, _READS = True, False  # whether a check reads no number's value (NUMBER_FREE)
+_CHECKS: list[tuple[Callable[[Instance], list[str]], bool]] = [
+    (check_countries, _FREE),
+    (check_owners, _FREE),  # the owners' ids (the shares are pydantic's: _check_owner_shares)
+    (check_products_and_boms, _FREE),
+    (check_bom_loops, _FREE),
+    (check_plants, _FREE),  # ids and tiers
+    (check_makeable, _FREE),
+    (check_suppliers, _FREE),
+    (check_markets, _FREE),
+    (check_channels, _FREE),
+    (check_offices_and_groups, _FREE),
+    (check_sourcing_rules, _FREE),
+    (check_trade, _FREE),
+    (check_objective, _FREE),
+    (check_expectations, _READS),  # its numbers' part: NUMBER_PARTS
+    (check_expectation_timing, _FREE),  # period ids; a year only by whether it is stated
+    (check_reserved_period_ids, _FREE),
+    (check_years, _READS),
+    (check_requirements, _FREE),
+    (check_learning, _FREE),  # quality tiers (texts) and the options' names
+    (check_lead_times, _READS),
+    (check_taxes, _READS),
+    (check_base_plants, _READS),  # 19 base plants
+    (check_discounts, _READS),
+    (check_expansion, _READS),  # family 17
+    (check_staffing, _READS),  # 18 technicians as an economic resource
+    (check_demand, _READS),
+    (check_sourcing, _READS),
+    (check_channel_owners, _READS),
+    (check_acquisitions, _READS),  # 26 acquisitions
 ]
+
+CHECKS: list[Callable[[Instance], list[str]]] = [check for check, _free in _CHECKS]
 """Every meaning check, in the order they run."""
 
-NUMBER_FREE: frozenset[Callable[[Instance], list[str]]] = frozenset({
-    check_countries,
-    check_owners,  # the owners' ids (the shares are pydantic's: _check_owner_shares)
-    check_products_and_boms,
-    check_bom_loops,
-    check_plants,  # ids and tiers
-    check_makeable,
-    check_suppliers,
-    check_markets,
-    check_channels,
-    check_offices_and_groups,
-    check_sourcing_rules,
-    check_trade,
-    check_objective,
-    check_expectation_timing,  # period ids; a year only by whether it is stated
-    check_reserved_period_ids,
-    check_requirements,
-    check_learning,  # quality tiers (texts) and the options' names
-})
+NUMBER_FREE: frozenset[Callable[[Instance], list[str]]] = frozenset(
+    check for check, free in _CHECKS if free
+)
 """Meaning checks that read no number's value, only ids, keys, texts and whether a field is
 stated: an instance whose numbers were only replaced by other numbers (a sweep's draw, no key
 added, no text changed) gives them nothing new to find, so ``check_instance(...,

@@ -16,7 +16,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
@@ -36,6 +35,7 @@ from gpnopt.solver.highs import (
     solution_values,
     solve_status,
 )
+from gpnopt.solver.linear import linear_columns
 
 
 @dataclass
@@ -64,15 +64,14 @@ class CoalitionSolve:
 def _linear(expr: object, column: dict[int, int], n: int) -> tuple[np.ndarray, float]:
     """Coefficients by column and the constant of a linear expression (read as the
     standard-form compiler reads it)."""
-    repn = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None)).walk_expression(expr)
+    read = linear_columns(expr, column)
+    if read is None:
+        msg = "a profit holds a variable HiGHS was not given"
+        raise SolveError(msg, "no_solution", exit_code=4)
+    cols, coefs, constant = read
     vec = np.zeros(n)
-    for v, coef in repn.linear.items():
-        j = column.get(v)
-        if j is None:
-            msg = "a profit holds a variable HiGHS was not given"
-            raise SolveError(msg, "no_solution", exit_code=4)
-        vec[j] += coef
-    return vec, float(repn.constant)
+    vec[cols] = coefs
+    return vec, constant
 
 
 class CoalitionSolver:

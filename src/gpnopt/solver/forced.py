@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
-from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import build_data
 from gpnopt.errors import InstanceError, SolveError
@@ -51,6 +50,7 @@ from gpnopt.solver.highs import (
     solution_arrays,
     store_solution,
 )
+from gpnopt.solver.linear import linear_columns
 from gpnopt.solver.persistent import (
     objective_vector,
     prices_in_rows,
@@ -205,17 +205,11 @@ class ForcedSolver:
 
     def _linear(self, cond: Condition) -> tuple[np.ndarray, np.ndarray, float]:
         """Columns, coefficients and constant of ``cond``'s body."""
-        repn = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None)).walk_expression(
-            condition_body(self.model, cond)
-        )
-        column = self.kept.column
-        missing = [v for v in repn.linear if v not in column]
-        if missing:
-            msg = f"a condition holds variables HiGHS was never given ({len(missing)})"
+        read = linear_columns(condition_body(self.model, cond), self.kept.column)
+        if read is None:
+            msg = "a condition holds variables HiGHS was never given"
             raise ValueError(msg)
-        cols = np.fromiter((column[v] for v in repn.linear), dtype=np.int64)
-        coefs = np.fromiter(repn.linear.values(), dtype=float, count=len(repn.linear))
-        return cols, coefs, float(repn.constant)
+        return read
 
     def _outcome(self, objective: float, *, read: bool) -> ForcedOutcome:
         """Store HiGHS's solution in the model and read it."""

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
-from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
 
 from gpnopt.data import ModelData, build_data
 from gpnopt.horizon_data import refuse_periods
@@ -38,6 +37,7 @@ from gpnopt.solver.highs import (
     run_solver,
     store_solution,
 )
+from gpnopt.solver.linear import linear_columns
 from gpnopt.solver.pipeline import build_and_run
 from gpnopt.solver.row_updates import holds_updated_rows, kept_rows, update_rows
 
@@ -105,9 +105,8 @@ def prices_in_rows(instance: Instance, *, updated: bool = False) -> bool:
     ``updated``: leave out the rows a :class:`ScenarioSolver` updates in place
     (:data:`gpnopt.solver.row_updates.UPDATED_ROWS`: the tax base, participation)."""
     return (
-        (any(f.reservation_profit is not None for f in instance.firms.values()) and not updated)
+        (not updated and holds_updated_rows(instance))
         or any(r.basis == "value" for r in instance.sourcing_rules)
-        or (instance.taxes is not None and not updated)
         or bool(instance.acquisitions)  # family 26: the price is in the capital budgets
         or any(p.expansion is not None and p.expansion.funding is not None
                for p in instance.plants.values())
@@ -174,17 +173,14 @@ def objective_vector(
     numbers are bit for bit those a fresh build would hand to HiGHS. ``None`` when the
     objective holds a variable that is not a column (the model must be rebuilt).
     """
-    repn = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None)).walk_expression(
-        model.objective.expr
-    )
-    try:
-        idx = np.fromiter((column[v] for v in repn.linear), dtype=np.int64, count=len(repn.linear))
-    except KeyError:
+    read = linear_columns(model.objective.expr, column)
+    if read is None:
         return None
+    idx, coefs, constant = read
     cost = np.zeros(n_cols)
-    cost[idx] = np.fromiter(repn.linear.values(), dtype=float, count=len(repn.linear))
+    cost[idx] = coefs
     sign = -1.0 if model.objective.sense == pyo.maximize else 1.0
-    return sign * cost, sign * float(repn.constant)
+    return sign * cost, sign * constant
 
 
 @dataclass

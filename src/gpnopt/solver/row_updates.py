@@ -9,7 +9,7 @@ hold the prices and costs of e's profit as matrix coefficients, as family 11's
 ``participation[f]: firm_profit[f] >= reservation_profit[f]`` hold f's. For such an
 instance the rows are rebuilt on the kept Pyomo model with the objective
 (:func:`gpnopt.model.taxes.rebuild_taxes`, ``rebuild_objective``), read
-with the same visitor Pyomo's standard-form compiler uses (so each coefficient and bound
+with the visitor Pyomo's standard-form compiler uses (:mod:`gpnopt.solver.linear`) (so each coefficient and bound
 is, bit for bit, the one a fresh build hands to HiGHS), and handed to the kept HiGHS object
 (``changeCoeff``, ``changeRowBounds``) at the row positions of the first build. When a
 rebuilt row reaches other columns than the kept one (a coefficient that became 0, say),
@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 from pyomo.core import value
-from pyomo.repn.linear import LinearRepnVisitor, VarRecorder
+
+from gpnopt.solver.linear import linear_columns
 
 __all__ = ["UPDATED_ROWS", "KeptRows", "holds_updated_rows", "kept_rows", "update_rows"]
 
@@ -75,7 +76,6 @@ def update_rows(m: Any, h: Any, kept: KeptRows, column: dict[int, int]) -> bool:
 
     ``False``, with ``h`` untouched (the caller rebuilds), when a row is missing or new, or
     reaches other columns than the kept one; every row is read before any is changed."""
-    visitor = LinearRepnVisitor({}, var_recorder=VarRecorder({}, None))
     changes: list[tuple[int, dict[int, float], float, float]] = []
     for name, positions in kept.rows.items():
         comp = m.component(name)
@@ -85,17 +85,14 @@ def update_rows(m: Any, h: Any, kept: KeptRows, column: dict[int, int]) -> bool:
             if index not in comp:
                 return False
             lb, body, ub = comp[index].to_bounded_expression()
-            repn = visitor.walk_expression(body)
-            if repn.nonlinear is not None:
+            read = linear_columns(body, column)
+            if read is None:
                 return False
-            try:  # the repn's keys are the variables' ids, as the compiler reads them
-                coefs = {column[vid]: c for vid, c in repn.linear.items()}
-            except KeyError:
-                return False
+            coefs = dict(zip(read[0].tolist(), read[1].tolist(), strict=True))
             if coefs.keys() != kept.now[r].keys():
                 return False
             side = ub if kind in (0, 1) else lb
-            rhs = float(value(side)) - float(repn.constant)
+            rhs = float(value(side)) - read[2]
             lower = rhs if kind in (0, -1) else -math.inf
             upper = rhs if kind in (0, 1) else math.inf
             changes.append((r, coefs, lower, upper))
@@ -107,4 +104,3 @@ def update_rows(m: Any, h: Any, kept: KeptRows, column: dict[int, int]) -> bool:
                 now[j] = c
         h.changeRowBounds(r, lower, upper)
     return True
-

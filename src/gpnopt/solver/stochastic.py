@@ -164,7 +164,8 @@ class DesignSolver:
             SolveError: infeasible with that design (exit 3) or no solution (4).
         """
         sig = structure_signature(instance)
-        if self.signature is not None and sig == self.signature and not prices_in_rows(instance, updated=True):
+        same = self.signature is not None and sig == self.signature
+        if same and not prices_in_rows(instance, updated=True):
             solved = self.solver.solve_model(instance)
             if solved.reused or self.design is None:
                 return solved
