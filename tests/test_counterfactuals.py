@@ -40,6 +40,10 @@ COUNTERFACTUALS = {
     "automakers_keep_importing": "CF-11",
     "no_supplier_jvs": "CF-12",
     "higher_china_wages": "CF-14",
+    "jv_tax_preference": "CF-13",
+    "no_jv_tax_preference": "CF-13",
+    "tm_alone_with_taxes": "CF-13",
+    "tm_alone_without_jv_tax_preference": "CF-13",
     "no_tm_trading": "case 1.11",
     "strong_yen": "shock",
     "lower_tariffs": "shock",
@@ -48,18 +52,20 @@ COUNTERFACTUALS = {
 }
 """Every counterfactual scenario of the instance and the case-facts item it expresses."""
 
-NOT_EXPRESSED = ("CF-8", "CF-13")
+NOT_EXPRESSED = ("CF-8",)
 """Counterfactuals the instance cannot express (docs/cases/tm_ffg.md gives the reasons)."""
 
 
 @functools.cache
-def _solve(scenario: str, objective: str = "alliance"):
+def _solve(scenario: str, objective: str | None = None):
     inst = gpnopt.load(CASE, scenario=None if scenario == "base" else scenario)
     return inst, gpnopt.solve(inst, objective=objective)
 
 
-def solve(scenario: str = "base", objective: str = "alliance"):
-    """The solved scenario (cached: each scenario and objective is solved once)."""
+def solve(scenario: str = "base", objective: str | None = None):
+    """The solved scenario (cached: each scenario and objective is solved once), with the
+    scenario's own objective unless ``objective`` is given (CF-13's scenarios: ``firm:TM``;
+    every other scenario and the base: ``alliance``)."""
     return _solve(scenario, objective)[1]
 
 
@@ -366,6 +372,46 @@ def test_cf14_higher_chinese_wages_move_assembly_out_of_china(base):
     inst = instance()
     assert equity_profit_in(r, inst, "FFG", "CN") < equity_profit_in(base, inst, "FFG", "CN")
     assert sold(r, plant="TH_TM") == sold(base, plant="TH_TM")
+
+
+# --- CF-13: the JV's preferential tax -----------------------------------------------------
+
+
+def _tax_rate(r, entity: str) -> float:
+    df = r.tables["taxes"]
+    return float(df.loc[df["entity"] == entity, "rate"].iloc[0])
+
+
+def test_cf13_without_the_jv_tax_preference_the_jvs_advantage_shrinks():
+    """Case 1.3: 'TM could receive preferential tax treatment for a foreign company by
+    forming a joint venture with Taiwanese's HQ'. Under profit taxes, solved for TM
+    (``firm:TM``): the JV's advantage over direct investment (TM's profit with FT-China less
+    TM's profit alone in China, its own plant possible) shrinks without the preference, and
+    stays positive (the JV's other advantages: FFG's supply base, facilities and channel)."""
+    jv, jv0 = solve("jv_tax_preference"), solve("no_jv_tax_preference")
+    alone, alone0 = solve("tm_alone_with_taxes"), solve("tm_alone_without_jv_tax_preference")
+    for r in (jv, jv0, alone, alone0):
+        assert r.objective == pytest.approx(firm_profit(r, "TM"))  # TM's own objective
+    assert (_tax_rate(jv, "CN_FT"), _tax_rate(jv0, "CN_FT")) == (0.15, 0.25)
+    advantage = firm_profit(jv, "TM") - firm_profit(alone, "TM")
+    advantage0 = firm_profit(jv0, "TM") - firm_profit(alone0, "TM")
+    assert 0 < advantage0 < advantage
+    # the preference is TM's through FT-China: its JV route loses more than its direct route
+    assert (firm_profit(jv, "TM") - firm_profit(jv0, "TM")
+            > firm_profit(alone, "TM") - firm_profit(alone0, "TM") >= 0)
+
+
+def test_cf13_taxes_change_no_decision_of_the_mature_network(base):
+    """The taxes of CF-13 keep the base's pattern: FT-China, Thailand and TM Japan make what
+    they make untaxed (the 25 base expectations hold on the taxed network, alliance)."""
+    inst = gpnopt.load(CASE, scenario="cf_taxes")
+    r = gpnopt.solve(inst)
+    assert inst.taxes is not None
+    assert r.status == "optimal"
+    assert [e["id"] for e in r.expectations if not e["holds"]] == []
+    for table in ("production", "make_or_buy"):
+        cols = [c for c in base.tables[table].columns if c not in ("profit", "revenue", "cost")]
+        assert r.tables[table][cols].equals(base.tables[table][cols]), table
 
 
 # --- Economic shocks (issue 15, item 3): one economic number each, not a rule -------------
