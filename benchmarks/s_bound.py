@@ -23,6 +23,11 @@ scale")::
 
     python benchmarks/s_bound.py --threads 1 --hseeds 0,1,2
     python benchmarks/s_bound.py --threads 1 --hseeds 0,1,2 --src ../main/src
+
+``--option NAME=VALUE`` (repeatable) sets a HiGHS option for every solve, to measure an
+option against the default on the same network::
+
+    python benchmarks/s_bound.py --threads 1 --hseeds 0,1,2 --option mip_heuristic_run_rins=false
 """
 
 # ruff: noqa: T201 (a command-line script prints its table)
@@ -81,6 +86,8 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
     def highs(seed: int) -> Any:
         h = solver.new_highs(args.mip_gap, args.time_limit, args.threads)
         h.setOptionValue("random_seed", seed)
+        for name, value in args.option:
+            h.setOptionValue(name, value)
         h.passModel(lp)
         return h
 
@@ -161,6 +168,23 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
                       f"{nodes} nodes, {iters} LP iterations")
 
 
+def _option(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` as a HiGHS option: true/false, an int, a float, else the text."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        msg = f"{text!r}: write NAME=VALUE"
+        raise argparse.ArgumentTypeError(msg)
+    low = value.strip().lower()
+    if low in ("true", "false"):
+        return name.strip(), low == "true"
+    for kind in (int, float):
+        try:
+            return name.strip(), kind(value)
+        except ValueError:
+            pass
+    return name.strip(), value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="s")
@@ -174,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--src", type=Path, help="a checkout's src/ to import gpnopt from")
     parser.add_argument("--json", type=Path, help="also append the rows as JSON lines here")
+    parser.add_argument("--option", action="append", default=[], type=_option, metavar="NAME=VALUE",
+                        help="a HiGHS option for every solve (repeatable): "
+                             "--option mip_heuristic_run_rins=false")
     args = parser.parse_args(argv)
     args.hseeds = [] if args.lp_only else [int(s) for s in args.hseeds.split(",")]
     if args.src is not None:
