@@ -404,7 +404,7 @@ def test_cf13_without_the_jv_tax_preference_the_jvs_advantage_shrinks():
 def test_cf13_taxes_change_no_decision_of_the_mature_network(base):
     """The taxes of CF-13 keep the base's pattern: FT-China, Thailand and TM Japan make what
     they make untaxed (the 25 base expectations hold on the taxed network, alliance)."""
-    inst = gpnopt.load(CASE, scenario="cf_taxes")
+    inst = gpnopt.load(CASE, scenario="cf_taxes,cf_tax_incentives")
     r = gpnopt.solve(inst)
     assert inst.taxes is not None
     assert r.status == "optimal"
