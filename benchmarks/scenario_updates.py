@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import gpnopt
-from gpnopt.io import instance_from_dict, read_yaml
+from gpnopt.io import instance_from_dict, read_instance_file
 from gpnopt.solver import ScenarioSolver, solve_instance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--instance", default=str(ROOT / "instances" / "tm_ffg.yaml"))
     args = ap.parse_args()
 
-    raw = read_yaml(args.instance)
+    raw = read_instance_file(args.instance)  # with its imports (a taxed copy, a variant)
     rng = random.Random(args.seed)
     insts = [
         instance_from_dict(noisy(copy.deepcopy(raw), rng, 0.2), name=args.instance)
