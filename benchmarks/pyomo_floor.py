@@ -52,10 +52,9 @@ from scale import SIZES, _reset_peak, _settle, _status_kb  # noqa: E402
 TARGET_US_PER_NNZ = 2.0  # issue 22, item 3
 
 
-def export(size: str, seed: int, out: Path) -> dict[str, Any]:
-    """Build ``size`` through gpnopt and save its standard form's arrays to ``out``."""
-    import numpy as np
-
+def network_lp(size: str, seed: int) -> tuple[Any, int]:
+    """The ``HighsLp`` gpnopt hands HiGHS for network ``size`` of ``scale.py`` (seed
+    ``seed``, ``min_served`` off), and its nonzeros."""
     import gpnopt
     from gpnopt import solver
     from gpnopt.data import build_data
@@ -64,8 +63,16 @@ def export(size: str, seed: int, out: Path) -> dict[str, Any]:
 
     raw = generate(seed, min_served_share=0.0, name=f"synthetic-{size}", **SIZES[size])
     inst = gpnopt.instance_from_dict(raw, name=f"synthetic-{size}")
-    model = build_model(build_data(inst))
-    _info, lp, nnz = solver.compile_model(model, inst.name)
+    _info, lp, nnz = solver.compile_model(build_model(build_data(inst)), inst.name)
+    return lp, nnz
+
+
+def export(size: str, seed: int, out: Path) -> dict[str, Any]:
+    """Build ``size`` through gpnopt and save its standard form's arrays to ``out``."""
+    import highspy
+    import numpy as np
+
+    lp, nnz = network_lp(size, seed)
     a = lp.a_matrix_  # column-wise
     n_rows, n_cols = lp.num_row_, lp.num_col_
     start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
@@ -78,43 +85,44 @@ def export(size: str, seed: int, out: Path) -> dict[str, Any]:
         row_lower=np.asarray(lp.row_lower_), row_upper=np.asarray(lp.row_upper_),
         col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
         cost=np.asarray(lp.col_cost_),
+        maximize=lp.sense_ == highspy.ObjSense.kMaximize, offset=lp.offset_,
         integer=np.zeros(n_cols, dtype=np.int64) if integer is None else integer,
     )
     return {"rows": n_rows, "cols": n_cols, "nnz": nnz}
 
 
-def floor(path: Path, mps: Path | None) -> dict[str, Any]:
-    """The cheapest Pyomo model of the saved arrays, compiled and handed to HiGHS."""
-    import gc
-
-    import highspy
+def load_arrays(path: Path) -> dict[str, Any]:
+    """The saved standard form as plain lists (row-wise: ``starts``, ``col``, ``val``)."""
     import numpy as np
+
+    z = np.load(path)
+    n_rows = len(z["row_lower"])
+    return {
+        "starts": np.searchsorted(z["row"], np.arange(n_rows + 1)).tolist(),
+        "col": z["col"].tolist(), "val": z["val"].tolist(),
+        "row_lower": z["row_lower"].tolist(), "row_upper": z["row_upper"].tolist(),
+        "col_lower": z["col_lower"].tolist(), "col_upper": z["col_upper"].tolist(),
+        "integer": z["integer"].tolist(), "cost": z["cost"].tolist(),
+        "maximize": bool(z["maximize"]), "offset": float(z["offset"]),
+    }
+
+
+def floor_model(a: dict[str, Any]) -> Any:
+    """The cheapest Pyomo model of the standard form ``a`` (:func:`load_arrays`)."""
+    import highspy
     import pyomo.core as pyo
     from pyomo.core.expr.numeric_expr import LinearExpression
 
-    from gpnopt import solver
-
-    z = np.load(path)
-    row, col, val = z["row"], z["col"], z["val"]
-    row_lower, row_upper = z["row_lower"].tolist(), z["row_upper"].tolist()
-    col_lower, col_upper = z["col_lower"].tolist(), z["col_upper"].tolist()
-    integer, cost = z["integer"].tolist(), z["cost"].tolist()
-    n_rows, n_cols = len(row_lower), len(col_lower)
-    starts = np.searchsorted(row, np.arange(n_rows + 1)).tolist()
-    col_l, val_l = col.tolist(), val.tolist()
     inf = highspy.kHighsInf
-    base_kb = _settle()
-    peak_ok = _reset_peak()
-
-    t0 = time.perf_counter()
-    gc.disable()
+    starts, col, val = a["starts"], a["col"], a["val"]
+    row_lower, row_upper = a["row_lower"], a["row_upper"]
+    n_rows, n_cols = len(row_lower), len(a["col_lower"])
     m = pyo.ConcreteModel()
-
     # one Var per kind of column (bounds, integrality), each with constant bounds: the
     # cheapest form, as a model's variable families are (the networks have two kinds)
     kinds: dict[tuple[float, float, int], list[int]] = {}
-    for j in range(n_cols):
-        kinds.setdefault((col_lower[j], col_upper[j], integer[j]), []).append(j)
+    for j, kind in enumerate(zip(a["col_lower"], a["col_upper"], a["integer"], strict=True)):
+        kinds.setdefault(kind, []).append(j)
     xs: list[Any] = [None] * n_cols
     for k, ((lo, up, is_int), members) in enumerate(kinds.items()):
         var = pyo.Var(range(len(members)), bounds=(None if lo <= -inf else lo,
@@ -123,12 +131,11 @@ def floor(path: Path, mps: Path | None) -> dict[str, Any]:
         m.add_component(f"x{k}", var)
         for i, j in enumerate(members):
             xs[j] = var[i]
-    tv = time.perf_counter()
 
     def rule(_m: Any, r: int) -> Any:
-        a, b = starts[r], starts[r + 1]
+        lo_i, hi_i = starts[r], starts[r + 1]
         body = LinearExpression(
-            constant=0, linear_coefs=val_l[a:b], linear_vars=[xs[j] for j in col_l[a:b]]
+            constant=0, linear_coefs=val[lo_i:hi_i], linear_vars=[xs[j] for j in col[lo_i:hi_i]]
         )
         lo, up = row_lower[r], row_upper[r]
         if lo == up:
@@ -140,12 +147,30 @@ def floor(path: Path, mps: Path | None) -> dict[str, Any]:
         return pyo.inequality(lo, body, up)
 
     m.c = pyo.Constraint(range(n_rows), rule=rule)
+    cost = a["cost"]
     nz = [j for j in range(n_cols) if cost[j] != 0]
     m.obj = pyo.Objective(
-        expr=LinearExpression(
-            constant=0, linear_coefs=[cost[j] for j in nz], linear_vars=[xs[j] for j in nz]
-        )
+        expr=LinearExpression(constant=a["offset"], linear_coefs=[cost[j] for j in nz],
+                              linear_vars=[xs[j] for j in nz]),
+        sense=pyo.maximize if a["maximize"] else pyo.minimize,
     )
+    return m
+
+
+def floor(path: Path, mps: Path | None) -> dict[str, Any]:
+    """The cheapest Pyomo model of the saved arrays, compiled and handed to HiGHS."""
+    import gc
+
+    import highspy
+
+    from gpnopt import solver
+
+    a = load_arrays(path)
+    base_kb = _settle()
+    peak_ok = _reset_peak()
+    t0 = time.perf_counter()
+    gc.disable()
+    m = floor_model(a)
     t1 = time.perf_counter()
     _info, lp, nnz = solver.compile_model(m, "floor")
     t2 = time.perf_counter()
@@ -158,9 +183,9 @@ def floor(path: Path, mps: Path | None) -> dict[str, Any]:
     if mps is not None:
         h.writeModel(str(mps))
     return {
-        "rows": n_rows, "cols": n_cols, "nnz": nnz,
-        "model_s": t1 - t0, "var_s": tv - t0, "compile_s": t2 - t1, "pass_s": t3 - t2,
-        "pre_mb": (pre_kb - base_kb) / 1024, "peak_ok": peak_ok
+        "rows": len(a["row_lower"]), "cols": len(a["col_lower"]), "nnz": nnz,
+        "model_s": t1 - t0, "compile_s": t2 - t1, "pass_s": t3 - t2,
+        "pre_mb": (pre_kb - base_kb) / 1024, "peak_ok": peak_ok,
     }
 
 
