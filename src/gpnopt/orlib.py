@@ -17,8 +17,14 @@ The mapping onto gpnopt's schema (:func:`cap_to_instance`) is:
 
 * one country ``X`` and one firm ``F`` (home country ``X``, so no line is foreign);
 * one product ``good`` (tier ``low``, firm ``F``, no bill of materials);
-* warehouse ``i`` is plant ``W001``, ``W002``, ... in ``X``, owned wholly by ``F``, with
-  ``fixed_cost = f_i``, ``assembly_capacity = s_i`` and one cost-free line for ``good``;
+* warehouse ``i`` is plant ``W001``, ``W002``, ... in ``X``, owned wholly by ``F``, with one
+  line for ``good`` that carries the warehouse's numbers: ``fixed_cost = f_i`` and
+  ``capacity = s_i`` (the plant itself costs and limits nothing). The line's binary is then
+  the CFLP's ``y_i``: the per-lane rows ``q_ij <= d_j y_i`` and the capacity row read it, and
+  the plant's own binary, bound only by ``line_requires_plant``, is fixed at 1 by HiGHS's
+  presolve. With the numbers on the plant instead, the model has a second binary per
+  warehouse (the line's, carrying the per-lane rows) that presolve keeps, which doubled
+  HiGHS's time on capc (``docs/performance.md``, "capc to its optimum");
 * customer ``j`` is market ``C0001``, ``C0002``, ... in ``X`` with demand
   ``{good: {quantity: d_j, price: 0, min_served: 1}}`` (every unit must be served, at no
   revenue); customers of zero demand are left out, as they cost nothing;
@@ -282,9 +288,12 @@ def cap_to_dict(data: CapData, name: str) -> dict[str, Any]:
         plant_id(i, m): {
             "country": COUNTRY,
             "owners": {FIRM: 1.0},
-            "fixed_cost": float(data.fixed_costs[i]),
-            "assembly_capacity": float(data.capacities[i]),
-            "lines": {PRODUCT: {}},
+            "lines": {
+                PRODUCT: {
+                    "fixed_cost": float(data.fixed_costs[i]),
+                    "capacity": float(data.capacities[i]),
+                }
+            },
         }
         for i in range(m)
     }
