@@ -47,22 +47,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import SIZES, _reset_peak, _settle, _status_kb  # noqa: E402
+from scale import SIZES, _load, _reset_peak, _settle, _status_kb  # noqa: E402
 
 TARGET_US_PER_NNZ = 2.0  # issue 22, item 3
 
 
 def network_lp(size: str, seed: int) -> tuple[Any, int]:
     """The ``HighsLp`` gpnopt hands HiGHS for network ``size`` of ``scale.py`` (seed
-    ``seed``, ``min_served`` off), and its nonzeros."""
-    import gpnopt
+    ``seed``, ``min_served`` off, as ``scale.py`` loads it), and its nonzeros."""
     from gpnopt import solver
     from gpnopt.data import build_data
-    from gpnopt.generate import generate
     from gpnopt.model import build_model
 
-    raw = generate(seed, min_served_share=0.0, name=f"synthetic-{size}", **SIZES[size])
-    inst = gpnopt.instance_from_dict(raw, name=f"synthetic-{size}")
+    inst = _load(size, seed, None)
     _info, lp, nnz = solver.compile_model(build_model(build_data(inst)), inst.name)
     return lp, nnz
 
