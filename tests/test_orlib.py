@@ -141,10 +141,10 @@ def test_cap_to_instance_tiny(tiny_file: Path) -> None:
     assert inst.channels is None
     assert list(inst.plants) == ["W001", "W002"]
     w2 = inst.plants["W002"]
-    assert (w2.country, w2.owners, w2.fixed_cost, w2.assembly_capacity) == ("X", {"F": 1.0}, 0.0, None)
+    assert (w2.country, w2.owners, w2.fixed_cost, w2.assembly_capacity) == ("X", {"F": 1.0}, 20.0, None)
     assert list(w2.lines) == ["good"]
-    # the warehouse's numbers are its one line's, whose binary is the CFLP's y_i
-    assert (w2.lines["good"].fixed_cost, w2.lines["good"].capacity) == (20.0, 50.5)
+    # the capacity is the line's, whose binary carries every row of the CFLP
+    assert (w2.lines["good"].fixed_cost, w2.lines["good"].capacity) == (0.0, 50.5)
     assert list(inst.markets) == ["C0001", "C0002", "C0003"]
     d = inst.markets["C0002"].demand["good"]
     assert (d.quantity, d.price, d.min_served) == (4.0, 0.0, 1.0)
@@ -171,7 +171,7 @@ def test_load_cap41_counts() -> None:
     assert len(inst.plants) == 16
     assert len(inst.markets) == 50
     assert len(inst.trade.transport) == 16 * 50
-    assert inst.plants["W011"].lines["good"].fixed_cost == 0.0
+    assert inst.plants["W011"].fixed_cost == 0.0
     assert inst.plants["W001"].lines["good"].capacity == 5000.0
     assert inst.markets["C0001"].demand["good"].quantity == 146.0
     lane = next(t for t in inst.trade.transport if (t.from_plant, t.to_market) == ("W002", "C0001"))

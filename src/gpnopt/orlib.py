@@ -17,13 +17,13 @@ The mapping onto gpnopt's schema (:func:`cap_to_instance`) is:
 
 * one country ``X`` and one firm ``F`` (home country ``X``, so no line is foreign);
 * one product ``good`` (tier ``low``, firm ``F``, no bill of materials);
-* warehouse ``i`` is plant ``W001``, ``W002``, ... in ``X``, owned wholly by ``F``, with one
-  line for ``good`` that carries the warehouse's numbers: ``fixed_cost = f_i`` and
-  ``capacity = s_i`` (the plant itself costs and limits nothing). The line's binary is then
-  the CFLP's ``y_i``: the per-lane rows ``q_ij <= d_j y_i`` and the capacity row read it, and
-  the plant's own binary, bound only by ``line_requires_plant``, is fixed at 1 by HiGHS's
-  presolve. With the numbers on the plant instead, the model has a second binary per
-  warehouse (the line's, carrying the per-lane rows) that presolve keeps, which doubled
+* warehouse ``i`` is plant ``W001``, ``W002``, ... in ``X``, owned wholly by ``F``, with
+  ``fixed_cost = f_i`` and one line for ``good`` with ``capacity = s_i``. The line's binary
+  ``z_i`` then carries every row of the CFLP (the per-lane rows ``q_ij <= d_j z_i`` and the
+  capacity row ``sum_j q_ij <= s_i z_i``), and the plant's ``y_i`` only its fixed cost and
+  ``z_i <= y_i`` (``line_requires_plant``), so ``y_i = z_i`` wherever ``f_i > 0``. With the
+  capacity on the plant (``assembly_capacity``) instead, the capacity row reads ``y_i`` and
+  the per-lane rows ``z_i``: two binaries with rows of their own per warehouse, which doubled
   HiGHS's time on capc (``docs/performance.md``, "capc to its optimum");
 * customer ``j`` is market ``C0001``, ``C0002``, ... in ``X`` with demand
   ``{good: {quantity: d_j, price: 0, min_served: 1}}`` (every unit must be served, at no
@@ -288,12 +288,8 @@ def cap_to_dict(data: CapData, name: str) -> dict[str, Any]:
         plant_id(i, m): {
             "country": COUNTRY,
             "owners": {FIRM: 1.0},
-            "lines": {
-                PRODUCT: {
-                    "fixed_cost": float(data.fixed_costs[i]),
-                    "capacity": float(data.capacities[i]),
-                }
-            },
+            "fixed_cost": float(data.fixed_costs[i]),
+            "lines": {PRODUCT: {"capacity": float(data.capacities[i])}},
         }
         for i in range(m)
     }
