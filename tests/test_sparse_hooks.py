@@ -19,7 +19,13 @@ import gpnopt
 from gpnopt.data import build_data
 from gpnopt.generate import generate
 from gpnopt.model import build_model
-from gpnopt.solver.highs import NumpyStandardForm, compile_model, highs_lp
+from gpnopt.solver.highs import (
+    NumpyStandardForm,
+    RowTerms,
+    RowTermsVisitor,
+    compile_model,
+    highs_lp,
+)
 from gpnopt.solver.sparse import CscMatrix, CsrMatrix
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
@@ -163,3 +169,33 @@ def test_pyomo_keeps_its_scipy_hooks():
     base = standard_form._LinearStandardFormCompiler_impl
     assert base._csc_matrix is None or base._csc_matrix is sps.csc_array
     assert NumpyStandardForm._csc_matrix is CscMatrix
+
+
+def test_row_terms_visitor_gives_pyomo_s_rows():
+    """``RowTermsVisitor`` hands each row over as tuples: the same matrix as Pyomo's own
+    visitor on rows that share a named expression (cached by the visitor, which must keep
+    its dicts), a row that is a named expression, ranged rows and a maximised objective."""
+    import pyomo.environ as pyo
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(range(5), bounds=(0, 10))
+    m.y = pyo.Var(domain=pyo.Binary)
+    m.e = pyo.Expression(expr=0.5 * m.x[0] + 0.25 * m.x[1] - m.y)
+    m.c1 = pyo.Constraint(expr=m.e + m.x[2] <= 4)
+    m.c2 = pyo.Constraint(expr=(1, 2 * m.e - m.x[3], 7))  # ranged: two rows of the mixed form
+    m.c3 = pyo.Constraint(expr=m.e >= -1)  # the body is the named expression itself
+    m.c4 = pyo.Constraint(expr=m.x[4] - 0.1 * m.x[0] + 0.0 * m.x[1] == 1)  # a zero dropped
+    m.o = pyo.Objective(expr=3 * m.e + m.x[4], sense=pyo.maximize)
+    assert NumpyStandardForm._get_visitor is RowTermsVisitor
+    assert assert_same_lp(m) == 17  # 4 + 2 x 4 + 3 + 2
+    for body in (m.e, m.c1.body, m.c2.body):  # Pyomo's reading of the expressions unchanged
+        repn = RowTermsVisitor({}).walk_expression(body)
+        assert isinstance(repn.linear, RowTerms)
+        assert len(repn.linear) == len(repn.linear.values()) > 0
+
+
+def test_row_terms_read_as_a_dict_is_read():
+    terms = RowTerms({7: 0.5, 3: -1.0, 11: 2.0})
+    assert len(terms) == 3
+    assert list(terms) == [7, 3, 11]
+    assert list(terms.values()) == [0.5, -1.0, 2.0]

@@ -34,6 +34,7 @@ import numpy as np
 import pyomo.core as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.gc_manager import PauseGC
+from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -300,6 +301,50 @@ def compile_model(model: pyo.ConcreteModel, name: str = "") -> tuple[Any, highsp
     return info, lp, nnz
 
 
+class RowTerms:
+    """A row's linear part as the compiler reads it, in two tuples instead of a dict.
+
+    Pyomo's compiler keeps each row's ``repn.linear`` (variable id -> coefficient) until it
+    forms the matrix at the end, and reads it only three ways: ``len``, iteration over the
+    ids and ``values()`` (``pyomo/repn/plugins/standard_form.py``, 6.10). Two tuples of the
+    same objects, in the same order, give it the same numbers, bit for bit, in about a
+    quarter less memory at the compiler's peak (``docs/performance.md``, item 3).
+    """
+
+    __slots__ = ("coefs", "ids")
+
+    def __init__(self, linear: dict[int, Any]) -> None:
+        self.ids = tuple(linear)
+        self.coefs = tuple(linear.values())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Any:
+        return iter(self.ids)
+
+    def values(self) -> tuple[Any, ...]:
+        """The coefficients, in the order of the ids."""
+        return self.coefs
+
+
+class RowTermsVisitor(LinearRepnVisitor):
+    """Pyomo's linear visitor, handing each walked row's linear part over as
+    :class:`RowTerms`.
+
+    Only the result of a walk is changed: the repn of a named expression that the visitor
+    caches for later rows is a duplicate of what it returns (``_handle_named_ANY``), so the
+    cache keeps its dicts.
+    """
+
+    def walk_expression(self, expr: Any) -> Any:
+        """The repn of ``expr``, its linear part as :class:`RowTerms`."""
+        repn = super().walk_expression(expr)
+        if repn.nonlinear is None and repn.linear.__class__ is dict:
+            repn.linear = RowTerms(repn.linear)
+        return repn
+
+
 class NumpyStandardForm(standard_form._LinearStandardFormCompiler_impl):
     """Pyomo's standard-form compiler with numpy-only matrices as its hooks.
 
@@ -310,11 +355,13 @@ class NumpyStandardForm(standard_form._LinearStandardFormCompiler_impl):
     class attributes "so that others can change the hooks"
     (``pyomo/repn/plugins/standard_form.py``); this subclass gives them ``numpy.fromiter``
     and the matrices of :mod:`gpnopt.solver.sparse` (the same arrays as ``scipy.sparse``'s,
-    bit for bit), so that the hand-over imports no scipy. The compiler's own class is left
-    as it is, for Pyomo's other users of it (its Gurobi interface hands the matrices to
-    ``gurobipy``).
+    bit for bit), so that the hand-over imports no scipy. Its visitor is
+    :class:`RowTermsVisitor` (the ``_get_visitor`` hook), which keeps each row's terms in
+    tuples until the matrix is formed. The compiler's own class is left as it is, for
+    Pyomo's other users of it (its Gurobi interface hands the matrices to ``gurobipy``).
     """
 
+    _get_visitor = RowTermsVisitor
     _to_vector = np.fromiter
     _csc_matrix = CscMatrix
     _csr_matrix = CsrMatrix
