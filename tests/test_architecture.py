@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "input",
         (
             "gpnopt.io",
+            "gpnopt.yaml_reader",
             "gpnopt.named_scenarios",
             "gpnopt.timeseries",
             "gpnopt.patches",

@@ -55,9 +55,9 @@ def test_debug_shows_the_traceback():
 
 
 def test_oversized_file(tmp_path, monkeypatch):
-    import gpnopt.io
+    import gpnopt.yaml_reader
 
-    monkeypatch.setattr(gpnopt.io, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(gpnopt.yaml_reader, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.yaml"
     path.write_text("name: big\nnotes: {pad: '" + "x" * 2000 + "'}\n")
     res = runner.invoke(app, ["validate", str(path)])

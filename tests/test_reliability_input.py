@@ -150,9 +150,9 @@ def test_dev_zero_scenario_file_is_refused_quickly():
 
 def test_file_growing_past_its_stat_size_is_cut(tmp_path, monkeypatch):
     """The read is bounded by the limit, whatever st_size said."""
-    import gpnopt.io
+    import gpnopt.yaml_reader
 
-    monkeypatch.setattr(gpnopt.io, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(gpnopt.yaml_reader, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.yaml"
     path.write_text("name: big\nnotes: {pad: '" + "x" * 5000 + "'}\n")
     real_stat = os.stat
@@ -162,7 +162,7 @@ def test_file_growing_past_its_stat_size_is_cut(tmp_path, monkeypatch):
             self.st_mode = st.st_mode
             self.st_size = 10
 
-    monkeypatch.setattr(gpnopt.io.os, "fstat", lambda fd: Small(real_stat(fd)))
+    monkeypatch.setattr(gpnopt.yaml_reader.os, "fstat", lambda fd: Small(real_stat(fd)))
     probs = _problems(path)
     assert any("larger than the limit of 1000" in p for p in probs), probs
 
@@ -309,9 +309,9 @@ def test_value_read_as_boolean_gets_a_quoting_hint(tmp_path):
 
 
 def test_plain_large_list_is_not_an_alias_problem(tmp_path, monkeypatch):
-    import gpnopt.io
+    import gpnopt.yaml_reader
 
-    monkeypatch.setattr(gpnopt.io, "MAX_NODES", 1000)
+    monkeypatch.setattr(gpnopt.yaml_reader, "MAX_NODES", 1000)
     path = tmp_path / "long.yaml"
     path.write_text("name: long\nnotes: {pad: [" + ", ".join(["1"] * 5000) + "]}\n")
     probs = _problems(path)
@@ -321,9 +321,9 @@ def test_plain_large_list_is_not_an_alias_problem(tmp_path, monkeypatch):
 
 
 def test_alias_bomb_still_refused_as_alias_problem(tmp_path, monkeypatch):
-    import gpnopt.io
+    import gpnopt.yaml_reader
 
-    monkeypatch.setattr(gpnopt.io, "MAX_NODES", 1000)
+    monkeypatch.setattr(gpnopt.yaml_reader, "MAX_NODES", 1000)
     lines = ["name: bomb", "notes:", '  a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
     for n in range(1, 4):
         lines.append(f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]")
@@ -334,9 +334,9 @@ def test_alias_bomb_still_refused_as_alias_problem(tmp_path, monkeypatch):
 
 
 def test_too_many_aliases(tmp_path, monkeypatch):
-    import gpnopt.io
+    import gpnopt.yaml_reader
 
-    monkeypatch.setattr(gpnopt.io, "MAX_ALIASES", 5)
+    monkeypatch.setattr(gpnopt.yaml_reader, "MAX_ALIASES", 5)
     path = tmp_path / "a.yaml"
     path.write_text("name: a\nnotes: {x: &x 1, l: [" + ", ".join(["*x"] * 6) + "]}\n")
     probs = _problems(path)
