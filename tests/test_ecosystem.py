@@ -327,6 +327,16 @@ def test_every_command_has_the_shared_options(name):
         assert "--force" in opts or name == "schema", name
 
 
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_command_summary_is_one_line(name):
+    # `gpnopt --help` lists each command with the first paragraph of its help, line breaks
+    # kept: a summary wrapped in the source shows broken mid-sentence in the list
+    summary = (_commands()[name].help or "").strip().split("\n\n")[0]
+    assert summary, name
+    assert "\n" not in summary, f"{name}: {summary!r}"
+    assert len(summary) <= 88, f"{name}: {len(summary)} characters"
+
+
 def test_sweep_takes_force_and_still_the_old_overwrite(tiny_path, tmp_path):
     out = tmp_path / "sw"
     args = ["sweep", str(tiny_path), "--samples", "2", "--out", str(out), "-q"]

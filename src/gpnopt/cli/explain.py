@@ -92,8 +92,10 @@ def explain(
     quiet: QuietOpt = False,
     log_file: LogFileOpt = None,
 ) -> None:
-    """Explain decisions of the optimum: the forced alternative, what stands in the way,
-    the threshold that flips each, in a sentence."""
+    """Explain decisions of the optimum: forced alternative, obstacles, flip thresholds.
+
+    For each decision: the forced alternative, what stands in the way, and the threshold
+    that flips it, in a sentence."""
     if not decision and not all_decisions:
         msg = "give --decision NAME (repeatable) or --all"
         raise error_exit(msg, EXIT_USAGE)
