@@ -94,8 +94,7 @@ def explain(
 ) -> None:
     """Explain decisions of the optimum: forced alternative, obstacles, flip thresholds.
 
-    For each decision: the forced alternative, what stands in the way, and the threshold
-    that flips it, in a sentence."""
+    For each decision: the forced alternative, what stands in the way, and the threshold that flips it, in a sentence."""
     if not decision and not all_decisions:
         msg = "give --decision NAME (repeatable) or --all"
         raise error_exit(msg, EXIT_USAGE)

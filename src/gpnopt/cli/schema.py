@@ -42,10 +42,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of an instance file (for editors and other tools).
 
-    Put '# yaml-language-server: $schema=PATH/gpnopt-instance.schema.json' as the first line
-    of an instance so that editors with the YAML language server complete and check its
-    keys. docs/reference.md is the same contract as a readable field reference.
-    """
+    Put '# yaml-language-server: $schema=PATH/gpnopt-instance.schema.json' as the first line of an instance so that editors with the YAML language server complete and check its keys. docs/reference.md is the same contract as a readable field reference."""
     from gpnopt.atomic import write_text
     from gpnopt.reference import reference_markdown, schema_text
 

@@ -115,12 +115,7 @@ def sensitivity(
 ) -> None:
     """Rank which groups of numbers move each conclusion (global sensitivity, SALib).
 
-    Varies every cost and price (or the --perturb ranges) with a Morris or Sobol' design,
-    solves each row on the sweep's workers, and ranks the groups (by provenance kind, family
-    or path) by their effect on every expectation, the objective, firm profits and the
-    specialization indices; flags conclusions that rest mostly on assumed numbers. Files in
-    --out: sensitivity.json, indices.csv, factors.csv, draws/. See docs/uncertainty.md.
-    """
+    Varies every cost and price (or the --perturb ranges) with a Morris or Sobol' design, solves each row on the sweep's workers, and ranks the groups (by provenance kind, family or path) by their effect on every expectation, the objective, firm profits and the specialization indices; flags conclusions that rest mostly on assumed numbers. Files in --out: sensitivity.json, indices.csv, factors.csv, draws/. See docs/uncertainty.md."""
     from gpnopt.errors import GpnoptError
     from gpnopt.sensitivity import SensitivitySpec, run_sensitivity
     from gpnopt.sweep import SweepError

@@ -59,9 +59,7 @@ def validate(
 ) -> None:
     """Check an instance without solving it: schema, references, scenarios, every period.
 
-    Checks the schema, the references, the scenario and every period's data. Without
-    --scenario, every scenario the file names is applied and checked too (and each override
-    no scenario names, alone); --scenario base checks the file as written only."""
+    Checks the schema, the references, the scenario and every period's data. Without --scenario, every scenario the file names is applied and checked too (and each override no scenario names, alone); --scenario base checks the file as written only."""
     from gpnopt.horizon_data import build_horizon_data
     from gpnopt.named_scenarios import scenario_problems
 
