@@ -325,7 +325,7 @@ AllowImportsOpt = Annotated[
     bool,
     typer.Option(
         "--allow-imports-outside",
-        help="read imports: files outside the instance's folder",
+        help="Read imports: files from outside the instance's folder.",
     ),
 ]
 
