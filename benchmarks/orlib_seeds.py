@@ -110,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                             wrong += 1
                             notes.append(f"{k} proved {res[k]['cost']:.3f}, not the optimum")
                     else:
-                        notes.append(f"{k} stopped ({res[k]['status']}, gap {res[k]['gap']:.2e})")
+                        found = ", its incumbent the published optimum" if res[k]["reached"] else ""
+                        notes.append(
+                            f"{k} stopped ({res[k]['status']}, gap {res[k]['gap']:.2e}{found})"
+                        )
                 print(f"{name:<12} {seed:>4} {res['gpnopt']['wall_s']:>9.2f} "
                       f"{res['textbook']['wall_s']:>10.2f}  {'; '.join(notes)}", flush=True)
             if all(len(times[k]) == len(args.seeds) for k in KINDS):
