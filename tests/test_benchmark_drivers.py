@@ -16,23 +16,19 @@ while ``thin`` is a coin flip under +-60% noise.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from bench_helpers import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 MICRO = ROOT / "tests" / "data" / "knife_edge.yaml"
 
 
 def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"gpnopt_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "benchmarks" / f"{name}.py", f"gpnopt_bench_{name}")
 
 
 def test_knife_edges_finds_the_hand_derived_flips(capsys: pytest.CaptureFixture[str]) -> None:

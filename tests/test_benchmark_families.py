@@ -7,7 +7,6 @@ generated size, so that it stays fast; the contract is in ``benchmarks/families/
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -15,6 +14,7 @@ import pyomo.environ as pyo
 import pytest
 
 import gpnopt
+from bench_helpers import load_script
 from gpnopt.data import build_data
 from gpnopt.generate import generate
 from gpnopt.model import build_model
@@ -26,12 +26,7 @@ XS = dict(countries=6, firms=3, plants=12, products=8, components=10, suppliers=
 
 
 def _module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"gpnopt_family_{path.stem}", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, f"gpnopt_family_{path.stem}")
 
 
 SWITCHES = sorted(p.stem for p in FAMILIES.glob("*.py") if p.stem != "__init__")

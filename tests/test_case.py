@@ -17,6 +17,7 @@ import pytest
 
 import gpnopt
 import gpnopt.io
+from bench_helpers import load_script
 from case_helpers import firm_profit, flow, in_house, sold
 
 CASE = Path(__file__).resolve().parents[1] / "instances" / "tm_ffg.yaml"
@@ -239,13 +240,7 @@ def test_calibration_table_quotes_each_numbers_provenance():
 
 
 def _robustness_module():
-    import importlib.util
-
-    path = CASE.parents[1] / "benchmarks" / "robustness.py"
-    spec = importlib.util.spec_from_file_location("gpnopt_robustness", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(CASE.parents[1] / "benchmarks" / "robustness.py", "gpnopt_robustness")
 
 
 @pytest.mark.slow

@@ -5,7 +5,6 @@ timed: the script prints the seconds (``docs/performance.md``)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import highspy
 import pytest
 
+from bench_helpers import load_script
 from gpnopt.orlib import read_optima
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,16 +22,7 @@ FOLDER = ROOT / "tests" / "data" / "orlib-cap"
 
 @pytest.fixture(scope="module")
 def seeds_module():
-    sys.path.insert(0, str(SCRIPT.parent))  # the script imports orlib_cap.py beside it
-    try:
-        spec = importlib.util.spec_from_file_location("gpnopt_orlib_seeds", SCRIPT)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
+    return load_script(SCRIPT, "gpnopt_orlib_seeds")
 
 
 def _n_int(lp) -> int:

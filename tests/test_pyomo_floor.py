@@ -8,13 +8,12 @@ prints the figures (``docs/performance.md``, "Pyomo's own floor for item 3").
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import highspy
 import pytest
 
+from bench_helpers import load_script
 from gpnopt import solver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,17 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def floor_module():
-    path = ROOT / "benchmarks" / "pyomo_floor.py"
-    sys.path.insert(0, str(path.parent))  # the script imports scale.py beside it
-    try:
-        spec = importlib.util.spec_from_file_location("gpnopt_pyomo_floor", path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(path.parent))
-    return module
+    return load_script(ROOT / "benchmarks" / "pyomo_floor.py", "gpnopt_pyomo_floor")
 
 
 def _relaxation(lp) -> float:
