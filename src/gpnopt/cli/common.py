@@ -325,7 +325,7 @@ AllowImportsOpt = Annotated[
     bool,
     typer.Option(
         "--allow-imports-outside",
-        help="Read imports: files from outside the instance's folder.",
+        help="Let imports: name YAML files outside the instance's folder.",
     ),
 ]
 
