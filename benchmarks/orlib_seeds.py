@@ -7,7 +7,8 @@ HiGHS's search path made the difference. This script solves, for each seed, HiGH
 
 * ``gpnopt``: gpnopt's own standard form of the instance (``gpnopt.orlib.load_cap``, the data,
   the model and :func:`gpnopt.solver.highs.compile_model`: the matrix ``gpnopt solve`` hands
-  to HiGHS, whose solve differs from this one only in the seed), and
+  to HiGHS, with HiGHS's options as gpnopt sets them but the seed and the threads; the start
+  heuristic does not run on these 200 integer columns), and
 * ``textbook``: the textbook strong formulation (``orlib_cap.textbook_lp``),
 
 the two side by side, one process each (``--threads`` each, default 1, so that the pair fits
@@ -34,11 +35,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from orlib_cap import IN_REPO, default_dir, select, solve_lp, textbook_lp  # beside this file
 
-from orlib_cap import IN_REPO, default_dir, select, solve_lp, textbook_lp  # noqa: E402
-
-from gpnopt.orlib import read_optima  # noqa: E402
+from gpnopt.orlib import read_optima
 
 KINDS = ("gpnopt", "textbook")
 
@@ -83,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (folder / "optima.csv").is_file():
         print(f"no OR-Library folder at {folder}; using the small instances in {IN_REPO}")
         folder = IN_REPO
-    names = [n for n in select(read_optima(folder), args.instances)
-             if (folder / read_optima(folder)[n].file).is_file()]
+    optima = read_optima(folder)
+    names = [n for n in select(optima, args.instances) if (folder / optima[n].file).is_file()]
     if not names:
         print("nothing to run (the instances' files are not in the folder)")
         return 0

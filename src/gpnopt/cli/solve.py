@@ -261,7 +261,9 @@ def generate(
     products: Annotated[int, typer.Option("--products", min=1, help="Products.")] = 8,
     components: Annotated[int, typer.Option("--components", min=1, help="Components.")] = 10,
     suppliers: Annotated[int, typer.Option("--suppliers", min=0, help="Supplier pools.")] = 20,
-    markets: Annotated[int, typer.Option("--markets", min=1, help="Markets drawn (one no channel can reach is left out).")] = 20,
+    markets: Annotated[
+        int, typer.Option("--markets", min=1, help="Markets drawn (one no channel reaches is left out).")
+    ] = 20,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT_FILE if it exists.")] = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
