@@ -87,6 +87,24 @@ def select(optima: dict[str, CapEntry], names: list[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def instances(
+    folder: Path | None, names: list[str] | None
+) -> tuple[Path, dict[str, CapEntry], list[str]]:
+    """The benchmark folder (``folder``, else :func:`default_dir`, else the small instances in
+    the repository), its optima and the selected names whose files are there; it prints which
+    fallback it took and which instances it skipped."""
+    folder = folder or default_dir()
+    if not (folder / "optima.csv").is_file():
+        print(f"no OR-Library folder at {folder}; using the small instances in {IN_REPO}")
+        folder = IN_REPO
+    optima = read_optima(folder)
+    chosen = select(optima, names)
+    missing = [n for n in chosen if not (folder / optima[n].file).is_file()]
+    if missing:
+        print(f"skipped {len(missing)} instance(s) ({', '.join(missing)}): {WHERE}")
+    return folder, optima, [n for n in chosen if n not in missing]
+
+
 def _fmt(value: Any, spec: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -237,16 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    folder = args.dir or default_dir()
-    if not (folder / "optima.csv").is_file():
-        print(f"no OR-Library folder at {folder}; using the small instances in {IN_REPO}")
-        folder = IN_REPO
-    optima = read_optima(folder)
-    names = select(optima, args.instances)
-    missing = [n for n in names if not (folder / optima[n].file).is_file()]
-    if missing:
-        print(f"skipped {len(missing)} instance(s) ({', '.join(missing)}): {WHERE}")
-        names = [n for n in names if n not in missing]
+    folder, optima, names = instances(args.dir, args.instances)
     if not names:
         print("nothing to run")
         return 0

@@ -35,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from orlib_cap import IN_REPO, default_dir, select, solve_lp, textbook_lp  # beside this file
+from orlib_cap import instances, solve_lp, textbook_lp  # beside this file
 
 from gpnopt.orlib import read_optima
 
@@ -78,14 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=None, help="benchmark folder")
     args = parser.parse_args(argv)
 
-    folder = args.dir or default_dir()
-    if not (folder / "optima.csv").is_file():
-        print(f"no OR-Library folder at {folder}; using the small instances in {IN_REPO}")
-        folder = IN_REPO
-    optima = read_optima(folder)
-    names = [n for n in select(optima, args.instances) if (folder / optima[n].file).is_file()]
+    folder, _optima, names = instances(args.dir, args.instances)
     if not names:
-        print("nothing to run (the instances' files are not in the folder)")
+        print("nothing to run")
         return 0
     options = {"time_limit": args.time_limit, "threads": args.threads, "mip_gap": args.mip_gap}
     print(f"HiGHS alone, {args.threads} thread(s) per solve, the two models of a seed side by "
