@@ -1,9 +1,10 @@
 """Schema of family 18, technicians as an economic resource (``docs/formulation.md``).
 
 A firm's ``technicians`` entry (:class:`gpnopt.schema.TechnicianPolicy`) may state a
-``cost`` per expatriate-year, a way to ``hiring`` (train or hire) more technicians, and
-``local_managers`` that substitute for part of what a foreign plant's lines need. A firm
-that states none of the three keeps family 8 exactly (a pool that limits its foreign lines).
+``cost`` per expatriate-year, a way to ``hiring`` (train or hire) more technicians,
+``local_managers`` that substitute for part of what a foreign plant's lines need, and
+``whole_persons: true`` (crews counted in whole persons). A firm that states none of the
+four keeps family 8 exactly (a pool that limits its foreign lines).
 Shape only here; the cross-references (plants, owners) are checked in
 :mod:`gpnopt.checks.staffing`.
 """

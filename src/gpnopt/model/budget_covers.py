@@ -14,8 +14,9 @@ and an asset that alone weighs more than B_f is a cover of one (u_j <= 0, with i
 Each row holds at every integer point of the budget row (any |C| of its binaries at 1
 would spend more than B_f), so no design is cut off; the LP relaxation, which may build
 fractions of several large plants within the budget, loses those fractional points. The
-knapsack is the budget row's binary part: other terms of the row (expansion modules,
-acquisitions) are non-negative, so dropping them keeps the covers valid; a firm whose row
+knapsack is the budget row's binary part (an acquisition's ``v_acquired`` among them): its
+other terms (family 17's expansion modules, integers) are non-negative, so dropping them
+keeps the covers valid; a firm whose row
 has family 17's funding terms (negative: a partner relieves the budget) gets no covers.
 
 The covers are enumerated depth first over the assets by decreasing weight (ties in the

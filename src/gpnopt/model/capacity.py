@@ -8,6 +8,7 @@ Indices: p plant, i product, k component, s supplier pool, d plant supplied.
     supplier_capacity[s,k]:   sum_d v_flow[k,s,d] <= capacity[s,k]
     line_assembly_link[p,i]:  capacity_use[i] * production[p,i]
                                   <= assembly_capacity[p] * v_line_open[p,i]
+                                  (+ K_a * v_modules[a] with an expansion, family 17)
                               (where assembly_capacity[p] / capacity_use[i] is below the
                               line's reachable demand and its own capacity)
 

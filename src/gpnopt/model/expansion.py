@@ -24,7 +24,9 @@ Rows in each period:
 and the capacity rows gain the modules (``module_terms``): ``assembly_capacity[p]``'s
 right-hand side is assembly_capacity[p] * v_is_open[p] + K_a * v_modules[a],
 ``line_capacity[p,i]``'s capacity[p,i] * v_line_open[p,i] + K_a * v_modules[a],
-``component_capacity[p,k]``'s capacity[p,k] * v_in_house[p,k] + K_a * v_modules[a]. The
+``component_capacity[p,k]``'s capacity[p,k] * v_in_house[p,k] + K_a * v_modules[a], and the
+derived ``line_assembly_link[p,i]``'s assembly_capacity[p] * v_line_open[p,i] + K_a *
+v_modules[a]. The
 data's output bounds (max_production, max_output, max_need) count every module.
 
 Money. The plant's yearly cost gains the part ``expansion_cost[p] = sum_{a of p} C_a *

@@ -6,6 +6,8 @@ are linear in the variables:
 
     revenue[p] = sum_{(p,i,h,m)} price[m,i] * (1 - margin[h]) * v_sales[p,i,h,m]
                  + sum_{(k,s,d), d != s = p} transfer_price[k] * v_flow[k,p,d]
+                 + the families' revenue parts of p (demand_curve[p] of family 16,
+                   base_support_fee[p] of family 19)
                    (a component with ``transfer_prices``: sum_l P_kl * v_flow_at[k,p,d,l],
                    family 23, and so the buyer's purchases)
     cost[p]    = fixed_cost[p] * v_is_open[p]
@@ -13,11 +15,14 @@ are linear in the variables:
                  + sum_k (make fixed_cost[p,k] * v_in_house[p,k] + unit_cost[p,k] * v_output[p,k])
                  + sum_{(k,s,p)} price[k,s] * v_flow[k,s,p] + transport_cost[p] + tariff_cost[p]
                  + capital_charge[p] + sum of the families' cost parts of p
-                   (gpnopt.model.parts.PARTS: learning_cost[p] of family 15, ...)
-    revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m]
+                   (gpnopt.model.parts.PARTS: learning_cost[p] of family 15, tax[p] of
+                   family 22, ...; a channel's demand_curve[h] and tax[h] and an office's
+                   tax[o] are parts of theirs)
+    revenue[h] = sum price[m,i] * margin[h] * v_sales[.,i,h,m] + revenue parts of h
     cost[h]    = fixed_cost[h] * v_channel_open[h] + unit_cost[h] * sum v_sales[.,.,h,.]
-                 + capital_charge[h]
-    cost[o]    = fixed_cost[o] * v_office_open[o] + capital_charge[o]
+                 + capital_charge[h] + cost parts of h
+    revenue[o] = revenue parts of o
+    cost[o]    = fixed_cost[o] * v_office_open[o] + capital_charge[o] + cost parts of o
     profit[e]  = revenue[e] - cost[e]
     firm_profit[f] = sum_e share[f,e] * profit[e]
 

@@ -34,7 +34,8 @@ rebuild is credited on its own). Salvage goes to the owners at the end (period T
 
     participation[f]:       npv_firm_profit[f] >= sum_t W_t * reservation_profit[f,t]
     capital_budget[f,t]:    sum_{a} share[f,e(a),t] * investment[a,t] * v_build[a,t]
-                            (+ expansion modules added and funding, family 17)
+                            (+ expansion modules added and funding, family 17,
+                            + acquisition prices, family 26)
                             <= capital_budget[f,t]
 
 Family 17 (:mod:`gpnopt.model.expansion`) adds to npv_firm_profit the change of equity that

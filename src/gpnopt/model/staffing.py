@@ -1,8 +1,8 @@
 """Family 18, technicians as an economic resource: expatriates that cost money, local
 managers that substitute for part of them, and hires that add to the pool.
 
-Applies to a firm f whose ``technicians`` entry states ``cost``, ``hiring`` or
-``local_managers`` (:func:`gpnopt.economics.staffing.states_staffing`); any other firm keeps
+Applies to a firm f whose ``technicians`` entry states ``cost``, ``hiring``,
+``local_managers`` or ``whole_persons: true`` (:func:`gpnopt.economics.staffing.states_staffing`); any other firm keeps
 family 8 (:mod:`gpnopt.model.technicians`) exactly. Indices: f such a firm, p a foreign
 plant of f (a plant outside f's home country with a line of a product f designs), i a
 product, t a period. As in family 8, p's lines need

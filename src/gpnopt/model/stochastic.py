@@ -1,4 +1,4 @@
-"""Family 26, two-stage stochastic programs: the extensive form over sampled scenarios.
+"""Family 28, two-stage stochastic programs: the extensive form over sampled scenarios.
 
 Indices: s a scenario (0..N-1, probability pi_s, 1/N for a sample), k a first-stage key
 (a decision of a first-stage family: ``plants:P`` is v_is_open[P], ``lines:P:i``

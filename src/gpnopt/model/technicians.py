@@ -9,7 +9,7 @@ and per_unit[f, tier(i)] per unit made:
                              <= pool[f]
 
 Firms without a ``technicians`` entry have an unlimited pool. A firm whose entry states
-``cost``, ``hiring`` or ``local_managers`` is family 18's (:mod:`gpnopt.model.staffing`):
+``cost``, ``hiring``, ``local_managers`` or ``whole_persons: true`` is family 18's (:mod:`gpnopt.model.staffing`):
 its ``technicians[f]`` is the same, its ``technician_pool[f]`` row that family's.
 
 In a multi-period instance each period's block ``m.period[t]`` holds this family for period
