@@ -181,3 +181,31 @@ def test_readme_states_the_instance_rules():
     for rule in ("letters, digits, `_` and `-`", "at most 64", "1e12", "boolean",
                  "`.yaml`/`.yml` files beside the instance", "fractions"):
         assert rule in text, rule
+
+
+def table_breaks(text: str) -> list[int]:
+    """Line numbers of blank lines inside a Markdown table: a blank line between two rows,
+    the second not a new table's header (a blank line ends a table in GitHub's Markdown,
+    so the rows after it render as loose text)."""
+    lines = text.split("\n")
+    breaks = []
+    for i in range(1, len(lines) - 1):
+        if lines[i].strip() or not lines[i - 1].startswith("|"):
+            continue
+        nxt = lines[i + 1]
+        header = i + 2 < len(lines) and re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", lines[i + 2])
+        if nxt.startswith("|") and not header:
+            breaks.append(i + 1)
+    return breaks
+
+
+def test_table_breaks_are_found():
+    assert table_breaks("| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n") == [4]
+    assert table_breaks("| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n") == []
+
+
+@pytest.mark.parametrize(
+    "path", sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]), ids=lambda p: p.name
+)
+def test_no_blank_line_splits_a_table(path):
+    assert table_breaks(path.read_text(encoding="utf-8")) == [], path.name

@@ -1,4 +1,6 @@
-"""The schema of an expectation: a declarative check of a solution (``docs/expectations.md``).
+"""The schema of an expectation: a declarative check of a solution.
+
+The field reference is ``docs/reference.md``, section "Expectation".
 
 Part of :mod:`gpnopt.schema` (``gpnopt.schema.Expectation`` keeps working); its own module so
 that the kinds can grow. Evaluated in :mod:`gpnopt.analysis.expectations`; periods:
@@ -18,7 +20,7 @@ __all__ = ["Expectation"]
 
 
 class Expectation(Base):
-    """A declarative check of a solution (see ``docs/expectations.md``).
+    """A declarative check of a solution, reported by ``gpnopt solve`` with each result.
 
     Kinds and the fields they use:
 

@@ -1,7 +1,7 @@
 """Result: the solved network as tidy pandas tables, and writing them atomically.
 
 Tables (``Result.tables``; the same as CSV files in ``--out DIR``; the first columns are
-the contract of ``PRODUCT.md``, the rest are extras):
+the contract other tools rely on, the rest are extras):
 
 =====================  ==============================================================
 table                  columns
