@@ -13,7 +13,7 @@ gpnopt does any work of its own:
    Pyomo's ``LinearExpression`` objects made straight from the arrays (no operator
    overloading, no ``sum()``; a number on one side), one linear objective, with the garbage
    collector paused; then compiles it with gpnopt's hand-over (Pyomo's
-   ``LinearStandardFormCompiler`` with numpy matrices) and hands the ``HighsLp`` to HiGHS;
+   ``LinearStandardFormCompiler`` with numpy matrices) and hands the ``HighsLp`` to HiGHS.
 
 The floor's seconds per nonzero (model, compile, ``passModel``) are what any gpnopt build that
 goes through Pyomo's modelling objects and compiler pays at least, with no data to derive, no

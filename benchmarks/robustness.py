@@ -1,4 +1,4 @@
-"""Robustness of the TM/FFG calibration: is the case's pattern knife-edge?
+"""Robustness of a calibration (the TM/FFG case by default): is the case's pattern knife-edge?
 
 Each draw multiplies every number whose YAML key contains ``cost`` or ``price`` (fixed, unit,
 investment and transport costs; market, supplier and transfer prices) by an independent
@@ -6,15 +6,18 @@ uniform factor in [1 - noise, 1 + noise], solves the instance and evaluates its 
 The script prints, for each expectation, the share of draws in which it holds, and the share
 of draws in which the whole core pattern holds.
 
-The core pattern (issue 3): Japan makes the high tier (for Japan and the West); FT-China makes
-the medium tier for China; FFG-China casts in-house and supplies FT-China; TM Thailand
-assembles for South-East Asia from FT-China's parts.
+The core pattern of the TM/FFG case (issue 3): Japan makes the high tier (for Japan and the
+West); FT-China makes the medium tier for China; FFG-China casts in-house and supplies
+FT-China; TM Thailand assembles for South-East Asia from FT-China's parts (:data:`CORE`, by
+scenario). For another instance (``--instance``) the core pattern is every expectation of the
+instance, or the ids ``--core`` names.
 
 Usage::
 
-    .venv/bin/python benchmarks/robustness.py                 # 30 draws, seed 0, base
-    .venv/bin/python benchmarks/robustness.py --draws 200 --seed 7
+    .venv/bin/python benchmarks/robustness.py                 # 30 draws, seed 0, base, +-20%
+    .venv/bin/python benchmarks/robustness.py --draws 200 --seed 7 --noise 0.4
     .venv/bin/python benchmarks/robustness.py --scenario entry_2005
+    .venv/bin/python benchmarks/robustness.py --instance instances/ems_sme.yaml --core a,b
 
 Exit code 0 when the core pattern holds in at least ``--threshold`` of the draws, else 1.
 """
@@ -58,7 +61,8 @@ CORE = {
 
 
 def is_noisy_key(key: Any) -> bool:
-    """Whether a YAML key names a cost or a price (the PRODUCT.md naming contract)."""
+    """Whether a YAML key names a cost or a price (the instance rule: every cost-like number
+    has ``cost`` in its key and every price ``price``)."""
     return isinstance(key, str) and ("cost" in key or "price" in key)
 
 
@@ -86,6 +90,22 @@ def count_noisy(node: Any, noisy: bool = False) -> int:
     return int(noisy and isinstance(node, int | float) and not isinstance(node, bool))
 
 
+def core_pattern(args: argparse.Namespace, raw: dict) -> list[str] | str:
+    """The core pattern's expectation ids, or a usage error's text for unknown ids."""
+    inst = instance_from_dict(copy.deepcopy(raw), name=args.instance, scenario=args.scenario)
+    known = [e.id for e in inst.expectations]
+    if args.core is not None:
+        core = [c.strip() for c in args.core.split(",") if c.strip()]
+    elif Path(args.instance).resolve() == DEFAULT_INSTANCE.resolve():
+        core = CORE.get(args.scenario, [])
+    else:
+        core = known
+    unknown = [c for c in core if c not in known]
+    if unknown:
+        return f"--core: no expectation {', '.join(unknown)} in {args.instance}"
+    return core
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the draws and print the shares."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -97,12 +117,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--threshold", type=float, default=0.9, help="required share for the core pattern"
     )
+    ap.add_argument(
+        "--core",
+        default=None,
+        help="comma-separated expectation ids of the core pattern (default: the TM/FFG case's "
+        "for its file, every expectation for another instance)",
+    )
     args = ap.parse_args(argv)
     if args.draws < 1 or not 0 <= args.noise < 1:
         ap.error("--draws must be positive and --noise in [0, 1)")
 
     raw = read_yaml(args.instance)
-    core = CORE.get(args.scenario, [])
+    core = core_pattern(args, raw)
+    if isinstance(core, str):
+        ap.error(core)
     rng = random.Random(args.seed)
     holds: dict[str, int] = {}
     descriptions: dict[str, str] = {}

@@ -40,7 +40,7 @@ most 2 times the import line; ``--help`` and ``validate`` without Pyomo.
 ``--solve-targets`` adds the solve-time targets of issue 22, item 1, each solved by
 ``gpnopt.solve`` in a fresh process on ``--threads`` (default 2) threads:
 
-* ``m`` as ``gpnopt generate --seed 1`` writes it (the CLI's defaults, so ``min_served`` on
+* ``m`` as ``gpnopt generate --seed 1`` writes it (the CLI's other defaults, so ``min_served`` on
   5 % of the demand an anchor can serve) to a proven gap of at most 1 % within 120 s;
 * ``s`` (the same way) to optimality (gpnopt's gap 1e-6) within 5 s;
 * capa-8000, capb-5000, capc-5000 at their published optima at most as slow as HiGHS alone
@@ -641,8 +641,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.orlib_dir is None:
-        env = os.environ.get("GPNOPT_ORLIB_DIR")
-        args.orlib_dir = Path(env) if env else ROOT.parent / "shared" / "benchmarks" / "orlib-cap"
+        from orlib_cap import default_dir  # beside this file
+
+        args.orlib_dir = default_dir()
     if args.solve_worker:
         args.out_json.write_text(json.dumps(solve_worker(args)))
         return 0

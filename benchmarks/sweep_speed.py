@@ -10,7 +10,7 @@ seed 0) in each mode of :func:`gpnopt.sweep.run_sweep`, each into a fresh tempor
   persistent solver saves from what the light record saves);
 * ``persistent``: one ScenarioSolver re-solving on the same model and HiGHS object, light
   records, one process;
-* ``2 workers``: the persistent mode on 2 spawned worker processes;
+* ``2 workers``: the persistent mode on 2 spawned worker processes (``--workers N``: N);
 * ``dask`` (``--dask``): the persistent mode on a local Dask cluster of 2 worker processes.
 
 Draws per second are end to end (``SweepRun.seconds``: worker start-up included) and steady
@@ -177,9 +177,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--draws", type=int, default=400, help="draws of the fast modes")
     ap.add_argument("--rebuild-draws", type=int, default=100, help="draws of rebuild/fresh")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="worker processes of the parallel mode")
     ap.add_argument("--dask", action="store_true", help="also a local Dask cluster")
-    ap.add_argument("--instance", default=str(ROOT / "instances" / "tm_ffg.yaml"))
+    ap.add_argument("--instance", default=str(ROOT / "instances" / "tm_ffg.yaml"), help="instance file")
     ap.add_argument("--share-rounds", type=int, default=3,
                     help="alternating rounds before/after of the HiGHS share (0: none)")
     ap.add_argument("--share-draws", type=int, default=100, help="draws per share round")

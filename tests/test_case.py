@@ -263,3 +263,23 @@ def test_core_pattern_survives_cost_and_price_noise(scenario):
         held += all(ok[i] for i in core)
     assert rob.count_noisy(raw) > 50
     assert held / 30 >= 0.9
+
+
+def test_robustness_core_pattern_follows_the_instance():
+    import argparse
+
+    rob = _robustness_module()
+    root = CASE.parents[1]
+
+    def core(instance, ids=None, scenario=None):
+        args = argparse.Namespace(instance=str(instance), core=ids, scenario=scenario)
+        return rob.core_pattern(args, gpnopt.io.read_yaml(instance))
+
+    assert core(CASE) == rob.CORE[None]
+    assert core(CASE, scenario="entry_2005") == rob.CORE["entry_2005"]
+    ems = root / "instances" / "ems_sme.yaml"
+    every = [e.id for e in gpnopt.load(ems).expectations]
+    assert core(ems) == every
+    assert len(every) > 5
+    assert core(ems, "thin_margin, bangkok_open") == ["thin_margin", "bangkok_open"]
+    assert "no expectation jp_high_for_jp" in core(ems, "jp_high_for_jp")
