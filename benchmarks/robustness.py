@@ -9,8 +9,8 @@ of draws in which the whole core pattern holds.
 The core pattern of the TM/FFG case (issue 3): Japan makes the high tier (for Japan and the
 West); FT-China makes the medium tier for China; FFG-China casts in-house and supplies
 FT-China; TM Thailand assembles for South-East Asia from FT-China's parts (:data:`CORE`, by
-scenario). For another instance (``--instance``) the core pattern is every expectation of the
-instance, or the ids ``--core`` names.
+scenario). For another instance (``--instance``), or a scenario without an entry there, the core
+pattern is every expectation, or the ids ``--core`` names.
 
 Usage::
 
@@ -96,9 +96,9 @@ def core_pattern(args: argparse.Namespace, raw: dict) -> list[str] | str:
     known = [e.id for e in inst.expectations]
     if args.core is not None:
         core = [c.strip() for c in args.core.split(",") if c.strip()]
-    elif Path(args.instance).resolve() == DEFAULT_INSTANCE.resolve():
-        core = CORE.get(args.scenario, [])
-    else:
+    elif Path(args.instance).resolve() == DEFAULT_INSTANCE.resolve() and args.scenario in CORE:
+        core = CORE[args.scenario]
+    else:  # another instance, or a scenario without a core pattern of its own
         core = known
     unknown = [c for c in core if c not in known]
     if unknown:

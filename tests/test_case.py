@@ -277,6 +277,9 @@ def test_robustness_core_pattern_follows_the_instance():
 
     assert core(CASE) == rob.CORE[None]
     assert core(CASE, scenario="entry_2005") == rob.CORE["entry_2005"]
+    other = core(CASE, scenario="no_ttc")  # no core pattern of its own: every expectation
+    assert other == [e.id for e in gpnopt.load(CASE, scenario="no_ttc").expectations]
+    assert other
     ems = root / "instances" / "ems_sme.yaml"
     every = [e.id for e in gpnopt.load(ems).expectations]
     assert core(ems) == every
