@@ -396,3 +396,19 @@ def test_a_transfer_price_threshold_scales_its_levels():
                              vary=["components.casting.transfer_price"],
                              mip_gap=1e-9).reports[0].thresholds
     assert 2.0 < t2["factor"] <= 2.0 * 1.01
+
+
+def test_a_firms_margin_is_opposed_on_the_plants_it_holds():
+    # F holds plant P, which makes G's product m: 20 units at 30, unit cost 20, so F's
+    # margin is 200 / 600 = 1/3, inside [0.2, 0.5]. Its opposite cuts the sales of F's plants
+    # (those the margin counts, whoever designs the product): profit 0, a difference of -200.
+    raw = copy.deepcopy(TECH)
+    raw["firms"]["G"] = {"home_country": "A"}
+    raw["products"]["m"]["firm"] = "G"
+    raw["plants"] = {"P": raw["plants"]["P"]}
+    raw["expectations"] = [{"id": "fm", "kind": "margin", "firm": "F", "min": 0.2, "max": 0.5}]
+    (r,) = explain_instance(_inst(raw), ["expectation:fm"], mip_gap=1e-9).reports
+    assert r.chosen is True
+    assert r.status == "feasible"
+    assert r.objective_difference == pytest.approx(-200)
+    assert r.by_entity == pytest.approx({"P": -200.0})

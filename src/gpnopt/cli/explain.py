@@ -62,8 +62,9 @@ def explain(
         typer.Option(
             "--vary",
             help="A parameter whose threshold is searched (repeatable): a dotted YAML path "
-            "(plants.CN_FT.fixed_cost) or a pattern (plants.*.fixed_cost); default: each "
-            "decision's own costs with the largest share of the profit.",
+            "(plants.CN_FT.fixed_cost) or a pattern (plants.*.lines.*.fixed_cost; * also "
+            "crosses dots); default: each decision's own costs with the largest share of the "
+            "profit.",
         ),
     ] = None,
     out_dir: Annotated[

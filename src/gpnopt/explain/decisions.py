@@ -238,6 +238,16 @@ def sales_arcs(e: Expectation, data: ModelData) -> list[tuple[str, str, str, str
     return out
 
 
+def _margin_arcs(e: Expectation, data: ModelData) -> list[tuple[str, str, str, str]]:
+    """The sales a ``margin`` expectation's revenue counts: its plant's, or its channel's
+    (the caller keeps the channel's arcs), or for a ``firm`` those of every plant the firm
+    holds equity in (as the expectation counts them, not the products it designs)."""
+    if e.firm is None:
+        return [a for a in data.sales if e.plant is None or a[0] == e.plant]
+    owned = {p for p, pl in data.instance.plants.items() if pl.owners.get(e.firm, 0) > 0}
+    return [a for a in data.sales if a[0] in owned]
+
+
 def flow_arcs(e: Expectation, data: ModelData, *, source_filter: bool = True) -> list[Any]:
     """The flow arcs into the expectation's destination (of its component(s)), from its
     source filter if ``source_filter``."""
@@ -293,7 +303,7 @@ def _expectation_alternatives(
         return _cut_or_force("v_flow", flow_arcs(e, data), true_now, q)
     if e.kind in _OPPOSITES:  # the kinds stated on other rows than the matching arcs
         return _OPPOSITES[e.kind](e, data, true_now)
-    arcs = sales_arcs(e, data)
+    arcs = sales_arcs(e, data) if e.kind != "margin" else _margin_arcs(e, data)
     if e.channel is not None and not (e.kind == "sells" and e.only_channel):
         arcs = [a for a in arcs if a[2] == e.channel]
     if e.kind == "sells" and e.only_channel and e.channel is not None:
