@@ -292,6 +292,18 @@ def test_log_file_that_cannot_be_opened_exits_1(tiny_path, tmp_path):
     assert "Traceback" not in res.output
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_log_file_that_is_not_a_regular_file_is_refused_at_once(tiny_path, tmp_path):
+    # a FIFO would block the open until a reader came; a folder cannot be appended to
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (fifo, tmp_path):
+        res = runner.invoke(app, ["validate", str(tiny_path), "--log-file", str(target)])
+        assert res.exit_code == 1
+        assert "not a regular file" in res.stderr
+        assert "Traceback" not in res.output
+
+
 def test_library_log_through_logging(tiny, caplog):
     with caplog.at_level(logging.INFO, logger="gpnopt"):
         gpnopt.solve(tiny)

@@ -45,20 +45,56 @@ def _names(value: str | None) -> list[str] | None:
     return None if value is None else [s.strip() for s in value.split(",")]
 
 
+def _firm_list(value: str | None, pair: bool) -> str | None:
+    """Distinct, non-empty firm ids in ``value`` (two if ``pair``), else a usage error;
+    whether they exist is the instance's check."""
+    if value is None:
+        return None
+    names = _names(value) or []
+    msg = None
+    if any(not n for n in names):
+        msg = f"{value!r}: an empty firm id; give ids separated by commas"
+    elif len(set(names)) < len(names):
+        msg = f"{value!r}: a firm named twice"
+    elif pair and len(names) != 2:
+        msg = f"{value!r}: give two firms, A,B"
+    if msg is not None:
+        raise typer.BadParameter(msg)
+    return value
+
+
+def _check_firms(value: str | None) -> str | None:
+    """Typer callback of ``--firms``."""
+    return _firm_list(value, pair=False)
+
+
+def _check_frontier(value: str | None) -> str | None:
+    """Typer callback of ``--frontier``: two firms."""
+    return _firm_list(value, pair=True)
+
+
 def alliance(
     path: FileArg,
     scenario: ScenarioOpt = None,
     firms: Annotated[
         str | None,
-        typer.Option("--firms", help="The firms of the game, comma-separated (default: all)."),
+        typer.Option(
+            "--firms",
+            help="The firms of the game, comma-separated (default: all).",
+            callback=_check_firms,
+        ),
     ] = None,
     frontier: Annotated[
         str | None,
         typer.Option(
-            "--frontier", help="Two firms A,B for the Pareto frontier (default: the first two)."
+            "--frontier",
+            help="Two firms A,B for the Pareto frontier (default: the first two).",
+            callback=_check_frontier,
         ),
     ] = None,
-    points: Annotated[int, typer.Option("--points", help="Points of the frontier (>= 2).")] = 20,
+    points: Annotated[
+        int, typer.Option("--points", min=2, max=10_000, help="Points of the frontier (2 to 10,000).")
+    ] = 20,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -72,7 +108,13 @@ def alliance(
         bool, typer.Option("--json", help="Print alliance.json to standard output.")
     ] = False,
     samples: Annotated[
-        int, typer.Option("--samples", help="Random orders of the sampled Shapley value (> 10 firms).")
+        int,
+        typer.Option(
+            "--samples",
+            min=1,
+            max=1_000_000,
+            help="Random orders of the sampled Shapley value (> 10 firms).",
+        ),
     ] = 200,
     seed: SeedOpt = 0,
     time_limit: TimeLimitPerSolveOpt = None,

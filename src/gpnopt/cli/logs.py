@@ -67,6 +67,10 @@ def setup_logging(*, verbose: bool = False, quiet: bool = False, log_file: Path 
     console.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     handlers: list[logging.Handler] = [console]
     if log_file is not None:
+        if log_file.exists() and not log_file.is_file():  # a folder, a FIFO, a device
+            err.print(f"[bold red]error:[/] --log-file {log_file}: not a regular file; give a "
+                      "file to append to")
+            raise typer.Exit(EXIT_INVALID)
         try:
             file_handler = logging.FileHandler(log_file, mode="a", encoding="utf-8")
         except OSError as exc:
