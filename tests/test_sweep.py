@@ -459,3 +459,11 @@ def test_summary_shares_are_of_solved_draws(micro, tmp_path):
     assert s["pattern"] == pytest.approx(0.5)
     assert s["roles"]["JP_TM"] == {"horizontal": 0.5, "closed": 0.5}
     assert math.isclose(s["profits"]["objective"]["max"], 10 * 30 - 110)
+
+
+def test_a_malformed_scheduler_address_is_refused_at_once(tiny_path, tmp_path):
+    # refused as a usage error before a Dask client exists (a client whose constructor
+    # failed spent 40 s closing itself and printed a traceback when collected)
+    spec = SweepSpec.build(tiny_path, samples=2)
+    with pytest.raises(SweepError, match="not an address such as tcp://host:8786"):
+        run_sweep(spec, tmp_path / "out", scheduler="nope")

@@ -353,7 +353,8 @@ def dask_client(scheduler: Any) -> tuple[Any, bool]:
     it is ours to close; the studies on the sweep's machinery (sweeps, robust designs) share it.
 
     Raises:
-        SweepError: the distributed package is missing; GpnoptError: no connection.
+        SweepError: the distributed package is missing, or a malformed address (usage);
+            GpnoptError: no connection.
     """
     try:
         from distributed import Client
@@ -362,6 +363,15 @@ def dask_client(scheduler: Any) -> tuple[Any, bool]:
         raise SweepError(msg) from None
     if isinstance(scheduler, Client):
         return scheduler, False
+    if isinstance(scheduler, str):  # a malformed address fails before a Client exists (a
+        # Client whose constructor failed spends 40 s closing itself when collected)
+        from distributed.comm.addressing import parse_address, parse_host_port
+
+        try:
+            parse_host_port(parse_address(scheduler)[1])
+        except ValueError as exc:
+            msg = f"--scheduler {scheduler}: not an address such as tcp://host:8786 ({exc})"
+            raise SweepError(msg) from None
     try:
         return Client(scheduler, set_as_default=False, timeout="20s"), True
     except (OSError, TimeoutError, ValueError) as exc:
