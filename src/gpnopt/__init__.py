@@ -183,7 +183,8 @@ def compare(
 
     Raises:
         InstanceError: a scenario is unknown or invalid (nothing is solved then).
-        SolveError: no scenario could be solved.
+        SolveError: no scenario could be solved (exit code 3 when every one is infeasible,
+            4 otherwise).
     """
     import logging
 
@@ -211,6 +212,7 @@ def compare(
         persistent = False
     results: dict[str, Any] = {}
     failed: dict[str, str] = {}
+    codes: dict[str, int] = {}
     one_period = not any(inst.periods for inst in instances.values())
     solver = _scenario_solver(**options) if persistent and one_period else None
     for k, (n, inst) in enumerate(instances.items()):
@@ -226,11 +228,13 @@ def compare(
             if exc.status == "unavailable":  # the solver itself, not this scenario
                 raise
             failed[n] = f"{exc.status}: {exc}"
+            codes[n] = exc.exit_code
     if progress is not None:
         progress(len(instances), len(instances), "")
-    if not results:
+    if not results:  # every scenario infeasible: exit 3 (with each one's diagnosis), else 4
+        code = 3 if set(codes.values()) == {3} else 4
         msg = "no scenario could be solved:\n" + "\n".join(failed.values())
-        raise SolveError(msg, "no_solution", exit_code=4)
+        raise SolveError(msg, "infeasible" if code == 3 else "no_solution", exit_code=code)
     solved = {n: instances[n] for n in results}
     return compare_results(
         results, solved, DEFAULT_THRESHOLD if threshold is None else threshold, failed
