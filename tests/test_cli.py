@@ -233,3 +233,11 @@ def test_python_dash_m_runs_the_same_app():
         )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("gpnopt "), proc.stdout
+
+
+@pytest.mark.parametrize("command", ["solve", "compare", "report", "sweep", "alliance"])
+def test_a_relative_gap_above_1_is_a_usage_error(tiny_path, command):
+    # a gap of 1e300 was taken and reported as "optimal (gap 0.023)"
+    res = runner.invoke(app, [command, str(tiny_path), "--mip-gap", "2"])
+    assert res.exit_code == 2
+    assert "--mip-gap" in res.output

@@ -147,7 +147,7 @@ TimeLimitPerSolveOpt = Annotated[
     float | None, typer.Option("--time-limit", min=0, help="Seconds per solve.")
 ]
 MipGapPerSolveOpt = Annotated[
-    float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap per solve.")
+    float | None, typer.Option("--mip-gap", min=0, max=1, help="Relative MIP gap per solve.")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
 ForceOpt = Annotated[

@@ -114,7 +114,7 @@ def report(
         float | None, typer.Option("--time-limit", min=0, help="Seconds HiGHS may run per solve.")
     ] = None,
     mip_gap: Annotated[
-        float | None, typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at.")
+        float | None, typer.Option("--mip-gap", min=0, max=1, help="Relative MIP gap to stop at.")
     ] = None,
     scenario_file: ScenarioFileOpt = None,
     allow_imports_outside: AllowImportsOpt = False,

@@ -129,7 +129,7 @@ def solve(
     ] = None,
     mip_gap: Annotated[
         float | None,
-        typer.Option("--mip-gap", min=0, help="Relative MIP gap to stop at (default 1e-6)."),
+        typer.Option("--mip-gap", min=0, max=1, help="Relative MIP gap to stop at (default 1e-6)."),
     ] = None,
     threads: ThreadsOpt = None,
     solver: SolverOpt = None,
