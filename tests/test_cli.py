@@ -241,3 +241,23 @@ def test_a_relative_gap_above_1_is_a_usage_error(tiny_path, command):
     res = runner.invoke(app, [command, str(tiny_path), "--mip-gap", "2"])
     assert res.exit_code == 2
     assert "--mip-gap" in res.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sweep", "TINY", "-n", "1000000000000"],
+        ["robust", "TINY", "-k", "1000000000000"],
+        ["robust", "TINY", "-n", "1000000000"],
+        ["sensitivity", "TINY", "-n", "1000000000000"],
+        ["alliance", "TINY", "--points", "1000000"],
+        ["generate", "OUT", "--countries", "1000"],
+    ],
+)
+def test_counts_beyond_any_machine_are_usage_errors(tiny_path, tmp_path, args):
+    # such counts ran out of memory (a MemoryError traceback) or did not end
+    args = [str(tiny_path) if a == "TINY" else str(tmp_path / "g.yaml") if a == "OUT" else a
+            for a in args]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    assert "less than or equal to" in " ".join(res.output.split())

@@ -43,14 +43,18 @@ from gpnopt.cli.common import (
 from gpnopt.cli.logs import setup_logging
 
 SamplesOpt = Annotated[
-    int, typer.Option("--samples", "-n", help="N: sampled scenarios per replication.")
+    int,
+    typer.Option("--samples", "-n", max=100_000, help="N: sampled scenarios per replication."),
 ]
 ReplicationsOpt = Annotated[
-    int, typer.Option("--replications", "-m", help="M: independent replications of N scenarios.")
+    int,
+    typer.Option(
+        "--replications", "-m", max=10_000, help="M: independent replications of N scenarios."
+    ),
 ]
 EvaluateOpt = Annotated[
-    int, typer.Option("--evaluate", "-k", help="K: fresh draws the candidate designs are "
-                      "evaluated on (second stage only).")
+    int, typer.Option("--evaluate", "-k", max=10_000_000, help="K: fresh draws the candidate "
+                      "designs are evaluated on (second stage only).")
 ]
 PerturbOpt = Annotated[
     list[str] | None,

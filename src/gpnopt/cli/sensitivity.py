@@ -54,7 +54,7 @@ MethodOpt = Annotated[
 ]
 SamplesOpt = Annotated[
     int | None,
-    typer.Option("--samples", "-n", help="SALib's N: Morris trajectories (N x (groups + 1) "
+    typer.Option("--samples", "-n", max=1_000_000, help="SALib's N: Morris trajectories (N x (groups + 1) "
                  "solves; default 10) or Sobol' base samples, a power of 2 (N x (groups + 2) "
                  "solves; default 64)."),
 ]

@@ -255,14 +255,14 @@ def _write(target: Path, write: Any, as_json: bool) -> None:  # noqa: FBT001
 def generate(
     out_file: Annotated[Path, typer.Argument(help="YAML file to write.", show_default=False)],
     seed: SeedOpt = 0,
-    countries: Annotated[int, typer.Option("--countries", min=1, help="Countries.")] = 6,
-    firms: Annotated[int, typer.Option("--firms", min=1, help="Firms.")] = 3,
-    plants: Annotated[int, typer.Option("--plants", min=1, help="Plants.")] = 12,
-    products: Annotated[int, typer.Option("--products", min=1, help="Products.")] = 8,
-    components: Annotated[int, typer.Option("--components", min=1, help="Components.")] = 10,
-    suppliers: Annotated[int, typer.Option("--suppliers", min=0, help="Supplier pools.")] = 20,
+    countries: Annotated[int, typer.Option("--countries", min=1, max=250, help="Countries.")] = 6,
+    firms: Annotated[int, typer.Option("--firms", min=1, max=10_000, help="Firms.")] = 3,
+    plants: Annotated[int, typer.Option("--plants", min=1, max=100_000, help="Plants.")] = 12,
+    products: Annotated[int, typer.Option("--products", min=1, max=100_000, help="Products.")] = 8,
+    components: Annotated[int, typer.Option("--components", min=1, max=100_000, help="Components.")] = 10,
+    suppliers: Annotated[int, typer.Option("--suppliers", min=0, max=100_000, help="Supplier pools.")] = 20,
     markets: Annotated[
-        int, typer.Option("--markets", min=1, help="Markets drawn (one no channel reaches is left out).")
+        int, typer.Option("--markets", min=1, max=100_000, help="Markets drawn (one no channel reaches is left out).")
     ] = 20,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUT_FILE if it exists.")] = False,
     verbose: VerboseOpt = False,

@@ -52,6 +52,7 @@ SamplesOpt = Annotated[
         "--samples",
         "-n",
         min=0,
+        max=10_000_000,
         help="Monte Carlo draws per grid point (0: one plain draw per grid point). "
         "Without --perturb every cost and price gets +-20% uniform noise.",
     ),
