@@ -501,3 +501,24 @@ def test_import_loops_are_named(tmp_path):
     _write(b, {**_tiny_raw(), "imports": ["a.yaml"]})
     assert _problems(a) == [f"{b}: imports.0: 'a.yaml' imports this file again: an import "
                             f"loop ({a} -> {b} -> {a})"]
+
+
+# 12. the names the command line gives a meaning are refused in files
+
+
+def test_reserved_scenario_names_are_refused(tmp_path):
+    raw = _tiny_raw()
+    raw["scenarios"]["base"] = ["dear_china"]  # -s base would solve the file as written
+    path = _write(tmp_path / "x.yaml", raw)
+    assert _problems(path) == [
+        f"{path}: scenarios.base: the name 'base' is reserved (--scenario base means the file "
+        "as written, so such a scenario would never run); choose another name"]
+    sf = tmp_path / "sf.yaml"  # compare --scenarios all would never select it
+    sf.write_text("overrides:\n  all: {plants: {CN_TM: {fixed_cost: 1}}}\n")
+    probs = _problems(TINY, scenario_files=[sf])
+    assert len(probs) == 1, probs
+    assert probs[0].startswith(f"{sf}: overrides.all: the name 'all' is reserved"), probs
+    raw = _tiny_raw()
+    raw["overrides"]["base"] = {}
+    with pytest.raises(InstanceError, match=r"<dict>: overrides\.base: the name 'base'"):
+        gpnopt.instance_from_dict(raw)

@@ -29,6 +29,7 @@ from gpnopt.patches import (
     override_clashes,
     patch_adds,
     refused_patch_keys,
+    reserved_names,
     restated,
     scenario_overrides,
 )
@@ -105,6 +106,7 @@ def _merge_scenario_files(
         except ValidationError as exc:
             problems += validation_problems(str(f), exc)
             continue
+        problems += reserved_names(str(f), extra)
         for key in _FILE_KEYS:
             for n, spec in (extra.get(key) or {}).items():
                 if n in origin:
@@ -216,6 +218,7 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
             InstanceFile.model_validate(raw)
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc, raw=raw)) from None
+    problems += reserved_names(name, raw)
     problems += [f"{name}: {k}.{n}: null removes an inherited name, but the file has no base "
                  "(an instance in imports)" for k in (() if bases else _FILE_KEYS)
                  for n, v in (raw.get(k) or {}).items() if v is None]
@@ -371,7 +374,7 @@ def _apply_scenario(
         ScenarioFile.model_validate({k: data[k] for k in _FILE_KEYS if k in data})
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc)) from None
-    problems: list[str] = []
+    problems = reserved_names(name, data)  # also for mappings that did not come from a file
     if scenario:
         patches, problems = scenario_overrides(name, data, scenario)
         problems += override_clashes(name, patches)
