@@ -452,3 +452,73 @@ def test_sourcing_rule_ids_are_unique_and_safe():
         gpnopt.instance_from_dict(_with_rules({**rule, "id": "x"}, {**rule, "id": "x"}), name="x.yaml")
     with pytest.raises(InstanceError, match=r"sourcing_rules\.0\.id"):
         gpnopt.instance_from_dict(_with_rules({**rule, "id": "a b"}), name="x.yaml")
+
+
+# 11. a missing import or an import loop is named first, as such
+
+
+def test_missing_base_is_named_not_its_consequences(tmp_path):
+    # A copy of a file built on a base, without the base: the missing base is the problem,
+    # not the sections it would give or the inherited names the file removes.
+    raw = {"imports": ["base.yaml"], "name": "x", "scenarios": {"dear_china": None},
+           "overrides": {"dear_china": None}}
+    path = _write(tmp_path / "x.yaml", raw)
+    probs = _problems(path)
+    assert probs == [f"{path}: imports.0: the imported file 'base.yaml' does not exist "
+                     f"(looked for {tmp_path / 'base.yaml'})"], probs
+
+
+def test_missing_import_named_with_other_import_problems(tmp_path):
+    (tmp_path / "broken.yaml").write_text("a: [\n")
+    raw = {"imports": ["broken.yaml", "gone.yaml"], "name": "x", "scenarios": {"s": 3}}
+    path = _write(tmp_path / "x.yaml", raw)
+    probs = _problems(path)
+    assert probs[0].startswith(f"{path}: imports.0: cannot import 'broken.yaml': "
+                               f"{tmp_path / 'broken.yaml'}: invalid YAML"), probs
+    assert probs[1].startswith(f"{path}: imports.1: the imported file 'gone.yaml' does not"), probs
+    assert probs[2].startswith(f"{path}: scenarios.s: "), probs  # the file's own, after
+    assert len(probs) == 3, probs
+
+
+def test_refused_import_named_when_the_file_is_incomplete(tmp_path):
+    (tmp_path / "inst").mkdir()
+    path = _write(tmp_path / "inst" / "x.yaml", {"name": "x", "imports": ["../base.yaml"]})
+    probs = _problems(path)
+    assert len(probs) == 1, probs
+    assert probs[0].startswith(f"{path}: imports.0: '../base.yaml' lies outside"), probs
+
+
+def test_import_loops_are_named(tmp_path):
+    raw = _tiny_raw()
+    raw["imports"] = ["x.yaml"]
+    path = _write(tmp_path / "x.yaml", raw)
+    assert _problems(path) == [f"{path}: imports.0: 'x.yaml' is this file itself: a file "
+                               "cannot import itself (an import loop)"]
+    (tmp_path / "s.yaml").write_text("imports: [s.yaml]\noverrides: {}\n")  # no instance
+    assert "an import loop" in _problems(tmp_path / "s.yaml")[0]
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    _write(a, {"imports": ["b.yaml"], "name": "a"})
+    _write(b, {**_tiny_raw(), "imports": ["a.yaml"]})
+    assert _problems(a) == [f"{b}: imports.0: 'a.yaml' imports this file again: an import "
+                            f"loop ({a} -> {b} -> {a})"]
+
+
+# 12. the names the command line gives a meaning are refused in files
+
+
+def test_reserved_scenario_names_are_refused(tmp_path):
+    raw = _tiny_raw()
+    raw["scenarios"]["base"] = ["dear_china"]  # -s base would solve the file as written
+    path = _write(tmp_path / "x.yaml", raw)
+    assert _problems(path) == [
+        f"{path}: scenarios.base: the name 'base' is reserved (--scenario base means the file "
+        "as written, so such a scenario would never run); choose another name"]
+    sf = tmp_path / "sf.yaml"  # compare --scenarios all would never select it
+    sf.write_text("overrides:\n  all: {plants: {CN_TM: {fixed_cost: 1}}}\n")
+    probs = _problems(TINY, scenario_files=[sf])
+    assert len(probs) == 1, probs
+    assert probs[0].startswith(f"{sf}: overrides.all: the name 'all' is reserved"), probs
+    raw = _tiny_raw()
+    raw["overrides"]["base"] = {}
+    with pytest.raises(InstanceError, match=r"<dict>: overrides\.base: the name 'base'"):
+        gpnopt.instance_from_dict(raw)

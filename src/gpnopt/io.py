@@ -29,6 +29,7 @@ from gpnopt.patches import (
     override_clashes,
     patch_adds,
     refused_patch_keys,
+    reserved_names,
     restated,
     scenario_overrides,
 )
@@ -105,6 +106,7 @@ def _merge_scenario_files(
         except ValidationError as exc:
             problems += validation_problems(str(f), exc)
             continue
+        problems += reserved_names(str(f), extra)
         for key in _FILE_KEYS:
             for n, spec in (extra.get(key) or {}).items():
                 if n in origin:
@@ -118,15 +120,18 @@ def _merge_scenario_files(
 
 
 def _import_paths(
-    name: str, path: Path, imports: Sequence[str], allow_outside: bool  # noqa: FBT001
-) -> tuple[list[Path], list[str]]:
-    """The files an instance's ``imports`` names, and the problems of the entries refused.
+    name: str, path: Path, imports: Sequence[str], allow_outside: bool,  # noqa: FBT001
+    chain: tuple[Path, ...] = (),
+) -> tuple[list[tuple[Path, dict[str, Any]]], list[str]]:
+    """The files an instance's ``imports`` names with their contents, and the problems of
+    the entries refused (``chain``: the files that import this one, for loops).
 
     An import must be a ``.yaml`` or ``.yml`` file in the instance's folder or below it
-    (symbolic links resolved), unless ``allow_outside``.
+    (symbolic links resolved), unless ``allow_outside``; it must be readable and must not
+    lead back to a file that imports it (a loop).
     """
     folder = path.parent.resolve()
-    files: list[Path] = []
+    files: list[tuple[Path, dict[str, Any]]] = []
     problems: list[str] = []
     for n, entry in enumerate(imports):
         where = f"{name}: imports.{n}"
@@ -138,9 +143,31 @@ def _import_paths(
                 f"{where}: {show(entry)} lies outside the instance's folder; an import must "
                 "be beside the instance or below it (allow_imports_outside permits others)"
             )
+        elif (loop := _loop(path, chain, target)) is not None:
+            problems.append(f"{where}: {show(entry)} {loop}")
+        elif not target.exists():
+            problems.append(f"{where}: the imported file {show(entry)} does not exist "
+                            f"(looked for {target})")
         else:
-            files.append(target)
+            try:
+                files.append((target, read_yaml(target)))
+            except InstanceError as exc:
+                problems += [f"{where}: cannot import {show(entry)}: {p}" for p in exc.problems]
     return files, problems
+
+
+def _loop(path: Path, chain: tuple[Path, ...], target: Path) -> str | None:
+    """How importing ``target`` from ``path`` (imported through ``chain``) loops, or
+    ``None``."""
+    files = (*chain, path)
+    resolved = [f.resolve() for f in files]
+    if target.resolve() not in resolved:
+        return None
+    at = resolved.index(target.resolve())
+    if at == len(files) - 1:
+        return "is this file itself: a file cannot import itself (an import loop)"
+    cycle = " -> ".join(str(f) for f in (*files[at:], target))
+    return f"imports this file again: an import loop ({cycle})"
 
 
 def read_instance_file(
@@ -179,8 +206,10 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
     raw = read_yaml(path)
     entries = raw.get("imports")
     fine = isinstance(entries, list) and all(isinstance(e, str) for e in entries)
-    files, problems = _import_paths(name, path, entries if fine else [], allow_outside)
-    bases = [f for f in files if _is_instance(f)]
+    imported, problems = _import_paths(name, path, entries if fine else [], allow_outside, chain)
+    if problems:  # what else is wrong may only be the missing base's: the imports first
+        raise InstanceError(problems + _file_key_problems(name, raw))
+    bases = [f for f, data in imported if _is_instance(data)]
     written = {k: v for k, v in raw.items() if k not in ("imports", *_FILE_KEYS)}
     try:  # the shape as written: the whole file, unless values are resolved later
         if bases or raw.get("periods") or series_problems(written):
@@ -189,32 +218,36 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
             InstanceFile.model_validate(raw)
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc, raw=raw)) from None
+    problems += reserved_names(name, raw)
     problems += [f"{name}: {k}.{n}: null removes an inherited name, but the file has no base "
                  "(an instance in imports)" for k in (() if bases else _FILE_KEYS)
                  for n, v in (raw.get(k) or {}).items() if v is None]
     if len(bases) > 1:
         problems.append(f"{name}: imports: {', '.join(map(str, bases))} are all instances; "
                         "a file is built on at most one base instance")
-    loop = [b for b in bases if b.resolve() in (path.resolve(), *chain)]
-    problems += [f"{name}: imports: {b} imports this file again (a loop)" for b in loop]
     if problems:
         raise InstanceError(problems)
     raw.pop("imports", None)
     if bases:
-        raw = _onto_base(name, raw, bases[0], allow_outside, (*chain, path.resolve()))
-    others = [f for f in files if f not in bases]
+        raw = _onto_base(name, raw, bases[0], allow_outside, (*chain, path))
+    others = [f for f, _ in imported if f not in bases]
     problems = _merge_scenario_files(name, raw, others) if others else []
     if problems:
         raise InstanceError(problems)
     return raw
 
 
-def _is_instance(path: Path) -> bool:
-    """Whether an imported file is an instance (a base), not only overrides and scenarios."""
+def _file_key_problems(name: str, raw: dict[str, Any]) -> list[str]:
+    """The shape problems of a file's ``imports``, ``overrides`` and ``scenarios``."""
     try:
-        data = read_yaml(path)
-    except InstanceError:
-        return False  # reported when it is read as a scenario file
+        _FileKeys.model_validate({k: raw[k] for k in ("imports", *_FILE_KEYS) if k in raw})
+    except ValidationError as exc:
+        return validation_problems(name, exc, raw=raw)
+    return []
+
+
+def _is_instance(data: Mapping[str, Any]) -> bool:
+    """Whether an imported file is an instance (a base), not only overrides and scenarios."""
     return any(k in Instance.model_fields for k in data)
 
 
@@ -341,7 +374,7 @@ def _apply_scenario(
         ScenarioFile.model_validate({k: data[k] for k in _FILE_KEYS if k in data})
     except ValidationError as exc:
         raise InstanceError(validation_problems(name, exc)) from None
-    problems: list[str] = []
+    problems = reserved_names(name, data)  # also for mappings that did not come from a file
     if scenario:
         patches, problems = scenario_overrides(name, data, scenario)
         problems += override_clashes(name, patches)

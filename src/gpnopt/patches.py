@@ -32,8 +32,8 @@ from gpnopt.schema import Instance
 from gpnopt.timeseries import is_growth, is_period_map, period_ids, period_key
 
 __all__ = [
-    "ADD_MARK", "deep_merge", "override_clashes", "patch_adds", "refused_patch_keys", "restated",
-    "scenario_overrides",
+    "ADD_MARK", "RESERVED_NAMES", "deep_merge", "override_clashes", "patch_adds",
+    "refused_patch_keys", "reserved_names", "restated", "scenario_overrides",
 ]
 
 ADD_MARK = "+"
@@ -134,6 +134,23 @@ def deep_merge(
     if periods is None:
         periods = period_ids(patch.get("periods")) or period_ids(base.get("periods"))
     return _merge(base, patch, where, tuple(periods))
+
+
+RESERVED_NAMES = {
+    "base": "--scenario base means the file as written, so such a scenario would never run",
+    "all": "gpnopt compare --scenarios all means the base and every scenario of the file",
+}
+"""Names an override or a scenario may not have, with what each means on the command line."""
+
+
+def reserved_names(name: str, raw: Mapping[str, Any]) -> list[str]:
+    """Problems (``file: key.name: ...``) of the overrides and scenarios of ``raw`` that have
+    a reserved name (:data:`RESERVED_NAMES`)."""
+    return [
+        f"{name}: {key}.{n}: the name {show(n)} is reserved ({why}); choose another name"
+        for key in ("overrides", "scenarios") if isinstance(raw.get(key), Mapping)
+        for n in raw[key] if isinstance(n, str) and (why := RESERVED_NAMES.get(n))
+    ]
 
 
 def scenario_overrides(
