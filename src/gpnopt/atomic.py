@@ -211,8 +211,10 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
              pattern: str | None = None) -> None:
     try:
         st = folder.lstat()
-    except (FileNotFoundError, NotADirectoryError):
-        return  # nothing there yet (a path the write itself will report if it cannot make)
+    except OSError:
+        # nothing there yet, or a path that cannot be read (through a looping link): the
+        # write itself reports it if it cannot make the folder
+        return
     if not stat.S_ISDIR(st.st_mode):
         state.foreign.append(prefix.rstrip("/") or str(folder))
         return
@@ -243,7 +245,15 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
             if len(state.foreign) >= MAX_FOREIGN:
                 state.more = True
                 return
-            state.foreign.append(prefix + e.name + ("/" if e.is_dir() else ""))
+            state.foreign.append(prefix + e.name + ("/" if _is_dir(e) else ""))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder or a link to one (False for a broken or looping link)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 # --- writing a folder -------------------------------------------------------------------------
@@ -368,7 +378,14 @@ class OutputFolder:
             msg = f"{self.path}: {name!r} is not among the folders planned for this folder"
             raise FolderError(msg)
         target = self._check_name(name)
-        target.mkdir(exist_ok=True)
+        try:
+            target.mkdir(exist_ok=True)
+        except FileExistsError:
+            msg = (
+                f"{self.path}: cannot write into {name!r}: it is there and is not a folder "
+                "(a file, or a broken or looping link)"
+            )
+            raise FolderError(msg) from None
         if not inside(self.path, target):
             msg = f"{self.path}: refusing to write into {name!r}: it leads outside the folder"
             raise FolderError(msg)
