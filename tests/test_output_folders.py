@@ -58,3 +58,37 @@ def test_a_looping_link_named_as_a_subfolder_is_named(tmp_path):
     assert res.exit_code == 1, res.output
     assert isinstance(res.exception, SystemExit)
     assert "cannot write into 'base'" in res.output
+
+
+# --- every file a command writes is in its manifest -------------------------------------------
+
+
+def manifest_lists_every_file(out: Path) -> None:
+    files = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert sorted(atomic.read_manifest(out)["files"]) == files
+    assert atomic.inspect_folder(out).foreign == []
+
+
+def test_a_report_rerun_into_its_folder_replaces_it(tmp_path):
+    out = tmp_path / "rep1"
+    for _ in range(2):
+        res = runner.invoke(app, ["report", str(TINY), "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "report.html" in atomic.read_manifest(out)["files"]
+        manifest_lists_every_file(out)
+
+
+def test_solve_plots_rerun_into_its_folder_replaces_it(tmp_path):
+    out = tmp_path / "P"
+    for _ in range(2):
+        res = runner.invoke(app, ["solve", str(TINY), "--plots", str(out)])
+        assert res.exit_code == 0, res.output
+        manifest_lists_every_file(out)
+
+
+def test_a_report_with_a_comparison_lists_every_picture(tmp_path):
+    out = tmp_path / "rep"
+    res = runner.invoke(app, ["report", str(TINY), "-S", "base,dear_china", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "comparison.png" in atomic.read_manifest(out)["files"]
+    manifest_lists_every_file(out)
