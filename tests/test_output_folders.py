@@ -92,3 +92,33 @@ def test_a_report_with_a_comparison_lists_every_picture(tmp_path):
     assert res.exit_code == 0, res.output
     assert "comparison.png" in atomic.read_manifest(out)["files"]
     manifest_lists_every_file(out)
+
+
+# --- schema --out -----------------------------------------------------------------------------
+
+
+def test_schema_out_refuses_a_users_reference_unless_forced(tmp_path):
+    out = tmp_path / "s"
+    out.mkdir()
+    (out / "reference.md").write_text("my notes\n")
+    res = runner.invoke(app, ["schema", "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    assert "reference.md" in res.output
+    assert "--force" in res.output
+    assert (out / "reference.md").read_text() == "my notes\n"
+    assert sorted(p.name for p in out.iterdir()) == ["reference.md"]  # nothing written
+    res = runner.invoke(app, ["schema", "--out", str(out), "--force"])
+    assert res.exit_code == 0, res.output
+    assert (out / "reference.md").read_text() != "my notes\n"
+    manifest_lists_every_file(out)
+
+
+def test_schema_out_writes_a_manifest_and_reruns(tmp_path):
+    out = tmp_path / "s"
+    for _ in range(2):
+        res = runner.invoke(app, ["schema", "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert sorted(atomic.read_manifest(out)["files"]) == [
+            "gpnopt-instance.schema.json", "reference.md",
+        ]
+        manifest_lists_every_file(out)
