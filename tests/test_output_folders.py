@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -122,3 +123,62 @@ def test_schema_out_writes_a_manifest_and_reruns(tmp_path):
             "gpnopt-instance.schema.json", "reference.md",
         ]
         manifest_lists_every_file(out)
+
+
+# --- an earlier run's files -------------------------------------------------------------------
+
+
+def test_a_later_run_removes_the_earlier_runs_stale_files(tmp_path):
+    out = tmp_path / "st"
+    assert runner.invoke(app, ["solve", str(TINY), "--out", str(out)]).exit_code == 0
+    res = runner.invoke(
+        app, ["solve", str(TINY), "-s", "dear_china", "--out", str(out), "--format", "parquet"]
+    )
+    assert res.exit_code == 0, res.output
+    assert not (out / "firm_profit.csv").exists()
+    assert (out / "firm_profit.parquet").is_file()
+    assert not [p for p in out.iterdir() if p.suffix == ".csv"]
+    manifest_lists_every_file(out)
+
+
+def test_only_unchanged_files_of_the_earlier_run_are_removed(tmp_path):
+    out = tmp_path / "st"
+    assert runner.invoke(app, ["solve", str(TINY), "--out", str(out)]).exit_code == 0
+    (out / "lines.csv").write_text("edited by hand\n")
+    (out / "mine.txt").write_text("mine\n")
+    res = runner.invoke(app, ["solve", str(TINY), "--out", str(out), "--format", "parquet"])
+    assert res.exit_code == 1, res.output  # the edited table and mine.txt are the user's
+    res = runner.invoke(
+        app, ["solve", str(TINY), "--out", str(out), "--format", "parquet", "--force"]
+    )
+    assert res.exit_code == 0, res.output
+    assert (out / "lines.csv").read_text() == "edited by hand\n"
+    assert (out / "mine.txt").read_text() == "mine\n"
+    assert not (out / "production.csv").exists()
+    assert "lines.csv" not in atomic.read_manifest(out)["files"]
+
+
+def test_a_planned_file_not_written_again_is_removed(tmp_path):
+    out = tmp_path / "o"
+    with atomic.OutputFolder(out, files=["a.txt", "b.txt"]) as folder:
+        folder.write("a.txt", "a")
+        folder.write("b.txt", "b")
+    with atomic.OutputFolder(out, files=["a.txt", "b.txt"]) as folder:
+        folder.write("a.txt", "a2")
+    assert sorted(p.name for p in out.iterdir()) == [".gpnopt-manifest.json", "a.txt"]
+    assert sorted(atomic.read_manifest(out)["files"]) == ["a.txt"]
+
+
+def test_a_manifest_naming_a_path_outside_removes_nothing_there(tmp_path):
+    out = tmp_path / "o"
+    (tmp_path / "victim.txt").write_text("v")
+    with atomic.OutputFolder(out, files=["a.txt"]) as folder:
+        folder.write("a.txt", "a")
+    manifest = atomic.read_manifest(out)
+    manifest["files"]["../victim.txt"] = {"sha256": atomic.sha256_of(tmp_path / "victim.txt"),
+                                          "size": 1}
+    atomic.write_text(out / atomic.MANIFEST, json.dumps(manifest))
+    with atomic.OutputFolder(out, files=["b.txt"]) as folder:
+        folder.write("b.txt", "b")
+    assert (tmp_path / "victim.txt").read_text() == "v"
+    assert sorted(p.name for p in out.iterdir()) == [".gpnopt-manifest.json", "b.txt"]
