@@ -182,3 +182,11 @@ def test_a_manifest_naming_a_path_outside_removes_nothing_there(tmp_path):
         folder.write("b.txt", "b")
     assert (tmp_path / "victim.txt").read_text() == "v"
     assert sorted(p.name for p in out.iterdir()) == [".gpnopt-manifest.json", "b.txt"]
+
+
+def test_solve_refuses_one_folder_for_tables_and_pictures(tmp_path):
+    out = tmp_path / "same"
+    res = runner.invoke(app, ["solve", str(TINY), "--out", str(out), "--plots", f"{out}/"])
+    assert res.exit_code == 2, res.output
+    assert "other than --out" in res.output
+    assert not out.exists()
