@@ -95,12 +95,13 @@ def test_a_table_edited_after_gpnopt_wrote_it_is_the_users(tmp_path):
     assert (out / "lines.csv").read_text().startswith("plant,product")
 
 
-def test_files_of_an_earlier_run_stay_gpnopts(tmp_path, solved_tiny):
+def test_files_of_an_earlier_run_not_rewritten_are_removed(tmp_path, solved_tiny):
     out = tmp_path / "d"
     solved_tiny.write(out, formats=("csv", "xlsx"))
-    solved_tiny.write(out)  # csv only: tables.xlsx stays listed, unchanged
+    solved_tiny.write(out)  # csv only: the earlier run's tables.xlsx is stale, removed
     assert atomic.inspect_folder(out).foreign == []
-    assert "tables.xlsx" in atomic.read_manifest(out)["files"]
+    assert "tables.xlsx" not in atomic.read_manifest(out)["files"]
+    assert not (out / "tables.xlsx").exists()
 
 
 def test_compare_subfolders_are_checked_not_walked(tmp_path):

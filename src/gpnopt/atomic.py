@@ -7,8 +7,10 @@
 * :class:`OutputFolder`: writing a folder of results. It first writes the manifest
   ``.gpnopt-manifest.json`` marked incomplete (listing what will be written), then the files
   (each atomically), then the manifest complete: the tool version, the command, each file
-  with its sha256 and size. It removes leftover temporary files of its own pattern, and every
-  path it writes is checked to stay inside the folder after resolution.
+  with its sha256 and size. It removes leftover temporary files of its own pattern and the
+  files of an earlier run there that this run does not rewrite (those the earlier complete
+  manifest lists, still with its hash and size: gpnopt's own, now stale), and every path it
+  writes is checked to stay inside the folder after resolution.
 * :func:`inspect_folder`: which entries of a folder gpnopt did not write (not listed in its
   manifest, or changed since), and whether a write there did not finish. Only the folder's
   own entries are read, and the subfolders its manifest names: never a whole tree, so
@@ -211,8 +213,10 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
              pattern: str | None = None) -> None:
     try:
         st = folder.lstat()
-    except (FileNotFoundError, NotADirectoryError):
-        return  # nothing there yet (a path the write itself will report if it cannot make)
+    except OSError:
+        # nothing there yet, or a path that cannot be read (through a looping link): the
+        # write itself reports it if it cannot make the folder
+        return
     if not stat.S_ISDIR(st.st_mode):
         state.foreign.append(prefix.rstrip("/") or str(folder))
         return
@@ -243,7 +247,15 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
             if len(state.foreign) >= MAX_FOREIGN:
                 state.more = True
                 return
-            state.foreign.append(prefix + e.name + ("/" if e.is_dir() else ""))
+            state.foreign.append(prefix + e.name + ("/" if _is_dir(e) else ""))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder or a link to one (False for a broken or looping link)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 # --- writing a folder -------------------------------------------------------------------------
@@ -260,8 +272,11 @@ class OutputFolder:
 
     On entering, leftover temporary files are removed and the manifest is written marked
     incomplete, listing the planned files and subfolders; each :meth:`write` is atomic; on a
-    normal exit the manifest is written complete with each file's sha256 and size. Files an
-    earlier complete manifest listed that are still unchanged stay listed. No check for
+    normal exit the manifest is written complete with each file's sha256 and size, listing
+    only the files this run wrote. Files of an earlier run that an earlier complete manifest
+    lists, still with its sha256 and size, and that this run does not write are removed
+    (those not planned on entering, those planned but not written on a normal exit); no
+    other file is removed. Subfolders an earlier manifest lists stay listed. No check for
     foreign files is made here (see :func:`inspect_folder`).
 
     Args:
@@ -288,7 +303,9 @@ class OutputFolder:
         self.folders = dict(folders or {})
         self.command = shlex.join(sys.argv) if command is None else command
         self.written: dict[str, dict[str, Any]] = {}
-        self.kept: dict[str, Any] = {}
+        self.earlier: dict[str, dict[str, Any]] = {}
+        """Planned files an earlier complete manifest lists, unchanged (removed by
+        :meth:`finish` if this run does not write them)."""
         for name in [*self.files, *self.folders]:
             self._check_name(name)
 
@@ -311,11 +328,9 @@ class OutputFolder:
         return target
 
     def _manifest(self, complete: bool) -> dict[str, Any]:
-        files: dict[str, Any] = dict(self.kept)
-        if complete:
-            files.update(self.written)
-        else:
-            files.update({n: None for n in self.files})
+        files: dict[str, Any] = (
+            dict(self.written) if complete else {n: None for n in self.files}
+        )
         return {
             "tool": "gpnopt",
             "format": MANIFEST_FORMAT,
@@ -333,23 +348,41 @@ class OutputFolder:
         for p in state.leftovers:
             p.unlink(missing_ok=True)
         old = read_manifest(self.path)
+        stale: list[Path] = []
         if old and old["complete"]:
             for name, entry in old["files"].items():
-                path = self.path / name
-                if (
-                    name not in self.files
-                    and isinstance(entry, dict)
-                    and path.is_file()
-                    and not path.is_symlink()
-                    and path.stat().st_size == entry.get("size")
-                    and sha256_of(path) == entry.get("sha256")
-                ):
-                    self.kept[name] = entry
+                if self._unchanged(name, entry):
+                    if name in self.files:
+                        self.earlier[name] = entry
+                    else:
+                        stale.append(self.path / name)
             for name, pattern in old.get("folders", {}).items():
                 if name not in self.folders and (self.path / name).is_dir():
                     self.folders[name] = pattern
+        for path in stale:  # before the new manifest, which no longer lists them
+            path.unlink(missing_ok=True)
         write_text(self.path / MANIFEST, json.dumps(self._manifest(False), indent=2) + "\n")
         return self
+
+    def _unchanged(self, name: Any, entry: Any) -> bool:
+        """Whether ``name`` (from an earlier manifest) is a plain file name in the folder,
+        a regular file with the entry's sha256 and size."""
+        if not isinstance(name, str) or not isinstance(entry, dict):
+            return False
+        try:
+            self._check_name(name)
+        except FolderError:
+            return False
+        path = self.path / name
+        try:
+            st = path.lstat()
+            return (
+                stat.S_ISREG(st.st_mode)
+                and st.st_size == entry.get("size")
+                and sha256_of(path) == entry.get("sha256")
+            )
+        except OSError:
+            return False
 
     def write(self, name: str, data: bytes | str) -> Path:
         """Write one planned file atomically and note its hash and size."""
@@ -368,14 +401,25 @@ class OutputFolder:
             msg = f"{self.path}: {name!r} is not among the folders planned for this folder"
             raise FolderError(msg)
         target = self._check_name(name)
-        target.mkdir(exist_ok=True)
+        try:
+            target.mkdir(exist_ok=True)
+        except FileExistsError:
+            msg = (
+                f"{self.path}: cannot write into {name!r}: it is there and is not a folder "
+                "(a file, or a broken or looping link)"
+            )
+            raise FolderError(msg) from None
         if not inside(self.path, target):
             msg = f"{self.path}: refusing to write into {name!r}: it leads outside the folder"
             raise FolderError(msg)
         return target
 
     def finish(self) -> None:
-        """Write the manifest marked complete (the files written, with hashes)."""
+        """Remove the earlier run's planned files this run did not write (still unchanged),
+        then write the manifest marked complete (the files written, with hashes)."""
+        for name, entry in self.earlier.items():
+            if name not in self.written and self._unchanged(name, entry):
+                (self.path / name).unlink(missing_ok=True)
         write_text(self.path / MANIFEST, json.dumps(self._manifest(True), indent=2) + "\n")
 
     def __enter__(self) -> OutputFolder:

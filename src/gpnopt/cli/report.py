@@ -56,8 +56,8 @@ def plots_for(
     ``network.png``, ``specialization.png`` (a multi-period result: ``timeline.png`` and
     ``network-<period>.png``, ``specialization-<period>.png`` for each period; with a
     comparison also ``comparison.png`` and a network per scenario), then ``index.html``
-    (see :func:`gpnopt.plots.write_plots`), then the interactive ``report.html`` (see
-    :func:`gpnopt.plots.write_report_html`).
+    then the interactive ``report.html`` (:func:`gpnopt.plots.report_page`), all listed in
+    the folder's manifest (see :func:`gpnopt.plots.write_plots`).
 
     Returns:
         The paths written, ``report.html`` last.
@@ -65,10 +65,9 @@ def plots_for(
     Raises:
         OSError: the folder cannot be created or written.
     """
-    from gpnopt.plots import write_plots, write_report_html
+    from gpnopt.plots import write_plots
 
-    written = write_plots(instance, result, out_dir, comparison)
-    return [*written, write_report_html(instance, result, out_dir, comparison=comparison)]
+    return write_plots(instance, result, out_dir, comparison, report=True)
 
 
 def report(

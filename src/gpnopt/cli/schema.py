@@ -12,9 +12,11 @@ from typing import Annotated
 import typer
 
 from gpnopt.cli.common import (
+    ForceOpt,
     LogFileOpt,
     QuietOpt,
     VerboseOpt,
+    check_out_dir,
     out,
     write_or_exit,
 )
@@ -33,9 +35,11 @@ def schema(
             "--out",
             "-o",
             help=f"Output folder: write {SCHEMA_NAME} and {REFERENCE_NAME} (the field "
-            "reference) there, replacing only those two files. Default: print the schema.",
+            "reference) there, with the folder's manifest; files gpnopt did not write are "
+            "refused (see --force). Default: print the schema.",
         ),
     ] = None,
+    force: ForceOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
     log_file: LogFileOpt = None,
@@ -43,7 +47,7 @@ def schema(
     """Print the JSON Schema of an instance file (for editors and other tools).
 
     Put '# yaml-language-server: $schema=PATH/gpnopt-instance.schema.json' as the first line of an instance so that editors with the YAML language server complete and check its keys. docs/reference.md is the same contract as a readable field reference."""
-    from gpnopt.atomic import write_text
+    from gpnopt.atomic import OutputFolder
     from gpnopt.reference import reference_markdown, schema_text
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
@@ -51,10 +55,12 @@ def schema(
         sys.stdout.write(schema_text())
         return
 
+    check_out_dir(out_dir, force)
+
     def write() -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_text(out_dir / SCHEMA_NAME, schema_text())
-        write_text(out_dir / REFERENCE_NAME, reference_markdown())
+        with OutputFolder(out_dir, files=[SCHEMA_NAME, REFERENCE_NAME]) as folder:
+            folder.write(SCHEMA_NAME, schema_text())
+            folder.write(REFERENCE_NAME, reference_markdown())
 
     write_or_exit(out_dir, write)
     out.print(f"wrote {out_dir / SCHEMA_NAME} and {out_dir / REFERENCE_NAME}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import numbers
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from gpnopt.cli.common import (
     EXIT_INVALID,
+    EXIT_USAGE,
     AllowImportsOpt,
     DebugOpt,
     FileArg,
@@ -147,7 +149,8 @@ def solve(
             "--plots",
             help="Write the network and specialization pictures (PNG), index.html and the "
             "interactive report.html here (a multi-period instance: timeline.png and each "
-            "period's network-<period>.png, specialization-<period>.png).",
+            "period's network-<period>.png, specialization-<period>.png); a folder other "
+            "than --out.",
         ),
     ] = None,
     scenario_file: ScenarioFileOpt = None,
@@ -166,6 +169,11 @@ def solve(
     import gpnopt
 
     setup_logging(verbose=verbose, quiet=quiet, log_file=log_file)
+    if (out_dir is not None and plots_dir is not None
+            and os.path.realpath(out_dir) == os.path.realpath(plots_dir)):
+        # each output folder holds one run's files: the pictures would remove the tables
+        err.print(f"[bold red]usage:[/] --plots {plots_dir}: give a folder other than --out")
+        raise typer.Exit(EXIT_USAGE)
     if as_json:
         for folder in (out_dir, plots_dir):
             refused = [] if folder is None or force else foreign_files(folder)

@@ -18,6 +18,7 @@ from gpnopt.plots.comparison import comparison_figure
 from gpnopt.plots.heatmap import specialization_heatmap
 from gpnopt.plots.network import network_figure
 from gpnopt.plots.periods import period_label, period_results
+from gpnopt.plots.report_html import REPORT_NAME, report_page
 from gpnopt.plots.timeline import timeline_figure
 from gpnopt.schema import Instance
 
@@ -31,6 +32,8 @@ def write_plots(
     result: Result,
     out_dir: str | Path,
     comparison: Comparison | None = None,
+    *,
+    report: bool = False,
 ) -> list[Path]:
     """Write the pictures of ``result`` (and of ``comparison``) as PNG files, and an index.
 
@@ -43,18 +46,20 @@ def write_plots(
     ``comparison.png`` (:func:`comparison_figure`) and ``network_<scenario>.png`` for each
     solved scenario of the comparison other than ``result`` itself
     (``network_<scenario>-<period>.png`` for each period of a multi-period one); then
-    ``index.html``, a page showing them all. Each file is written to a temporary file in ``out_dir`` and renamed into place,
-    and the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`); the PNGs carry no
-    metadata, so identical results give identical bytes.
+    ``index.html``, a page showing them all; with ``report`` then ``report.html``
+    (:func:`~gpnopt.plots.report_html.report_page`). Each file is written to a temporary file in ``out_dir`` and renamed into place,
+    and the folder's manifest last (:class:`gpnopt.atomic.OutputFolder`), which lists every
+    file written; the PNGs carry no metadata, so identical results give identical bytes.
 
     Args:
         instance: the instance solved.
         result: its Result.
         out_dir: the folder (created if missing).
         comparison: an optional :class:`~gpnopt.analysis.compare.Comparison`.
+        report: also write the interactive ``report.html`` (of the comparison too).
 
     Returns:
-        The paths written, ``index.html`` last.
+        The paths written, ``index.html`` last (``report.html`` after it with ``report``).
     """
     scen = result.scenario or "base"
     plan: list[tuple[str, Callable[[], Figure], str]] = (
@@ -84,11 +89,15 @@ def write_plots(
                         title=_period_title(inst_t, view, label, "production network")),
                         f"The network of scenario {s} in period {label}."))
     pictures: list[tuple[Path, str]] = []
-    with OutputFolder(out_dir, files=[n for n, _, _ in plan] + ["index.html"]) as folder:
+    pages = ["index.html", REPORT_NAME] if report else ["index.html"]
+    with OutputFolder(out_dir, files=[n for n, _, _ in plan] + pages) as folder:
         for name, draw, caption in plan:
             pictures.append((folder.write(name, png_bytes(draw())), caption))
-        index = folder.write("index.html", _index_html(instance, result, pictures))
-    return [p for p, _ in pictures] + [index]
+        written = [folder.write("index.html", _index_html(instance, result, pictures))]
+        if report:
+            page = report_page(instance, result, comparison=comparison)
+            written.append(folder.write(REPORT_NAME, page))
+    return [p for p, _ in pictures] + written
 
 
 def _one_period_plan(

@@ -36,7 +36,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from gpnopt.atomic import write_text
+from gpnopt.atomic import OutputFolder
 from gpnopt.plots.common import money_unit
 from gpnopt.plots.interactive import flow_sankey, network_map, specialization_map
 from gpnopt.plots.periods import period_label, period_results
@@ -392,11 +392,13 @@ def write_report_html(
     comparison: Comparison | None = None,
 ) -> Path:
     """Write :func:`report_page` as ``report.html`` into ``out_dir`` (created if missing),
-    atomically (a temporary file renamed into place).
+    atomically (a temporary file renamed into place), with the folder's manifest listing it
+    (:class:`gpnopt.atomic.OutputFolder`). To write it beside the pictures, in one manifest,
+    use :func:`~gpnopt.plots.write_plots` with ``report=True``.
 
     Returns:
         The path written.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return write_text(out / REPORT_NAME, report_page(instance, result, comparison=comparison))
+    page = report_page(instance, result, comparison=comparison)
+    with OutputFolder(out_dir, files=[REPORT_NAME]) as folder:
+        return folder.write(REPORT_NAME, page)
