@@ -190,3 +190,22 @@ def test_solve_refuses_one_folder_for_tables_and_pictures(tmp_path):
     assert res.exit_code == 2, res.output
     assert "other than --out" in res.output
     assert not out.exists()
+
+
+# --- another command's output inside ----------------------------------------------------------
+
+
+def test_another_runs_output_folder_inside_is_left_alone(tmp_path):
+    # the README's order: `make run` (solve --out out/tm_ffg), the pictures into
+    # out/tm_ffg/plots, then `make run` again: the pictures' folder is gpnopt's own output
+    out = tmp_path / "out"
+    for args in (["--out", str(out)], ["--plots", str(out / "plots")], ["--out", str(out)]):
+        res = runner.invoke(app, ["solve", str(TINY), "-q", *args])
+        assert res.exit_code == 0, res.output
+    assert (out / "plots" / "report.html").is_file()
+    assert "plots" not in json.loads((out / ".gpnopt-manifest.json").read_text())["files"]
+    # a folder without a complete manifest of its own is still foreign
+    (out / "mine").mkdir()
+    res = runner.invoke(app, ["solve", str(TINY), "-q", "--out", str(out)])
+    assert res.exit_code == 1
+    assert "mine/" in res.output

@@ -241,6 +241,8 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
         elif e.name in folders and e.is_dir(follow_symlinks=False) and depth > 0:
             _inspect(Path(e.path), f"{prefix}{e.name}/", depth - 1, state, folders[e.name])
             continue
+        elif e.name not in files and _is_own_output(e):
+            continue  # another gpnopt run's complete output folder inside: left as it is
         else:
             ours = e.name in files and _entry_is_ours(e, files[e.name], complete)
         if not ours:
@@ -248,6 +250,15 @@ def _inspect(folder: Path, prefix: str, depth: int, state: FolderState,
                 state.more = True
                 return
             state.foreign.append(prefix + e.name + ("/" if _is_dir(e) else ""))
+
+
+def _is_own_output(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder (not a link) holding a complete gpnopt manifest: the
+    output of another gpnopt command (``solve --plots out/x/plots`` inside ``out/x``)."""
+    if not entry.is_dir(follow_symlinks=False):
+        return False
+    manifest = read_manifest(Path(entry.path))
+    return bool(manifest and manifest["complete"])
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
