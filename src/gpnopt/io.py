@@ -46,8 +46,9 @@ from gpnopt.timeseries import (
 from gpnopt.yaml_reader import read_yaml
 
 __all__ = [
-    "deep_merge", "instance_from_dict", "load", "override_clashes", "read_instance_file",
-    "read_yaml", "resolve_raw", "scenario_names", "validation_problems",
+    "deep_merge", "from_scenario_files", "instance_from_dict", "load", "override_clashes",
+    "read_instance_file", "read_instance_with_origins", "read_yaml", "resolve_raw",
+    "scenario_names", "validation_problems",
 ]
 
 _FILE_KEYS = ("overrides", "scenarios")
@@ -89,9 +90,13 @@ _ROOTS["ScenarioFile"] = ScenarioFile
 
 
 def _merge_scenario_files(
-    name: str, raw: dict[str, Any], files: list[Path]
+    name: str, raw: dict[str, Any], files: list[Path],
+    origins: dict[tuple[str, str], str] | None = None,
 ) -> list[str]:
-    """Add the overrides and scenarios of ``files`` to ``raw`` in place; return problems."""
+    """Add the overrides and scenarios of ``files`` to ``raw`` in place; return problems.
+
+    ``origins`` (filled if given): (``overrides`` or ``scenarios``, name) -> the file that
+    defines it, for each one a file of ``files`` added."""
     problems: list[str] = []
     raw.setdefault("overrides", {})
     raw.setdefault("scenarios", {})
@@ -116,7 +121,27 @@ def _merge_scenario_files(
                     continue
                 origin[n] = str(f)
                 raw[key][n] = spec
+                if origins is not None:
+                    origins[(key, n)] = str(f)
     return problems
+
+
+def from_scenario_files(
+    name: str, problems: list[str], origins: dict[tuple[str, str], str]
+) -> list[str]:
+    """``problems`` with each one located in an override or scenario a scenario file
+    defines (``name: overrides.X...``) named by that file instead of the instance ``name``."""
+    if not origins:
+        return problems
+    out = []
+    for p in problems:
+        for (key, n), f in origins.items():
+            head = f"{name}: {key}.{n}"
+            if p.startswith(head) and p[len(head):len(head) + 1] in ("", ".", ":", " "):
+                p = f"{f}: {key}.{n}{p[len(head):]}"
+                break
+        out.append(p)
+    return out
 
 
 def _import_paths(
@@ -191,12 +216,24 @@ def read_instance_file(
             shape, an import is refused, imports loop, there are two bases, or a scenario
             name is defined twice.
     """
+    return read_instance_with_origins(path, scenario_files, allow_imports_outside)[0]
+
+
+def read_instance_with_origins(
+    path: str | Path, scenario_files: Sequence[str | Path], allow_imports_outside: bool  # noqa: FBT001
+) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
+    """:func:`read_instance_file`, and which of ``scenario_files`` defines each override and
+    scenario it added: (``overrides`` or ``scenarios``, name) -> file (for
+    :func:`from_scenario_files`)."""
     raw = _read_file(Path(path), allow_imports_outside, ())
+    origins: dict[tuple[str, str], str] = {}
     if scenario_files:
-        problems = _merge_scenario_files(str(path), raw, [Path(f) for f in scenario_files])
+        problems = _merge_scenario_files(
+            str(path), raw, [Path(f) for f in scenario_files], origins
+        )
         if problems:
             raise InstanceError(problems)
-    return raw
+    return raw, origins
 
 
 def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict[str, Any]:  # noqa: FBT001
@@ -315,8 +352,11 @@ def load(
     Raises:
         InstanceError: with every problem found, each naming the file and the YAML path.
     """
-    raw = read_instance_file(path, scenario_files, allow_imports_outside=allow_imports_outside)
-    return instance_from_dict(raw, name=str(path), scenario=scenario, overrides=overrides)
+    raw, origins = read_instance_with_origins(path, scenario_files, allow_imports_outside)
+    try:
+        return instance_from_dict(raw, name=str(path), scenario=scenario, overrides=overrides)
+    except InstanceError as exc:  # a problem of a scenario file's override: that file's
+        raise InstanceError(from_scenario_files(str(path), exc.problems, origins)) from None
 
 
 def resolve_raw(

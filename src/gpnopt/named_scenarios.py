@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gpnopt.errors import GpnoptWarning, InstanceError
-from gpnopt.io import instance_from_dict, read_instance_file
+from gpnopt.io import from_scenario_files, instance_from_dict, read_instance_with_origins
 
 __all__ = ["scenario_problems"]
 
@@ -41,7 +41,7 @@ def scenario_problems(
     Raises:
         InstanceError: the file itself cannot be read (as :func:`gpnopt.load`).
     """
-    raw = read_instance_file(path, scenario_files, allow_imports_outside=allow_imports_outside)
+    raw, origins = read_instance_with_origins(path, scenario_files, allow_imports_outside)
     scenarios = raw.get("scenarios") or {}
     named: set[str] = set()
     for spec in scenarios.values():
@@ -56,5 +56,5 @@ def scenario_problems(
                     warnings.simplefilter("ignore", GpnoptWarning)
                     instance_from_dict(raw, name=str(path), scenario=str(name))
             except InstanceError as exc:
-                found[kind] += exc.problems
+                found[kind] += from_scenario_files(str(path), exc.problems, origins)
     return found["scenarios"], found["overrides"], (len(scenarios), len(lone))
