@@ -541,3 +541,20 @@ def test_a_scenario_files_problem_names_that_file(tmp_path):
     assert f"{extra}: overrides.x.plants.NOPE" in res.output
     assert f"{tiny}: overrides.x" not in res.output
     assert f"{extra}: scenarios.y" in " ".join(res.output.split())
+
+
+def test_an_inherited_or_imported_overrides_problem_names_its_file(tmp_path):
+    # an override of the base instance, and one of a scenario file the instance imports
+    base = read_yaml(TINY)
+    base["overrides"] = {"x": {"plants": {"NOPE": {"fixed_cost": 1}}}}
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(base))
+    (tmp_path / "more.yaml").write_text(yaml.safe_dump(
+        {"overrides": {"z": {"plants": {"NADA": {"fixed_cost": 1}}}}}))
+    child = tmp_path / "child.yaml"
+    child.write_text(yaml.safe_dump({"imports": ["base.yaml", "more.yaml"],
+                                     "name": "child", "overrides": {"y": {}}}))
+    for scenario, where in (("x", "base.yaml: overrides.x.plants.NOPE"),
+                            ("z", "more.yaml: overrides.z.plants.NADA")):
+        with pytest.raises(InstanceError) as info:
+            gpnopt.load(child, scenario=scenario)
+        assert info.value.problems[0].startswith(f"{tmp_path / where}: there is no"), scenario

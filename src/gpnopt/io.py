@@ -225,8 +225,8 @@ def read_instance_with_origins(
     """:func:`read_instance_file`, and which of ``scenario_files`` defines each override and
     scenario it added: (``overrides`` or ``scenarios``, name) -> file (for
     :func:`from_scenario_files`)."""
-    raw = _read_file(Path(path), allow_imports_outside, ())
     origins: dict[tuple[str, str], str] = {}
+    raw = _read_file(Path(path), allow_imports_outside, (), origins)
     if scenario_files:
         problems = _merge_scenario_files(
             str(path), raw, [Path(f) for f in scenario_files], origins
@@ -236,9 +236,11 @@ def read_instance_with_origins(
     return raw, origins
 
 
-def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict[str, Any]:  # noqa: FBT001
+def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...],  # noqa: FBT001
+               origins: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
     """:func:`read_instance_file` without the extra scenario files (``chain``: the files
-    that import this one, for loops)."""
+    that import this one, for loops; ``origins``: filled with the file, other than this one,
+    that defines each override and scenario: an imported scenario file, the base)."""
     name = str(path)
     raw = read_yaml(path)
     entries = raw.get("imports")
@@ -266,9 +268,9 @@ def _read_file(path: Path, allow_outside: bool, chain: tuple[Path, ...]) -> dict
         raise InstanceError(problems)
     raw.pop("imports", None)
     if bases:
-        raw = _onto_base(name, raw, bases[0], allow_outside, (*chain, path))
+        raw = _onto_base(name, raw, bases[0], allow_outside, (*chain, path), origins)
     others = [f for f, _ in imported if f not in bases]
-    problems = _merge_scenario_files(name, raw, others) if others else []
+    problems = _merge_scenario_files(name, raw, others, origins) if others else []
     if problems:
         raise InstanceError(problems)
     return raw
@@ -289,11 +291,17 @@ def _is_instance(data: Mapping[str, Any]) -> bool:
 
 
 def _onto_base(
-    name: str, raw: dict[str, Any], base: Path, allow_outside: bool, chain: tuple[Path, ...]  # noqa: FBT001
+    name: str, raw: dict[str, Any], base: Path, allow_outside: bool, chain: tuple[Path, ...],  # noqa: FBT001
+    origins: dict[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
-    """The file ``raw`` deep-merged onto its base instance (validated on its own first)."""
-    merged = _read_file(base, allow_outside, chain)
+    """The file ``raw`` deep-merged onto its base instance (validated on its own first);
+    ``origins`` as :func:`_read_file`'s, the base's own overrides and scenarios its."""
+    merged = _read_file(base, allow_outside, chain, origins)
     instance_from_dict(merged, name=str(base))
+    if origins is not None:
+        for key in _FILE_KEYS:
+            for n in merged.get(key) or {}:
+                origins.setdefault((key, n), str(base))
     problems = []
     for key in _FILE_KEYS:
         merged[key] = dict(merged.get(key) or {})
