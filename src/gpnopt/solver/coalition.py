@@ -24,7 +24,7 @@ from gpnopt.model import build_model
 from gpnopt.model.coalition import closed_for
 from gpnopt.model.profit_floors import add_profit_floors
 from gpnopt.schema import MAX_MAGNITUDE, Instance, Objective
-from gpnopt.solver.diagnose import unreachable_minimums
+from gpnopt.solver.diagnose import diagnose, infeasible_error, unreachable_minimums
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
     change_bounds,
@@ -118,6 +118,7 @@ class CoalitionSolver:
         self.name = instance.name
         self.firms = list(inst.firms)
         self.time_limit = time_limit
+        self.threads = threads
         self.gap_limit = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
         self.data = build_data(inst)
         unreachable = unreachable_minimums(self.data)
@@ -200,9 +201,15 @@ class CoalitionSolver:
             offset += const
         replace_objective(self.h, -cost, -offset)
         label = f"{self.name} coalition {{{', '.join(sorted(members))}}}"
-        status, objective, bound, gap = solve_status(
-            self.h, self.gap_limit, self.time_limit, label, is_mip=self.is_mip
-        )
+        try:
+            status, objective, bound, gap = solve_status(
+                self.h, self.gap_limit, self.time_limit, label, is_mip=self.is_mip
+            )
+        except SolveError as exc:  # the whole network infeasible: say why, as solve does
+            if exc.status != "infeasible" or members != set(self.firms) or floors:
+                raise
+            lines = diagnose(self.data, "alliance", self.threads)
+            raise infeasible_error(self.name, lines) from None
         x = solution_values(self.h)
         self.solves += 1
         return CoalitionSolve(

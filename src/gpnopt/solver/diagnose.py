@@ -87,6 +87,18 @@ def _words(family: str, index: object, slack: float, data: ModelData | None = No
     return f"{family}[{','.join(map(str, idx))}]: " + words
 
 
+def infeasible_error(name: str, lines: list[str]) -> SolveError:
+    """A SolveError (exit 3) whose message lists the diagnosis (also as ``diagnosis``)."""
+    text = "\n".join(f"  - {line}" for line in lines) or "  (no single culprit found)"
+    msg = (
+        f"{name}: the instance is infeasible. What cannot be met, and the smallest "
+        f"relaxation of the limits that would make it feasible:\n{text}"
+    )
+    error = SolveError(msg, "infeasible", exit_code=3)
+    error.diagnosis = list(lines)  # the lines above, for callers that add to the message
+    return error
+
+
 def unreachable_minimums(data: ModelData) -> list[str]:
     """Demands that must be served but that no plant's line reaches through any channel."""
     reached = {(a[3], a[1]) for a in data.sales}

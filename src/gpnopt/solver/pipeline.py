@@ -27,7 +27,7 @@ from gpnopt.model.profit_floors import add_profit_floors
 from gpnopt.results import make_result
 from gpnopt.schema import Instance
 from gpnopt.solver.coalition import stand_alone_values
-from gpnopt.solver.diagnose import diagnose, unreachable_minimums
+from gpnopt.solver.diagnose import diagnose, infeasible_error, unreachable_minimums
 from gpnopt.solver.highs import KeptHighs, SolveOutcome, run_and_keep, run_highs
 from gpnopt.solver.horizon import check_foresight, refuse_periods, solve_horizon
 from gpnopt.solver.interfaces import check_solver, run_model
@@ -40,16 +40,6 @@ class Keeper(Protocol):
 
     def adopt(self, instance: Instance, model: pyo.ConcreteModel, kept: KeptHighs) -> None:
         """Keep ``model``, solved for ``instance``, and its HiGHS object for re-solves."""
-
-
-def infeasible_error(name: str, lines: list[str]) -> SolveError:
-    """A SolveError (exit 3) whose message lists the diagnosis."""
-    text = "\n".join(f"  - {line}" for line in lines) or "  (no single culprit found)"
-    msg = (
-        f"{name}: the instance is infeasible. What cannot be met, and the smallest "
-        f"relaxation of the limits that would make it feasible:\n{text}"
-    )
-    return SolveError(msg, "infeasible", exit_code=3)
 
 
 def solve_instance(
