@@ -318,23 +318,8 @@ def test_coalitions_in_worker_processes_give_the_same_values():
     assert two.allocations["shapley"].to_dict() == pytest.approx(one.allocations["shapley"].to_dict())
 
 
-def test_an_infeasible_network_is_diagnosed_as_solve_does(tmp_path):
-    # plant P can assemble 5 units; market M must get all of its 10
-    import yaml
-
-    raw = {
-        "name": "infeas",
-        "countries": {"A": {}},
-        "firms": {"F": {"home_country": "A"}, "G": {"home_country": "A"}},
-        "products": {"m": {"tier": "medium", "firm": "F"}},
-        "plants": {"P": {"country": "A", "owners": {"F": 0.5, "G": 0.5},
-                         "assembly_capacity": 5, "lines": {"m": {"unit_cost": 1}}}},
-        "markets": {"M": {"country": "A",
-                          "demand": {"m": {"quantity": 10, "price": 5, "min_served": 1.0}}}},
-    }
-    path = tmp_path / "infeas.yaml"
-    path.write_text(yaml.safe_dump(raw))
-    res = runner.invoke(app, ["alliance", str(path)])
+def test_an_infeasible_network_is_diagnosed_as_solve_does(infeasible_path):
+    res = runner.invoke(app, ["alliance", str(infeasible_path)])
     assert res.exit_code == 3
     assert "assembly capacity is 5 capacity units short" in res.output
     assert "coalition's own network" not in res.output

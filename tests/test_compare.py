@@ -170,24 +170,8 @@ def test_compare_all_expands_to_every_scenario(tiny_path):
     assert comp.scenarios == ["base", "expensive_china"]
 
 
-INFEASIBLE = {
-    # plant P can assemble 5 units; market M must get all of its 10
-    "name": "infeas",
-    "countries": {"A": {}},
-    "firms": {"F": {"home_country": "A"}},
-    "products": {"m": {"tier": "medium", "firm": "F"}},
-    "plants": {"P": {"country": "A", "owners": {"F": 1.0}, "assembly_capacity": 5,
-                     "lines": {"m": {"unit_cost": 1}}}},
-    "markets": {"M": {"country": "A",
-                      "demand": {"m": {"quantity": 10, "price": 5, "min_served": 1.0}}}},
-    "overrides": {"smaller": {"plants": {"P": {"assembly_capacity": 4}}}},
-}
-
-
-def test_every_scenario_infeasible_exits_3_with_the_diagnosis(tmp_path):
-    path = tmp_path / "infeas.yaml"
-    path.write_text(yaml.safe_dump(INFEASIBLE))
-    res = CliRunner().invoke(app, ["compare", str(path), "--scenarios", "base,smaller"])
+def test_every_scenario_infeasible_exits_3_with_the_diagnosis(infeasible_path):
+    res = CliRunner().invoke(app, ["compare", str(infeasible_path), "--scenarios", "base,smaller"])
     assert res.exit_code == 3
     assert "no scenario could be solved" in res.output
     assert "assembly capacity is 5 capacity units short" in res.output
