@@ -263,3 +263,11 @@ def test_design_solver_reuses_the_model_and_matches_fresh_builds(nv):
     price = draw_instance(plan, 0).markets["M"].demand["m"].price
     solved = DesignSolver(design, mip_gap=1e-9).solve(draw_instance(plan, 0))
     assert solved.outcome.objective == pytest.approx(80 * (price - 20) - 120)
+
+
+def test_an_infeasible_mean_value_scenario_is_diagnosed(infeasible_path):
+    res = runner.invoke(app, ["robust", str(infeasible_path), "-n", "3", "-m", "2",
+                                   "-k", "5"])
+    assert res.exit_code == 3
+    assert "the mean-value scenario cannot be solved" in res.output
+    assert "assembly capacity is 5 capacity units short" in res.output

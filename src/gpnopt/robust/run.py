@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gpnopt.errors import SolveError
-from gpnopt.robust.draws import RobustPlan, make_robust_plan
+from gpnopt.robust.draws import RobustPlan, make_robust_plan, mean_instance
 from gpnopt.robust.report import RobustRun, best_candidate, make_run
 from gpnopt.robust.spec import RobustSpec
 from gpnopt.robust.tasks import (
@@ -78,7 +78,7 @@ def run_robust(
         solved = runner.run(tasks, stage("replications"))
         replications, mean_row = solved[:-1], solved[-1]
         t1 = time.perf_counter()
-        designs = _candidates(replications, mean_row, s.instance)
+        designs = _candidates(replications, mean_row, s.instance, plan)
         draws = list(plan.evaluation_draws())
         size = evaluation_chunk(len(draws))
         chunks = [draws[i:i + size] for i in range(0, len(draws), size)]
@@ -106,8 +106,21 @@ def run_robust(
     return make_run(plan, replications, mean_row, designs, rows, seconds, info, robust)
 
 
+def _diagnose_mean_value(plan: RobustPlan, name: str) -> None:
+    """Raise the mean-value scenario's infeasibility with ``gpnopt solve``'s diagnosis (what
+    cannot be met, by how much); return if the plain solve finds none."""
+    import gpnopt
+
+    try:
+        gpnopt.solve(mean_instance(plan))
+    except SolveError as exc:
+        if getattr(exc, "diagnosis", None) is not None:
+            msg = f"{name}: the mean-value scenario cannot be solved: {exc}"
+            raise SolveError(msg, "infeasible", exit_code=3) from None
+
+
 def _candidates(replications: list[dict[str, Any]], mean_row: dict[str, Any],
-                name: str) -> dict[str, dict[str, float]]:
+                name: str, plan: RobustPlan | None = None) -> dict[str, dict[str, float]]:
     """The distinct designs of the solved replications (``candidate_J``, J in order of first
     appearance) and the mean-value design.
 
@@ -115,6 +128,8 @@ def _candidates(replications: list[dict[str, Any]], mean_row: dict[str, Any],
         SolveError: no replication was solved, or the mean-value scenario was not.
     """
     if mean_row.get("design") is None:
+        if mean_row.get("status") == "infeasible" and plan is not None:
+            _diagnose_mean_value(plan, name)
         msg = f"{name}: the mean-value scenario cannot be solved: {mean_row.get('error')}"
         raise SolveError(msg, mean_row.get("status", "no_solution"),
                          exit_code=3 if mean_row.get("status") == "infeasible" else 4)
