@@ -107,16 +107,16 @@ def run_robust(
 
 
 def _diagnose_mean_value(plan: RobustPlan, name: str) -> None:
-    """Raise the mean-value scenario's infeasibility with ``gpnopt solve``'s diagnosis (what
-    cannot be met, by how much); return if the plain solve finds none."""
-    import gpnopt
+    """Raise the mean-value scenario's infeasibility with the diagnosis ``gpnopt solve``
+    gives (the elastic re-solves of :func:`gpnopt.solver.diagnose`: what cannot be met, by
+    how much)."""
+    from gpnopt.data import build_data
+    from gpnopt.solver import diagnose, infeasible_error
 
-    try:
-        gpnopt.solve(mean_instance(plan))
-    except SolveError as exc:
-        if getattr(exc, "diagnosis", None) is not None:
-            msg = f"{name}: the mean-value scenario cannot be solved: {exc}"
-            raise SolveError(msg, "infeasible", exit_code=3) from None
+    inst = mean_instance(plan)
+    exc = infeasible_error(inst.name, diagnose(build_data(inst)))
+    msg = f"{name}: the mean-value scenario cannot be solved: {exc}"
+    raise SolveError(msg, "infeasible", exit_code=3)
 
 
 def _candidates(replications: list[dict[str, Any]], mean_row: dict[str, Any],

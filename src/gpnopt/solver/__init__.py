@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from gpnopt.solver.coalition import CoalitionSolve, CoalitionSolver, stand_alone_values
 from gpnopt.solver.conditions import Condition
-from gpnopt.solver.diagnose import diagnose, unreachable_minimums
+from gpnopt.solver.diagnose import diagnose, infeasible_error, unreachable_minimums
 from gpnopt.solver.forced import ForcedOutcome, ForcedSolver, TwoStageSolver
 from gpnopt.solver.highs import (
     DEFAULT_MIP_GAP,
@@ -48,7 +48,6 @@ from gpnopt.solver.persistent import ScenarioSolver, Solved, objective_vector, s
 from gpnopt.solver.pipeline import (
     break_ties_for_the_alliance,
     build_and_run,
-    infeasible_error,
     solve_instance,
 )
 from gpnopt.solver.stochastic import (

@@ -25,10 +25,9 @@ from gpnopt.data import build_data
 from gpnopt.model import build_model
 from gpnopt.model.stochastic import FIRST_STAGE_FAMILIES, build_extensive_form, fix_design
 from gpnopt.schema import Instance
-from gpnopt.solver.diagnose import unreachable_minimums
+from gpnopt.solver.diagnose import infeasible_error, unreachable_minimums
 from gpnopt.solver.highs import SolveOutcome, run_and_keep, run_highs
 from gpnopt.solver.persistent import ScenarioSolver, Solved, prices_in_rows, structure_signature
-from gpnopt.solver.pipeline import infeasible_error
 
 __all__ = ["DesignSolver", "StochasticSolve", "solve_design", "solve_extensive_form"]
 
