@@ -520,26 +520,26 @@ def test_reserved_scenario_names_are_refused(tmp_path):
     assert probs[0].startswith(f"{sf}: overrides.all: the name 'all' is reserved"), probs
     raw = _tiny_raw()
     raw["overrides"]["base"] = {}
-    with pytest.raises(InstanceError, match=r"<dict>: overrides\.base: the name 'base'"):
-        gpnopt.instance_from_dict(raw)
+    for scenario in (None, "dear_china"):  # also when another scenario is applied
+        with pytest.raises(InstanceError, match=r"<dict>: overrides\.base: the name 'base'"):
+            gpnopt.instance_from_dict(raw, scenario=scenario)
 
 
 # --- 13. problems of a --scenario-file's overrides name that file ------------------------------
 
 
 def test_a_scenario_files_problem_names_that_file(tmp_path):
-    tiny = TINY
     extra = tmp_path / "extra.yaml"
     extra.write_text(yaml.safe_dump({
         "overrides": {"x": {"plants": {"NOPE": {"fixed_cost": 1}}}},
         "scenarios": {"y": ["x", "missing_override"]},
     }))
     with pytest.raises(InstanceError) as info:
-        gpnopt.load(tiny, scenario="x", scenario_files=[extra])
+        gpnopt.load(TINY, scenario="x", scenario_files=[extra])
     assert info.value.problems[0].startswith(f"{extra}: overrides.x.plants.NOPE: there is no")
-    res = CliRunner().invoke(app, ["validate", str(tiny), "--scenario-file", str(extra)])
+    res = CliRunner().invoke(app, ["validate", str(TINY), "--scenario-file", str(extra)])
     assert f"{extra}: overrides.x.plants.NOPE" in res.output
-    assert f"{tiny}: overrides.x" not in res.output
+    assert f"{TINY}: overrides.x" not in res.output
     assert f"{extra}: scenarios.y" in " ".join(res.output.split())
 
 

@@ -424,8 +424,8 @@ def _apply_scenario(
         raise InstanceError(validation_problems(name, exc)) from None
     problems = reserved_names(name, data)  # also for mappings that did not come from a file
     if scenario:
-        patches, problems = scenario_overrides(name, data, scenario)
-        problems += override_clashes(name, patches)
+        patches, found = scenario_overrides(name, data, scenario)
+        problems += found + override_clashes(name, patches)
         for oname, patch in patches:
             if not isinstance(patch, Mapping):
                 problems.append(f"{name}: overrides.{oname}: must be a mapping")
