@@ -52,12 +52,17 @@ class SolveError(GpnoptError, RuntimeError):
     Attributes:
         status: gpnopt's status word (``infeasible``, ``no_solution``, ...).
         exit_code: the CLI exit code for this failure (3 infeasible, 4 otherwise).
+        diagnosis: the lines of an infeasible instance's diagnosis, when one was made
+            (:func:`gpnopt.solver.diagnose.diagnose`), else ``None``.
     """
 
-    def __init__(self, message: str, status: str, exit_code: int = 4) -> None:
+    def __init__(
+        self, message: str, status: str, exit_code: int = 4, diagnosis: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.exit_code = exit_code
+        self.diagnosis = diagnosis
 
 
 class GpnoptWarning(UserWarning):

@@ -109,7 +109,7 @@ def analyse_alliance(
     try:
         alloc, core = _allocations(values, players, exact, samples, seed, progress)
     except SolveError as exc:
-        if getattr(exc, "diagnosis", None) is not None:  # the whole network: solve's words
+        if exc.diagnosis is not None:  # the whole network: solve's words
             raise
         msg = f"{exc} (a coalition's own network)"
         raise SolveError(msg, exc.status, exit_code=exc.exit_code) from None

@@ -94,9 +94,7 @@ def infeasible_error(name: str, lines: list[str]) -> SolveError:
         f"{name}: the instance is infeasible. What cannot be met, and the smallest "
         f"relaxation of the limits that would make it feasible:\n{text}"
     )
-    error = SolveError(msg, "infeasible", exit_code=3)
-    error.diagnosis = list(lines)  # the lines above, for callers that add to the message
-    return error
+    return SolveError(msg, "infeasible", exit_code=3, diagnosis=list(lines))
 
 
 def unreachable_minimums(data: ModelData) -> list[str]:
